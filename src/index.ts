@@ -1,0 +1,15 @@
+/**
+ * pipeline-tui: Python-style threading for Node.js worker_threads.
+ * Everything here works across workers: pass `x.handle` to a worker, `revive(handle)` it there.
+ */
+export { Lock, type LockStats } from './sync/lock.js';
+export { RLock } from './sync/rlock.js';
+export { Semaphore } from './sync/semaphore.js';
+export { BoundedSemaphore } from './sync/bounded-semaphore.js';
+export { Condition, type ConditionHandle } from './sync/condition.js';
+export { Event } from './sync/event.js';
+export { Barrier, type BarrierOptions } from './sync/barrier.js';
+export { withLock, withLockAsync, type AcquireOptions, type Acquirable, type Hold } from './sync/hold.js';
+export { LockNotHeldError, SemaphoreOverReleaseError, BrokenBarrierError, InvalidHandleError, AcquireTimeoutError } from './sync/errors.js';
+export type { SharedHandle, SharedRegion, PlacementOptions } from './sync/shared-object.js';
+export { revive, isHandle } from './revive.js';

@@ -1,0 +1,33 @@
+/**
+ * Starting workers: every worker runs `bootstrap.js`, which imports the real entry module.
+ *
+ * The indirection lets one code path start both compiled JavaScript (`dist/`, what users run) and
+ * TypeScript sources (`src/`, what the tests run): the bootstrap registers a TypeScript loader only
+ * when the entry needs one.
+ */
+import { Worker, type WorkerOptions } from 'node:worker_threads';
+import { pathToFileURL } from 'node:url';
+import { isAbsolute, resolve } from 'node:path';
+
+const BOOTSTRAP = new URL('./bootstrap.js', import.meta.url);
+
+/** The extension of this package's own modules where this file runs (`.ts` in src, `.js` in dist). */
+export const OWN_EXT = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
+
+/** URL of a module of this package next to `base`, e.g. `ownModule(import.meta.url, './worker-main')`. */
+export function ownModule(base: string, relative: string): URL {
+  return new URL(relative + OWN_EXT, base);
+}
+
+/** A module given as a URL, a `file:` URL string, or a path (relative paths resolve against cwd). */
+export function moduleUrl(target: string | URL): URL {
+  if (target instanceof URL) return target;
+  if (/^[a-z][a-z0-9+.-]*:/i.test(target) && !/^[a-z]:[\\/]/i.test(target)) return new URL(target);
+  return pathToFileURL(isAbsolute(target) ? target : resolve(target));
+}
+
+/** Start a worker running `entry` (a module URL); `workerData.__entry` is reserved for the bootstrap. */
+export function spawnWorker(entry: URL, options: WorkerOptions = {}): Worker {
+  const data = (options.workerData ?? {}) as Record<string, unknown>;
+  return new Worker(BOOTSTRAP, { ...options, workerData: { ...data, __entry: entry.href } });
+}
