@@ -13,3 +13,5 @@ export { withLock, withLockAsync, type AcquireOptions, type Acquirable, type Hol
 export { LockNotHeldError, SemaphoreOverReleaseError, BrokenBarrierError, InvalidHandleError, AcquireTimeoutError } from './sync/errors.js';
 export type { SharedHandle, SharedRegion, PlacementOptions } from './sync/shared-object.js';
 export { revive, isHandle } from './revive.js';
+export { BoundedQueue, QueueEmpty, QueueFull, QueueShutDown, ItemTooLargeError, TaskDoneError, SENTINEL } from './queue/index.js';
+export type { BoundedQueueOptions, QueueHandle, QueueOptions, QueueStats, Sentinel } from './queue/index.js';

@@ -142,7 +142,8 @@ export class Condition extends SharedObject<'Condition'> {
     }
   }
 
-  private *waitSteps(timeout: number | undefined): Steps<boolean> {
+  /** @internal `wait` as steps, for composite objects' algorithms (the queue's). */
+  *waitSteps(timeout: number | undefined): Steps<boolean> {
     this.checkOwned('wait on');
     const deadline = deadlineAfter(timeout);
     const w = this.i32;

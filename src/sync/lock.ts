@@ -89,6 +89,16 @@ export class Lock extends SharedObject<'Lock' | 'RLock'> implements ConditionLoc
     };
   }
 
+  /** @internal the fast path alone: takes the lock if it is free right now. */
+  tryAcquire(): boolean {
+    return tryLock(this.i32, STATE) && this.taken(false);
+  }
+
+  /** @internal the whole acquire as steps, for composite objects' algorithms (the queue's). */
+  *acquireSteps(deadline: number): Steps<boolean> {
+    return this.tryAcquire() || (yield* this.acquireSlow(deadline));
+  }
+
   /** @internal */
   isOwnedByMe(): boolean {
     return this.locked() && Atomics.load(this.i32, HOLDER) === SELF;
