@@ -1,11 +1,35 @@
 #!/usr/bin/env node
-// Placeholder until the dashboard lands: prints help or the version.
+/**
+ * The pipeline-tui command: parse flags, run the pipeline, show it (dashboard on a terminal,
+ * plain lines otherwise, or JSON), print a summary, and exit with a code that says how it ended.
+ */
 import { readFileSync } from 'node:fs';
+import { hideBin } from 'yargs/helpers';
+import { buildParser, toRunRequest } from './parse-args.js';
+import { EXIT, UsageError } from './usage-error.js';
+import { runCommand } from './run-command.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
-const args = process.argv.slice(2);
-if (args.includes('--version')) {
-  console.log(pkg.version);
-} else {
-  console.log(`pipeline-tui ${pkg.version}\n\nUsage: pipeline-tui [--help] [--version]\n\nThe dashboard is not built yet; the threading toolkit is importable from "pipeline-tui".`);
+
+async function main(argv: string[]): Promise<number> {
+  const parser = buildParser(argv, pkg.version);
+  const args = (await parser.parseAsync()) as Record<string, unknown>;
+  if (args.help || args.version) return EXIT.ok;
+  const request = toRunRequest(args, Boolean(process.stdout.isTTY));
+  return runCommand(request);
 }
+
+main(hideBin(process.argv)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    if (error instanceof UsageError) {
+      process.stderr.write(`pipeline-tui: ${error.message}\n`);
+      process.exitCode = EXIT.usage;
+    } else {
+      process.stderr.write(`pipeline-tui: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+      process.exitCode = EXIT.failed;
+    }
+  },
+);

@@ -1,0 +1,12 @@
+/** Bad command-line input: printed as one line on stderr, exit code 2, never a stack trace. */
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+export const EXIT = {
+  ok: 0,
+  failed: 1,
+  usage: 2,
+  stalled: 3,
+  aborted: 130,
+} as const;

@@ -1,0 +1,43 @@
+/**
+ * The built-in workload: per-item work that either sleeps (a thread waiting on I/O) or spins
+ * (a thread burning CPU), with seeded jitter so runs are reproducible.
+ */
+import type { WorkKind } from './types.js';
+
+/** mulberry32: a small, fast, seedable PRNG; returns floats in [0, 1). */
+export function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** A per-worker seed derived from the run's seed, so workers differ but runs repeat. */
+export function workerSeed(seed: number, slot: number): number {
+  return (Math.imul(seed ^ 0x9e3779b9, 0x85ebca6b) + Math.imul(slot + 1, 0xc2b2ae35)) >>> 0;
+}
+
+const sleeper = new Int32Array(new SharedArrayBuffer(4));
+
+/** Blocks this thread for `ms` (like Python's time.sleep); only ever call it in a worker. */
+export function sleepMs(ms: number): void {
+  if (ms > 0) Atomics.wait(sleeper, 0, 0, ms);
+}
+
+/** Busies this thread for `ms`. */
+export function spinMs(ms: number): void {
+  const until = performance.now() + ms;
+  while (performance.now() < until) {
+    // burn
+  }
+}
+
+/** Returns a function doing one item's work: `ms` ± `jitter`·`ms`, slept or spun. */
+export function makeWork(kind: WorkKind, ms: number, jitter: number, random: () => number): () => void {
+  if (ms <= 0) return () => {};
+  const run = kind === 'spin' ? spinMs : sleepMs;
+  return () => run(ms * (1 + jitter * (2 * random() - 1)));
+}

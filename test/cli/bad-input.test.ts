@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/cli.js';
+
+// Each case: the arguments, and a fragment the one-line error must contain (naming the flag).
+const CASES: Array<[string[], RegExp]> = [
+  [['--bogus'], /Unknown argument: bogus/],
+  [['-p', '-1'], /--producers must be an integer from 1 to 64, got -1/],
+  [['-p', 'many'], /--producers must be an integer from 1 to 64, got NaN/],
+  [['-c', '0'], /--consumers must be an integer from 1 to 64, got 0/],
+  [['-q', '0'], /--capacity must be an integer from 1 to 1000000, got 0/],
+  [['--capacity', '2.5'], /--capacity must be an integer/],
+  [['-n', '-5'], /--items must be an integer from 0/],
+  [['--work', 'nap'], /--work must be one of sleep, spin, got "nap"/],
+  [['--shutdown', 'explode'], /--shutdown must be one of sentinel, close, got "explode"/],
+  [['--jitter', '2'], /--jitter must be a number from 0 to 1, got 2/],
+  [['--duration', 'soon'], /--duration must be a positive duration/],
+  [['-n', '10', '--duration', '5s'], /--items and --duration cannot be used together/],
+  [['--refresh', '1'], /--refresh must be an integer from 16 to 10000, got 1/],
+  [['--plain', '--json'], /--plain and --json cannot be used together/],
+  [['run', 'extra'], /Unknown argument: extra/],
+];
+
+describe('bad input: one line naming the flag, exit code 2', () => {
+  for (const [args, message] of CASES) {
+    it(`pipeline-tui ${args.join(' ')}`, async () => {
+      const { code, stdout, stderr } = await runCli(args);
+      expect(code).toBe(2);
+      expect(stderr).toMatch(message);
+      expect(stderr.trimEnd().split('\n')).toHaveLength(1);
+      expect(stderr).not.toMatch(/\bat .*\.js:\d+/); // no stack trace
+      expect(stdout).toBe('');
+    });
+  }
+});
+
+describe('help and version', () => {
+  it('--help teaches: flags, examples, keys, exit codes', async () => {
+    const { code, stdout } = await runCli(['--help']);
+    expect(code).toBe(0);
+    for (const text of ['--producers', '--consumers', '--capacity', '--items', '--duration', '--rate', '--produce-ms', '--consume-ms', '--jitter', '--work', '--producer', '--consumer', '--shutdown', '--refresh', '--plain', '--json', '--seed', 'Examples:', 'Exit codes']) {
+      expect(stdout).toContain(text);
+    }
+  });
+
+  it('--version prints the package version', async () => {
+    const { code, stdout } = await runCli(['--version']);
+    expect(code).toBe(0);
+    expect(stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);
+  });
+});
