@@ -45,14 +45,16 @@ export class Lock extends SharedObject<'Lock' | 'RLock'> implements ConditionLoc
    * Blocks the calling thread: on an event-loop thread use {@link acquireAsync}.
    */
   acquire(opts?: AcquireOptions): boolean {
+    const deadline = acquireDeadline(opts); // validates options even when the lock is free
     if (tryLock(this.i32, STATE)) return this.taken(false);
-    return runBlocking(this.acquireSlow(acquireDeadline(opts)));
+    return runBlocking(this.acquireSlow(deadline));
   }
 
   /** Like {@link acquire}, but waits without blocking the event loop. */
-  acquireAsync(opts?: AcquireOptions): Promise<boolean> {
-    if (tryLock(this.i32, STATE)) return Promise.resolve(this.taken(false));
-    return runAsync(this.acquireSlow(acquireDeadline(opts)));
+  async acquireAsync(opts?: AcquireOptions): Promise<boolean> {
+    const deadline = acquireDeadline(opts);
+    if (tryLock(this.i32, STATE)) return this.taken(false);
+    return runAsync(this.acquireSlow(deadline));
   }
 
   /**

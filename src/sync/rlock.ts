@@ -11,6 +11,7 @@ import { ATTACH, type Attach, checkHandle, type PlacementOptions, type SharedHan
 import { LockNotHeldError } from './errors.js';
 import { HOLDER, Lock, STATE } from './lock.js';
 import { unlock } from './mutex.js';
+import { acquireDeadline } from './futex.js';
 import type { Steps } from './park.js';
 import { NO_OWNER, SELF } from './thread-id.js';
 import type { AcquireOptions } from './hold.js';
@@ -35,12 +36,14 @@ export class RLock extends Lock {
    * true at once. Otherwise behaves like `Lock.acquire` (blocking, non-blocking, or timed).
    */
   override acquire(opts?: AcquireOptions): boolean {
+    acquireDeadline(opts); // validates options even when re-entering
     if (this.reenter()) return true;
     return super.acquire(opts);
   }
 
-  override acquireAsync(opts?: AcquireOptions): Promise<boolean> {
-    if (this.reenter()) return Promise.resolve(true);
+  override async acquireAsync(opts?: AcquireOptions): Promise<boolean> {
+    acquireDeadline(opts);
+    if (this.reenter()) return true;
     return super.acquireAsync(opts);
   }
 

@@ -50,12 +50,14 @@ export class Semaphore extends SharedObject<'Semaphore' | 'BoundedSemaphore'> {
    * false if none came free in time.
    */
   acquire(opts?: AcquireOptions): boolean {
-    return this.tryTake() || runBlocking(this.acquireSlow(acquireDeadline(opts)));
+    const deadline = acquireDeadline(opts); // validates options even when a permit is free
+    return this.tryTake() || runBlocking(this.acquireSlow(deadline));
   }
 
   /** Like {@link acquire}, but waits without blocking the event loop. */
-  acquireAsync(opts?: AcquireOptions): Promise<boolean> {
-    return this.tryTake() ? Promise.resolve(true) : runAsync(this.acquireSlow(acquireDeadline(opts)));
+  async acquireAsync(opts?: AcquireOptions): Promise<boolean> {
+    const deadline = acquireDeadline(opts);
+    return this.tryTake() || runAsync(this.acquireSlow(deadline));
   }
 
   /**
