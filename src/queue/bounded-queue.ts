@@ -377,6 +377,7 @@ export class BoundedQueue<T = unknown> extends SharedObject<'BoundedQueue'> {
     const deadline = block ? deadlineAfter(opts?.timeout) : 0;
     const w = this.i32;
     let done = 0;
+    let blocked = false;
     yield* this.lock.acquireSteps(Infinity);
     try {
       while (done < encoded.length) {
@@ -384,7 +385,8 @@ export class BoundedQueue<T = unknown> extends SharedObject<'BoundedQueue'> {
         const room = this.capacity - w[COUNT]!;
         if (room === 0) {
           if (!block) throw withCount(new QueueFull(`the queue is full (capacity ${this.capacity}); use a blocking put or retry later`), done);
-          w[PUT_BLOCKED] = (w[PUT_BLOCKED]! + 1) | 0;
+          if (!blocked) w[PUT_BLOCKED] = (w[PUT_BLOCKED]! + 1) | 0; // count calls that blocked, not wakeups
+          blocked = true;
           yield* this.waitFor(this.notFull, deadline, () => withCount(new QueueFull(`put() timed out after ${opts?.timeout} ms: the queue stayed full`), done));
           continue;
         }
