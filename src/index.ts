@@ -15,3 +15,12 @@ export type { SharedHandle, SharedRegion, PlacementOptions } from './sync/shared
 export { revive, isHandle } from './revive.js';
 export { BoundedQueue, QueueEmpty, QueueFull, QueueShutDown, ItemTooLargeError, TaskDoneError, SENTINEL } from './queue/index.js';
 export type { BoundedQueueOptions, QueueHandle, QueueOptions, QueueStats, Sentinel } from './queue/index.js';
+export { Thread, type ThreadOptions } from './threads/thread.js';
+export { Timer } from './threads/timer.js';
+export { ThreadPoolExecutor, type ExecutorOptions } from './threads/thread-pool-executor.js';
+export { Future } from './threads/future.js';
+export { activeCount, currentThread, mainThread, enumerate } from './threads/current-thread.js';
+export { setExcepthook, getExcepthook, type ExceptHook, type ExceptHookArgs } from './threads/excepthook.js';
+export { ThreadStateError, ExecutorShutDownError, FutureTimeoutError, CancelledError } from './threads/errors.js';
+export type { ThreadInfo } from './threads/thread-info.js';
+export type { Target } from './threads/target.js';

@@ -1,0 +1,35 @@
+/**
+ * The entry of a Thread's worker: imports the target module, calls the exported function with the
+ * arguments (reviving shared objects), and reports an uncaught error to the starting thread, which
+ * passes it to the excepthook.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { loadModule } from './load-module.js';
+import { unpackArgs } from './shared-args.js';
+import type { ResolvedTarget } from './target.js';
+
+export interface ThreadWorkerData {
+  target: ResolvedTarget;
+  args: unknown[];
+}
+
+export type ThreadMessage = { type: 'exception'; error: unknown };
+
+const { target, args } = workerData as ThreadWorkerData;
+
+try {
+  const mod = await loadModule(target.module);
+  const fn = mod[target.name];
+  if (typeof fn !== 'function') throw new TypeError(`thread target ${target.module} has no exported function "${target.name}"`);
+  await (fn as (...a: unknown[]) => unknown)(...unpackArgs(args));
+} catch (error) {
+  let message: ThreadMessage = { type: 'exception', error };
+  try {
+    parentPort!.postMessage(message);
+  } catch {
+    // Not cloneable (e.g. an error holding functions): send what a reader needs.
+    const e = error as Error;
+    message = { type: 'exception', error: { name: e?.name, message: e?.message ?? String(error), stack: e?.stack } };
+    parentPort!.postMessage(message);
+  }
+}
