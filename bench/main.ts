@@ -4,9 +4,11 @@
  */
 import { formatTable, machineLine, type Row } from './table.js';
 import { lockBenchmarks } from './lock.js';
+import { queueBenchmarks } from './queue.js';
 
 const quick = process.argv.includes('--quick');
 const rows: Row[] = [];
 console.log(`pipeline-tui benchmarks${quick ? ' (quick)' : ''} — ${machineLine()}\n`);
+rows.push(...(await queueBenchmarks(quick)));
 rows.push(...(await lockBenchmarks(quick)));
 console.log(formatTable(rows));

@@ -1,0 +1,17 @@
+// Receives integers from a MessagePort until -1; checks each arrives exactly once.
+import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
+
+const { port, total, ready } = workerData as { port: MessagePort; total: number; ready: Int32Array };
+const seen = new Uint8Array(total);
+port.on('message', (m: number | Int32Array) => {
+  if (m === -1) {
+    let ok = true;
+    for (let i = 0; i < total; i++) if (seen[i] !== 1) ok = false;
+    parentPort!.postMessage({ end: performance.timeOrigin + performance.now(), ok });
+    port.close();
+    return;
+  }
+  if (typeof m === 'number') seen[m]!++;
+  else for (const x of m) seen[x]!++;
+});
+Atomics.add(ready, 0, 1);
