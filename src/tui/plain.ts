@@ -26,14 +26,16 @@ const ENDINGS: Record<Summary['endedBy'], string> = {
   stalled: 'STALLED',
 };
 
+const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
+
 /** The end-of-run summary, a few readable lines. */
 export function formatSummary(s: Summary): string {
   const lines = [
     `Run ${ENDINGS[s.endedBy]} in ${duration(s.durationMs)}: produced ${count(s.produced)}, consumed ${count(s.consumed)} (${rate(s.itemsPerSecond)}).`,
     `Latency (put to get): p50 ${latency(s.latencyMs.p50)}, p95 ${latency(s.latencyMs.p95)}, p99 ${latency(s.latencyMs.p99)}.`,
     s.shutdown.mode === 'sentinel'
-      ? `Shutdown: ${s.shutdown.sentinelsSent} sentinels sent, ${s.shutdown.consumersExited} consumers exited${s.shutdown.ms !== undefined ? ` in ${duration(s.shutdown.ms)}` : ''}.`
-      : `Shutdown: queue closed, ${s.shutdown.consumersExited} consumers drained and exited${s.shutdown.ms !== undefined ? ` in ${duration(s.shutdown.ms)}` : ''}.`,
+      ? `Shutdown: ${plural(s.shutdown.sentinelsSent, 'sentinel')} sent, ${plural(s.shutdown.consumersExited, 'consumer')} exited${s.shutdown.ms !== undefined ? ` in ${duration(s.shutdown.ms)}` : ''}.`
+      : `Shutdown: queue closed, ${plural(s.shutdown.consumersExited, 'consumer')} drained and exited${s.shutdown.ms !== undefined ? ` in ${duration(s.shutdown.ms)}` : ''}.`,
     'Workers: ' + s.workers.map((w) => `${w.id} ${count(w.items)}${w.blockedMs > 0 ? ` (blocked ${duration(w.blockedMs)})` : ''}${w.state === 'failed' ? ' FAILED' : ''}`).join(', '),
   ];
   if (s.error) lines.push(`Error: ${s.error}`);
