@@ -8,6 +8,7 @@
 import { Worker, type WorkerOptions } from 'node:worker_threads';
 import { pathToFileURL } from 'node:url';
 import { isAbsolute, resolve } from 'node:path';
+import { REGISTRY_KEY, threadRegistry } from './registry.js';
 
 const BOOTSTRAP = new URL('./bootstrap.js', import.meta.url);
 
@@ -26,8 +27,13 @@ export function moduleUrl(target: string | URL): URL {
   return pathToFileURL(isAbsolute(target) ? target : resolve(target));
 }
 
-/** Start a worker running `entry` (a module URL); `workerData.__entry` is reserved for the bootstrap. */
+/**
+ * Start a worker running `entry` (a module URL). `workerData.__entry` is reserved for the
+ * bootstrap; `workerData.__threadRegistry` carries the process's thread registry, so Threads
+ * started inside any of our workers are seen by `enumerate()` everywhere.
+ */
 export function spawnWorker(entry: URL, options: WorkerOptions = {}): Worker {
   const data = (options.workerData ?? {}) as Record<string, unknown>;
-  return new Worker(BOOTSTRAP, { ...options, workerData: { ...data, __entry: entry.href } });
+  const registry = data[REGISTRY_KEY] ?? threadRegistry().handle;
+  return new Worker(BOOTSTRAP, { ...options, workerData: { ...data, [REGISTRY_KEY]: registry, __entry: entry.href } });
 }

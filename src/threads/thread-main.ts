@@ -11,11 +11,14 @@ import type { ResolvedTarget } from './target.js';
 export interface ThreadWorkerData {
   target: ResolvedTarget;
   args: unknown[];
+  /** Set to 1 by the starting thread once this thread is in the registry. */
+  started: Int32Array;
 }
 
 export type ThreadMessage = { type: 'exception'; error: unknown };
 
-const { target, args } = workerData as ThreadWorkerData;
+const { target, args, started } = workerData as ThreadWorkerData;
+Atomics.wait(started, 0, 0);
 
 try {
   const mod = await loadModule(target.module);

@@ -13,11 +13,11 @@
  * does not (its worker is unref'd, and it is stopped when the process exits). An uncaught error
  * in the target goes to the excepthook; `join` still resolves.
  */
-import type { Worker } from 'node:worker_threads';
+import { threadId, type Worker } from 'node:worker_threads';
 import { ownModule, spawnWorker } from './spawn.js';
 import { checkArgs, resolveTarget, type ResolvedTarget, type Target } from './target.js';
 import { packArgs } from './shared-args.js';
-import { ownRecord, threadRegistry } from './registry.js';
+import { forgetChildrenAtExit, ownRecord, REGISTRY_KEY, threadRegistry } from './registry.js';
 import { reportException } from './excepthook.js';
 import { ThreadStateError } from './errors.js';
 import type { ThreadInfo } from './thread-info.js';
@@ -45,6 +45,7 @@ export class Thread implements ThreadInfo {
   private readonly target: ResolvedTarget;
   private readonly args: unknown[];
   private worker: Worker | undefined;
+  private threadIdent: number | undefined;
   private finished: Promise<void> | undefined;
   private exited = false;
 
@@ -56,9 +57,9 @@ export class Thread implements ThreadInfo {
     this.daemon = options.daemon ?? ownRecord()?.daemon ?? false;
   }
 
-  /** The worker's threadId once started, else undefined. */
+  /** The worker's threadId once started (kept after the thread ends, as in Python), else undefined. */
   get ident(): number | undefined {
-    return this.worker?.threadId;
+    return this.threadIdent;
   }
 
   /**
@@ -67,17 +68,28 @@ export class Thread implements ThreadInfo {
   start(): void {
     if (this.worker) throw new ThreadStateError(`threads can only be started once (${this.name})`);
     const registry = threadRegistry();
+    // Python's `_started`: the worker waits on it until this thread has registered it, so the new
+    // thread finds itself in enumerate() from its first line.
+    const started = new Int32Array(new SharedArrayBuffer(4));
     const workerData: ThreadWorkerData & Record<string, unknown> = {
       target: this.target,
       args: packArgs(this.args),
-      __threadRegistry: registry.handle,
+      started,
+      [REGISTRY_KEY]: registry.handle,
       __thread: { ident: 0, name: this.name, daemon: this.daemon },
     };
     const worker = spawnWorker(THREAD_MAIN, { workerData });
-    this.worker = worker;
     const ident = worker.threadId;
-    registry.add({ ident, name: this.name, daemon: this.daemon });
+    try {
+      registry.add({ ident, name: this.name, daemon: this.daemon }, threadId);
+    } catch (error) {
+      void worker.terminate(); // it is still waiting for `started`: the target never runs
+      throw new ThreadStateError(`cannot start thread ${this.name}: ${(error as Error).message}`);
+    }
+    this.worker = worker;
+    this.threadIdent = ident;
     startedHere.set(ident, this);
+    forgetChildrenAtExit();
     worker.on('message', (message: ThreadMessage) => {
       if (message?.type === 'exception') reportException({ thread: this, error: message.error });
     });
@@ -92,6 +104,8 @@ export class Thread implements ThreadInfo {
     });
     // Last: adding a 'message' listener refs the worker's port again, undoing an earlier unref.
     if (this.daemon) worker.unref();
+    Atomics.store(started, 0, 1);
+    Atomics.notify(started, 0);
   }
 
   /**
