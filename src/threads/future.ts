@@ -54,9 +54,12 @@ export class Future<T = unknown> {
     return this.failed ? this.error : undefined;
   }
 
-  /** Calls `fn(future)` when it is done (at once if it already is). */
+  /**
+   * Calls `fn(future)` when it is done (at once if it already is), in the order added. A callback
+   * that throws is reported on stderr and does not stop the others (as in Python).
+   */
   addDoneCallback(fn: (future: Future<T>) => void): void {
-    if (this.done()) fn(this);
+    if (this.done()) this.invoke(fn);
     else this.callbacks.push(fn);
   }
 
@@ -83,7 +86,20 @@ export class Future<T = unknown> {
   private settle(state: 'finished' | 'cancelled'): void {
     this.state = state;
     this.resolveSettled();
-    for (const fn of this.callbacks.splice(0)) fn(this);
+    for (const fn of this.callbacks.splice(0)) this.invoke(fn);
+  }
+
+  private invoke(fn: (future: Future<T>) => void): void {
+    try {
+      fn(this);
+    } catch (error) {
+      const text = error instanceof Error ? (error.stack ?? String(error)) : String(error);
+      process.stderr.write(`exception calling callback for ${this.toString()}:\n${text}\n`);
+    }
+  }
+
+  toString(): string {
+    return `<Future state=${this.state}${this.state === 'finished' ? (this.failed ? ' raised' : ' returned') : ''}>`;
   }
 
   private async wait(timeout: number | undefined): Promise<void> {

@@ -16,6 +16,7 @@ import { Future } from './future.js';
 import { ExecutorShutDownError } from './errors.js';
 import { resolveTarget, type ResolvedTarget, type Target } from './target.js';
 import { packArgs } from './shared-args.js';
+import { REGISTRY_KEY, threadRegistry } from './registry.js';
 
 const POOL_ENTRY = new URL('./pool-entry.js', import.meta.url).href;
 
@@ -41,7 +42,14 @@ export class ThreadPoolExecutor implements AsyncDisposable {
     const maxWorkers = options.maxWorkers ?? 4;
     if (!Number.isInteger(maxWorkers) || maxWorkers < 1) throw new RangeError(`maxWorkers must be a positive integer, got ${String(maxWorkers)}`);
     this.maxWorkers = maxWorkers;
-    this.pool = new Piscina({ filename: POOL_ENTRY, maxThreads: maxWorkers, minThreads: 0, idleTimeout: 1000 });
+    this.pool = new Piscina({
+      filename: POOL_ENTRY,
+      maxThreads: maxWorkers,
+      minThreads: 0,
+      idleTimeout: 1000,
+      // Threads started inside a task join the process's registry (the task's own worker is not in it).
+      workerData: { [REGISTRY_KEY]: threadRegistry().handle },
+    });
   }
 
   /**
@@ -57,12 +65,27 @@ export class ThreadPoolExecutor implements AsyncDisposable {
   }
 
   /**
-   * Runs `task(item)` for every item, in parallel; resolves with the results in input order, or
-   * rejects with the first error.
+   * Runs `task(item)` for every item, in parallel (all are submitted at once), and resolves with
+   * the results in input order. As in Python, results are collected in order: if a task fails,
+   * map rejects with the error of the first failing item in input order, once the items before it
+   * have finished, and cancels the tasks that have not started yet. `timeout` (ms) bounds the
+   * whole call, counted from now; when it runs out, map rejects with FutureTimeoutError and
+   * cancels what has not started.
+   * @throws ExecutorShutDownError after `shutdown`.
    */
-  async map<T = unknown>(task: Target, items: Iterable<unknown>): Promise<T[]> {
+  async map<T = unknown>(task: Target, items: Iterable<unknown>, { timeout }: { timeout?: number } = {}): Promise<T[]> {
+    const deadline = timeout === undefined ? undefined : performance.now() + timeout;
     const futures = Array.from(items, (item) => this.submit<T>(task, item));
-    return Promise.all(futures.map((f) => f.result()));
+    const results: T[] = [];
+    try {
+      for (const future of futures) {
+        results.push(await future.result(deadline === undefined ? undefined : Math.max(0, deadline - performance.now())));
+      }
+    } catch (error) {
+      for (const future of futures) future.cancel();
+      throw error;
+    }
+    return results;
   }
 
   /**
@@ -77,6 +100,7 @@ export class ThreadPoolExecutor implements AsyncDisposable {
       await this.pool.destroy();
     })();
     if (wait) await drained;
+    else drained.catch((error: unknown) => process.stderr.write(`ThreadPoolExecutor: stopping the workers failed: ${String(error)}\n`));
   }
 
   async [Symbol.asyncDispose](): Promise<void> {
