@@ -4,24 +4,32 @@
  * Python's Timer is a thread that sleeps and then calls. A JavaScript function cannot be sent to
  * another thread, so this Timer runs `fn` on the thread that created it, from its event loop; the
  * Thread-like surface (start, cancel, join, isAlive, name) stays the same. Errors thrown by `fn`
- * go to the excepthook, as a thread's would.
+ * go to the excepthook, as a thread's would. It is not a worker, so it has no ident of its own
+ * and is not counted by `activeCount()` / `enumerate()`.
+ *
+ * `finished` is a shared Event, as in Python: it is set once `fn` has returned or the timer was
+ * cancelled. Setting it from anywhere — another worker holding `timer.finished.handle` included —
+ * before the timer fires cancels it (the check is made when the interval ends).
  */
 import { reportException } from './excepthook.js';
 import { ThreadStateError } from './errors.js';
 import { threadRegistry } from './registry.js';
 import { checkArgs } from './target.js';
+import { Event } from '../sync/event.js';
 import type { ThreadInfo } from './thread-info.js';
 
 export class Timer<A extends unknown[] = unknown[]> implements ThreadInfo {
   readonly name: string;
   readonly daemon = false;
   readonly ident = undefined;
+  /** Set when `fn` has returned or the timer was cancelled; setting it first cancels the timer. */
+  readonly finished = new Event();
   private readonly args: A;
   private timer: NodeJS.Timeout | undefined;
   private state: 'initial' | 'waiting' | 'running' | 'finished' = 'initial';
   private cancelledBeforeRun = false;
-  private resolveFinished!: () => void;
-  private readonly finished = new Promise<void>((resolve) => (this.resolveFinished = resolve));
+  private resolveEnded!: () => void;
+  private readonly ended = new Promise<void>((resolve) => (this.resolveEnded = resolve));
 
   constructor(
     readonly intervalMs: number,
@@ -58,12 +66,12 @@ export class Timer<A extends unknown[] = unknown[]> implements ThreadInfo {
   async join(timeout?: number): Promise<boolean> {
     if (this.state === 'initial' && !this.cancelledBeforeRun) throw new ThreadStateError(`cannot join ${this.name} before it is started`);
     if (timeout === undefined) {
-      await this.finished;
+      await this.ended;
       return true;
     }
     let t: NodeJS.Timeout | undefined;
     try {
-      return await Promise.race([this.finished.then(() => true), new Promise<boolean>((r) => (t = setTimeout(() => r(false), timeout)))]);
+      return await Promise.race([this.ended.then(() => true), new Promise<boolean>((r) => (t = setTimeout(() => r(false), timeout)))]);
     } finally {
       clearTimeout(t);
     }
@@ -74,6 +82,11 @@ export class Timer<A extends unknown[] = unknown[]> implements ThreadInfo {
   }
 
   private async run(): Promise<void> {
+    if (this.finished.isSet()) {
+      this.cancelledBeforeRun = true; // cancelled through `finished`, maybe from another thread
+      this.finish();
+      return;
+    }
     this.state = 'running';
     try {
       await this.fn(...this.args);
@@ -86,6 +99,7 @@ export class Timer<A extends unknown[] = unknown[]> implements ThreadInfo {
 
   private finish(): void {
     this.state = 'finished';
-    this.resolveFinished();
+    this.finished.set();
+    this.resolveEnded();
   }
 }
