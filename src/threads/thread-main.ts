@@ -1,7 +1,11 @@
 /**
- * The entry of a Thread's worker: imports the target module, calls the exported function with the
- * arguments (reviving shared objects), and reports an uncaught error to the starting thread, which
+ * The entry of a Thread's worker: waits until the starting thread has registered it, imports the
+ * target module, calls the exported function with the arguments (reviving shared objects, see
+ * shared-args.ts) and awaits it, and reports an uncaught error to the starting thread, which
  * passes it to the excepthook.
+ *
+ * The thread ends when its worker's event loop is empty, as any worker's: a target that leaves a
+ * timer or a server running keeps its thread alive (and `join` waiting) until they stop.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { loadModule } from './load-module.js';

@@ -10,8 +10,14 @@
  * are passed by handle and revived on the other side automatically.
  *
  * A non-daemon thread keeps the process alive until it finishes, as in Python; a daemon thread
- * does not (its worker is unref'd, and it is stopped when the process exits). An uncaught error
- * in the target goes to the excepthook; `join` still resolves.
+ * does not (its worker is unref'd, and it is stopped when the process exits). One difference from
+ * Python: a thread started inside another thread belongs to that thread's worker, so a daemon one
+ * is stopped when the thread that started it ends (a non-daemon one keeps that thread alive).
+ * An uncaught error in the target goes to the excepthook of the thread that called `start()`
+ * (see excepthook.ts); `join` still resolves.
+ *
+ * Every started Thread is in the process's thread registry (registry.ts) until it ends, so
+ * `enumerate()` and `activeCount()` see it from every thread.
  */
 import { threadId, type Worker } from 'node:worker_threads';
 import { ownModule, spawnWorker } from './spawn.js';
