@@ -87,7 +87,7 @@ export async function queueBenchmarks(quick: boolean): Promise<Row[]> {
     if (p === 1) single1 = r.rate;
     rows.push({ group: 'queue', name: `BoundedQueue ${p}P${c}C, numbers, capacity ${capacity}`, value: r.rate, unit: 'items/s', verified: r.verified, note: p === 1 ? vs(r.rate) : `${(r.rate / single1).toFixed(2)}× 1P1C` });
   }
-  for (const [p, c] of [[1, 1], [2, 2]] as const) {
+  for (const [p, c] of [[1, 1], [2, 2], [4, 4]] as const) {
     const r = await best(runs, () => queueRun(p, c, n * 5, 'batch', capacity));
     rows.push({ group: 'queue', name: `BoundedQueue ${p}P${c}C, putMany/getMany of 256 numbers`, value: r.rate, unit: 'items/s', verified: r.verified, note: `${(r.rate / pmBatch.rate).toFixed(2)}× postMessage batched` });
   }

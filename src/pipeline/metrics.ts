@@ -4,7 +4,7 @@
  *
  *   control (Int32, written by the main thread, except `remaining`):
  *     0 tag  1 version (futex word: bumped on every control change)  2 paused  3 stop
- *     4 remaining item budget (producers claim items with Atomics.sub; -1 = unlimited)
+ *     4 remaining item budget (producers claim items with Atomics.sub)  5 budget is limited (0/1)
  *   per worker slot s (producers 0..63, consumers 64..127):
  *     Int32  state, retire (main asks this one worker to leave)
  *     Float64 items, blockedMs (finished blocks), blockedSince (epoch ms, 0 = not blocked)
@@ -22,6 +22,7 @@ const VERSION = 1;
 const PAUSED = 2;
 const STOP = 3;
 const REMAINING = 4;
+const LIMITED = 5;
 const CONTROL_WORDS = 8;
 
 const SLOTS = 2 * MAX_WORKERS_PER_ROLE;
@@ -45,7 +46,6 @@ export class PipelineBoard extends SharedObject<'Block'> {
   constructor(options?: Attach) {
     super('Block', BYTES, options);
     this.f64 = new Float64Array(this.buffer, this.byteOffset + FLOATS_AT, SLOTS * SLOT_FLOATS);
-    if (!options) Atomics.store(this.i32, REMAINING, -1);
   }
 
   static from(handle: SharedHandle<'Block'>): PipelineBoard {
@@ -65,7 +65,8 @@ export class PipelineBoard extends SharedObject<'Block'> {
 
   /** Sets the item budget that producers draw from (undefined = unlimited). */
   setBudget(items: number | undefined): void {
-    Atomics.store(this.i32, REMAINING, items === undefined ? -1 : items);
+    Atomics.store(this.i32, REMAINING, items ?? 0);
+    Atomics.store(this.i32, LIMITED, items === undefined ? 0 : 1);
   }
 
   retire(slot: number): void {
@@ -87,12 +88,13 @@ export class PipelineBoard extends SharedObject<'Block'> {
     return Atomics.load(this.i32, CONTROL_WORDS + slot * SLOT_INTS + 1) === 1;
   }
 
-  /** Takes one item from the budget; false when it is used up. */
+  /**
+   * Takes one item from the budget; false when it is used up. The count may go below zero (each
+   * producer overdraws once, then stops): "unlimited" is a separate word, never a count value, so
+   * a transient negative count cannot be mistaken for it.
+   */
   claimItem(): boolean {
-    if (Atomics.load(this.i32, REMAINING) === -1) return true;
-    if (Atomics.sub(this.i32, REMAINING, 1) > 0) return true;
-    Atomics.store(this.i32, REMAINING, 0); // undo the overdraw so the budget reads 0, not negative
-    return false;
+    return Atomics.load(this.i32, LIMITED) === 0 || Atomics.sub(this.i32, REMAINING, 1) > 0;
   }
 
   /** Blocks the calling worker while paused and nothing else changed (stop, retire, resume). */
