@@ -48,6 +48,9 @@ export function wait(i32: Int32Array, index: number, expected: number, deadline:
   return Atomics.wait(i32, index, expected, ms);
 }
 
+/** The longest delay a Node timer accepts. */
+const MAX_TIMER_MS = 0x7fffffff;
+
 /** Like {@link wait} without blocking the event loop (which it keeps alive meanwhile). */
 export function waitAsync(i32: Int32Array, index: number, expected: number, deadline: number): Promise<WaitResult> | WaitResult {
   const ms = remaining(deadline);
@@ -55,7 +58,10 @@ export function waitAsync(i32: Int32Array, index: number, expected: number, dead
   const result = Atomics.waitAsync(i32, index, expected, ms);
   if (!result.async) return result.value;
   // A ref'd timer is what keeps Node's loop running; it is cleared as soon as the wait settles.
-  const keepAlive = ms === Infinity ? setInterval(() => {}, 0x7fffffff) : setTimeout(() => {}, ms + 1);
+  // An interval, not a one-shot timeout: V8 resolves the timed-out wait from its own timer, which
+  // may fire after ours, and with nothing left alive in between the thread would exit first.
+  // Node timers take at most 2^31-1 ms (a longer delay becomes 1 ms, with a warning).
+  const keepAlive = setInterval(() => {}, Math.min(ms + 1, MAX_TIMER_MS));
   return result.value.finally(() => clearTimeout(keepAlive));
 }
 
