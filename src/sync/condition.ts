@@ -115,9 +115,15 @@ export class Condition extends SharedObject<'Condition'> {
   /**
    * Wakes up to `n` threads waiting on this condition (default 1). Needs the lock held; the woken
    * threads return from `wait` once they can reacquire it.
+   * @throws RangeError unless `n` is a non-negative integer or Infinity.
    */
   notify(n = 1): void {
     this.checkOwned('notify on');
+    // Checked before touching the tokens: a NaN would turn into 0 when stored and so cancel
+    // wakeups already handed out to earlier notified waiters.
+    if (!(Number.isInteger(n) || n === Infinity) || n < 0) {
+      throw new RangeError(`n must be a non-negative integer or Infinity, got ${String(n)}`);
+    }
     const w = this.i32;
     const k = Math.min(n, w[WAITERS]! - w[TOKENS]!);
     if (k <= 0) return;
