@@ -53,8 +53,9 @@ export class Event extends SharedObject<'Event'> {
   }
 
   /** Like {@link wait}, without blocking the event loop. */
-  waitAsync(timeout?: number): Promise<boolean> {
-    return this.isSet() ? Promise.resolve(true) : runAsync(this.waitSteps(deadlineAfter(timeout)));
+  async waitAsync(timeout?: number): Promise<boolean> {
+    // async, so that a bad timeout rejects the promise rather than throwing at the call site
+    return this.isSet() || runAsync(this.waitSteps(deadlineAfter(timeout)));
   }
 
   private *waitSteps(deadline: number): Steps<boolean> {
