@@ -1,88 +1,131 @@
 /**
- * One suite for every lock-like primitive (CPython lock_tests' BaseLockTests idea), re-run for
- * Lock, RLock, Semaphore(1), BoundedSemaphore(1) and Condition (its RLock).
+ * One suite for every lock-like primitive (CPython lock_tests' BaseLockTests idea), re-run by
+ * `describeLockLike` for Lock, RLock, Semaphore(1), BoundedSemaphore(1) and Condition (over its
+ * default RLock, and over a plain Lock). Everything here holds across workers.
  */
 import { describe, expect, it } from 'vitest';
-import { AcquireTimeoutError, BoundedSemaphore, Condition, Lock, RLock, Semaphore, withLock, withLockAsync, type Acquirable, type SharedHandle } from '../../src/index.js';
-import { runFixture, runFixtures, startFixture, within } from '../helpers/workers.js';
+import {
+  AcquireTimeoutError,
+  BoundedSemaphore,
+  Condition,
+  Lock,
+  RLock,
+  Semaphore,
+  withLock,
+  withLockAsync,
+  type Acquirable,
+  type AcquireOptions,
+  type Hold,
+  type SharedHandle,
+} from '../../src/index.js';
+import { runFixtures, startFixture, within } from '../helpers/workers.js';
 import { sleep, until } from '../helpers/poll.js';
+import { newSteps, logStep, readSteps, STEP } from '../helpers/steps.js';
+import { expectAboutTimeout, shared, STRESS, ticker, timed, timedAsync } from '../helpers/sync.js';
+import type { BlockerResult } from '../fixtures/sync-blocker.js';
+import type { CounterMode } from '../fixtures/sync-mutex-counter.js';
 
-type LockLike = Acquirable & { handle: SharedHandle; hold(o?: object): Disposable & { release(): void }; holdAsync(o?: object): Promise<Disposable> };
+type LockLike = Acquirable & {
+  readonly handle: SharedHandle;
+  hold(opts?: AcquireOptions): Hold;
+  holdAsync(opts?: AcquireOptions): Promise<Hold>;
+};
 
-const STRESS = Number(process.env.STRESS ?? 1);
-
-const KINDS: Array<[string, () => LockLike, boolean]> = [
-  ['Lock', () => new Lock(), false],
-  ['RLock', () => new RLock(), true],
-  ['Semaphore(1)', () => new Semaphore(1), false],
-  ['BoundedSemaphore(1)', () => new BoundedSemaphore(1), false],
-  ['Condition', () => new Condition(), true],
-];
-
-for (const [name, make, reentrant] of KINDS) {
-  describe(`${name} (lock-like suite)`, () => {
-    for (const mode of ['acquire', 'hold', 'with', ...(reentrant ? ['nested'] : [])] as const) {
-      it(`no lost updates: 4 workers × read-modify-write under ${mode}`, async () => {
-        const lock = make();
-        const counter = new Int32Array(new SharedArrayBuffer(4));
-        const iterations = 5000 * STRESS;
-        await runFixtures(4, 'sync-mutex-counter', () => ({ handle: lock.handle, counter, iterations, mode }));
-        expect(counter[0]).toBe(4 * iterations);
-        expect(lock.acquire({ blocking: false })).toBe(true); // left free
-        lock.release();
-      });
-    }
-
-    it('while another worker holds it: non-blocking and timed acquires fail, in about the time asked', async () => {
-      const lock = make();
-      const flag = new Int32Array(new SharedArrayBuffer(4));
-      const holder = startFixture('sync-hold-until', { handle: lock.handle, flag });
-      await until(() => Atomics.load(flag, 0) === 1, 'worker holds the lock');
-      expect(lock.acquire({ blocking: false })).toBe(false);
-      const t0 = performance.now();
-      expect(lock.acquire({ timeout: 100 })).toBe(false);
-      const elapsed = performance.now() - t0;
-      expect(elapsed).toBeGreaterThanOrEqual(60); // 0.6× the timeout; no upper bound on a shared machine
-      expect(await lock.acquireAsync({ timeout: 50 })).toBe(false);
-      expect(() => lock.hold({ timeout: 10 })).toThrow(AcquireTimeoutError);
-      // State after timeout (CPython test_state_after_timeout): still usable once released.
+/** Starts a worker that takes `lock` and keeps it until `let go` is called. */
+async function heldByWorker(lock: LockLike): Promise<{ letGo(): Promise<void> }> {
+  const flag = shared(1);
+  const holder = startFixture('sync-hold-until', { handle: lock.handle, flag });
+  await Promise.race([until(() => Atomics.load(flag, 0) === 1, 'a worker holds the lock'), holder.result]);
+  return {
+    async letGo() {
       Atomics.store(flag, 0, 2);
       expect(await holder.result).toBe('released');
+    },
+  };
+}
+
+function describeLockLike(name: string, make: () => LockLike, { reentrant }: { reentrant: boolean }): void {
+  describe.concurrent(`${name} (lock-like suite)`, () => {
+    it('no lost updates: workers doing read-modify-write, each holding it a different way', async () => {
+      const lock = make();
+      const counter = shared(1);
+      const modes: CounterMode[] = ['acquire', 'hold', 'with', 'timed', 'async', ...(reentrant ? (['nested'] as const) : [])];
+      const iterations = 3000 * STRESS;
+      const results = await runFixtures<{ mode: string; iterations: number }>(modes.length, 'sync-mutex-counter', (i) => ({
+        handle: lock.handle,
+        counter,
+        iterations,
+        mode: modes[i],
+      }));
+      expect(results.map((r) => r.mode)).toEqual(modes);
+      expect(counter[0]).toBe(modes.length * iterations);
+      expect(lock.acquire({ blocking: false })).toBe(true); // left free
+      lock.release();
+    });
+
+    it('while a worker holds it: non-blocking and timed acquires fail in about the time asked, and leave it usable', async () => {
+      const lock = make();
+      const holder = await heldByWorker(lock);
+      expect(lock.acquire({ blocking: false })).toBe(false);
+      const sync = timed(() => lock.acquire({ timeout: 150 }));
+      expect(sync.value).toBe(false);
+      expectAboutTimeout(sync.elapsed, 150);
+      const async = await timedAsync(() => lock.acquireAsync({ timeout: 150 }));
+      expect(async.value).toBe(false);
+      expectAboutTimeout(async.elapsed, 150);
+      expect(() => lock.hold({ timeout: 10 })).toThrow(AcquireTimeoutError);
+      expect(() => lock.hold({ blocking: false })).toThrow(AcquireTimeoutError);
+      await expect(lock.holdAsync({ timeout: 10 })).rejects.toThrow(AcquireTimeoutError);
+      // State after timeout (CPython test_state_after_timeout): the failed attempts left no trace.
+      await holder.letGo();
+      expect(lock.acquire({ blocking: false })).toBe(true);
+      lock.release();
       expect(lock.acquire({ timeout: 5000 })).toBe(true);
       lock.release();
     });
 
-    it('a blocked acquire really blocks until the holder releases (and then succeeds)', async () => {
+    it('a timed acquire in a worker fails in about the time asked while the main thread holds it', async () => {
       const lock = make();
-      const flag = new Int32Array(new SharedArrayBuffer(4));
-      const holder = startFixture('sync-hold-until', { handle: lock.handle, flag });
-      await until(() => Atomics.load(flag, 0) === 1, 'worker holds the lock');
-      let acquired = false;
-      const pending = lock.acquireAsync().then((ok) => (acquired = ok));
-      await sleep(100);
-      expect(acquired).toBe(false); // appeared not to block → fail
-      Atomics.store(flag, 0, 2);
-      await within(pending, 30_000, 'acquireAsync after release');
-      expect(acquired).toBe(true);
+      lock.acquire();
+      const steps = newSteps();
+      const { result, elapsed } = await startFixture<BlockerResult>('sync-blocker', { handle: lock.handle, op: 'acquire', steps, timeout: 200 }).result;
+      expect(result).toBe(false);
+      expectAboutTimeout(elapsed, 200);
       lock.release();
-      await holder.result;
+      expect(lock.acquire({ blocking: false })).toBe(true); // state after timeout
+      lock.release();
     });
 
-    it('the event loop keeps running while acquireAsync waits', async () => {
+    for (const op of ['acquire', 'acquireAsync'] as const) {
+      it(`a worker's ${op} really blocks until the main thread releases (steps in order)`, async () => {
+        const lock = make();
+        lock.acquire();
+        const steps = newSteps();
+        const blocker = startFixture<BlockerResult>('sync-blocker', { handle: lock.handle, op, steps });
+        await until(() => readSteps(steps).includes(STEP.BLOCKING), 'the worker is about to acquire');
+        await sleep(100); // time to return, had it not blocked
+        logStep(steps, STEP.MAIN_ACTS);
+        lock.release();
+        expect((await blocker.result).result).toBe(true);
+        expect(readSteps(steps)).toEqual([STEP.BLOCKING, STEP.MAIN_ACTS, STEP.RETURNED]);
+        expect(lock.acquire({ blocking: false })).toBe(true); // the worker released it again
+        lock.release();
+      });
+    }
+
+    it('the main thread keeps running its event loop while acquireAsync waits for a worker', async () => {
       const lock = make();
-      const flag = new Int32Array(new SharedArrayBuffer(4));
-      const holder = startFixture('sync-hold-until', { handle: lock.handle, flag });
-      await until(() => Atomics.load(flag, 0) === 1, 'worker holds the lock');
-      let ticks = 0;
-      const timer = setInterval(() => ticks++, 5);
-      const pending = lock.acquireAsync();
-      await sleep(150);
-      clearInterval(timer);
-      expect(ticks).toBeGreaterThan(3);
-      Atomics.store(flag, 0, 2);
-      expect(await within(pending, 30_000, 'acquireAsync')).toBe(true);
+      const holder = await heldByWorker(lock);
+      const tick = ticker();
+      let acquired = false;
+      const pending = lock.acquireAsync().then((ok) => (acquired = ok));
+      await until(() => tick.ticks > 5, 'the interval ticks while acquireAsync waits');
+      expect(acquired).toBe(false);
+      await holder.letGo();
+      await within(pending, 30_000, 'acquireAsync after the worker released');
+      tick.stop();
+      expect(acquired).toBe(true);
       lock.release();
-      await holder.result;
     });
 
     it('scoped holds release on the way out, even when the body throws', async () => {
@@ -100,26 +143,32 @@ for (const [name, make, reentrant] of KINDS) {
         throw new Error('async bang');
       })).rejects.toThrow('async bang');
       {
-        await using _ = (await lock.holdAsync()) as Disposable & AsyncDisposable;
+        using _ = await within(lock.holdAsync(), 5000, 'holdAsync of a free lock');
       }
+      const h = lock.hold();
+      h.release();
+      h.release(); // a hold releases exactly once
+      expect(withLock(lock, () => 7)).toBe(7);
+      expect(await withLockAsync(lock, async () => 8)).toBe(8);
       expect(lock.acquire({ blocking: false })).toBe(true);
       lock.release();
     });
 
-    it('refuses bad timeouts', () => {
+    it('refuses bad options without taking it', () => {
       const lock = make();
       expect(() => lock.acquire({ timeout: -1 })).toThrow(RangeError);
       expect(() => lock.acquire({ timeout: Number.NaN })).toThrow(RangeError);
       expect(() => lock.acquire({ blocking: false, timeout: 1 })).toThrow(TypeError);
-    expect(lock.acquire({ blocking: false })).toBe(true); // nothing was taken by the refused calls
-    lock.release();
-    });
-
-    it('revives in a worker from its handle', async () => {
-      const lock = make();
-      const counter = new Int32Array(new SharedArrayBuffer(4));
-      await runFixture('sync-mutex-counter', { handle: lock.handle, counter, iterations: 10, mode: 'acquire' });
-      expect(counter[0]).toBe(10);
+      expect(lock.acquire({ blocking: false })).toBe(true); // nothing was taken by the refused calls
+      if (reentrant) expect(() => lock.acquire({ timeout: -1 })).toThrow(RangeError); // even when re-entering
+      lock.release();
     });
   });
 }
+
+describeLockLike('Lock', () => new Lock(), { reentrant: false });
+describeLockLike('RLock', () => new RLock(), { reentrant: true });
+describeLockLike('Semaphore(1)', () => new Semaphore(1), { reentrant: false });
+describeLockLike('BoundedSemaphore(1)', () => new BoundedSemaphore(1), { reentrant: false });
+describeLockLike('Condition (default RLock)', () => new Condition(), { reentrant: true });
+describeLockLike('Condition(Lock)', () => new Condition(new Lock()), { reentrant: false });
