@@ -1,101 +1,91 @@
 /**
  * BoundedQueue: a blocking FIFO shared by workers, with the semantics of Python 3.13's
- * `queue.Queue` (put/get with block and timeout, task_done/join, shutdown), in one
+ * `queue.Queue` (put/get with block and timeout, taskDone/join, shutdown), in one
  * SharedArrayBuffer. Pass `queue.handle` to a worker and `BoundedQueue.from(handle)` it there.
  *
- * Built as CPython's Lib/queue.py is: one mutex (the project's Lock) shared by three Conditions —
- * `notEmpty` (getters wait), `notFull` (putters wait) and `allTasksDone` (join waits). The mutex
- * is held whenever the queue is mutating; slot reads and writes happen only under it.
+ * Built as CPython's Lib/queue.py is: one mutex (the project's Lock) shared by three Conditions,
+ * `notEmpty` (getters wait on it), `notFull` (putters wait) and `allTasksDone` (join waits), all
+ * placed in the queue's own buffer. The mutex is held whenever the queue is mutating, and the
+ * storage hooks (slots.ts) are called only with it held. Layout: see layout.ts.
  *
- * Layout (bytes from byteOffset):
- *     0  Int32 header: tag, head, tail, count, unfinished tasks, shut down, capacity, slot bytes,
- *        high-water mark, total put, total got, puts that blocked, gets that blocked, flags
- *    56  Lock (24)   80  notEmpty (16)   96  notFull (16)   112  allTasksDone (16)
- *   128  [stamps: Float64 per slot, the time each item was put — only with `stampItems`]
- *        slots: capacity × slotBytes, each  Int32 tag | Int32 length | payload (see item-codec.ts)
+ * The algorithm, per call:
+ *   1. Outside the lock: validate the options, encode the item(s) (item-codec.ts) — a too-large
+ *      item throws here and the queue never sees it.
+ *   2. Fast path: if the lock is free and the call can complete at once, take it, store/take
+ *      the items, notify the other side only if someone waits on it (GETTERS/PUTTERS, kept in
+ *      the hot header line), release. No generator, no allocation for a number, no
+ *      Atomics.notify when nobody waits.
+ *   3. Otherwise the slow path, written once as steps (park.ts) and run blocking (`put`) or on
+ *      the event loop (`putAsync`): the loop of Python's put/get, waiting on a Condition while
+ *      full/empty. Before its first sleep a call drops the lock and spins a moment watching the
+ *      count — the other side usually acts within microseconds, and a sleep/wake pair costs two
+ *      system calls. Batches (putMany/getMany) move as many items as fit under one lock hold
+ *      and wake the other side between chunks, never holding slots they no longer need.
  *
- * The hot path: `put` of a number with the lock free and room in the ring is one
- * compareExchange to lock, a float64 store, a few header stores, and one compareExchange to
- * unlock. Conditions are notified only when their waiter count says someone sleeps, so an
- * uncontended queue never calls Atomics.notify. Anything that must wait falls to the slow path,
- * written once as steps (park.ts) and run blocking (`put`) or on the event loop (`putAsync`).
- *
- * Counters (depth, high water, totals, blocked counts) are written under the lock and may be read
- * at any time without it via `stats()`; totals wrap at 2^32 (read them as deltas).
+ * Counters (depth, high water, totals, blocked calls) are written under the lock and read at any
+ * time without it by `stats()`: each value is current, the set is not a snapshot. Put/got totals
+ * are exact to 2^53; high water, blocked and dropped counts wrap at 2^32 (read them as deltas).
  */
-import { ATTACH, type Attach, checkHandle, type PlacementOptions, SharedObject, type SharedHandle } from '../sync/shared-object.js';
+import { ATTACH, type Attach, checkHandle, isAttach, type PlacementOptions, type SharedRegion, SharedObject, type SharedHandle } from '../sync/shared-object.js';
+import { InvalidHandleError } from '../sync/errors.js';
 import { Lock, type LockStats } from '../sync/lock.js';
 import { Condition } from '../sync/condition.js';
 import { deadlineAfter, remaining } from '../sync/futex.js';
 import { runAsync, runBlocking, type Steps } from '../sync/park.js';
 import { registerReviver } from '../revive.js';
-import { decodeItem, type Encoded, encodeItem, SLOT_HEADER_BYTES, Tag } from './item-codec.js';
+import { finish, finishAll, prepare, prepareAll, type Prepared } from './item-codec.js';
+import { Slots } from './slots.js';
 import { QueueEmpty, QueueFull, QueueShutDown, TaskDoneError } from './errors.js';
+import * as L from './layout.js';
 
-const HEAD = 1;
-const TAIL = 2;
-const COUNT = 3;
-const UNFINISHED = 4;
-const SHUT_DOWN = 5;
-const CAPACITY = 6;
-const SLOT_BYTES = 7;
-const HIGH_WATER = 8;
-const PUT_TOTAL = 9;
-const GOT_TOTAL = 10;
-const PUT_BLOCKED = 11;
-const GET_BLOCKED = 12;
-const FLAGS = 13;
-const FLAG_STAMPS = 1;
+const { COUNT, HEAD, TAIL, UNFINISHED, SHUT_DOWN, GETTERS, PUTTERS, PUT_LO, PUT_HI, GOT_LO, GOT_HI, HIGH_WATER } = L;
 
-const LOCK_AT = 56;
-const NOT_EMPTY_AT = LOCK_AT + Lock.BYTES;
-const NOT_FULL_AT = NOT_EMPTY_AT + Condition.BYTES;
-const ALL_DONE_AT = NOT_FULL_AT + Condition.BYTES;
-const STAMPS_AT = ALL_DONE_AT + Condition.BYTES;
-
-const DEFAULT_SLOT_BYTES = 256;
-const MAX_CAPACITY = 1 << 24;
+/** Iterations a call spins, outside the lock, before its first sleep on a full/empty queue. */
+const SPIN = 256;
 
 export type QueueHandle = SharedHandle<'BoundedQueue'>;
 
 export interface BoundedQueueOptions extends PlacementOptions {
   /** Most items the queue holds; `put` blocks while it is full. */
   capacity: number;
-  /** Bytes per slot, header included (a multiple of 8, at least 16; default 256). */
+  /** Bytes per slot, its 8-byte header included (a multiple of 8, at least 16; default 256). */
   slotBytes?: number;
   /** Record when each item was put, so `lastItemAgeMs` tells how long the last `get`'s item waited. */
   stampItems?: boolean;
 }
 
 export interface QueueOptions {
-  /** false: don't wait (raise QueueFull/QueueEmpty at once). Default true. */
+  /** false: don't wait (raise QueueFull/QueueEmpty at once; `timeout` is ignored). Default true. */
   block?: boolean;
-  /** With block, wait at most this many milliseconds; undefined waits forever. */
+  /** With `block`, wait at most this many milliseconds; undefined waits forever. */
   timeout?: number;
 }
 
+export interface ShutdownOptions {
+  /** Drop the items still queued (counting them as done for `join`). Default false. */
+  immediate?: boolean;
+}
+
 export interface QueueStats {
+  /** Items in the queue. */
   depth: number;
   capacity: number;
+  /** The most items the queue has held at once. */
   highWater: number;
-  /** Items ever put / got (wrap at 2^32). */
+  /** Items ever put / ever got (exact to 2^53). */
   put: number;
   got: number;
-  /** Calls to put/get that found the queue full/empty and had to wait. */
+  /** Calls to put/get that found the queue full/empty and had to wait (wraps at 2^32). */
   putBlocked: number;
   getBlocked: number;
+  /** Items put and not yet marked done with `taskDone`. */
   unfinished: number;
+  /** Items dropped by `shutdown({ immediate: true })` (wraps at 2^32). */
+  dropped: number;
   shutDown: boolean;
 }
 
-/** A slot's content copied out under the lock, decoded after it is released. */
-type Raw = number | Encoded;
-
-const epochMs = (): number => performance.timeOrigin + performance.now();
-
-function layoutBytes(capacity: number, slotBytes: number, stamps: boolean): number {
-  return STAMPS_AT + (stamps ? capacity * 8 : 0) + capacity * slotBytes;
-}
+type AttachShape = Attach & L.Shape;
 
 export class BoundedQueue<T = unknown> extends SharedObject<'BoundedQueue'> {
   /** Most items the queue holds. */
@@ -112,160 +102,189 @@ export class BoundedQueue<T = unknown> extends SharedObject<'BoundedQueue'> {
   private readonly notEmpty: Condition;
   private readonly notFull: Condition;
   private readonly allTasksDone: Condition;
-  private readonly slotI32: Int32Array;
-  private readonly slotF64: Float64Array;
-  private readonly slotU8: Uint8Array;
+  private readonly slots: Slots;
   private readonly stamps: Float64Array | undefined;
   private readonly payloadBytes: number;
 
-  constructor(options: BoundedQueueOptions | (Attach & { capacity: number; slotBytes: number; stampItems: boolean })) {
-    const { capacity, slotBytes = DEFAULT_SLOT_BYTES, stampItems = false } = options;
-    if (!Number.isInteger(capacity) || capacity < 1 || capacity > MAX_CAPACITY) {
-      throw new RangeError(`capacity must be an integer from 1 to ${MAX_CAPACITY}, got ${String(capacity)}`);
-    }
-    if (!Number.isInteger(slotBytes) || slotBytes < 16 || slotBytes % 8 !== 0) {
-      throw new RangeError(`slotBytes must be a multiple of 8 and at least 16, got ${String(slotBytes)}`);
-    }
-    const attach = ATTACH in options;
-    super('BoundedQueue', layoutBytes(capacity, slotBytes, stampItems), attach ? options : { memory: (options as BoundedQueueOptions).memory! });
-    this.capacity = capacity;
-    this.slotBytes = slotBytes;
-    this.payloadBytes = slotBytes - SLOT_HEADER_BYTES;
-    const at = (offset: number) => ({ buffer: this.buffer, byteOffset: this.byteOffset + offset });
-    const slotsAt = this.byteOffset + STAMPS_AT + (stampItems ? capacity * 8 : 0);
-    this.slotI32 = new Int32Array(this.buffer, slotsAt, (capacity * slotBytes) >> 2);
-    this.slotF64 = new Float64Array(this.buffer, slotsAt, (capacity * slotBytes) >> 3);
-    this.slotU8 = new Uint8Array(this.buffer, slotsAt, capacity * slotBytes);
-    this.stamps = stampItems ? new Float64Array(this.buffer, this.byteOffset + STAMPS_AT, capacity) : undefined;
-    if (attach) {
-      this.lock = Lock.from({ kind: 'Lock', ...at(LOCK_AT) });
-      const condition = (offset: number) => Condition.from({ kind: 'Condition', ...at(offset), lock: this.lock.handle as SharedHandle<'Lock'> });
-      this.notEmpty = condition(NOT_EMPTY_AT);
-      this.notFull = condition(NOT_FULL_AT);
-      this.allTasksDone = condition(ALL_DONE_AT);
+  /**
+   * A new, empty queue of `capacity` slots of `slotBytes` each, in a new SharedArrayBuffer (or
+   * in `memory`: see {@link BoundedQueue.bytesFor}).
+   */
+  constructor(options: BoundedQueueOptions);
+  /** @internal attaches to an existing queue; use {@link BoundedQueue.from}. */
+  constructor(options: AttachShape);
+  constructor(options: BoundedQueueOptions | AttachShape) {
+    const shape: L.Shape = { capacity: options.capacity, slotBytes: options.slotBytes ?? L.DEFAULT_SLOT_BYTES, stampItems: options.stampItems ?? false };
+    L.checkShape(shape.capacity, shape.slotBytes);
+    const regions = L.regionsOf(shape);
+    super('BoundedQueue', regions.bytes, options);
+    this.capacity = shape.capacity;
+    this.slotBytes = shape.slotBytes;
+    this.payloadBytes = shape.slotBytes - L.SLOT_HEADER_BYTES;
+    this.slots = new Slots(this.buffer, this.byteOffset + regions.headersAt, this.byteOffset + regions.payloadsAt, shape);
+    this.stamps = shape.stampItems ? new Float64Array(this.buffer, this.byteOffset + L.STAMPS_AT, shape.capacity) : undefined;
+    const at = (offset: number): SharedRegion => ({ buffer: this.buffer, byteOffset: this.byteOffset + offset });
+    if (isAttach(options)) {
+      this.lock = Lock.from({ kind: 'Lock', ...at(L.LOCK_AT) });
+      const lock = this.lock.handle as SharedHandle<'Lock'>;
+      this.notEmpty = Condition.from({ kind: 'Condition', ...at(L.NOT_EMPTY_AT), lock });
+      this.notFull = Condition.from({ kind: 'Condition', ...at(L.NOT_FULL_AT), lock });
+      this.allTasksDone = Condition.from({ kind: 'Condition', ...at(L.ALL_DONE_AT), lock });
       return;
     }
-    this.lock = new Lock({ memory: at(LOCK_AT) });
-    this.notEmpty = new Condition(this.lock, { memory: at(NOT_EMPTY_AT) });
-    this.notFull = new Condition(this.lock, { memory: at(NOT_FULL_AT) });
-    this.allTasksDone = new Condition(this.lock, { memory: at(ALL_DONE_AT) });
+    this.lock = new Lock({ memory: at(L.LOCK_AT) });
+    this.notEmpty = new Condition(this.lock, { memory: at(L.NOT_EMPTY_AT) });
+    this.notFull = new Condition(this.lock, { memory: at(L.NOT_FULL_AT) });
+    this.allTasksDone = new Condition(this.lock, { memory: at(L.ALL_DONE_AT) });
     const w = this.i32;
-    w[CAPACITY] = capacity;
-    w[SLOT_BYTES] = slotBytes;
-    w[FLAGS] = stampItems ? FLAG_STAMPS : 0;
+    w[L.CAPACITY] = shape.capacity;
+    w[L.SLOT_BYTES] = shape.slotBytes;
+    w[L.FLAGS] = shape.stampItems ? L.FLAG_STAMPS : 0;
   }
 
   /** Bytes a queue of this shape occupies (to place it inside a larger buffer with `memory`). */
-  static bytesFor(capacity: number, slotBytes = DEFAULT_SLOT_BYTES, stampItems = false): number {
-    return layoutBytes(capacity, slotBytes, stampItems);
+  static bytesFor(capacity: number, slotBytes = L.DEFAULT_SLOT_BYTES, stampItems = false): number {
+    L.checkShape(capacity, slotBytes);
+    return L.regionsOf({ capacity, slotBytes, stampItems }).bytes;
   }
 
-  /** Rebuilds, in this thread, the queue that `handle` describes. */
+  /**
+   * Rebuilds, in this thread, the queue that `handle` describes (its shape is read from the
+   * queue's memory). @throws InvalidHandleError if the handle does not describe a BoundedQueue.
+   */
   static from<T = unknown>(handle: QueueHandle): BoundedQueue<T> {
     checkHandle(handle, 'BoundedQueue');
-    const header = new Int32Array(handle.buffer, handle.byteOffset, Math.min(FLAGS + 1, (handle.buffer.byteLength - handle.byteOffset) >> 2));
-    return new BoundedQueue<T>({
-      [ATTACH]: handle,
-      capacity: header[CAPACITY] || 1,
-      slotBytes: header[SLOT_BYTES] || 16,
-      stampItems: ((header[FLAGS] ?? 0) & FLAG_STAMPS) !== 0,
-    });
+    const { buffer, byteOffset } = handle;
+    const readable = Number.isInteger(byteOffset) && byteOffset >= 0 && byteOffset % 8 === 0 && byteOffset + L.HEADER_WORDS * 4 <= buffer.byteLength;
+    const header = readable ? new Int32Array(buffer, byteOffset, L.HEADER_WORDS) : undefined;
+    const word = (i: number): number => (header ? Atomics.load(header, i) : 0);
+    const shape = { capacity: word(L.CAPACITY), slotBytes: word(L.SLOT_BYTES), stampItems: (word(L.FLAGS) & L.FLAG_STAMPS) !== 0 };
+    let valid = true;
+    try {
+      L.checkShape(shape.capacity, shape.slotBytes);
+    } catch {
+      valid = false;
+    }
+    // With a bad shape, attach as the smallest queue: the tag check then names what the memory is.
+    const queue = new BoundedQueue<T>({ [ATTACH]: handle, ...(valid ? shape : { capacity: 1, slotBytes: 16, stampItems: false }) });
+    if (!valid) throw new InvalidHandleError(`corrupt BoundedQueue header: capacity ${shape.capacity}, slotBytes ${shape.slotBytes}`);
+    return queue;
   }
 
   // --- putting -------------------------------------------------------------------------------
 
   /**
-   * Puts `item` at the back of the queue. With no options, blocks while the queue is full.
-   * With `block: false`, raises QueueFull at once if there is no free slot (timeout is ignored).
-   * With `timeout` (ms), raises QueueFull if no slot came free in time.
-   * @throws QueueShutDown if the queue is (or becomes, while waiting) shut down.
+   * Puts `item` at the back of the queue.
+   *
+   * With no options, blocks until a slot is free. With `timeout` (ms), blocks at most that long
+   * and raises QueueFull if no slot came free in time. With `block: false`, puts the item only if
+   * a slot is free right now, else raises QueueFull (`timeout` is then ignored).
+   * Blocks the calling thread: on an event-loop thread use {@link putAsync}.
+   *
+   * @throws QueueShutDown if the queue is shut down, or is shut down while this call waits.
    * @throws ItemTooLargeError if the item's encoding does not fit a slot (the queue is untouched).
+   * @throws RangeError for a negative or NaN timeout.
    */
   put(item: T, opts?: QueueOptions): void {
-    const encoded = encodeItem(item, this.payloadBytes);
-    if (!this.tryPutNow(encoded)) runBlocking(this.putSteps([encoded], opts));
+    const deadline = deadlineOf(opts);
+    const prepared = prepare(item, this.payloadBytes);
+    if (!this.tryPutOne(prepared)) runBlocking(this.putSteps([prepared], deadline, opts));
   }
 
-  /** `put(item, { block: false })`. */
+  /** Equivalent to `put(item, { block: false })`: raises QueueFull at once if there is no room. */
   putNowait(item: T): void {
     this.put(item, { block: false });
   }
 
   /** Like {@link put}, but waits without blocking the event loop. */
   async putAsync(item: T, opts?: QueueOptions): Promise<void> {
-    const encoded = encodeItem(item, this.payloadBytes);
-    if (!this.tryPutNow(encoded)) await runAsync(this.putSteps([encoded], opts));
+    const deadline = deadlineOf(opts);
+    const prepared = prepare(item, this.payloadBytes);
+    if (!this.tryPutOne(prepared)) await runAsync(this.putSteps([prepared], deadline, opts));
   }
 
   /**
-   * Puts every item, in order, filling free slots under one lock hold at a time and waking
-   * getters between batches. Options apply as in {@link put}; if it gives up (QueueFull) or the
-   * queue shuts down (QueueShutDown), the error's `putCount` says how many items went in.
-   * Every item is encoded first, so a too-large one throws before any is put.
+   * Puts every item, in order, as {@link put} would one by one, but filling all free slots under
+   * one lock hold and waking getters after each such chunk (so more items than the capacity go
+   * in as consumers make room). Every item is encoded first, so a too-large one throws
+   * ItemTooLargeError before any is put. Options apply to the whole call; if it gives up
+   * (QueueFull) or the queue shuts down (QueueShutDown), the error's `putCount` says how many of
+   * the items went in.
    */
   putMany(items: Iterable<T>, opts?: QueueOptions): void {
-    const encoded = Array.from(items, (item) => encodeItem(item, this.payloadBytes));
-    if (encoded.length > 0) runBlocking(this.putSteps(encoded, opts));
+    const deadline = deadlineOf(opts);
+    const prepared = prepareAll(items, this.payloadBytes);
+    if (prepared.length > 0 && !this.tryPutAll(prepared)) runBlocking(this.putSteps(prepared, deadline, opts));
   }
 
   /** Like {@link putMany}, without blocking the event loop. */
   async putManyAsync(items: Iterable<T>, opts?: QueueOptions): Promise<void> {
-    const encoded = Array.from(items, (item) => encodeItem(item, this.payloadBytes));
-    if (encoded.length > 0) await runAsync(this.putSteps(encoded, opts));
+    const deadline = deadlineOf(opts);
+    // Copied if prepareAll passed the caller's array through: it may change while we wait.
+    const prepared = prepareAll(items, this.payloadBytes);
+    const own = prepared === (items as unknown) ? prepared.slice() : prepared;
+    if (own.length > 0 && !this.tryPutAll(own)) await runAsync(this.putSteps(own, deadline, opts));
   }
 
   // --- getting -------------------------------------------------------------------------------
 
   /**
-   * Removes and returns the item at the front. With no options, blocks while the queue is empty.
-   * With `block: false`, raises QueueEmpty at once if there is none. With `timeout` (ms), raises
-   * QueueEmpty if none arrived in time.
-   * @throws QueueShutDown if the queue is shut down and empty (items put before the shutdown are
-   *   still returned first).
+   * Removes and returns the item at the front of the queue (a fresh copy of what was put).
+   *
+   * With no options, blocks until an item is available. With `timeout` (ms), blocks at most that
+   * long and raises QueueEmpty if none arrived. With `block: false`, returns an item only if one
+   * is there right now, else raises QueueEmpty (`timeout` is then ignored).
+   * Blocks the calling thread: on an event-loop thread use {@link getAsync}.
+   *
+   * @throws QueueShutDown if the queue is shut down and empty: items put before the shutdown are
+   *   still returned first (unless it was an immediate shutdown).
    */
   get(opts?: QueueOptions): T {
-    const raw = this.tryGetNow();
-    return this.decode(raw !== undefined ? raw : runBlocking(this.getSteps(1, opts))[0]!);
+    const deadline = deadlineOf(opts);
+    const raw = this.tryGetOne();
+    return finish(raw !== NONE ? raw : runBlocking(this.getSteps(1, deadline, opts))[0]) as T;
   }
 
-  /** `get({ block: false })`. */
+  /** Equivalent to `get({ block: false })`: raises QueueEmpty at once if there is no item. */
   getNowait(): T {
     return this.get({ block: false });
   }
 
   /** Like {@link get}, but waits without blocking the event loop. */
   async getAsync(opts?: QueueOptions): Promise<T> {
-    const raw = this.tryGetNow();
-    return this.decode(raw !== undefined ? raw : (await runAsync(this.getSteps(1, opts)))[0]!);
+    const deadline = deadlineOf(opts);
+    const raw = this.tryGetOne();
+    return finish(raw !== NONE ? raw : (await runAsync(this.getSteps(1, deadline, opts)))[0]) as T;
   }
 
   /**
-   * Removes and returns 1 to `max` items in FIFO order under one lock hold: waits for the first
-   * as {@link get} does, then takes whatever else is there without waiting.
+   * Removes and returns 1 to `max` items, in FIFO order: waits for the first one exactly as
+   * {@link get} does (same options, same errors), then takes whatever else is already there,
+   * up to `max`, without waiting — all under one lock hold.
    */
   getMany(max: number, opts?: QueueOptions): T[] {
     checkMax(max);
-    return runBlocking(this.getSteps(max, opts)).map((raw) => this.decode(raw));
+    return finishAll(runBlocking(this.getSteps(max, deadlineOf(opts), opts))) as T[];
   }
 
   /** Like {@link getMany}, without blocking the event loop. */
   async getManyAsync(max: number, opts?: QueueOptions): Promise<T[]> {
     checkMax(max);
-    return (await runAsync(this.getSteps(max, opts))).map((raw) => this.decode(raw));
+    return finishAll(await runAsync(this.getSteps(max, deadlineOf(opts), opts))) as T[];
   }
 
   // --- tasks and shutdown ------------------------------------------------------------------
 
   /**
-   * Tells the queue that an item taken with `get` has been fully processed. When every item put
-   * has been marked done, `join` returns.
+   * Tells the queue that a task taken from it is complete: call it once per item after
+   * processing what `get` returned. When every item put has been marked done, `join` returns.
    * @throws TaskDoneError if called more times than items were put.
    */
   taskDone(): void {
     this.lock.acquire();
     try {
       const unfinished = this.i32[UNFINISHED]! - 1;
-      if (unfinished < 0) throw new TaskDoneError('taskDone() called too many times: call it once per item taken with get()');
+      if (unfinished < 0) throw new TaskDoneError('taskDone() called too many times: call it once per item taken with get(), after processing it');
       this.i32[UNFINISHED] = unfinished;
       if (unfinished === 0) this.allTasksDone.notifyAll();
     } finally {
@@ -273,7 +292,11 @@ export class BoundedQueue<T = unknown> extends SharedObject<'BoundedQueue'> {
     }
   }
 
-  /** Blocks until every item ever put has been marked done with `taskDone`. */
+  /**
+   * Blocks until every item ever put has been got and marked done with `taskDone` (at once if
+   * none is unfinished). An immediate shutdown counts the items it drops as done.
+   * Blocks the calling thread: on an event-loop thread use {@link joinAsync}.
+   */
   join(): void {
     runBlocking(this.joinSteps());
   }
@@ -284,58 +307,66 @@ export class BoundedQueue<T = unknown> extends SharedObject<'BoundedQueue'> {
   }
 
   /**
-   * Shuts the queue down (Python 3.13): later puts raise QueueShutDown; gets return what is left,
-   * then raise QueueShutDown. With `immediate`, what is left is dropped (and counted as done, so
-   * `join` returns). Every thread blocked in put, get or join, in any worker, wakes up.
+   * Shuts the queue down (Python 3.13): from now on `put` raises QueueShutDown; `get` returns the
+   * items still queued, then raises QueueShutDown. With `immediate: true` those items are dropped
+   * instead (and counted as done, so `join` can return). Every thread blocked in put or get, in
+   * any worker, wakes up and raises QueueShutDown (a getter first takes an item if one is left).
+   * Calling it again is harmless.
    */
-  shutdown(opts?: { immediate?: boolean }): void {
+  shutdown(opts?: ShutdownOptions): void {
     runBlocking(this.shutdownSteps(opts?.immediate ?? false));
   }
 
   /** Like {@link shutdown}, without blocking the event loop while it takes the lock. */
-  shutdownAsync(opts?: { immediate?: boolean }): Promise<void> {
+  shutdownAsync(opts?: ShutdownOptions): Promise<void> {
     return runAsync(this.shutdownSteps(opts?.immediate ?? false));
   }
 
   // --- observing -----------------------------------------------------------------------------
 
-  /** Items in the queue now. Approximate: another thread may change it before you act on it. */
+  /**
+   * The approximate number of items in the queue. Not reliable for deciding what to do next:
+   * qsize() > 0 does not guarantee that a get will not block, nor qsize() < capacity that a put
+   * will not (another thread may act in between). Read without the lock.
+   */
   qsize(): number {
     return Atomics.load(this.i32, COUNT);
   }
 
-  /** Whether the queue is empty now (approximate, like qsize). */
+  /** Whether the queue is empty right now (approximate, like {@link qsize}). */
   empty(): boolean {
     return this.qsize() === 0;
   }
 
-  /** Whether the queue is full now (approximate, like qsize). */
+  /** Whether the queue is full right now (approximate, like {@link qsize}). */
   full(): boolean {
     return this.qsize() >= this.capacity;
   }
 
-  /** Whether `shutdown` has been called. */
+  /** Whether `shutdown` has been called (by any thread). */
   get isShutDown(): boolean {
-    return Atomics.load(this.i32, SHUT_DOWN) === 1;
+    return Atomics.load(this.i32, SHUT_DOWN) !== 0;
   }
 
-  /** Counters for dashboards, read without the lock (each one current, together not atomic). */
+  /** Counters for dashboards, read without the lock (each value current; together not a snapshot). */
   stats(): QueueStats {
-    const load = (i: number): number => Atomics.load(this.i32, i) >>> 0;
+    const w = this.i32;
+    const load = (i: number): number => Atomics.load(w, i) >>> 0;
     return {
       depth: load(COUNT),
       capacity: this.capacity,
       highWater: load(HIGH_WATER),
-      put: load(PUT_TOTAL),
-      got: load(GOT_TOTAL),
-      putBlocked: load(PUT_BLOCKED),
-      getBlocked: load(GET_BLOCKED),
+      put: load64(w, PUT_LO, PUT_HI),
+      got: load64(w, GOT_LO, GOT_HI),
+      putBlocked: load(L.PUT_BLOCKED),
+      getBlocked: load(L.GET_BLOCKED),
       unfinished: load(UNFINISHED),
-      shutDown: this.isShutDown,
+      dropped: load(L.DROPPED),
+      shutDown: load(SHUT_DOWN) !== 0,
     };
   }
 
-  /** The internal lock's counters: acquisitions, contended acquisitions, holder. */
+  /** The internal lock's counters: acquisitions, contended acquisitions, current holder. */
   lockStats(): LockStats {
     return this.lock.stats();
   }
@@ -345,90 +376,100 @@ export class BoundedQueue<T = unknown> extends SharedObject<'BoundedQueue'> {
     return this.lock.handle as SharedHandle<'Lock'>;
   }
 
-  // --- private: the algorithms ---------------------------------------------------------------
+  // --- private: fast paths -------------------------------------------------------------------
 
-  /** The fast path: the lock is free and there is room. False means "take the slow path". */
-  private tryPutNow(encoded: Raw): boolean {
+  /** Puts one item if the lock is free, the queue is open and a slot is free; else false. */
+  private tryPutOne(item: Prepared): boolean {
     if (!this.lock.tryAcquire()) return false;
     const w = this.i32;
     const ok = w[SHUT_DOWN] === 0 && w[COUNT]! < this.capacity;
     if (ok) {
-      this.writeSlot(encoded);
-      if (this.notEmpty.waiters > 0) this.notEmpty.notify();
+      this.slots.write(w[TAIL]!, item);
+      this.putDone(1);
     }
     this.lock.release();
     return ok;
   }
 
-  /** The fast path for one get: the lock is free and there is an item. */
-  private tryGetNow(): Raw | undefined {
-    if (!this.lock.tryAcquire()) return undefined;
-    let raw: Raw | undefined;
-    if (this.i32[COUNT]! > 0) {
-      raw = this.readSlot();
-      if (this.notFull.waiters > 0) this.notFull.notify();
+  /** Puts every item if the lock is free, the queue is open and all of them fit; else false. */
+  private tryPutAll(items: Prepared[]): boolean {
+    if (!this.lock.tryAcquire()) return false;
+    const w = this.i32;
+    const ok = w[SHUT_DOWN] === 0 && this.capacity - w[COUNT]! >= items.length;
+    if (ok) this.store(items, 0, items.length);
+    this.lock.release();
+    return ok;
+  }
+
+  /** Takes one item if the lock is free and there is one; else NONE. */
+  private tryGetOne(): unknown {
+    if (!this.lock.tryAcquire()) return NONE;
+    const w = this.i32;
+    let raw: unknown = NONE;
+    if (w[COUNT]! > 0) {
+      raw = this.slots.read(w[HEAD]!);
+      this.gotDone(1);
     }
     this.lock.release();
     return raw;
   }
 
-  private *putSteps(encoded: Raw[], opts: QueueOptions | undefined): Steps<void> {
-    const block = opts?.block ?? true;
-    const deadline = block ? deadlineAfter(opts?.timeout) : 0;
+  // --- private: the algorithms (Python's put/get/join/shutdown), as steps ---------------------
+
+  private *putSteps(items: Prepared[], deadline: number, opts: QueueOptions | undefined): Steps<void> {
     const w = this.i32;
     let done = 0;
-    let blocked = false;
+    let waited = false;
     yield* this.lock.acquireSteps(Infinity);
     try {
-      while (done < encoded.length) {
-        if (w[SHUT_DOWN]) throw withCount(new QueueShutDown('put() on a shut-down queue: no more items are accepted'), done);
+      while (done < items.length) {
+        if (w[SHUT_DOWN]) throw withCount(new QueueShutDown('put() on a shut-down queue: it accepts no items after shutdown()'), done);
         const room = this.capacity - w[COUNT]!;
-        if (room === 0) {
-          if (!block) throw withCount(new QueueFull(`the queue is full (capacity ${this.capacity}); use a blocking put or retry later`), done);
-          if (!blocked) w[PUT_BLOCKED] = (w[PUT_BLOCKED]! + 1) | 0; // count calls that blocked, not wakeups
-          blocked = true;
-          yield* this.waitFor(this.notFull, deadline, () => withCount(new QueueFull(`put() timed out after ${opts?.timeout} ms: the queue stayed full`), done));
+        if (room > 0) {
+          const n = Math.min(room, items.length - done);
+          this.store(items, done, n);
+          done += n;
           continue;
         }
-        const n = Math.min(room, encoded.length - done);
-        for (let i = 0; i < n; i++) this.writeSlot(encoded[done++]!);
-        if (this.notEmpty.waiters > 0) this.notEmpty.notify(n);
+        if (deadline === 0) throw withCount(new QueueFull(`the queue is full (capacity ${this.capacity}): use a blocking put() to wait for room, or retry later`), done);
+        if (!waited) {
+          waited = true;
+          w[L.PUT_BLOCKED] = (w[L.PUT_BLOCKED]! + 1) | 0;
+          yield* this.spinOutside(this.capacity);
+          continue;
+        }
+        yield* this.waitOn(this.notFull, PUTTERS, deadline, () =>
+          withCount(new QueueFull(`put() timed out after ${opts?.timeout} ms: the queue stayed full (capacity ${this.capacity}); are the consumers running?`), done),
+        );
       }
     } finally {
       this.lock.release();
     }
   }
 
-  private *getSteps(max: number, opts: QueueOptions | undefined): Steps<Raw[]> {
-    const block = opts?.block ?? true;
-    const deadline = block ? deadlineAfter(opts?.timeout) : 0;
+  private *getSteps(max: number, deadline: number, opts: QueueOptions | undefined): Steps<unknown[]> {
     const w = this.i32;
     yield* this.lock.acquireSteps(Infinity);
     try {
       if (w[COUNT] === 0) {
-        if (w[SHUT_DOWN]) throw new QueueShutDown('get() on a shut-down queue that has been drained');
-        if (!block) throw new QueueEmpty('the queue is empty; use a blocking get or retry later');
-        w[GET_BLOCKED] = (w[GET_BLOCKED]! + 1) | 0;
+        if (w[SHUT_DOWN]) throw drained();
+        if (deadline === 0) throw new QueueEmpty('the queue is empty: use a blocking get() to wait for an item, or retry later');
+        w[L.GET_BLOCKED] = (w[L.GET_BLOCKED]! + 1) | 0;
+        yield* this.spinOutside(0);
         while (w[COUNT] === 0) {
-          yield* this.waitFor(this.notEmpty, deadline, () => new QueueEmpty(`get() timed out after ${opts?.timeout} ms: no item arrived`));
-          if (w[COUNT] === 0 && w[SHUT_DOWN]) throw new QueueShutDown('get() on a shut-down queue that has been drained');
+          if (w[SHUT_DOWN]) throw drained();
+          yield* this.waitOn(this.notEmpty, GETTERS, deadline, () => new QueueEmpty(`get() timed out after ${opts?.timeout} ms: no item arrived; are the producers running?`));
         }
       }
       const n = Math.min(max, w[COUNT]!);
-      const raws: Raw[] = new Array<Raw>(n);
-      for (let i = 0; i < n; i++) raws[i] = this.readSlot();
-      if (this.notFull.waiters > 0) this.notFull.notify(n);
-      return raws;
+      const out = new Array<unknown>(n);
+      const head = w[HEAD]!;
+      for (let i = 0; i < n; i++) out[i] = this.slots.read(wrap(head + i, this.capacity));
+      this.gotDone(n);
+      return out;
     } finally {
       this.lock.release();
     }
-  }
-
-  /** One wait on `condition` (lock held) within `deadline`; throws `timedOut()` when it passed. */
-  private *waitFor(condition: Condition, deadline: number, timedOut: () => Error): Steps<void> {
-    const left = remaining(deadline);
-    if (left === 0) throw timedOut();
-    yield* condition.waitSteps(left === Infinity ? undefined : left);
   }
 
   private *joinSteps(): Steps<void> {
@@ -446,10 +487,11 @@ export class BoundedQueue<T = unknown> extends SharedObject<'BoundedQueue'> {
       const w = this.i32;
       Atomics.store(w, SHUT_DOWN, 1);
       if (immediate) {
-        while (w[COUNT]! > 0) {
-          this.readSlot();
-          if (w[UNFINISHED]! > 0) w[UNFINISHED] = w[UNFINISHED]! - 1;
-        }
+        const dropped = w[COUNT]!;
+        w[HEAD] = w[TAIL]!;
+        Atomics.store(w, COUNT, 0);
+        w[UNFINISHED] = Math.max(0, w[UNFINISHED]! - dropped);
+        w[L.DROPPED] = (w[L.DROPPED]! + dropped) | 0;
         this.allTasksDone.notifyAll();
       }
       this.notEmpty.notifyAll();
@@ -459,50 +501,90 @@ export class BoundedQueue<T = unknown> extends SharedObject<'BoundedQueue'> {
     }
   }
 
-  /** Writes one item at the tail. Lock held, room checked. */
-  private writeSlot(encoded: Raw): void {
+  /**
+   * One wait on `condition`, lock held, counting the waiter in `counter` (GETTERS/PUTTERS) so
+   * the other side knows to notify. Throws `timedOut()` once `deadline` has passed.
+   */
+  private *waitOn(condition: Condition, counter: number, deadline: number, timedOut: () => Error): Steps<void> {
+    const left = remaining(deadline);
+    if (left === 0) throw timedOut();
+    const w = this.i32;
+    w[counter] = w[counter]! + 1;
+    try {
+      yield* condition.waitSteps(left === Infinity ? undefined : left);
+    } finally {
+      w[counter] = w[counter]! - 1;
+    }
+  }
+
+  /**
+   * Releases the lock, spins briefly while the count stays `count` and the queue stays open, and
+   * takes the lock back; the caller then re-checks everything, as after any wakeup.
+   */
+  private *spinOutside(count: number): Steps<void> {
+    this.lock.release();
+    const w = this.i32;
+    for (let i = 0; i < SPIN && Atomics.load(w, COUNT) === count && Atomics.load(w, SHUT_DOWN) === 0; i++);
+    yield* this.lock.acquireSteps(Infinity);
+  }
+
+  // --- private: storage and bookkeeping (lock held) -------------------------------------------
+
+  /** Stores items[from, from + n) at the tail (room checked) and wakes as many getters. */
+  private store(items: Prepared[], from: number, n: number): void {
+    const tail = this.i32[TAIL]!;
+    for (let i = 0; i < n; i++) this.slots.write(wrap(tail + i, this.capacity), items[from + i]);
+    this.putDone(n);
+  }
+
+  /** Accounts for `n` items just written at the tail; wakes up to `n` waiting getters. */
+  private putDone(n: number): void {
     const w = this.i32;
     const tail = w[TAIL]!;
-    const at = tail * this.slotBytes;
-    if (typeof encoded === 'number') {
-      this.slotI32[at >> 2] = Tag.Number;
-      this.slotF64[(at >> 3) + 1] = encoded;
-    } else {
-      this.slotI32[at >> 2] = encoded.tag;
-      this.slotI32[(at >> 2) + 1] = encoded.bytes.byteLength;
-      if (encoded.bytes.byteLength > 0) this.slotU8.set(encoded.bytes, at + SLOT_HEADER_BYTES);
-    }
-    if (this.stamps) this.stamps[tail] = epochMs();
-    w[TAIL] = tail + 1 === this.capacity ? 0 : tail + 1;
-    const count = w[COUNT]! + 1;
-    Atomics.store(w, COUNT, count);
+    if (this.stamps) this.stamp(tail, n);
+    w[TAIL] = wrap(tail + n, this.capacity);
+    const count = w[COUNT]! + n;
+    w[COUNT] = count;
     if (count > w[HIGH_WATER]!) w[HIGH_WATER] = count;
-    w[PUT_TOTAL] = (w[PUT_TOTAL]! + 1) | 0;
-    w[UNFINISHED] = w[UNFINISHED]! + 1;
+    w[UNFINISHED] = w[UNFINISHED]! + n;
+    add64(w, PUT_LO, PUT_HI, n);
+    if (w[GETTERS] !== 0) this.notEmpty.notify(n);
   }
 
-  /** Takes the item at the head, copying its bytes out. Lock held, count checked. */
-  private readSlot(): Raw {
+  /** Accounts for `n` items just read at the head; wakes up to `n` waiting putters. */
+  private gotDone(n: number): void {
     const w = this.i32;
     const head = w[HEAD]!;
-    const at = head * this.slotBytes;
-    const tag = this.slotI32[at >> 2] as Tag;
-    let raw: Raw;
-    if (tag === Tag.Number) raw = this.slotF64[(at >> 3) + 1]!;
-    else {
-      const start = at + SLOT_HEADER_BYTES;
-      raw = { tag, bytes: this.slotU8.slice(start, start + this.slotI32[(at >> 2) + 1]!) };
-    }
-    if (this.stamps) this.lastItemAgeMs = epochMs() - this.stamps[head]!;
-    w[HEAD] = head + 1 === this.capacity ? 0 : head + 1;
-    Atomics.store(w, COUNT, w[COUNT]! - 1);
-    w[GOT_TOTAL] = (w[GOT_TOTAL]! + 1) | 0;
-    return raw;
+    if (this.stamps) this.lastItemAgeMs = epochMs() - this.stamps[wrap(head + n - 1, this.capacity)]!;
+    w[HEAD] = wrap(head + n, this.capacity);
+    w[COUNT] = w[COUNT]! - n;
+    add64(w, GOT_LO, GOT_HI, n);
+    if (w[PUTTERS] !== 0) this.notFull.notify(n);
   }
 
-  private decode(raw: Raw): T {
-    return (typeof raw === 'number' ? raw : decodeItem(raw.tag, raw.bytes)) as T;
+  private stamp(tail: number, n: number): void {
+    const t = epochMs();
+    for (let i = 0; i < n; i++) this.stamps![wrap(tail + i, this.capacity)] = t;
   }
+}
+
+/** What the get fast path returns when it cannot complete (no item may be this value). */
+const NONE: unique symbol = Symbol('none');
+
+const epochMs = (): number => performance.timeOrigin + performance.now();
+
+/** `i` modulo `capacity`, for 0 <= i < 2 × capacity. */
+const wrap = (i: number, capacity: number): number => (i >= capacity ? i - capacity : i);
+
+/** The deadline a put/get waits until: 0 for `block: false`, Infinity for no timeout. */
+function deadlineOf(opts: QueueOptions | undefined): number {
+  if (opts === undefined) return Infinity;
+  if (opts.block === false) return 0;
+  return deadlineAfter(opts.timeout);
+}
+
+function drained(): QueueShutDown {
+  return new QueueShutDown('get() on a shut-down queue with no items left: the producers are done; stop consuming');
 }
 
 function withCount<E extends QueueFull | QueueShutDown>(error: E, putCount: number): E {
@@ -512,6 +594,31 @@ function withCount<E extends QueueFull | QueueShutDown>(error: E, putCount: numb
 
 function checkMax(max: number): void {
   if (!Number.isInteger(max) || max < 1) throw new RangeError(`max must be a positive integer, got ${String(max)}`);
+}
+
+/**
+ * Adds `n` to the two-word counter (lo, hi), lock held. The rare carry writes hi = -1 first so a
+ * reader (load64) that races it retries instead of pairing a new low word with an old high one.
+ */
+function add64(w: Int32Array, lo: number, hi: number, n: number): void {
+  const sum = (w[lo]! >>> 0) + n;
+  if (sum <= 0xffffffff) {
+    w[lo] = sum | 0;
+    return;
+  }
+  const high = w[hi]!;
+  Atomics.store(w, hi, -1);
+  Atomics.store(w, lo, sum | 0);
+  Atomics.store(w, hi, high + 1);
+}
+
+/** Reads a two-word counter written by add64, without the lock. */
+function load64(w: Int32Array, lo: number, hi: number): number {
+  for (;;) {
+    const high = Atomics.load(w, hi);
+    const low = Atomics.load(w, lo) >>> 0;
+    if (high !== -1 && Atomics.load(w, hi) === high) return high * 2 ** 32 + low;
+  }
 }
 
 registerReviver<QueueHandle>('BoundedQueue', BoundedQueue.from);

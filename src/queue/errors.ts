@@ -1,4 +1,7 @@
-/** Errors of the bounded queue, named as in Python's `queue` module where it has them. */
+/**
+ * Errors of the bounded queue, named as in Python's `queue` module where it has them
+ * (`queue.Empty`, `queue.Full`, `queue.ShutDown`); each message says what to do instead.
+ */
 
 /** `get` with `block: false` found the queue empty, or a timed `get` ran out of time. */
 export class QueueEmpty extends Error {
@@ -19,17 +22,24 @@ export class QueueShutDown extends Error {
   putCount = 0;
 }
 
-/** An item whose encoding does not fit in one slot; the queue is left untouched. */
+/** An item whose encoding does not fit in one slot; thrown before the lock is taken, so the queue is untouched. */
 export class ItemTooLargeError extends RangeError {
   override name = 'ItemTooLargeError';
+  /** The smallest `slotBytes` that would hold this item. */
+  readonly neededSlotBytes: number;
+
   constructor(
+    /** Bytes the item's encoding takes. */
     readonly itemBytes: number,
+    /** The queue's `slotBytes` (8 of which are the slot's header). */
     readonly slotBytes: number,
   ) {
+    const needed = (itemBytes + 8 + 7) & ~7;
     super(
-      `item needs ${itemBytes} bytes but a slot holds ${slotBytes} bytes of payload: ` +
-        `create the queue with a larger slotBytes (e.g. new BoundedQueue({ capacity, slotBytes: ${Math.max(64, 2 ** Math.ceil(Math.log2(itemBytes + 8)))} })) or send smaller items`,
+      `item encodes to ${itemBytes} bytes but a slot of ${slotBytes} bytes holds at most ${slotBytes - 8}: ` +
+        `create the queue with a larger slotBytes (at least ${needed}, e.g. new BoundedQueue({ capacity, slotBytes: ${needed} })) or put smaller items`,
     );
+    this.neededSlotBytes = needed;
   }
 }
 

@@ -205,8 +205,9 @@ describe('items too big for a slot', () => {
     }
     expect(error).toBeInstanceOf(ItemTooLargeError);
     expect((error as ItemTooLargeError).itemBytes).toBe(100);
-    expect((error as ItemTooLargeError).slotBytes).toBe(56);
-    expect((error as Error).message).toMatch(/needs 100 bytes but a slot holds 56 bytes.*slotBytes/);
+    expect((error as ItemTooLargeError).slotBytes).toBe(64);
+    expect((error as ItemTooLargeError).neededSlotBytes).toBe(112);
+    expect((error as Error).message).toMatch(/100 bytes but a slot of 64 bytes holds at most 56.*slotBytes: 112/);
     expect(() => q.putMany(['ok', { blob: 'y'.repeat(200) }])).toThrow(ItemTooLargeError); // none of the batch is put
     expect(q.qsize()).toBe(1);
     expect(q.stats().put).toBe(1);
