@@ -14,7 +14,7 @@ export { LockNotHeldError, SemaphoreOverReleaseError, BrokenBarrierError, Invali
 export type { SharedHandle, SharedRegion, PlacementOptions } from './sync/shared-object.js';
 export { revive, isHandle } from './revive.js';
 export { BoundedQueue, QueueEmpty, QueueFull, QueueShutDown, ItemTooLargeError, TaskDoneError, SENTINEL } from './queue/index.js';
-export type { BoundedQueueOptions, QueueHandle, QueueOptions, QueueStats, Sentinel } from './queue/index.js';
+export type { BoundedQueueOptions, QueueHandle, QueueOptions, QueueStats, Sentinel, ShutdownOptions } from './queue/index.js';
 export { Thread, type ThreadOptions } from './threads/thread.js';
 export { Timer } from './threads/timer.js';
 export { ThreadPoolExecutor, type ExecutorOptions } from './threads/thread-pool-executor.js';
