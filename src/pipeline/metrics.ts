@@ -26,10 +26,12 @@ const LIMITED = 5;
 const CONTROL_WORDS = 8;
 
 const SLOTS = 2 * MAX_WORKERS_PER_ROLE;
-const SLOT_INTS = 2; // state, retire
-const SLOT_FLOATS = 3; // items, blockedMs, blockedSince
+// Each worker's words fill whole 64-byte cache lines: workers bump their counters on every item,
+// and neighbours sharing a line would slow each other down (false sharing).
+const SLOT_INTS = 16; // state, retire, padding
+const SLOT_FLOATS = 8; // items, blockedMs, blockedSince, padding
 const INTS_BYTES = (CONTROL_WORDS + SLOTS * SLOT_INTS) * 4;
-const FLOATS_AT = (INTS_BYTES + 7) & ~7;
+const FLOATS_AT = (INTS_BYTES + 63) & ~63;
 const BYTES = FLOATS_AT + SLOTS * SLOT_FLOATS * 8;
 
 /** Wall-clock milliseconds with sub-millisecond resolution, comparable across threads. */
@@ -88,13 +90,25 @@ export class PipelineBoard extends SharedObject<'Block'> {
     return Atomics.load(this.i32, CONTROL_WORDS + slot * SLOT_INTS + 1) === 1;
   }
 
-  /**
-   * Takes one item from the budget; false when it is used up. The count may go below zero (each
-   * producer overdraws once, then stops): "unlimited" is a separate word, never a count value, so
-   * a transient negative count cannot be mistaken for it.
-   */
+  /** Takes one item from the budget; false when it is used up. */
   claimItem(): boolean {
-    return Atomics.load(this.i32, LIMITED) === 0 || Atomics.sub(this.i32, REMAINING, 1) > 0;
+    return this.claimItems(1) === 1;
+  }
+
+  /**
+   * Takes up to `max` items from the budget and returns how many it got (0 when it is used up).
+   * Producers claim in small batches so they do not fight over this word on every item; the
+   * batch shrinks as the budget runs low, so producers finish together. "Unlimited" is a
+   * separate word, never a count value.
+   */
+  claimItems(max: number): number {
+    if (Atomics.load(this.i32, LIMITED) === 0) return max;
+    for (;;) {
+      const left = Atomics.load(this.i32, REMAINING);
+      if (left <= 0) return 0;
+      const take = Math.min(max, Math.max(1, left >> 8));
+      if (Atomics.compareExchange(this.i32, REMAINING, left, left - take) === left) return take;
+    }
   }
 
   /** Blocks the calling worker while paused and nothing else changed (stop, retire, resume). */

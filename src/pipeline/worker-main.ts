@@ -94,7 +94,9 @@ async function runProducer(): Promise<void> {
       ? (source as AsyncIterable<unknown>)[Symbol.asyncIterator]()
       : (source as Iterable<unknown>)[Symbol.iterator]();
   try {
-    while (!shouldStop() && board.claimItem()) {
+    let claimed = 0;
+    while (!shouldStop() && (claimed > 0 || (claimed = board.claimItems(64)) > 0)) {
+      claimed--;
       const step = iterator.next();
       const result = step instanceof Promise ? await step : (step as IteratorResult<unknown>);
       if (result.done) break;
