@@ -10,7 +10,9 @@
  * Exact counts: notify(n) hands out min(n, waiters without a token) tokens; a woken waiter
  * reacquires the lock and returns true only if it takes a token, else goes back to sleep. So
  * notify(3) releases three waiters even when a fourth wakes spuriously or was not yet asleep.
- * A waiter whose timeout expires still takes a token if one is there: it was notified in time.
+ * A waiter whose timeout expires still takes a token if one is there and a notify came after it
+ * began to wait: it was notified in time. One that began after the last notify takes none, so it
+ * cannot take a wakeup from a waiter that was notified but has not got the lock back yet.
  */
 import { ATTACH, type Attach, checkHandle, type PlacementOptions, SharedObject, type SharedHandle } from './shared-object.js';
 import { LockNotHeldError } from './errors.js';
@@ -103,6 +105,7 @@ export class Condition extends SharedObject<'Condition'> {
   /**
    * Waits until `predicate()` is truthy, re-checking after every wakeup, for at most `timeout` ms
    * in all. Returns the predicate's last value (falsy if it timed out).
+   * @throws LockNotHeldError if the calling thread does not hold the lock (even if no wait is needed).
    */
   waitFor<T>(predicate: () => T, timeout?: number): T {
     return runBlocking(this.waitForSteps(predicate, timeout));
@@ -154,12 +157,15 @@ export class Condition extends SharedObject<'Condition'> {
     const deadline = deadlineAfter(timeout);
     const w = this.i32;
     Atomics.add(w, WAITERS, 1);
+    const entered = Atomics.load(w, SEQUENCE);
     for (;;) {
       const sequence = Atomics.load(w, SEQUENCE);
       const saved = this.lock.releaseAll();
       const result = yield park(w, SEQUENCE, sequence, deadline);
       yield* this.lock.reacquireSteps(saved);
-      if (w[TOKENS]! > 0) {
+      // Only a notify since this wait began can release it: a token left by an earlier notify
+      // belongs to a waiter that was waiting then (one woken by the futex always passes this).
+      if (w[TOKENS]! > 0 && Atomics.load(w, SEQUENCE) !== entered) {
         w[TOKENS] = w[TOKENS]! - 1;
         Atomics.sub(w, WAITERS, 1);
         return true;
@@ -172,6 +178,9 @@ export class Condition extends SharedObject<'Condition'> {
   }
 
   private *waitForSteps<T>(predicate: () => T, timeout: number | undefined): Steps<T> {
+    // Checked up front: otherwise a call without the lock would throw or not depending on whether
+    // the predicate held or the (short) timeout ran out before the first wait.
+    this.checkOwned('wait on');
     const deadline = deadlineAfter(timeout);
     let result = predicate();
     while (!result) {

@@ -89,6 +89,23 @@ describe.concurrent('Condition', () => {
     cond.release();
   });
 
+  it('a wait that starts after a notify cannot take that notify from the waiter it was meant for', async () => {
+    // The worker is notified, then has to wait for the lock, which the main thread keeps; the main
+    // thread then waits itself (timing out at once) and gets the lock back first. It was not
+    // waiting when notify ran, so it must return false, and the worker true.
+    const cond = new Condition(new Lock());
+    const counts = shared(2);
+    const waiter = startFixture('sync-cond-waiter', { handle: cond.handle, counts, timeout: 2000 });
+    await until(() => cond.waiters === 1, 'a worker waiting');
+    expect(await within(cond.acquireAsync(), 30_000, 'acquire')).toBe(true);
+    cond.notify();
+    await sleep(50); // the worker wakes and blocks on the lock we hold
+    expect(cond.wait(0)).toBe(false);
+    cond.release();
+    expect(await within(waiter.result, 30_000, 'the notified waiter')).toBe(true);
+    expect(cond.waiters).toBe(0);
+  });
+
   it('notify(n) refuses a bad n, without cancelling wakeups already handed out', async () => {
     const cond = new Condition();
     const counts = shared(2);
@@ -193,6 +210,9 @@ describe.concurrent('Condition', () => {
       expect(() => cond.notifyAll()).toThrow(LockNotHeldError);
       await expect(cond.waitAsync(1)).rejects.toThrow(LockNotHeldError);
       await expect(cond.waitForAsync(() => false, 1)).rejects.toThrow(LockNotHeldError);
+      // Whatever the predicate or the timeout: the misuse is reported, not raced.
+      expect(() => cond.waitFor(() => true)).toThrow(LockNotHeldError);
+      expect(() => cond.waitFor(() => false, 0)).toThrow(LockNotHeldError);
       expect(cond.waiters).toBe(0);
     }
   });
