@@ -89,7 +89,7 @@ describe.concurrent('the main thread keeps running while it awaits an async form
 
   it('Condition.waitAsync() waits for a worker to notify', async () => {
     const cond = new Condition();
-    await cond.acquireAsync();
+    expect(await within(cond.acquireAsync({ timeout: 30_000 }), 35_000, 'acquire')).toBe(true);
     expect(await whileWaiting(() => cond.waitAsync(), workerWillDo(cond.handle, 'notify', { n: 1 }))).toBe(true);
     expect(cond.lock.isOwnedByMe()).toBe(true);
     cond.release();
@@ -98,7 +98,7 @@ describe.concurrent('the main thread keeps running while it awaits an async form
   it('Condition.waitForAsync() waits for a worker to publish a value, and returns it', async () => {
     const cond = new Condition(new Lock());
     const word = shared(1);
-    await cond.acquireAsync();
+    expect(await within(cond.acquireAsync({ timeout: 30_000 }), 35_000, 'acquire')).toBe(true);
     expect(await whileWaiting(() => cond.waitForAsync(() => word[0]), workerWillDo(cond.handle, 'publish', { n: 7, word }))).toBe(7);
     cond.release();
   });

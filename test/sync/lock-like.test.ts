@@ -141,9 +141,10 @@ function describeLockLike(name: string, make: () => LockLike, { reentrant }: { r
       expect(() => withLock(lock, () => {
         throw new Error('bang');
       })).toThrow('bang');
-      await expect(withLockAsync(lock, async () => {
+      const failing = withLockAsync(lock, async () => {
         throw new Error('async bang');
-      })).rejects.toThrow('async bang');
+      });
+      await expect(within(failing, 30_000, 'withLockAsync')).rejects.toThrow('async bang');
       {
         using _ = await within(lock.holdAsync(), 5000, 'holdAsync of a free lock');
       }
@@ -151,7 +152,7 @@ function describeLockLike(name: string, make: () => LockLike, { reentrant }: { r
       h.release();
       h.release(); // a hold releases exactly once
       expect(withLock(lock, () => 7)).toBe(7);
-      expect(await withLockAsync(lock, async () => 8)).toBe(8);
+      expect(await within(withLockAsync(lock, async () => 8), 30_000, 'withLockAsync')).toBe(8);
       expect(lock.acquire({ blocking: false })).toBe(true);
       lock.release();
     });
