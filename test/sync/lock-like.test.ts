@@ -31,7 +31,7 @@ type LockLike = Acquirable & {
   holdAsync(opts?: AcquireOptions): Promise<Hold>;
 };
 
-/** Starts a worker that takes `lock` and keeps it until `let go` is called. */
+/** Starts a worker that takes `lock` and keeps it until `letGo()` is called. */
 async function heldByWorker(lock: LockLike): Promise<{ letGo(): Promise<void> }> {
   const flag = shared(1);
   const holder = startFixture('sync-hold-until', { handle: lock.handle, flag });
