@@ -71,6 +71,9 @@ export abstract class SharedObject<K extends SharedKind = SharedKind> {
       const found = Atomics.load(this.i32, 0);
       if (found !== TAGS[kind]) throw new InvalidHandleError(`not a ${kind} handle: the memory holds ${describeTag(found)}`);
     } else {
+      // Placed memory may hold anything (an old object, a test's canary): start from zeros, as a
+      // new buffer does, or a leftover word could read as a held lock. Nobody else uses it yet.
+      if (region) this.i32.fill(0);
       Atomics.store(this.i32, 0, TAGS[kind]);
     }
   }
