@@ -1,0 +1,81 @@
+/**
+ * A lone `await` of an async queue call keeps a Node process alive until it settles. On Node 20 a
+ * pending `Atomics.waitAsync` alone does not: the script would exit with code 13 ("unsettled
+ * top-level await") and the timeout would never fire. These run the BUILT package (dist/, what
+ * users import) in a child `node` process; dist is rebuilt first if it is older than src/queue.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { DEADLINE_MS } from '../helpers/workers.js';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const DIST_INDEX = pathToFileURL(join(ROOT, 'dist/index.js')).href;
+
+/** src/queue files whose built output is missing or older than the source. */
+function staleQueueBuild(): string[] {
+  return readdirSync(join(ROOT, 'src/queue'))
+    .filter((f) => f.endsWith('.ts'))
+    .filter((f) => {
+      const built = join(ROOT, 'dist/queue', f.replace(/\.ts$/, '.js'));
+      return !existsSync(built) || statSync(built).mtimeMs < statSync(join(ROOT, 'src/queue', f)).mtimeMs;
+    });
+}
+
+beforeAll(() => {
+  if (staleQueueBuild().length === 0 && existsSync(fileURLToPath(DIST_INDEX))) return;
+  // A type error elsewhere in the tree fails tsc but still emits JavaScript: judge by the output.
+  const build = spawnSync('npm', ['run', 'build', '--silent'], { cwd: ROOT, encoding: 'utf8', timeout: 120_000 });
+  const stale = staleQueueBuild();
+  if (stale.length > 0) throw new Error(`npm run build left dist/queue stale for ${stale.join(', ')}:\n${build.stdout}\n${build.stderr}`);
+}, 120_000);
+
+/** Runs `body` as an ES module with `m` = the built package and `out(x)` printing a line; returns exit code and output. */
+function runScript(body: string): { code: number | null; stdout: string; stderr: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'queue-child-'));
+  const file = join(dir, 'main.mjs');
+  writeFileSync(file, `import * as m from ${JSON.stringify(DIST_INDEX)};\nconst out = (x) => console.log(String(x));\n${body}\n`);
+  const child = spawnSync(process.execPath, [file], { encoding: 'utf8', timeout: DEADLINE_MS });
+  return { code: child.status, stdout: child.stdout.trim(), stderr: child.stderr };
+}
+
+/** Code for the child: a worker that, 300 ms from now, runs `code` with `q` = the queue (unref'd: it keeps nothing alive). */
+const later = (code: string): string => `
+  const { Worker } = await import('node:worker_threads');
+  new Worker(\`
+    const { workerData } = require('node:worker_threads');
+    import(workerData.dist).then((m) => setTimeout(() => { const q = m.BoundedQueue.from(workerData.handle); ${code} }, 300));
+  \`, { eval: true, workerData: { dist: ${JSON.stringify(DIST_INDEX)}, handle: q.handle } }).unref();`;
+
+describe('a lone await of an async queue call in a child process', () => {
+  it('getAsync({ timeout: 200 }) on an empty queue rejects with QueueEmpty, and the process exits 0 (not 13)', () => {
+    const run = runScript(`const q = new m.BoundedQueue({ capacity: 1 });
+      try { await q.getAsync({ timeout: 200 }); out('resolved'); } catch (e) { out(e.name); }`);
+    expect(run.stderr).toBe('');
+    expect(run).toMatchObject({ code: 0, stdout: 'QueueEmpty' });
+  });
+
+  it('putAsync({ timeout: 200 }) on a full queue rejects with QueueFull, and the process exits 0', () => {
+    const run = runScript(`const q = new m.BoundedQueue({ capacity: 1 }); q.put(1);
+      try { await q.putAsync(2, { timeout: 200 }); out('resolved'); } catch (e) { out(e.name); }`);
+    expect(run).toMatchObject({ code: 0, stdout: 'QueueFull' });
+  });
+
+  it('getAsync() with no timeout stays alive until a worker puts an item 300 ms later', () => {
+    const run = runScript(`const q = new m.BoundedQueue({ capacity: 1 });
+      ${later(`q.put('late item')`)}
+      out(await q.getAsync());`);
+    expect(run.stderr).toBe('');
+    expect(run).toMatchObject({ code: 0, stdout: 'late item' });
+  });
+
+  it('joinAsync() stays alive until a worker marks the task done 300 ms later', () => {
+    const run = runScript(`const q = new m.BoundedQueue({ capacity: 1 }); q.put(1); q.get();
+      ${later(`q.taskDone()`)}
+      await q.joinAsync(); out('joined');`);
+    expect(run).toMatchObject({ code: 0, stdout: 'joined' });
+  });
+});
