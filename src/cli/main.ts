@@ -15,6 +15,7 @@ async function main(argv: string[]): Promise<number> {
   const parser = buildParser(argv, pkg.version);
   const args = (await parser.parseAsync()) as Record<string, unknown>;
   if (args.help || args.version) return EXIT.ok;
+  if ((args._ as unknown[])[0] === 'demo') return (await import('./demo-command.js')).demoCommand(args, Boolean(process.stdout.isTTY));
   const request = toRunRequest(args, Boolean(process.stdout.isTTY));
   return runCommand(request);
 }

@@ -35,6 +35,9 @@ export function buildParser(argv: string[], version: string) {
       '$0 [run] [options]\n\nRuns a bounded producer-consumer pipeline on real worker threads joined by a shared-memory queue,\nand shows it live: queue depth, throughput, who is blocked on whom, and the sentinel shutdown.',
     )
     .command(['run', '$0'], 'run a pipeline and show it live (the default command)')
+    .command('demo [name]', 'list the demos, or run one: every classic threading lesson, and pipeline stories', (y) =>
+      y.positional('name', { type: 'string', describe: 'the demo to run (none: list them)' }).option('quick', { type: 'boolean', default: false, describe: 'small sizes and short waits (for CI)' }),
+    )
     .option('producers', { alias: 'p', type: 'number', default: d.producers, describe: 'producer workers (1-64)', group: 'Pipeline:' })
     .option('consumers', { alias: 'c', type: 'number', default: d.consumers, describe: 'consumer workers (1-64)', group: 'Pipeline:' })
     .option('capacity', { alias: 'q', type: 'number', default: d.capacity, describe: 'queue capacity in items', group: 'Pipeline:' })
