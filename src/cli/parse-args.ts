@@ -5,6 +5,7 @@
 import yargs from 'yargs';
 import { ConfigError, DEFAULTS, FLAGS, resolveConfig } from '../pipeline/config.js';
 import type { PipelineConfig } from '../pipeline/types.js';
+import { colorEnabled } from '../tui/theme.js';
 import { parseDuration } from './duration.js';
 import { UsageError } from './usage-error.js';
 
@@ -71,11 +72,6 @@ export function buildParser(argv: string[], version: string) {
     .wrap(Math.min(100, process.stdout.columns || 100));
 }
 
-/** Whether colour is wanted: NO_COLOR (non-empty), TERM=dumb and --no-color turn it off. */
-export function wantsColor(flag: boolean, env: NodeJS.ProcessEnv = process.env): boolean {
-  return flag && !env.NO_COLOR && env.TERM !== 'dumb';
-}
-
 type Parsed = Record<string, unknown>;
 
 const asNumber = (v: unknown): number | undefined => (v === undefined ? undefined : (v as number));
@@ -109,7 +105,7 @@ export function toRunRequest(args: Parsed, stdoutIsTTY: boolean): RunRequest {
     throw error;
   }
   const output: OutputMode = args.json ? 'json' : args.plain || !stdoutIsTTY ? 'plain' : 'dashboard';
-  return { command: 'run', config, output, color: wantsColor(args.color as boolean) };
+  return { command: 'run', config, output, color: colorEnabled(process.env, { color: args.color as boolean }) };
 }
 
 export { FLAGS };

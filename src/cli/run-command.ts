@@ -7,6 +7,7 @@ import type { Snapshot, Summary } from '../pipeline/types.js';
 import { formatProgressLine, formatSummary, summaryJson } from '../tui/plain.js';
 import type { RunRequest } from './parse-args.js';
 import { EXIT } from './usage-error.js';
+import { guardRun } from './interrupts.js';
 
 /** The exit code for how a run ended. */
 export function exitCodeFor(summary: Summary, aborted: boolean): number {
@@ -27,16 +28,9 @@ export async function runCommand(request: RunRequest): Promise<number> {
     process.stdout.write(formatProgressLine(snapshot) + '\n');
   };
   const run = startPipeline(request.config, { onSnapshot });
-  let interrupts = 0;
-  const onSigint = (): void => {
-    if (++interrupts === 1) {
-      process.stderr.write('pipeline-tui: stopping gracefully (Ctrl-C again to abort)\n');
-      run.stop();
-    } else run.abort();
-  };
-  process.on('SIGINT', onSigint);
+  const guard = guardRun(run, () => process.stderr.write('pipeline-tui: stopping gracefully (Ctrl-C again to abort)\n'));
   const summary = await run.done;
-  process.off('SIGINT', onSigint);
+  guard.dispose();
   process.stdout.write(request.output === 'json' ? summaryJson(summary) + '\n' : formatSummary(summary) + '\n');
-  return exitCodeFor(summary, interrupts > 1);
+  return exitCodeFor(summary, guard.aborted);
 }

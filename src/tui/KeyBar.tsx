@@ -1,0 +1,31 @@
+import { Text } from 'ink';
+import { Fragment } from 'react';
+import { KEYS } from './keys.js';
+import { useTheme } from './use-theme.js';
+
+export interface KeyBarProps {
+  paused: boolean;
+  /** A graceful stop is under way: say that Ctrl-C again aborts. */
+  stopRequested: boolean;
+}
+
+/** The bottom line: each key and what it does ("q stop  ^C twice aborts  p pause …"). */
+export function KeyBar({ paused, stopRequested }: KeyBarProps) {
+  const theme = useTheme();
+  const entries = KEYS.map((k) => {
+    if (k.keys === 'p' && paused) return { ...k, short: 'resume' };
+    if (k.keys === '^C' && stopRequested) return { ...k, short: 'again aborts' };
+    if (k.keys === 'q' && stopRequested) return { ...k, short: 'stopping…' };
+    return k;
+  });
+  return (
+    <Text wrap="truncate-end">
+      {entries.map((k, i) => (
+        <Fragment key={k.keys}>
+          {i > 0 && '  '}
+          <Text {...theme.key()}>{k.keys}</Text> {k.short}
+        </Fragment>
+      ))}
+    </Text>
+  );
+}

@@ -1,0 +1,32 @@
+import { Box, Text } from 'ink';
+import type { Summary } from '../pipeline/types.js';
+import { formatSummary } from './plain.js';
+import { useTheme } from './use-theme.js';
+
+export interface SummaryViewProps {
+  summary: Summary;
+  columns: number;
+  rows: number;
+}
+
+/**
+ * The view left on screen when a run ends: the same lines as the plain summary (plain.ts), the
+ * first coloured by how the run ended. Long lines wrap when the whole still fits the terminal
+ * (it must stay shorter than it, or Ink would clear the screen); otherwise they truncate.
+ */
+export function SummaryView({ summary, columns, rows }: SummaryViewProps) {
+  const theme = useTheme();
+  const lines = formatSummary(summary).split('\n');
+  const height = lines.reduce((n, l) => n + Math.max(1, Math.ceil(l.length / Math.max(1, columns))), 0);
+  const wrap = height < rows ? 'wrap' : 'truncate-end';
+  const style = (line: string, i: number) => (i === 0 ? theme.ending(summary.endedBy) : line.startsWith('Error:') ? theme.error() : {});
+  return (
+    <Box flexDirection="column">
+      {lines.map((line, i) => (
+        <Text key={i} wrap={wrap} {...style(line, i)}>
+          {line}
+        </Text>
+      ))}
+    </Box>
+  );
+}

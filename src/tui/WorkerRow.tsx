@@ -1,0 +1,31 @@
+import { Text } from 'ink';
+import type { WorkerRow as Row } from '../pipeline/types.js';
+import { Bar } from './Bar.js';
+import { count, percent, rate } from './format.js';
+import { WORKER_COLUMNS } from './layout.js';
+import { useTheme } from './use-theme.js';
+
+export interface WorkerRowProps {
+  worker: Row;
+}
+
+/**
+ * One worker: id, coloured state, items, rate, and a small bar of the share of time it spent
+ * blocked on the queue; a failed worker's error follows in red.
+ */
+export function WorkerRow({ worker: w }: WorkerRowProps) {
+  const theme = useTheme();
+  const col = WORKER_COLUMNS;
+  return (
+    <Text wrap="truncate-end">
+      {`  ${w.id}`.padEnd(col.id)}
+      <Text {...theme.workerState(w.state)}>{w.state.padEnd(col.state)}</Text>
+      {count(w.items).padStart(col.items)}
+      {rate(w.rate).padStart(col.rate)}
+      {'  '}
+      <Bar fraction={w.blockedFraction} width={col.bar} tone="blocked" />
+      {percent(w.blockedFraction).padStart(5)}
+      {w.error !== undefined && <Text {...theme.error()}>{`  ${w.error}`}</Text>}
+    </Text>
+  );
+}

@@ -1,0 +1,90 @@
+import { useInput, useStdin, type Key } from 'ink';
+import { useCallback, useEffect, useRef, useState } from 'react';
+import type { PipelineControls, RunState } from '../pipeline/types.js';
+
+export interface KeysState {
+  helpOpen: boolean;
+  /** A graceful stop was asked for (q or a first Ctrl-C); another Ctrl-C aborts. */
+  stopRequested: boolean;
+}
+
+/**
+ * The dashboard's keyboard: each key calls a PipelineControls method, nothing more — the run's
+ * state comes back through the next Snapshot. Local UI state is only the help toggle and the
+ * "Ctrl-C again aborts" hint.
+ *
+ *   q      stop()                      (once; pressing it again does not abort)
+ *   Ctrl-C stop() the first time, abort() the second
+ *   p      pause() / resume()          (by the run state, or the last p when not seen yet)
+ *   + -    addProducer() / removeProducer()     (= and _ too, for unshifted keyboards)
+ *   > <    addConsumer() / removeConsumer()     (. and , too)
+ *   ?      toggles the help panel; Esc closes it
+ *
+ * Input is read only where raw mode works (stdin is a TTY); the handler is stable, so Ink
+ * subscribes once.
+ */
+export function useKeys(controls: PipelineControls, runState: RunState | undefined): KeysState {
+  const { isRawModeSupported } = useStdin();
+  const [helpOpen, setHelpOpen] = useState(false);
+  const [stopRequested, setStopRequested] = useState(false);
+  const controlsRef = useRef(controls);
+  controlsRef.current = controls;
+  const stopped = useRef(false);
+  const pausedIntent = useRef(runState === 'paused');
+  useEffect(() => {
+    pausedIntent.current = runState === 'paused';
+  }, [runState]);
+
+  const handler = useCallback((input: string, key: Key) => {
+    const c = controlsRef.current;
+    if (key.ctrl && input === 'c') {
+      if (stopped.current) c.abort();
+      else {
+        stopped.current = true;
+        setStopRequested(true);
+        c.stop();
+      }
+      return;
+    }
+    if (key.escape) return setHelpOpen(false);
+    if (key.ctrl || key.meta) return;
+    // Keys typed faster than a read (or pasted) arrive as one string: take each in turn.
+    for (const ch of input) onKey(ch, c);
+  }, []);
+
+  const onKey = (ch: string, c: PipelineControls): void => {
+    switch (ch) {
+      case 'q':
+      case 'Q':
+        if (!stopped.current) {
+          stopped.current = true;
+          setStopRequested(true);
+          c.stop();
+        }
+        return;
+      case 'p':
+      case 'P':
+        pausedIntent.current = !pausedIntent.current;
+        if (pausedIntent.current) c.pause();
+        else c.resume();
+        return;
+      case '+':
+      case '=':
+        return c.addProducer();
+      case '-':
+      case '_':
+        return c.removeProducer();
+      case '>':
+      case '.':
+        return c.addConsumer();
+      case '<':
+      case ',':
+        return c.removeConsumer();
+      case '?':
+        return setHelpOpen((open) => !open);
+    }
+  };
+
+  useInput(handler, { isActive: isRawModeSupported });
+  return { helpOpen, stopRequested };
+}

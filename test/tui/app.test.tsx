@@ -1,0 +1,120 @@
+/**
+ * The App around the Dashboard: keys become PipelineControls calls (and nothing else), the
+ * store's snapshots and final summary reach the screen, and a terminal resize re-lays it out.
+ */
+import { render } from 'ink-testing-library';
+import { describe, expect, it } from 'vitest';
+import { App } from '../../src/tui/App.js';
+import { createDashboardStore } from '../../src/tui/dashboard-store.js';
+import { makeSnapshot, makeSummary, makeWorkers, recordingControls } from './snapshots.js';
+import { renderOn } from './terminal-stub.js';
+
+const tick = () => new Promise((resolve) => setTimeout(resolve, 20));
+
+function mount() {
+  const store = createDashboardStore();
+  const controls = recordingControls();
+  store.push(makeSnapshot());
+  const app = render(<App store={store} controls={controls} color={false} />);
+  return { store, controls, ...app };
+}
+
+async function press(stdin: { write(data: string): void }, ...keys: string[]): Promise<void> {
+  for (const key of keys) {
+    stdin.write(key);
+    await tick();
+  }
+}
+
+describe('keys', () => {
+  it('each key calls its control: p pause/resume, +/- producers, >/< consumers', async () => {
+    const { stdin, controls, unmount } = mount();
+    await tick();
+    await press(stdin, 'p', 'p', '+', '-', '>', '<', '=', '_', '.', ',');
+    expect(controls.calls).toEqual(['pause', 'resume', 'addProducer', 'removeProducer', 'addConsumer', 'removeConsumer', 'addProducer', 'removeProducer', 'addConsumer', 'removeConsumer']);
+    unmount();
+  });
+
+  it('keys that arrive together (typed fast, pasted) each count', async () => {
+    const { stdin, controls, unmount } = mount();
+    await tick();
+    await press(stdin, '+>+');
+    expect(controls.calls).toEqual(['addProducer', 'addConsumer', 'addProducer']);
+    unmount();
+  });
+
+  it('q stops gracefully once; pressing it again does not abort', async () => {
+    const { stdin, controls, lastFrame, unmount } = mount();
+    await tick();
+    await press(stdin, 'q', 'q');
+    expect(controls.calls).toEqual(['stop']);
+    expect(lastFrame()).toMatch(/stopping/i);
+    unmount();
+  });
+
+  it('Ctrl-C stops the first time and aborts the second', async () => {
+    const { stdin, controls, unmount } = mount();
+    await tick();
+    await press(stdin, '\u0003');
+    expect(controls.calls).toEqual(['stop']);
+    await press(stdin, '\u0003');
+    expect(controls.calls).toEqual(['stop', 'abort']);
+    unmount();
+  });
+
+  it('? opens and closes the help panel, Esc closes it; neither touches the run', async () => {
+    const { stdin, controls, lastFrame, unmount } = mount();
+    await tick();
+    await press(stdin, '?');
+    expect(lastFrame()).toContain('Help');
+    await press(stdin, '?');
+    expect(lastFrame()).not.toContain('Help');
+    await press(stdin, '?', '\u001B');
+    expect(lastFrame()).not.toContain('Help');
+    expect(controls.calls).toEqual([]);
+    unmount();
+  });
+
+  it('p after the run shows paused resumes (the key follows the run state, not its own memory)', async () => {
+    const { stdin, store, controls, unmount } = mount();
+    store.push(makeSnapshot({ state: 'paused' }));
+    await tick();
+    await press(stdin, 'p');
+    expect(controls.calls).toEqual(['resume']);
+    unmount();
+  });
+});
+
+describe('screen', () => {
+  it('shows "starting" until the first snapshot, then the dashboard, then the final summary', async () => {
+    const store = createDashboardStore();
+    const { lastFrame, unmount } = render(<App store={store} controls={recordingControls()} color={false} />);
+    expect(lastFrame()).toContain('starting');
+    store.push(makeSnapshot({ totals: { produced: 777, consumed: 700 } }));
+    await tick();
+    expect(lastFrame()).toMatch(/total 777/);
+    store.finish(makeSummary({ produced: 1000, consumed: 1000, endedBy: 'completed' }));
+    await tick();
+    expect(lastFrame()).toMatch(/^Run completed in 3\.3s: produced 1,000, consumed 1,000/);
+    store.push(makeSnapshot());
+    await tick();
+    expect(lastFrame()).toMatch(/^Run completed/); // nothing after the end replaces the summary
+    unmount();
+  });
+
+  it('follows a terminal resize: fewer rows fold more workers into "+N more"', async () => {
+    const store = createDashboardStore();
+    store.push(makeSnapshot({ workers: makeWorkers(10, 10) }));
+    const { terminal, unmount } = renderOn(<App store={store} controls={recordingControls()} color={false} />, 100, 40);
+    await tick();
+    const tall = terminal.lastFrame;
+    expect(tall).not.toContain('more:');
+    expect(tall.split('\n').length).toBeLessThan(40);
+    terminal.resize(100, 16);
+    await tick();
+    const short = terminal.lastFrame;
+    expect(short).toMatch(/\+\d+ more:/);
+    expect(short.split('\n').length).toBeLessThan(16);
+    unmount();
+  });
+});
