@@ -1,0 +1,69 @@
+/**
+ * End to end in a real terminal (tmux): the built `pipeline-tui` draws the dashboard, takes
+ * keys as a person types them, and leaves the summary on screen with the right exit code.
+ */
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { ensureBuilt } from '../helpers/dist.js';
+import { HAS_TMUX, TmuxSession } from '../helpers/tmux.js';
+
+const ESC = '\u001B[';
+let session: TmuxSession | undefined;
+afterEach(() => session?.kill());
+
+describe.skipIf(!HAS_TMUX)('the dashboard in a real terminal (tmux)', () => {
+  beforeAll(() => ensureBuilt(), 120_000);
+
+  it('draws the live dashboard; + and > add workers; q stops gracefully and exits 0 with the summary on screen', async () => {
+    session = new TmuxSession(['-p', '1', '-c', '1', '-n', '1000000', '--produce-ms', '1', '--consume-ms', '1']);
+    const live = await session.waitFor(/Queue .*\/16[\s\S]*Workers[\s\S]*q stop/);
+    expect(live).toMatch(/1 producer → 1 consumer/);
+    expect(live).toMatch(/● running/);
+    session.keys('+', '>');
+    await session.waitFor(/2 producers → 2 consumers/);
+    await session.waitFor(/^ {2}P2 /m);
+    session.keys('q');
+    expect(await session.exitCode()).toBe(0);
+    const end = session.screen();
+    expect(end).toMatch(/Run stopped on request in [\d.]+m?s: produced ([\d,]+), consumed \1 /);
+    expect(end).toMatch(/2 sentinels sent, 2 consumers exited/);
+    expect(end).not.toContain('q stop'); // the live view is gone, the summary stays
+  }, 60_000);
+
+  it('p pauses every worker and p again resumes', async () => {
+    session = new TmuxSession(['-n', '1000000']);
+    await session.waitFor(/● running/);
+    session.keys('p');
+    await session.waitFor(/● paused[\s\S]*P1 +paused[\s\S]*P2 +paused/);
+    session.keys('p');
+    await session.waitFor(/● running/);
+    session.keys('q');
+    expect(await session.exitCode()).toBe(0);
+  }, 60_000);
+
+  it('Ctrl-C once drains gracefully, twice aborts at once: exit 130', async () => {
+    // A slow consumer behind a full queue: the graceful drain would take minutes.
+    session = new TmuxSession(['-p', '2', '-c', '1', '-q', '256', '--consume-ms', '500', '-n', '100000']);
+    await session.waitFor(/Queue +█+ +256\/256/);
+    session.keys('C-c');
+    await session.waitFor(/● draining|Ctrl-C again|\^C again/);
+    session.keys('C-c');
+    expect(await session.exitCode()).toBe(130);
+    expect(session.screen()).toMatch(/Run stopped on request/);
+  }, 60_000);
+
+  it('colours by default; none at all with NO_COLOR', async () => {
+    session = new TmuxSession(['-n', '1000000']);
+    await session.waitFor(/● running/);
+    expect(session.screen({ escapes: true })).toContain(ESC);
+    session.keys('q');
+    await session.exitCode();
+    session.kill();
+    session = new TmuxSession(['-n', '1000000'], { env: { NO_COLOR: '1' } });
+    await session.waitFor(/● running/);
+    const screen = session.screen({ escapes: true });
+    expect(screen).toMatch(/Queue/);
+    expect(screen).not.toMatch(/\u001B\[[0-9;]*m/);
+    session.keys('q');
+    expect(await session.exitCode()).toBe(0);
+  }, 60_000);
+});
