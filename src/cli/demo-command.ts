@@ -1,12 +1,56 @@
 /**
- * `pipeline-tui demo [name]`: lists the demos, or runs one. (The demos themselves land next.)
+ * `pipeline-tui demo [name] [--quick] [--plain | --json]`: without a name, lists every demo with
+ * one line; with one, runs it. A lesson narrates on stdout and ends with its result (or prints
+ * only the result as JSON with --json); a story runs the pipeline exactly as `pipeline-tui run`
+ * would with the story's flags. An unknown name is a UsageError naming the accepted ones.
  */
+import { DEMOS, findDemo, LESSONS, runLesson, type LessonEntry, type StoryEntry } from '../demos/index.js';
+import { STORIES } from '../demos/stories.js';
+import { toRunRequest } from './parse-args.js';
+import { runCommand } from './run-command.js';
 import { EXIT, UsageError } from './usage-error.js';
 
-export async function demoCommand(args: Record<string, unknown>, _stdoutIsTTY: boolean): Promise<number> {
-  if (args.name === undefined) {
-    process.stdout.write('No demos yet.\n');
+type Parsed = Record<string, unknown>;
+
+/** The list `pipeline-tui demo` prints. */
+export function demoList(): string {
+  const width = Math.max(...DEMOS.map((d) => d.name.length)) + 2;
+  const row = (d: { name: string; summary: string }): string => `  ${d.name.padEnd(width)}${d.summary}`;
+  return [
+    "Threading lessons (Python's threading tutorials, on worker threads):",
+    ...LESSONS.map(row),
+    '',
+    'Pipeline stories (the live dashboard, run as `pipeline-tui run` would run them):',
+    ...STORIES.map(row),
+    '',
+    'Run one: pipeline-tui demo <name> [--quick] [--plain | --json]',
+  ].join('\n');
+}
+
+/** Runs `pipeline-tui demo …` and resolves with the exit code. @throws UsageError for an unknown name */
+export async function demoCommand(args: Parsed, stdoutIsTTY: boolean): Promise<number> {
+  const name = args.name as string | undefined;
+  if (name === undefined) {
+    process.stdout.write(demoList() + '\n');
     return EXIT.ok;
   }
-  throw new UsageError(`unknown demo "${String(args.name)}"`);
+  const demo = findDemo(name);
+  if (!demo) throw new UsageError(`unknown demo "${name}"; the demos are: ${DEMOS.map((d) => d.name).join(', ')}`);
+  const quick = Boolean(args.quick);
+  return demo.kind === 'lesson' ? runLessonCommand(demo, quick, Boolean(args.json)) : runStory(demo, args, quick, stdoutIsTTY);
+}
+
+async function runLessonCommand(lesson: LessonEntry, quick: boolean, json: boolean): Promise<number> {
+  const print = (line: string): void => void process.stdout.write(line + '\n');
+  if (!json) print(`== ${lesson.name}: ${lesson.summary}\n`);
+  const { result } = await runLesson(lesson, { quick, write: json ? () => {} : print });
+  print(json ? JSON.stringify(result, null, 2) : `\nResult: ${JSON.stringify(result)}`);
+  return EXIT.ok;
+}
+
+function runStory(story: StoryEntry, args: Parsed, quick: boolean, stdoutIsTTY: boolean): Promise<number> {
+  // The story's flags win over the defaults yargs filled in; output flags (--plain, --json, --no-color) stay the user's.
+  const request = toRunRequest({ ...args, ...story.flags(quick) }, stdoutIsTTY);
+  if (request.output !== 'json') process.stdout.write(`== ${story.name}: ${story.summary}\n${story.watch}\n\n`);
+  return runCommand(request);
 }

@@ -53,8 +53,8 @@ export const STORIES: readonly Story[] = [
   {
     name: 'crash',
     summary: 'a consumer throws mid-run: the run reports it, the others drain the queue, exit code 1',
-    watch: 'A consumer module throws on one item: producers stop, the queue shuts down, the other consumers drain it; the run ends "failed" (exit 1).',
-    flags: (quick) => ({ producers: 2, consumers: 3, items: quick ? 200 : 2000, produceMs: 1, consumer: storyModule('crashing-consumer') }),
+    watch: 'The consumer module throws on item 40: the producer stops, the queue shuts down, the other consumers drain it; the run ends "failed" (exit 1).',
+    flags: (quick) => ({ producers: 1, consumers: 3, items: quick ? 200 : 2000, produceMs: quick ? 1 : 5, consumer: storyModule('crashing-consumer') }),
     expect: 'failed',
   },
   {
