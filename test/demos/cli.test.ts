@@ -1,0 +1,97 @@
+/**
+ * `pipeline-tui demo` as users run it (the built bin, no TTY): the list, an unknown name, a
+ * lesson through the bin, and every pipeline story run to completion in quick mode, its Summary
+ * (`--json`, the same output as `pipeline-tui run --json`) asserted.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Summary } from '../../src/pipeline/types.js';
+import { DEMOS } from '../../src/demos/index.js';
+import { STORIES } from '../../src/demos/stories.js';
+import { runCli } from '../helpers/cli.js';
+import { DEADLINE_MS } from '../helpers/workers.js';
+import { ensureDemosBuilt } from './built.js';
+
+beforeAll(() => ensureDemosBuilt(), 150_000);
+
+/** Runs a story quickly and returns its exit code and Summary. */
+async function story(name: string): Promise<{ code: number | null; summary: Summary; stderr: string }> {
+  const { code, stdout, stderr } = await runCli(['demo', name, '--quick', '--json'], { deadlineMs: DEADLINE_MS });
+  return { code, summary: JSON.parse(stdout) as Summary, stderr };
+}
+
+const producers = (s: Summary) => s.workers.filter((w) => w.role === 'producer');
+const consumers = (s: Summary) => s.workers.filter((w) => w.role === 'consumer');
+
+describe('pipeline-tui demo', () => {
+  it('without a name lists every demo with a one-line description', async () => {
+    const { code, stdout, stderr } = await runCli(['demo']);
+    expect(code).toBe(0);
+    expect(stderr).toBe('');
+    for (const demo of DEMOS) expect(stdout).toMatch(new RegExp(`^  ${demo.name} +\\S.*$`, 'm'));
+  });
+
+  it('an unknown name: one line on stderr naming the demos, exit 2', async () => {
+    const { code, stdout, stderr } = await runCli(['demo', 'nope']);
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr.trimEnd().split('\n')).toHaveLength(1);
+    expect(stderr).toMatch(/^pipeline-tui: unknown demo "nope"; the demos are: join, daemon, .*race.*, shutdown$/m);
+  });
+
+  it('a lesson runs from the built package: demo race --quick --json', async () => {
+    const { code, stdout } = await runCli(['demo', 'race', '--quick', '--json'], { deadlineMs: DEADLINE_MS });
+    expect(code).toBe(0);
+    const result = JSON.parse(stdout) as { updates: number; unlocked: number; locked: number };
+    expect(result.unlocked).toBeLessThan(result.locked);
+    expect(result.locked).toBe(result.updates);
+  });
+
+  it('a lesson narrates in plain text: demo args-pitfall --quick', async () => {
+    const { code, stdout } = await runCli(['demo', 'args-pitfall', '--quick'], { deadlineMs: DEADLINE_MS });
+    expect(code).toBe(0);
+    expect(stdout).toContain('did you mean args: ["world"]?');
+    expect(stdout).toContain('Thread: hello, world!');
+  });
+
+  it('a story without --json prints its story and plain progress lines, then the summary', async () => {
+    const { code, stdout } = await runCli(['demo', 'balanced', '--quick'], { deadlineMs: DEADLINE_MS });
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^== balanced: /);
+    expect(stdout).toMatch(/Run completed in .*: produced 200, consumed 200/);
+  });
+});
+
+describe('pipeline stories deliver every item (quick, --json)', () => {
+  for (const name of ['balanced', 'slow-consumer', 'fast-consumer', 'bursty', 'shutdown']) {
+    it(name, async () => {
+      const { code, summary } = await story(name);
+      expect(code).toBe(0);
+      expect(summary.endedBy).toBe('completed');
+      const items = STORIES.find((s) => s.name === name)!.flags(true).items as number;
+      expect(summary.produced).toBe(items);
+      expect(summary.consumed).toBe(items);
+    });
+  }
+
+  it('slow-consumer: the producers were blocked by the full queue (backpressure)', async () => {
+    const { summary } = await story('slow-consumer');
+    expect(producers(summary).some((w) => w.blockedMs > 0)).toBe(true); // a late producer may find the budget already taken
+  });
+
+  it('shutdown: one sentinel per consumer, every consumer exits on its own', async () => {
+    const { summary } = await story('shutdown');
+    expect(consumers(summary)).toHaveLength(12);
+    expect(summary.shutdown).toMatchObject({ mode: 'sentinel', sentinelsSent: 12, consumersExited: 12 });
+  });
+
+  it('crash: the run ends failed (exit 1) naming the item; the other consumers drain the rest', async () => {
+    const { code, summary } = await story('crash');
+    expect(code).toBe(1);
+    expect(summary.endedBy).toBe('failed');
+    expect(summary.error).toMatch(/cannot handle item 40/);
+    const failed = summary.workers.filter((w) => w.state === 'failed');
+    expect(failed).toHaveLength(1);
+    expect(failed[0]!.role).toBe('consumer');
+    expect(summary.consumed).toBe(summary.produced - 1); // only the fatal item is lost
+  });
+});
