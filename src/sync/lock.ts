@@ -10,7 +10,7 @@
 import { ATTACH, type Attach, checkHandle, type PlacementOptions, SharedObject, type SharedHandle } from './shared-object.js';
 import { LockNotHeldError } from './errors.js';
 import { acquireDeadline } from './futex.js';
-import { lockSteps, tryLock, unlock, UNLOCKED } from './mutex.js';
+import { LOCKED, lockSteps, spinLock, tryLock, unlock, UNLOCKED } from './mutex.js';
 import { runAsync, runBlocking, type Steps } from './park.js';
 import { NO_OWNER, ownerThreadId, SELF } from './thread-id.js';
 import { type AcquireOptions, type Hold, holdOf, holdOfAsync } from './hold.js';
@@ -94,6 +94,27 @@ export class Lock extends SharedObject<'Lock' | 'RLock'> implements ConditionLoc
   /** @internal the fast path alone: takes the lock if it is free right now. */
   tryAcquire(): boolean {
     return tryLock(this.i32, STATE) && this.taken(false);
+  }
+
+  /**
+   * @internal a composite object's fast path (the queue's): takes the lock if it is free, else
+   * spins up to `spins` loads waiting for it — never sleeps, never allocates. False if it stayed
+   * taken (its holder is likely descheduled): the caller then goes the sleeping way.
+   */
+  spinAcquire(spins: number, backoff = 0): boolean {
+    const w = this.i32;
+    if (tryLock(w, STATE)) return this.taken(false);
+    return spinLock(w, STATE, spins, backoff) && this.taken(true);
+  }
+
+  /**
+   * @internal release by a caller that knows it holds the lock (a composite object's fast path):
+   * the same as {@link release} minus the not-held check.
+   */
+  releaseHeld(): void {
+    const w = this.i32;
+    w[HOLDER] = NO_OWNER;
+    if (Atomics.compareExchange(w, STATE, LOCKED, UNLOCKED) !== LOCKED) unlock(w, STATE);
   }
 
   /** @internal the whole acquire as steps, for composite objects' algorithms (the queue's). */
