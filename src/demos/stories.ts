@@ -2,6 +2,8 @@
  * Pipeline stories: named presets of `pipeline-tui run`'s flags. `pipeline-tui demo <story>`
  * runs one through the very code path of `run` (the dashboard on a terminal, plain lines
  * otherwise, `--json` for the Summary), so each shows one behaviour of a bounded pipeline.
+ * A story's own flags win over the command line's (output flags aside): to vary one, run
+ * `pipeline-tui run` with its flags. Full-size stories last a few seconds, long enough to watch.
  */
 import { ownModule } from '../threads/spawn.js';
 
@@ -26,42 +28,42 @@ export const STORIES: readonly Story[] = [
     name: 'balanced',
     summary: 'producers and consumers keep pace: the queue hovers part full, nobody waits long',
     watch: '2 producers at ~2 ms/item, 3 consumers at ~4 ms/item: throughput matches on both sides.',
-    flags: (quick) => ({ producers: 2, consumers: 3, items: quick ? 200 : 3000, produceMs: 2, consumeMs: 4 }),
+    flags: (quick) => ({ producers: 2, consumers: 3, items: quick ? 200 : 6000, produceMs: 2, consumeMs: 4 }),
     expect: 'completed',
   },
   {
     name: 'slow-consumer',
     summary: 'backpressure: one slow consumer, the queue full, four producers blocked on it',
     watch: '4 producers, 1 consumer at 10 ms/item: the queue fills and the producers spend their time blocked on put().',
-    flags: (quick) => ({ producers: 4, consumers: 1, capacity: 16, items: quick ? 60 : 300, produceMs: 1, consumeMs: quick ? 4 : 10 }),
+    flags: (quick) => ({ producers: 4, consumers: 1, capacity: 16, items: quick ? 60 : 500, produceMs: 1, consumeMs: quick ? 4 : 10 }),
     expect: 'completed',
   },
   {
     name: 'fast-consumer',
     summary: 'starved consumers: one slow producer, six consumers waiting on an empty queue',
     watch: '1 producer at 10 ms/item, 6 consumers: the queue stays empty and the consumers are blocked on get().',
-    flags: (quick) => ({ producers: 1, consumers: 6, items: quick ? 40 : 300, produceMs: quick ? 3 : 10, consumeMs: 1 }),
+    flags: (quick) => ({ producers: 1, consumers: 6, items: quick ? 40 : 500, produceMs: quick ? 3 : 10, consumeMs: 1 }),
     expect: 'completed',
   },
   {
     name: 'bursty',
     summary: 'a bursty producer: bursts of 40 items fill the queue, then it drains in the quiet',
     watch: 'Producers yield 40 items at once, then pause 150 ms: the queue depth saws up and down.',
-    flags: (quick) => ({ producers: 2, consumers: 2, capacity: 32, items: quick ? 160 : 1200, consumeMs: 2, producer: storyModule('bursty-producer') }),
+    flags: (quick) => ({ producers: 2, consumers: 2, capacity: 32, items: quick ? 160 : 2400, consumeMs: 2, producer: storyModule('bursty-producer') }),
     expect: 'completed',
   },
   {
     name: 'crash',
     summary: 'a consumer throws mid-run: the run reports it, the others drain the queue, exit code 1',
-    watch: 'The consumer module throws on item 40: the producer stops, the queue shuts down, the other consumers drain it; the run ends "failed" (exit 1).',
-    flags: (quick) => ({ producers: 1, consumers: 3, items: quick ? 200 : 2000, produceMs: quick ? 1 : 5, consumer: storyModule('crashing-consumer') }),
+    watch: 'The consumer module throws on item 40 (about 3 s in): the producer stops, the queue shuts down, the other consumers drain it; the run ends "failed" (exit 1).',
+    flags: (quick) => ({ producers: 1, consumers: 3, items: quick ? 200 : 2000, produceMs: quick ? 1 : 75, consumer: storyModule('crashing-consumer') }),
     expect: 'failed',
   },
   {
     name: 'shutdown',
     summary: 'graceful shutdown: one sentinel per consumer travels behind the items to twelve consumers',
     watch: 'When the producers are done, 12 sentinels are queued behind the last items; each consumer exits on the one it takes.',
-    flags: (quick) => ({ producers: 2, consumers: 12, items: quick ? 120 : 1500, produceMs: 1, consumeMs: 8, shutdown: 'sentinel' }),
+    flags: (quick) => ({ producers: 2, consumers: 12, items: quick ? 120 : 1500, produceMs: 1, consumeMs: quick ? 8 : 40, shutdown: 'sentinel' }),
     expect: 'completed',
   },
 ];
