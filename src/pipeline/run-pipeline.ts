@@ -20,6 +20,7 @@ import { resolveConfig } from './config.js';
 import { PipelineBoard, slotOf } from './metrics.js';
 import { Sampler, type QueueReadings, type WorkerInfo } from './sampler.js';
 import type { PipelineWorkerData, WorkerMessage } from './worker-main.js';
+import { summaryOf } from './summary.js';
 import type { EndedBy, PipelineConfig, PipelineControls, RunState, ShutdownProgress, Snapshot, Summary, WorkerRole } from './types.js';
 import { MAX_WORKERS_PER_ROLE } from './config.js';
 
@@ -234,17 +235,8 @@ export function startPipeline(input: Partial<PipelineConfig>, options: RunOption
     options.signal?.removeEventListener('abort', onAbortSignal);
     state = by === 'completed' ? 'done' : by;
     const last = snap();
-    const summary: Summary = {
-      produced: last.totals.produced,
-      consumed: last.totals.consumed,
-      durationMs: last.t,
-      itemsPerSecond: last.t > 0 ? (last.totals.consumed * 1000) / last.t : 0,
-      latencyMs: last.latencyMs,
-      shutdown: { mode: config.shutdown, sentinelsSent, consumersExited: last.shutdown.consumersExited, ms: shutdownMs },
-      workers: last.workers.map((w) => ({ id: w.id, role: w.role, items: w.items, state: w.state, blockedMs: w.blockedMs, ...(w.error ? { error: w.error } : {}) })),
-      endedBy: by,
-      ...(error !== undefined ? { error } : {}),
-    };
+    // snap() reads progress() now, so its shutdown numbers are the final ones.
+    const summary = summaryOf(last, by, error);
     // Wait for terminated workers to be gone so the caller can exit cleanly.
     void Promise.all(workers.map((w) => (w.exited ? undefined : new Promise((r) => w.worker.once('exit', r))))).then(() => resolveDone(summary));
   }
