@@ -5,11 +5,11 @@
  * mode receive Ctrl-C as input instead of a signal; both go through the same counted controls,
  * so the exit code can tell an aborted run (130) from a stopped one.
  */
-import type { PipelineControls } from '../pipeline/types.js';
+import type { DashboardControls } from '../tui/use-keys.js';
 
 export interface GuardedRun {
   /** The run's controls, counting stop/abort requests. Hand these to the dashboard. */
-  readonly controls: PipelineControls;
+  readonly controls: DashboardControls;
   /** Whether the run was aborted (a second stop request, or abort). */
   readonly aborted: boolean;
   /** Stops listening for SIGINT. */
@@ -17,10 +17,10 @@ export interface GuardedRun {
 }
 
 /** Wraps `run` and listens for SIGINT; `onFirstStop` runs once, when a graceful stop is first asked for. */
-export function guardRun(run: PipelineControls, onFirstStop: () => void = () => {}): GuardedRun {
+export function guardRun(run: DashboardControls, onFirstStop: () => void = () => {}): GuardedRun {
   let stops = 0;
   let aborted = false;
-  const controls: PipelineControls = {
+  const controls: DashboardControls = {
     stop() {
       if (++stops === 1) {
         onFirstStop();
@@ -37,6 +37,7 @@ export function guardRun(run: PipelineControls, onFirstStop: () => void = () => 
     removeProducer: () => run.removeProducer(),
     addConsumer: () => run.addConsumer(),
     removeConsumer: () => run.removeConsumer(),
+    ...(run.step ? { step: (delta: -1 | 1) => run.step?.(delta) } : {}),
   };
   const onSigint = (): void => controls.stop();
   process.on('SIGINT', onSigint);

@@ -3,19 +3,18 @@
  * The pipeline-tui command: parse flags, run the pipeline, show it (dashboard on a terminal,
  * plain lines otherwise, or JSON), print a summary, and exit with a code that says how it ended.
  */
-import { readFileSync } from 'node:fs';
 import { hideBin } from 'yargs/helpers';
-import { buildParser, toRunRequest } from './parse-args.js';
+import { buildParser, toReplayRequest, toRunRequest } from './parse-args.js';
 import { EXIT, UsageError } from './usage-error.js';
 import { runCommand } from './run-command.js';
-
-const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+import { VERSION } from './version.js';
 
 async function main(argv: string[]): Promise<number> {
-  const parser = buildParser(argv, pkg.version);
+  const parser = buildParser(argv, VERSION);
   const args = (await parser.parseAsync()) as Record<string, unknown>;
   if (args.help || args.version) return EXIT.ok;
   if ((args._ as unknown[])[0] === 'demo') return (await import('./demo-command.js')).demoCommand(args, Boolean(process.stdout.isTTY));
+  if ((args._ as unknown[])[0] === 'replay') return (await import('./replay-command.js')).replayCommand(toReplayRequest(args, Boolean(process.stdout.isTTY)));
   const request = toRunRequest(args, Boolean(process.stdout.isTTY));
   return runCommand(request);
 }

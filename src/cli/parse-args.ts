@@ -16,6 +16,21 @@ export interface RunRequest {
   config: PipelineConfig;
   output: OutputMode;
   color: boolean;
+  /** asciicast v2 file to record the dashboard into (`--record`). */
+  record?: string | undefined;
+  /** JSONL metrics log to write (`--metrics`). */
+  metrics?: string | undefined;
+}
+
+/** `pipeline-tui replay <file> [--speed N]`. */
+export interface ReplayRequest {
+  command: 'replay';
+  file: string;
+  speed: number;
+  output: OutputMode;
+  color: boolean;
+  record?: string | undefined;
+  metrics?: string | undefined;
 }
 
 const EXAMPLES: Array<[string, string]> = [
@@ -25,6 +40,8 @@ const EXAMPLES: Array<[string, string]> = [
   ['$0 --duration 30s --rate 200', '30 seconds at 200 items/s per producer'],
   ['$0 --producer ./producer.mjs --consumer ./consumer.mjs', 'your own producer and consumer modules'],
   ['$0 -n 100000 --produce-ms 0 --consume-ms 0 --json', 'flat out, headless, summary as JSON'],
+  ['$0 --record run.cast --metrics run.jsonl', 'record the dashboard (asciicast) and the metrics (JSONL)'],
+  ['$0 replay run.jsonl --speed 4', 'replay a recorded run at 4x speed'],
 ];
 
 /** Builds the yargs parser (exported for the help text test). */
@@ -38,6 +55,9 @@ export function buildParser(argv: string[], version: string) {
     .command(['run', '$0'], 'run a pipeline and show it live (the default command)')
     .command('demo [name]', 'list the demos, or run one: every classic threading lesson, and pipeline stories', (y) =>
       y.positional('name', { type: 'string', describe: 'the demo to run (none: list them)' }).option('quick', { type: 'boolean', default: false, describe: 'small sizes and short waits (for CI)' }),
+    )
+    .command('replay <file>', 'replay a metrics log (--metrics) into the same dashboard: space pauses, arrows step', (y) =>
+      y.positional('file', { type: 'string', describe: 'the .jsonl metrics log of a run' }).option('speed', { type: 'number', default: 1, describe: 'playback speed (2 = twice as fast)' }),
     )
     .option('producers', { alias: 'p', type: 'number', default: d.producers, describe: 'producer workers (1-64)', group: 'Pipeline:' })
     .option('consumers', { alias: 'c', type: 'number', default: d.consumers, describe: 'consumer workers (1-64)', group: 'Pipeline:' })
@@ -57,6 +77,8 @@ export function buildParser(argv: string[], version: string) {
     .option('plain', { type: 'boolean', default: false, describe: 'plain progress lines instead of the dashboard (automatic when stdout is not a terminal)', group: 'Output:' })
     .option('json', { type: 'boolean', default: false, describe: 'print only the final summary as JSON', group: 'Output:' })
     .option('color', { type: 'boolean', default: true, describe: 'colours (--no-color, NO_COLOR or TERM=dumb turn them off)', group: 'Output:' })
+    .option('record', { type: 'string', describe: 'record the dashboard as an asciicast v2 file (asciinema play run.cast)', group: 'Output:' })
+    .option('metrics', { type: 'string', describe: 'write every snapshot to a JSONL metrics log (pipeline-tui replay run.jsonl)', group: 'Output:' })
     .option('stall-ms', { type: 'number', default: d.stallMs, describe: 'end as "stalled" if no item moves this long', group: 'Output:' })
     .example(EXAMPLES)
     .epilog('Keys: q stop gracefully (sentinels) · Ctrl-C twice abort · p pause/resume · +/- producers · >/< consumers · ? help\nExit codes: 0 completed or stopped, 1 a worker failed, 2 bad input, 3 stalled, 130 aborted.')
@@ -78,7 +100,6 @@ const asNumber = (v: unknown): number | undefined => (v === undefined ? undefine
 
 /** Turns parsed flags into a run request. @throws UsageError */
 export function toRunRequest(args: Parsed, stdoutIsTTY: boolean): RunRequest {
-  if (args.plain && args.json) throw new UsageError('--plain and --json cannot be used together: give one');
   const input: Partial<PipelineConfig> = {
     producers: asNumber(args.producers),
     consumers: asNumber(args.consumers),
@@ -104,8 +125,24 @@ export function toRunRequest(args: Parsed, stdoutIsTTY: boolean): RunRequest {
     if (error instanceof ConfigError) throw new UsageError(error.message);
     throw error;
   }
+  return { command: 'run', config, ...outputOf(args, stdoutIsTTY) };
+}
+
+/** Turns parsed flags of `replay <file>` into a replay request. @throws UsageError */
+export function toReplayRequest(args: Parsed, stdoutIsTTY: boolean): ReplayRequest {
+  const speed = args.speed as number;
+  if (!Number.isFinite(speed) || speed <= 0) throw new UsageError(`--speed must be a number above 0 (2 = twice as fast), got ${String(args.speed)}`);
+  return { command: 'replay', file: args.file as string, speed, ...outputOf(args, stdoutIsTTY) };
+}
+
+/** The output flags every command shares. @throws UsageError */
+function outputOf(args: Parsed, stdoutIsTTY: boolean): Pick<RunRequest, 'output' | 'color' | 'record' | 'metrics'> {
+  if (args.plain && args.json) throw new UsageError('--plain and --json cannot be used together: give one');
+  for (const flag of ['record', 'metrics'] as const) {
+    if (args[flag] !== undefined && (typeof args[flag] !== 'string' || args[flag] === '')) throw new UsageError(`--${flag} needs a file name`);
+  }
   const output: OutputMode = args.json ? 'json' : args.plain || !stdoutIsTTY ? 'plain' : 'dashboard';
-  return { command: 'run', config, output, color: colorEnabled(process.env, { color: args.color as boolean }) };
+  return { output, color: colorEnabled(process.env, { color: args.color as boolean }), record: args.record as string | undefined, metrics: args.metrics as string | undefined };
 }
 
 export { FLAGS };

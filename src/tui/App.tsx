@@ -1,26 +1,28 @@
 import { Text } from 'ink';
 import { useMemo } from 'react';
-import type { PipelineControls } from '../pipeline/types.js';
 import { Dashboard } from './Dashboard.js';
 import type { DashboardStore } from './dashboard-store.js';
 import { SummaryView } from './SummaryView.js';
 import { createTheme } from './theme.js';
 import { ThemeContext } from './theme-context.js';
 import { useDashboardState } from './use-dashboard-state.js';
-import { useKeys } from './use-keys.js';
+import type { KeyHelp } from './keys.js';
+import { useKeys, type DashboardControls } from './use-keys.js';
 import { useTerminalSize } from './use-terminal-size.js';
 
 export interface AppProps {
   store: DashboardStore;
-  controls: PipelineControls;
+  controls: DashboardControls;
   color: boolean;
+  /** The keys to show (default: a live run's; REPLAY_KEYS for a replay). */
+  keys?: readonly KeyHelp[];
 }
 
 /**
  * The dashboard app: reads the store (one update per snapshot), the terminal size and the keys,
  * and shows the live Dashboard — or, once the run has ended, the final SummaryView.
  */
-export function App({ store, controls, color }: AppProps) {
+export function App({ store, controls, color, keys }: AppProps) {
   const { snapshot, history, summary } = useDashboardState(store);
   const { columns, rows } = useTerminalSize();
   const { helpOpen, stopRequested } = useKeys(controls, snapshot?.state);
@@ -28,7 +30,7 @@ export function App({ store, controls, color }: AppProps) {
   let view;
   if (summary !== undefined) view = <SummaryView summary={summary} columns={columns} rows={rows} />;
   else if (snapshot !== undefined)
-    view = <Dashboard snapshot={snapshot} history={history} columns={columns} rows={rows} helpOpen={helpOpen} stopRequested={stopRequested} />;
+    view = <Dashboard snapshot={snapshot} history={history} columns={columns} rows={rows} helpOpen={helpOpen} stopRequested={stopRequested} keys={keys} />;
   else view = <Text {...theme.muted()}>pipeline-tui: starting…</Text>;
   return <ThemeContext.Provider value={theme}>{view}</ThemeContext.Provider>;
 }

@@ -4,6 +4,7 @@ import { Header } from './Header.js';
 import { HelpPanel } from './HelpPanel.js';
 import type { History } from './history.js';
 import { KeyBar } from './KeyBar.js';
+import { KEYS, type KeyHelp } from './keys.js';
 import { dashboardLayout, LABEL_WIDTH, lineWidths } from './layout.js';
 import { LockLine } from './LockLine.js';
 import { QueueLine } from './QueueLine.js';
@@ -20,6 +21,8 @@ export interface DashboardProps {
   rows: number;
   helpOpen?: boolean;
   stopRequested?: boolean;
+  /** The keys the key bar and help panel show (default: a live run's). */
+  keys?: readonly KeyHelp[];
 }
 
 /**
@@ -27,9 +30,9 @@ export interface DashboardProps {
  * A pure render of its props — live runs and replays feed it the same way. It stays shorter
  * than `rows` and every line truncates at `columns`, so Ink can redraw it in place.
  */
-export function Dashboard({ snapshot: s, history, columns, rows, helpOpen = false, stopRequested = false }: DashboardProps) {
+export function Dashboard({ snapshot: s, history, columns, rows, helpOpen = false, stopRequested = false, keys = KEYS }: DashboardProps) {
   const theme = useTheme();
-  const layout = dashboardLayout({ rows, workers: s.workers.length, helpOpen, hasError: s.error !== undefined });
+  const layout = dashboardLayout({ rows, workers: s.workers.length, help: helpOpen ? keys : undefined, hasError: s.error !== undefined });
   const widths = lineWidths(columns, s.queue.capacity, history.size);
   const spacer = layout.compact ? null : <Box height={1} />;
   return (
@@ -49,8 +52,8 @@ export function Dashboard({ snapshot: s, history, columns, rows, helpOpen = fals
       {spacer}
       <WorkerTable workers={s.workers} lines={layout.workerLines} />
       {spacer}
-      {helpOpen && <HelpPanel />}
-      <KeyBar paused={s.state === 'paused'} stopRequested={stopRequested} />
+      {helpOpen && <HelpPanel keys={keys} />}
+      <KeyBar keys={keys} paused={s.state === 'paused'} stopRequested={stopRequested} />
     </Box>
   );
 }

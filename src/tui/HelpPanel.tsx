@@ -1,19 +1,19 @@
 import { Box, Text } from 'ink';
-import { KEYS, LEGEND } from './keys.js';
+import { LEGEND, type KeyHelp } from './keys.js';
 import { useTheme } from './use-theme.js';
 
 /**
  * The `?` panel: every key with a sentence, then what the worker states mean. Its height is
- * HELP_PANEL_LINES (layout.ts), which the layout reserves while it is open.
+ * helpPanelLines(keys) (layout.ts), which the layout reserves while it is open.
  */
-export function HelpPanel() {
+export function HelpPanel({ keys }: { keys: readonly KeyHelp[] }) {
   const theme = useTheme();
   return (
     <Box flexDirection="column">
       <Text wrap="truncate-end" {...theme.label()}>
         Help <Text {...theme.muted()}>(? or Esc to close)</Text>
       </Text>
-      {KEYS.map((k) => (
+      {keys.map((k) => (
         <Text key={k.keys} wrap="truncate-end">
           {'  '}
           <Text {...theme.key()}>{k.keys.padEnd(5)}</Text>

@@ -1,19 +1,20 @@
 import { Text } from 'ink';
 import { Fragment } from 'react';
-import { KEYS } from './keys.js';
+import type { KeyHelp } from './keys.js';
 import { useTheme } from './use-theme.js';
 
 export interface KeyBarProps {
+  keys: readonly KeyHelp[];
   paused: boolean;
   /** A graceful stop is under way: say that Ctrl-C again aborts. */
   stopRequested: boolean;
 }
 
 /** The bottom line: each key and what it does ("q stop  ^C twice aborts  p pause …"). */
-export function KeyBar({ paused, stopRequested }: KeyBarProps) {
+export function KeyBar({ keys, paused, stopRequested }: KeyBarProps) {
   const theme = useTheme();
-  const entries = KEYS.map((k) => {
-    if (k.keys === 'p' && paused) return { ...k, short: 'resume' };
+  const entries = keys.map((k) => {
+    if (paused && k.pausedShort !== undefined) return { ...k, short: k.pausedShort };
     if (k.keys === '^C' && stopRequested) return { ...k, short: 'again aborts' };
     if (k.keys === 'q' && stopRequested) return { ...k, short: 'stopping…' };
     return k;

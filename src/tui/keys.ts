@@ -7,14 +7,24 @@ export interface KeyHelp {
   short: string;
   /** A sentence for the help panel. */
   long: string;
+  /** The key bar's word while paused, when it differs ("resume"). */
+  pausedShort?: string;
 }
 
 export const KEYS: readonly KeyHelp[] = [
   { keys: 'q', short: 'stop', long: 'graceful stop: producers finish, one sentinel per consumer, the queue drains' },
   { keys: '^C', short: 'twice aborts', long: 'Ctrl-C: the first press stops gracefully like q, the second aborts at once' },
-  { keys: 'p', short: 'pause', long: 'pause / resume every worker' },
+  { keys: 'p', short: 'pause', pausedShort: 'resume', long: 'pause / resume every worker' },
   { keys: '+/-', short: 'producers', long: 'add / remove a producer' },
   { keys: '>/<', short: 'consumers', long: 'add / remove a consumer (a removed consumer is sent a sentinel)' },
+  { keys: '?', short: 'help', long: 'show / hide this help' },
+];
+
+/** The keys of a replay (`pipeline-tui replay`): the same screen, a different remote. */
+export const REPLAY_KEYS: readonly KeyHelp[] = [
+  { keys: 'space', short: 'pause', pausedShort: 'play', long: 'pause / resume the replay (p too)' },
+  { keys: '←/→', short: 'step', long: 'while paused: one snapshot back / forward' },
+  { keys: 'q', short: 'quit', long: 'end the replay here and show the run\'s summary' },
   { keys: '?', short: 'help', long: 'show / hide this help' },
 ];
 

@@ -5,15 +5,16 @@
  * worker rows as fit, the rest folded into one "+N more" line.
  */
 import type { WorkerRow, WorkerState } from '../pipeline/types.js';
-import { KEYS, LEGEND } from './keys.js';
+import { LEGEND, type KeyHelp } from './keys.js';
 
 /** Lines of the help panel: a title, one per key, the legend. */
-export const HELP_PANEL_LINES = 1 + KEYS.length + LEGEND.length;
+export const helpPanelLines = (keys: readonly KeyHelp[]): number => 1 + keys.length + LEGEND.length;
 
 export interface LayoutInput {
   rows: number;
   workers: number;
-  helpOpen: boolean;
+  /** The help panel's keys when it is open. */
+  help: readonly KeyHelp[] | undefined;
   hasError: boolean;
 }
 
@@ -29,8 +30,8 @@ const FIXED = 9;
 const SPACERS = 3;
 
 /** Where the rows go for a terminal of `rows` lines. */
-export function dashboardLayout({ rows, workers, helpOpen, hasError }: LayoutInput): Layout {
-  const fixed = FIXED + (hasError ? 1 : 0) + (helpOpen ? HELP_PANEL_LINES : 0);
+export function dashboardLayout({ rows, workers, help, hasError }: LayoutInput): Layout {
+  const fixed = FIXED + (hasError ? 1 : 0) + (help ? helpPanelLines(help) : 0);
   const room = rows - 1 - fixed;
   const compact = room - SPACERS < Math.min(workers, 6);
   return { compact, workerLines: Math.max(1, compact ? room : room - SPACERS) };

@@ -8,14 +8,18 @@
  *   await ui.waitUntilExit();
  */
 import { render } from 'ink';
-import type { PipelineControls, Snapshot, Summary } from '../pipeline/types.js';
+import type { Snapshot, Summary } from '../pipeline/types.js';
+import type { KeyHelp } from './keys.js';
+import type { DashboardControls } from './use-keys.js';
 import { App } from './App.js';
 import { createDashboardStore } from './dashboard-store.js';
 import type { HistoryOptions } from './history.js';
 
 export interface DashboardOptions {
-  /** Where the keys go (q, Ctrl-C, p, +/-, >/<). */
-  controls: PipelineControls;
+  /** Where the keys go (q, Ctrl-C, p, +/-, >/<; arrows in a replay). */
+  controls: DashboardControls;
+  /** The keys the key bar shows (default: a live run's). */
+  keys?: readonly KeyHelp[];
   /** Colours on or off (see `colorEnabled` in theme.ts). */
   color: boolean;
   stdout?: NodeJS.WriteStream;
@@ -56,13 +60,15 @@ export function startDashboard(options: DashboardOptions): DashboardHandle {
   const stdin = options.stdin ?? process.stdin;
   const maxFps = options.maxFps ?? 30;
   const store = createDashboardStore({ minIntervalMs: maxFps > 0 ? 1000 / maxFps : 0, history: options.history });
-  const instance = render(<App store={store} controls={options.controls} color={options.color} />, {
+  const instance = render(<App store={store} controls={options.controls} color={options.color} keys={options.keys} />, {
     stdout,
     stdin,
     stderr: options.stderr ?? process.stderr,
     exitOnCtrlC: false,
     patchConsole: true,
-    maxFps,
+    // The store already paces the frames; Ink's own throttle, at the same rate but another
+    // phase, would drop every other one. Twice the rate keeps it as a mere safety net.
+    maxFps: maxFps * 2,
   });
   // Ask for the exit promise now: Ink only settles one that exists when it unmounts.
   const exited = instance.waitUntilExit().then(() => undefined);

@@ -2,6 +2,12 @@ import { useInput, useStdin, type Key } from 'ink';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { PipelineControls, RunState } from '../pipeline/types.js';
 
+/** What the keys drive: a live run's controls, and for a replay also stepping while paused. */
+export interface DashboardControls extends PipelineControls {
+  /** One snapshot back (-1) or forward (+1); only a replay has it. */
+  step?(delta: -1 | 1): void;
+}
+
 export interface KeysState {
   helpOpen: boolean;
   /** A graceful stop was asked for (q or a first Ctrl-C); another Ctrl-C aborts. */
@@ -15,7 +21,8 @@ export interface KeysState {
  *
  *   q      stop()                      (once; pressing it again does not abort)
  *   Ctrl-C stop() the first time, abort() the second
- *   p      pause() / resume()          (by the run state, or the last p when not seen yet)
+ *   p      pause() / resume()          (by the run state, or the last p when not seen yet); space too
+ *   ← →    step(-1) / step(+1)         (replays only)
  *   + -    addProducer() / removeProducer()     (= and _ too, for unshifted keyboards)
  *   > <    addConsumer() / removeConsumer()     (. and , too)
  *   ?      toggles the help panel; Esc closes it
@@ -23,7 +30,7 @@ export interface KeysState {
  * Input is read only where raw mode works (stdin is a TTY); the handler is stable, so Ink
  * subscribes once.
  */
-export function useKeys(controls: PipelineControls, runState: RunState | undefined): KeysState {
+export function useKeys(controls: DashboardControls, runState: RunState | undefined): KeysState {
   const { isRawModeSupported } = useStdin();
   const [helpOpen, setHelpOpen] = useState(false);
   const [stopRequested, setStopRequested] = useState(false);
@@ -47,12 +54,13 @@ export function useKeys(controls: PipelineControls, runState: RunState | undefin
       return;
     }
     if (key.escape) return setHelpOpen(false);
+    if (key.leftArrow || key.rightArrow) return c.step?.(key.leftArrow ? -1 : 1);
     if (key.ctrl || key.meta) return;
     // Keys typed faster than a read (or pasted) arrive as one string: take each in turn.
     for (const ch of input) onKey(ch, c);
   }, []);
 
-  const onKey = (ch: string, c: PipelineControls): void => {
+  const onKey = (ch: string, c: DashboardControls): void => {
     switch (ch) {
       case 'q':
       case 'Q':
@@ -64,6 +72,7 @@ export function useKeys(controls: PipelineControls, runState: RunState | undefin
         return;
       case 'p':
       case 'P':
+      case ' ':
         pausedIntent.current = !pausedIntent.current;
         if (pausedIntent.current) c.pause();
         else c.resume();

@@ -3,6 +3,11 @@
  * keys as a person types them, and leaves the summary on screen with the right exit code.
  */
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseCast } from '../helpers/cast.js';
+import { runCli } from '../helpers/cli.js';
 import { ensureBuilt } from '../helpers/dist.js';
 import { HAS_TMUX, TmuxSession } from '../helpers/tmux.js';
 
@@ -65,5 +70,39 @@ describe.skipIf(!HAS_TMUX)('the dashboard in a real terminal (tmux)', () => {
     expect(screen).not.toMatch(/\u001B\[[0-9;]*m/);
     session.keys('q');
     expect(await session.exitCode()).toBe(0);
+  }, 60_000);
+
+  it('--record on a real terminal records what it drew, at its size, with resizes as "r" events', async () => {
+    const cast = join(mkdtempSync(join(tmpdir(), 'pipeline-tui-cast-')), 'run.cast');
+    session = new TmuxSession(['-n', '1000000', '--record', cast], { columns: 110, rows: 36 });
+    await session.waitFor(/Queue .*\/16/);
+    session.resize(90, 30);
+    await session.waitFor(/● running/);
+    await new Promise((r) => setTimeout(r, 300));
+    session.keys('q');
+    expect(await session.exitCode()).toBe(0);
+    const { header, events, output } = parseCast(readFileSync(cast, 'utf8'));
+    expect([header.width, header.height]).toEqual([110, 36]);
+    expect(events.filter((e) => e[1] === 'r').map((e) => e[2])).toContain('90x30');
+    expect(output).toMatch(/Queue .*\/16/);
+    expect(output).toContain('Run stopped on request');
+    expect(events.filter((e) => e[1] === 'm').map((e) => e[2])).toContain('stopped');
+  }, 60_000);
+
+  it('replay: the same dashboard; space pauses, arrows step, q ends on the recorded summary', async () => {
+    const metrics = join(mkdtempSync(join(tmpdir(), 'pipeline-tui-replay-')), 'run.jsonl');
+    const recorded = await runCli(['-n', '400', '--produce-ms', '5', '--metrics', metrics, '--json']);
+    expect(recorded.code).toBe(0);
+    session = new TmuxSession(['replay', metrics, '--speed', '0.5']);
+    await session.waitFor(/Queue .*\/16[\s\S]*space pause/);
+    session.keys('Space');
+    const paused = await session.waitFor(/● paused[\s\S]*space play/);
+    const elapsed = /● paused +(\S+)/.exec(paused)![1]!;
+    session.keys('Right');
+    await session.waitFor(new RegExp(`● paused +(?!${elapsed.replace('.', '\\.')}\\b)\\S+`));
+    session.keys('q');
+    expect(await session.exitCode()).toBe(0);
+    const summary = JSON.parse(recorded.stdout) as { produced: number };
+    expect(session.screen()).toMatch(new RegExp(`Run completed in [\\d.]+m?s: produced ${summary.produced}, consumed ${summary.produced}`));
   }, 60_000);
 });

@@ -38,6 +38,11 @@ export class TmuxSession {
     for (const key of keys) this.tmux('send-keys', key);
   }
 
+  /** Resizes the terminal, as a person dragging the window would. */
+  resize(columns: number, rows: number): void {
+    this.tmux('resize-window', '-x', String(columns), '-y', String(rows));
+  }
+
   /** Waits until the screen matches `pattern`; returns the screen. */
   async waitFor(pattern: RegExp, ms = 30_000): Promise<string> {
     let last = '';

@@ -6,6 +6,7 @@
 import { EventEmitter } from 'node:events';
 import { render } from 'ink';
 import type { ReactElement } from 'react';
+import { offlineStdin } from '../../src/record/tapped-terminal.js';
 
 export class StubTerminal extends EventEmitter {
   readonly isTTY = true;
@@ -34,11 +35,9 @@ export class StubTerminal extends EventEmitter {
 /** Renders `node` on a stub terminal of `columns` × `rows` (debug mode: each write is a whole frame). */
 export function renderOn(node: ReactElement, columns: number, rows: number) {
   const terminal = new StubTerminal(columns, rows);
-  // No keyboard: a stdin that is not a TTY, so the key hook stays off (as when piped).
-  const stdin = Object.assign(new EventEmitter(), { isTTY: false, setEncoding() {}, read: () => null, ref() {}, unref() {} });
   const instance = render(node, {
     stdout: terminal as unknown as NodeJS.WriteStream,
-    stdin: stdin as unknown as NodeJS.ReadStream,
+    stdin: offlineStdin(), // no keyboard: the key hook stays off, as when piped
     debug: true,
     patchConsole: false,
     exitOnCtrlC: false,

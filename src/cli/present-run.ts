@@ -1,0 +1,133 @@
+/**
+ * Shows a run — live or replayed — through every sink the request asks for, all fed by the one
+ * Snapshot stream: the Ink dashboard on a terminal (or plain progress lines, or nothing but the
+ * final JSON), the metrics log (`--metrics`), and the asciicast (`--record`) of what the
+ * dashboard drew. Without a terminal a recording still gets the dashboard, drawn off-screen.
+ * Ends with the summary on screen and an exit code that says how the run ended.
+ */
+import type { PipelineConfig, Snapshot, Summary } from '../pipeline/types.js';
+import { CastWriter } from '../record/asciicast.js';
+import { MetricsLogWriter } from '../record/metrics-log.js';
+import { phaseMarkers } from '../record/phase-markers.js';
+import { offlineStdin, OffscreenTerminal, TappedTerminal } from '../record/tapped-terminal.js';
+import type { KeyHelp } from '../tui/keys.js';
+import { formatProgressLine, formatSummary, summaryJson } from '../tui/plain.js';
+import type { DashboardHandle } from '../tui/run-dashboard.js';
+import type { DashboardControls } from '../tui/use-keys.js';
+import { guardRun } from './interrupts.js';
+import type { OutputMode } from './parse-args.js';
+import { EXIT, UsageError } from './usage-error.js';
+import { VERSION } from './version.js';
+
+/** A run to show: a live pipeline or a replay. */
+export interface RunSource extends DashboardControls {
+  readonly done: Promise<Summary>;
+  latest(): Snapshot | undefined;
+}
+
+export interface Presentation {
+  config: PipelineConfig;
+  output: OutputMode;
+  color: boolean;
+  /** asciicast v2 file to record the dashboard into. */
+  record?: string | undefined;
+  /** JSONL metrics log to write. */
+  metrics?: string | undefined;
+  /** Keys for the dashboard's key bar (default: a live run's). */
+  keys?: readonly KeyHelp[];
+}
+
+/** Size of the off-screen terminal a headless recording is drawn on. */
+export const OFFSCREEN = { columns: 100, rows: 32 } as const;
+
+/** The exit code for how a run ended. */
+export function exitCodeFor(summary: Summary, aborted: boolean): number {
+  if (summary.endedBy === 'failed') return EXIT.failed;
+  if (summary.endedBy === 'stalled') return EXIT.stalled;
+  return aborted ? EXIT.aborted : EXIT.ok;
+}
+
+/** Starts the source (handing it the snapshot listener), shows it to its end, resolves with the exit code. */
+export async function presentRun(start: (onSnapshot: (s: Snapshot) => void) => RunSource, p: Presentation): Promise<number> {
+  const metrics = p.metrics !== undefined ? creating('--metrics', p.metrics, (path) => new MetricsLogWriter(path, p.config, VERSION)) : undefined;
+  const drawn = p.output === 'dashboard' || p.record !== undefined;
+  let ui: DashboardHandle | undefined;
+  let cast: CastWriter | undefined;
+  let previous: Snapshot | undefined;
+  let lastLine = -Infinity;
+
+  const onSnapshot = (s: Snapshot): void => {
+    metrics?.snapshot(s);
+    for (const label of phaseMarkers(previous, s)) cast?.marker(label);
+    previous = s;
+    ui?.push(s);
+    if (p.output === 'plain' && s.t - lastLine >= 1000) {
+      lastLine = s.t;
+      process.stdout.write(formatProgressLine(s) + '\n');
+    }
+  };
+
+  const source = start(onSnapshot);
+  const guard = guardRun(source, () => {
+    if (p.output !== 'dashboard') process.stderr.write('pipeline-tui: stopping gracefully (Ctrl-C again to abort)\n');
+  });
+  try {
+    if (drawn) {
+      ({ ui, cast } = await mountDashboard(p, guard.controls));
+      const latest = source.latest();
+      if (latest !== undefined) ui.push(latest);
+    }
+    const summary = await source.done;
+    if (ui) {
+      ui.finish(summary);
+      await ui.waitUntilExit();
+    }
+    metrics?.finish(summary);
+    if (p.output === 'json') process.stdout.write(summaryJson(summary) + '\n');
+    else if (p.output === 'plain') process.stdout.write(formatSummary(summary) + '\n');
+    return exitCodeFor(summary, guard.aborted);
+  } finally {
+    guard.dispose();
+    ui?.unmount();
+    cast?.close();
+    metrics?.close();
+  }
+}
+
+async function mountDashboard(p: Presentation, controls: DashboardControls): Promise<{ ui: DashboardHandle; cast: CastWriter | undefined }> {
+  // Ink draws no live frames when it believes it runs in CI (is-in-ci reads CI once, on import),
+  // and chalk then drops colours. The dashboard is only chosen for a terminal or a recording,
+  // and both want every frame; whether to colour is our own decision (colorEnabled).
+  delete process.env['CI'];
+  delete process.env['CONTINUOUS_INTEGRATION'];
+  const { startDashboard } = await import('../tui/run-dashboard.js');
+  const onScreen = p.output === 'dashboard';
+  const terminal = onScreen ? process.stdout : new OffscreenTerminal(OFFSCREEN.columns, OFFSCREEN.rows);
+  let cast: CastWriter | undefined;
+  let stdout: NodeJS.WriteStream = process.stdout;
+  if (p.record !== undefined) {
+    const c = p.config;
+    cast = creating('--record', p.record, (path) => new CastWriter(path, { width: terminal.columns || 80, height: terminal.rows || 24, title: `pipeline-tui: ${c.producers} producers → ${c.consumers} consumers, capacity ${c.capacity}` }));
+    stdout = new TappedTerminal(terminal, cast) as unknown as NodeJS.WriteStream;
+  }
+  const ui = startDashboard({
+    controls,
+    color: p.color,
+    keys: p.keys,
+    stdout,
+    // Off-screen, nobody types: a stdin that is not a terminal keeps the keys off.
+    ...(onScreen ? {} : { stdin: offlineStdin() }),
+    maxFps: Math.min(30, 1000 / p.config.refreshMs),
+  });
+  return { ui, cast };
+}
+
+/** Creates an output file, turning a path that cannot be written into a UsageError naming the flag. */
+function creating<T>(flag: string, path: string, create: (path: string) => T): T {
+  try {
+    return create(path);
+  } catch (error) {
+    const e = error as NodeJS.ErrnoException;
+    throw new UsageError(`${flag} ${path}: cannot write it (${e.code === 'ENOENT' ? 'no such directory' : (e.code ?? e.message)})`);
+  }
+}

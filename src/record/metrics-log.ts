@@ -1,0 +1,134 @@
+/**
+ * The metrics log (`--metrics run.jsonl`): one JSON value per line — a header naming the format,
+ * the tool's version and the run's configuration, then every Snapshot as it is taken, then the
+ * Summary. Each line is written with a synchronous write as it comes, so a run that crashes
+ * still leaves a log that reads (and replays) up to the crash.
+ *
+ *   {"format":"pipeline-tui-metrics","version":1,"tool":"0.1.0","startedAt":"…","config":{…}}
+ *   {"snapshot":{"t":100,"state":"running",…}}
+ *   {"summary":{"produced":3000,…}}
+ */
+import { closeSync, openSync, readFileSync, writeSync } from 'node:fs';
+import type { PipelineConfig, Snapshot, Summary } from '../pipeline/types.js';
+
+export const METRICS_FORMAT = 'pipeline-tui-metrics';
+export const METRICS_VERSION = 1;
+
+export interface MetricsHeader {
+  format: typeof METRICS_FORMAT;
+  version: number;
+  /** The pipeline-tui version that wrote the log. */
+  tool: string;
+  /** Wall-clock start of the run (ISO 8601). */
+  startedAt: string;
+  config: PipelineConfig;
+}
+
+/** A log as read back: its header, its snapshots in order, and the summary when the run got to write one. */
+export interface MetricsLog {
+  header: MetricsHeader;
+  snapshots: Snapshot[];
+  summary: Summary | undefined;
+}
+
+/** A log that cannot be read; the message names the file and the line. */
+export class MetricsLogError extends Error {
+  override name = 'MetricsLogError';
+}
+
+export class MetricsLogWriter {
+  private fd: number | undefined;
+
+  /** Creates (or truncates) `path` and writes the header line. */
+  constructor(
+    readonly path: string,
+    config: PipelineConfig,
+    tool: string,
+  ) {
+    this.fd = openSync(path, 'w');
+    const header: MetricsHeader = { format: METRICS_FORMAT, version: METRICS_VERSION, tool, startedAt: new Date().toISOString(), config };
+    this.line(header);
+  }
+
+  snapshot(snapshot: Snapshot): void {
+    this.line({ snapshot });
+  }
+
+  /** Writes the summary line and closes the file. */
+  finish(summary: Summary): void {
+    this.line({ summary });
+    this.close();
+  }
+
+  close(): void {
+    if (this.fd === undefined) return;
+    closeSync(this.fd);
+    this.fd = undefined;
+  }
+
+  private line(value: unknown): void {
+    if (this.fd !== undefined) writeSync(this.fd, JSON.stringify(value) + '\n');
+  }
+}
+
+/**
+ * Reads a metrics log. @throws MetricsLogError naming the file and line number when the file is
+ * missing, empty, not a pipeline-tui metrics log, or has a line that is cut short or not a
+ * snapshot. A log without a summary line (its run crashed) reads fine: `summary` is undefined.
+ */
+export function readMetricsLog(path: string): MetricsLog {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new MetricsLogError(code === 'ENOENT' ? `${path}: no such file` : `${path}: cannot read it (${code ?? String(error)})`);
+  }
+  const lines = text.split('\n');
+  if (lines.at(-1) === '') lines.pop();
+  if (lines.length === 0) throw new MetricsLogError(`${path}:1: the file is empty, not a metrics log (record one with --metrics ${path})`);
+  const fail = (n: number, what: string): never => {
+    throw new MetricsLogError(`${path}:${n}: ${what}`);
+  };
+  const parse = (n: number): Record<string, unknown> => {
+    const line = lines[n - 1]!;
+    try {
+      const value: unknown = JSON.parse(line);
+      if (typeof value === 'object' && value !== null && !Array.isArray(value)) return value as Record<string, unknown>;
+    } catch {
+      const cut = n === lines.length && !text.endsWith('\n');
+      fail(n, cut ? 'the line is cut short (the recording ended mid-write)' : 'not valid JSON');
+    }
+    return fail(n, 'expected a JSON object');
+  };
+
+  const header = parse(1);
+  if (header['format'] !== METRICS_FORMAT) fail(1, `not a pipeline-tui metrics log (no "format": "${METRICS_FORMAT}" header)`);
+  if (header['version'] !== METRICS_VERSION) fail(1, `metrics log version ${String(header['version'])} is not supported (this pipeline-tui reads version ${METRICS_VERSION})`);
+  if (!isObject(header['config'])) fail(1, 'the header has no "config"');
+
+  const snapshots: Snapshot[] = [];
+  let summary: Summary | undefined;
+  for (let n = 2; n <= lines.length; n++) {
+    const entry = parse(n);
+    if (summary !== undefined) fail(n, 'a line after the summary (the summary must be last)');
+    if (isObject(entry['snapshot'])) {
+      const s = entry['snapshot'] as unknown as Snapshot;
+      if (!isSnapshot(s)) fail(n, 'a snapshot without its fields (t, state, queue, totals, workers)');
+      const prev = snapshots.at(-1);
+      if (prev !== undefined && s.t < prev.t) fail(n, `snapshot time ${s.t} ms goes back from ${prev.t} ms`);
+      snapshots.push(s);
+    } else if (isObject(entry['summary'])) {
+      summary = entry['summary'] as unknown as Summary;
+      if (typeof summary.endedBy !== 'string' || typeof summary.consumed !== 'number') fail(n, 'a summary without its fields (endedBy, consumed)');
+    } else fail(n, 'expected {"snapshot": …} or {"summary": …}');
+  }
+  if (snapshots.length === 0) fail(Math.max(2, lines.length), 'the log has no snapshots to replay');
+  return { header: header as unknown as MetricsHeader, snapshots, summary };
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+function isSnapshot(s: Snapshot): boolean {
+  return typeof s.t === 'number' && typeof s.state === 'string' && isObject(s.queue) && isObject(s.totals) && Array.isArray(s.workers) && isObject(s.shutdown) && isObject(s.config);
+}
