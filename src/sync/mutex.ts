@@ -31,9 +31,9 @@ let sink = 0;
 
 /**
  * Busy-waits `n` rounds of a little arithmetic (a few nanoseconds each) without touching shared
- * memory: a spinner that re-reads a
- * shared word only between pauses lets the thread that writes it keep the cache line, instead of
- * paying a transfer for every write (JavaScript has no PAUSE instruction).
+ * memory: a spinner that re-reads a shared word only between pauses lets the thread that writes
+ * it keep the cache line, instead of paying a transfer for every write (JavaScript has no PAUSE
+ * instruction).
  */
 export function pause(n: number): void {
   let x = sink;
