@@ -9,12 +9,16 @@
  *   string                       itself, once its UTF-8 length is known to fit; written straight
  *                                into the slot (Buffer#write) — faster than TextEncoder plus a copy
  *   true/false/null/undefined/SENTINEL   itself: a tag alone
+ *   plain data (see jsonExact)   a JsonText: its JSON, written into the slot as UTF-8 — JSON's
+ *                                encoder and parser are 3-4× faster than v8.serialize/deserialize
+ *                                for small objects, and for plain data they give the same copy
  *   anything else                a Serialized: `v8.serialize` bytes (the structured clone that
  *                                postMessage uses, so whatever a worker can post, it can put)
  *
  * Strings with lone surrogates are not valid UTF-8, so they take the structured-clone path too,
- * which keeps them exact. On the way out, a Serialized copied from a slot is deserialized by
- * `finish` after the lock is released (the lock is held only to copy bytes).
+ * which keeps them exact. On the way out, a Serialized or JsonText copied from a slot is decoded
+ * by `finish` after the lock is released (the lock is held only to copy bytes). An object whose
+ * JSON does not fit a slot still gets its chance as structured-clone bytes.
  */
 import { deserialize, serialize } from 'node:v8';
 import { ItemTooLargeError } from './errors.js';
@@ -26,8 +30,13 @@ export class Serialized {
   constructor(readonly bytes: Uint8Array) {}
 }
 
-/** An item ready for a slot: a primitive stored as it is, or serialized bytes. */
-export type Prepared = number | string | boolean | symbol | null | undefined | Serialized;
+/** The JSON of an item that {@link jsonExact} accepted (on the way in, or read from a slot). */
+export class JsonText {
+  constructor(readonly text: string) {}
+}
+
+/** An item ready for a slot: a primitive stored as it is, JSON text, or serialized bytes. */
+export type Prepared = number | string | boolean | symbol | null | undefined | Serialized | JsonText;
 
 /**
  * Makes `item` ready for a slot with `payloadBytes` of room (numbers and other primitives come
@@ -51,7 +60,51 @@ export function prepare(item: unknown, payloadBytes: number): Prepared {
       if (item === SENTINEL) return item;
       throw new TypeError(`cannot put ${String(item)}: a symbol cannot be cloned to another thread (only SENTINEL can be put)`);
     default:
-      return item === null ? null : serialized(item, payloadBytes);
+      if (item === null) return null;
+      if (jsonExact(item, 0)) {
+        const text = JSON.stringify(item);
+        // UTF-8 needs at most 3 bytes per UTF-16 unit (JSON escapes lone surrogates as ASCII).
+        if (text.length * 3 <= payloadBytes || Buffer.byteLength(text, 'utf8') <= payloadBytes) return new JsonText(text);
+      }
+      return serialized(item, payloadBytes);
+  }
+}
+
+/** Deepest nesting sent as JSON; deeper (or cyclic) values take the structured clone. */
+const MAX_JSON_DEPTH = 16;
+
+/**
+ * Whether JSON.parse(JSON.stringify(value)) is exactly the structured clone of `value`: plain
+ * objects (prototype Object.prototype) and dense arrays with no extra properties, all the way
+ * down, holding only strings, booleans, null and finite numbers other than -0. Anything else —
+ * undefined, -0, NaN, ±Infinity, Dates, Maps, typed arrays, class instances, holes, cycles — is
+ * changed or refused by JSON, and takes the structured clone instead.
+ */
+function jsonExact(value: unknown, depth: number): boolean {
+  switch (typeof value) {
+    case 'string':
+    case 'boolean':
+      return true;
+    case 'number':
+      return Number.isFinite(value) && !Object.is(value, -0);
+    case 'object': {
+      if (value === null) return true;
+      if (depth >= MAX_JSON_DEPTH) return false;
+      if (Array.isArray(value)) {
+        if (Object.getPrototypeOf(value) !== Array.prototype) return false;
+        const n = value.length;
+        for (let i = 0; i < n; i++) if (!(i in value) || !jsonExact(value[i], depth + 1)) return false;
+        return Object.keys(value).length === n;
+      }
+      if (Object.getPrototypeOf(value) !== Object.prototype) return false;
+      for (const key in value) {
+        if (!Object.hasOwn(value, key)) return false; // an enumerable inherited key: not plain
+        if (!jsonExact((value as Record<string, unknown>)[key], depth + 1)) return false;
+      }
+      return true;
+    }
+    default:
+      return false;
   }
 }
 
@@ -70,12 +123,17 @@ export function prepareAll(items: Iterable<unknown>, payloadBytes: number): Prep
 
 /** Turns what a slot read returned into the item: deserializes structured-clone bytes. */
 export function finish(x: unknown): unknown {
+  if (x instanceof JsonText) return JSON.parse(x.text);
   return x instanceof Serialized ? deserialize(x.bytes) : x;
 }
 
 /** Finishes, in place, the items of a batch read. */
 export function finishAll(xs: unknown[]): unknown[] {
-  for (let i = 0; i < xs.length; i++) if (xs[i] instanceof Serialized) xs[i] = deserialize((xs[i] as Serialized).bytes);
+  for (let i = 0; i < xs.length; i++) {
+    const x = xs[i];
+    if (x instanceof JsonText) xs[i] = JSON.parse(x.text);
+    else if (x instanceof Serialized) xs[i] = deserialize(x.bytes);
+  }
   return xs;
 }
 

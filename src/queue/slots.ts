@@ -12,15 +12,16 @@
  *     this pattern, whatever bits it had);
  *   - any other NaN is a box: high Int32 = 0x7FF40000 | tag (a signalling-NaN pattern that no
  *     number stored here has), low Int32 = payload length in bytes.
- * Tags: ASCII string, UTF-8 string, structured clone, true, false, null, undefined, SENTINEL.
+ * Tags: ASCII string, UTF-8 string, structured clone, true, false, null, undefined, SENTINEL,
+ * JSON text (UTF-8; plain data, see item-codec.ts).
  * An ASCII string is one whose UTF-8 length equals its length; it decodes as latin1, which is
  * cheaper than UTF-8.
  */
-import { type Prepared, Serialized } from './item-codec.js';
+import { JsonText, type Prepared, Serialized } from './item-codec.js';
 import { SENTINEL } from './sentinel.js';
 import { SLOT_HEADER_BYTES, type Shape } from './layout.js';
 
-const Tag = { Ascii: 1, Utf8: 2, Cloned: 3, True: 4, False: 5, Null: 6, Undefined: 7, Sentinel: 8 } as const;
+const Tag = { Ascii: 1, Utf8: 2, Cloned: 3, True: 4, False: 5, Null: 6, Undefined: 7, Sentinel: 8, Json: 9 } as const;
 
 const BOX = 0x7ff40000;
 const BOX_MASK = 0xffff0000 | 0;
@@ -50,6 +51,9 @@ export class Slots {
     } else if (typeof item === 'string') {
       const bytes = this.payloads.write(item, i * this.payloadBytes, this.payloadBytes, 'utf8');
       this.box(i, BOX | (bytes === item.length ? Tag.Ascii : Tag.Utf8), bytes);
+    } else if (item instanceof JsonText) {
+      const bytes = this.payloads.write(item.text, i * this.payloadBytes, this.payloadBytes, 'utf8');
+      this.box(i, BOX | Tag.Json, bytes);
     } else if (item instanceof Serialized) {
       this.payloads.set(item.bytes, i * this.payloadBytes);
       this.box(i, BOX | Tag.Cloned, item.bytes.byteLength);
@@ -60,7 +64,8 @@ export class Slots {
 
   /**
    * Reads slot `i`. Numbers, strings and tag-only values come back as they are; a structured
-   * clone comes back as a Serialized copy of its bytes, for `finish` to decode after the lock.
+   * clone comes back as a Serialized copy of its bytes and JSON as a JsonText, for `finish` to
+   * decode after the lock.
    */
   read(i: number): unknown {
     const n = this.numbers[i]!;
@@ -75,6 +80,8 @@ export class Slots {
         return this.payloads.toString('latin1', start, start + length);
       case Tag.Utf8:
         return this.payloads.toString('utf8', start, start + length);
+      case Tag.Json:
+        return new JsonText(this.payloads.toString('utf8', start, start + length));
       case Tag.Cloned:
         return new Serialized(new Uint8Array(this.payloads.subarray(start, start + length)));
       case Tag.True:
