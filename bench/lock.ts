@@ -31,7 +31,7 @@ export async function lockBenchmarks(quick: boolean): Promise<Row[]> {
     }
   });
   const add = (name: string, ns: number): void => {
-    rows.push({ group: 'lock', name, value: ns, unit: 'ns' });
+    rows.push({ group: 'lock', name, value: ns, unit: 'ns', ...(name.startsWith('Lock ') ? { goal: { text: '≤ 50 ns', target: 50, better: 'lower' as const } } : {}) });
   };
   add('Lock acquire+release, uncontended', nsPerOp(n, (k) => {
     for (let i = 0; i < k; i++) {

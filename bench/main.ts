@@ -1,14 +1,19 @@
 /**
  * `npm run bench` — the benchmark suite, printed as one table against baselines measured in the
- * same run. `--quick` (used by CI so the suite cannot rot) runs small sizes and asserts nothing.
+ * same run, with the issue's goals and how far each row is from its goal. `--quick` (used by CI
+ * so the suite cannot rot) runs small sizes, once each, and asserts nothing.
  */
 import { formatTable, machineLine, type Row } from './table.js';
 import { lockBenchmarks } from './lock.js';
 import { queueBenchmarks } from './queue.js';
+import { dashboardBenchmarks } from './dashboard.js';
 
 const quick = process.argv.includes('--quick');
+const began = performance.now();
 const rows: Row[] = [];
-console.log(`pipeline-tui benchmarks${quick ? ' (quick)' : ''} — ${machineLine()}\n`);
+console.log(`pipeline-tui benchmarks${quick ? ' (quick: one run of each, small sizes)' : ' (full: median of 5 runs of each)'} — ${machineLine()}\n`);
 rows.push(...(await queueBenchmarks(quick)));
 rows.push(...(await lockBenchmarks(quick)));
+rows.push(...(await dashboardBenchmarks(quick)));
 console.log(formatTable(rows));
+console.log(`\n${rows.filter((r) => r.verified === false).length === 0 ? 'every checked row delivered each item exactly once' : 'SOME ROWS FAILED THE EXACTLY-ONCE CHECK'} · ${((performance.now() - began) / 1000).toFixed(0)} s`);

@@ -1,14 +1,15 @@
 /**
  * Queue throughput: BoundedQueue between real workers (1P1C, 2P2C, 4P4C; single numbers, batches,
- * small objects), against postMessage and Python's queue.Queue measured in the same run. Every row
- * is checked exactly-once: each item must arrive once, none lost, none duplicated.
+ * small objects; capacity-1 hand-off latency), against postMessage and Python's queue.Queue
+ * measured in the same run. Every row is checked exactly-once: each item must arrive once, none
+ * lost, none duplicated. Each row is the median of `runs` runs (the machine may be shared).
  */
 import { execFileSync } from 'node:child_process';
 import { MessageChannel } from 'node:worker_threads';
 import { fileURLToPath } from 'node:url';
 import { Barrier, BoundedQueue, SENTINEL } from '../dist/index.js';
 import { runWorkers } from './run-workers.js';
-import type { Row } from './table.js';
+import { median, type Row } from './table.js';
 
 const worker = (name: string): URL => new URL(`./workers/${name}.ts`, import.meta.url);
 
@@ -18,6 +19,11 @@ interface Timing {
 }
 
 type Mode = 'single' | 'batch' | 'object';
+
+interface Result {
+  rate: number;
+  verified: boolean;
+}
 
 /** One run through BoundedQueue: items/s over the span from the first start to the last end. */
 async function queueRun(producers: number, consumers: number, total: number, mode: Mode, capacity: number, latency = false) {
@@ -33,19 +39,21 @@ async function queueRun(producers: number, consumers: number, total: number, mod
   const verified = seen.every((x) => x === 1);
   const t0 = Math.min(...producing.map((p) => p.start), ...consumed.map((c) => c.start));
   const t1 = Math.max(...consumed.map((c) => c.end));
-  return { rate: total / ((t1 - t0) / 1000), verified, ages: consumed.flatMap((c) => c.ages), contended: q.lockStats().contended };
+  return { rate: total / ((t1 - t0) / 1000), verified, ages: consumed.flatMap((c) => c.ages) };
 }
 
-async function postMessageRun(total: number, batch: number) {
+type PostKind = 'number' | 'object' | 'int32' | 'array';
+
+async function postMessageRun(total: number, kind: PostKind, batch = 1): Promise<Result> {
   const { port1, port2 } = new MessageChannel();
   const ready = new Int32Array(new SharedArrayBuffer(4));
   const consumer = runWorkers<{ end: number; ok: boolean }>(worker('postmessage-consumer'), 1, () => ({ port: port2, total, ready }), () => [port2]);
-  const producer = runWorkers<{ start: number }>(worker('postmessage-producer'), 1, () => ({ port: port1, total, batch, ready }), () => [port1]);
+  const producer = runWorkers<{ start: number }>(worker('postmessage-producer'), 1, () => ({ port: port1, total, batch, kind, ready }), () => [port1]);
   const [[p], [c]] = await Promise.all([producer, consumer]);
   return { rate: total / ((c!.end - p!.start) / 1000), verified: c!.ok };
 }
 
-function pythonRun(total: number, capacity: number): { rate: number; verified: boolean } | undefined {
+function pythonRun(total: number, capacity: number): Result | undefined {
   try {
     const out = execFileSync('python3', [fileURLToPath(new URL('./python-queue.py', import.meta.url)), String(total), String(capacity)], { encoding: 'utf8', timeout: 300_000 });
     const [rate, ok] = out.trim().split(' ');
@@ -55,55 +63,73 @@ function pythonRun(total: number, capacity: number): { rate: number; verified: b
   }
 }
 
-/** Best of `runs` (highest rate): the least-disturbed run on a shared machine. */
-async function best<T extends { rate: number }>(runs: number, fn: () => Promise<T>): Promise<T> {
-  let top: T | undefined;
-  for (let i = 0; i < runs; i++) {
-    const r = await fn();
-    if (!top || r.rate > top.rate) top = r;
-  }
-  return top!;
+/** Median rate of `runs` runs; verified only if every run was. */
+async function medianOf<T extends Result>(runs: number, fn: () => Promise<T> | T): Promise<Result> {
+  const results: Result[] = [];
+  for (let i = 0; i < runs; i++) results.push(await fn());
+  return { rate: median(results.map((r) => r.rate)), verified: results.every((r) => r.verified) };
 }
 
 export async function queueBenchmarks(quick: boolean): Promise<Row[]> {
   const rows: Row[] = [];
-  const runs = quick ? 1 : 3;
-  const n = quick ? 200_000 : 2_000_000;
+  const runs = quick ? 1 : 5;
+  const n = quick ? 300_000 : 2_000_000;
   const capacity = 1024;
+  const M = 1e6;
 
-  const pm = await best(runs, () => postMessageRun(n, 1));
-  const pmBatch = await best(runs, () => postMessageRun(n * 5, 1024));
-  const py = pythonRun(quick ? 100_000 : 1_000_000, capacity);
-
-  const vs = (rate: number): string => {
-    const parts = [`${(rate / pm.rate).toFixed(1)}× postMessage`];
-    if (py) parts.push(`${(rate / py.rate).toFixed(1)}× Python`);
-    return parts.join(', ');
-  };
+  const pm = await medianOf(runs, () => postMessageRun(n, 'number'));
+  const pmObject = await medianOf(runs, () => postMessageRun(n / 4, 'object'));
+  const pmInt32 = await medianOf(runs, () => postMessageRun(n * 5, 'int32', 1024));
+  const pmArray = await medianOf(runs, () => postMessageRun(n * 5, 'array', 1024));
+  const python = await medianOf(quick ? 1 : 3, () => pythonRun(quick ? 100_000 : 1_000_000, capacity) ?? { rate: Number.NaN, verified: false });
+  const py = Number.isNaN(python.rate) ? undefined : python;
 
   let single1 = 0;
   for (const [p, c] of [[1, 1], [2, 2], [4, 4]] as const) {
-    const r = await best(runs, () => queueRun(p, c, n, 'single', capacity));
-    if (p === 1) single1 = r.rate;
-    rows.push({ group: 'queue', name: `BoundedQueue ${p}P${c}C, numbers, capacity ${capacity}`, value: r.rate, unit: 'items/s', verified: r.verified, note: p === 1 ? vs(r.rate) : `${(r.rate / single1).toFixed(2)}× 1P1C` });
+    const r = await medianOf(runs, () => queueRun(p, c, n, 'single', capacity));
+    const name = `BoundedQueue ${p}P${c}C, numbers, capacity ${capacity}`;
+    if (p === 1) {
+      single1 = r.rate;
+      const note = `${(r.rate / pm.rate).toFixed(1)}× postMessage` + (py ? `, ${(r.rate / py.rate).toFixed(1)}× Python` : '');
+      rows.push({ group: 'queue', name, value: r.rate, unit: 'items/s', verified: r.verified, note, goal: { text: '≥ 10 M/s (Java ABQ)', target: 10 * M, better: 'higher' } });
+    } else {
+      rows.push({ group: 'queue', name, value: r.rate, unit: 'items/s', verified: r.verified, note: `${(r.rate / single1).toFixed(2)}× 1P1C`, goal: { text: '≥ 0.7× 1P1C', target: 0.7, better: 'higher', of: single1 } });
+    }
   }
   for (const [p, c] of [[1, 1], [2, 2], [4, 4]] as const) {
-    const r = await best(runs, () => queueRun(p, c, n * 5, 'batch', capacity));
-    rows.push({ group: 'queue', name: `BoundedQueue ${p}P${c}C, putMany/getMany of 256 numbers`, value: r.rate, unit: 'items/s', verified: r.verified, note: `${(r.rate / pmBatch.rate).toFixed(2)}× postMessage batched` });
+    const r = await medianOf(runs, () => queueRun(p, c, n * 5, 'batch', capacity));
+    rows.push({
+      group: 'queue',
+      name: `BoundedQueue ${p}P${c}C, putMany/getMany of 256 numbers`,
+      value: r.rate,
+      unit: 'items/s',
+      verified: r.verified,
+      note: `${(r.rate / pmInt32.rate).toFixed(2)}× postMessage Int32Array`,
+      ...(p === 1 ? { goal: { text: '≥ 50 M/s', target: 50 * M, better: 'higher' as const } } : {}),
+    });
   }
-  const obj = await best(runs, () => queueRun(1, 1, n / 4, 'object', capacity));
-  rows.push({ group: 'queue', name: 'BoundedQueue 1P1C, small objects { id, name, tags }', value: obj.rate, unit: 'items/s', verified: obj.verified, note: `${(obj.rate / pm.rate).toFixed(2)}× postMessage (numbers)` });
+  const obj = await medianOf(runs, () => queueRun(1, 1, n / 4, 'object', capacity));
+  rows.push({ group: 'queue', name: 'BoundedQueue 1P1C, small objects { id, name, tags }', value: obj.rate, unit: 'items/s', verified: obj.verified, note: `${(obj.rate / pmObject.rate).toFixed(2)}× postMessage objects`, goal: { text: '≥ 2× postMessage objects', target: 2, better: 'higher', of: pmObject.rate } });
 
-  const handoff = await queueRun(1, 1, quick ? 5_000 : 50_000, 'single', 1, true);
-  const ages = handoff.ages.sort((a, b) => a - b);
+  // Latency: one run with many items (percentiles of all of them), the median run's rate.
+  const handoffs = [];
+  for (let i = 0; i < (quick ? 1 : 3); i++) handoffs.push(await queueRun(1, 1, quick ? 5_000 : 50_000, 'single', 1, true));
+  const ages = handoffs.flatMap((h) => h.ages).sort((a, b) => a - b);
   const pct = (q: number): number => ages[Math.min(ages.length - 1, Math.floor(q * ages.length))]! * 1000;
-  rows.push({ group: 'queue', name: 'capacity 1 hand-off, put→get latency p50', value: pct(0.5), unit: 'µs', verified: handoff.verified });
-  rows.push({ group: 'queue', name: 'capacity 1 hand-off, put→get latency p99', value: pct(0.99), unit: 'µs', verified: handoff.verified });
-  rows.push({ group: 'queue', name: 'capacity 1 hand-off throughput', value: handoff.rate, unit: 'items/s', verified: handoff.verified });
+  const handoffOk = handoffs.every((h) => h.verified);
+  rows.push({ group: 'queue', name: 'capacity 1 hand-off, put→get latency p50', value: pct(0.5), unit: 'µs', verified: handoffOk, goal: { text: '≤ 20 µs', target: 20, better: 'lower' } });
+  rows.push({ group: 'queue', name: 'capacity 1 hand-off, put→get latency p99', value: pct(0.99), unit: 'µs', verified: handoffOk });
+  rows.push({ group: 'queue', name: 'capacity 1 hand-off throughput', value: median(handoffs.map((h) => h.rate)), unit: 'items/s', verified: handoffOk });
+
+  rows.push({ group: 'goal', name: 'BoundedQueue 1P1C numbers ÷ postMessage one number per message', value: single1 / pm.rate, unit: '×', goal: { text: '≥ 5×', target: 5, better: 'higher' } });
+  if (py) rows.push({ group: 'goal', name: 'BoundedQueue 1P1C numbers ÷ Python queue.Queue 1P1C', value: single1 / py.rate, unit: '×', goal: { text: '≥ 10×', target: 10, better: 'higher' } });
+  rows.push({ group: 'goal', name: 'BoundedQueue 1P1C batches ÷ postMessage Int32Array of 1024', value: rows.find((r) => r.name.startsWith('BoundedQueue 1P1C, putMany'))!.value / pmInt32.rate, unit: '×', goal: { text: '≥ 1×', target: 1, better: 'higher' } });
 
   rows.push({ group: 'baseline', name: 'postMessage 1P1C, one number per message', value: pm.rate, unit: 'items/s', verified: pm.verified });
-  rows.push({ group: 'baseline', name: 'postMessage 1P1C, Int32Array of 1024 per message', value: pmBatch.rate, unit: 'items/s', verified: pmBatch.verified });
-  if (py) rows.push({ group: 'baseline', name: `Python ${pythonVersion()} threading + queue.Queue 1P1C`, value: py.rate, unit: 'items/s', verified: py.verified });
+  rows.push({ group: 'baseline', name: 'postMessage 1P1C, one { id, name, tags } per message', value: pmObject.rate, unit: 'items/s', verified: pmObject.verified });
+  rows.push({ group: 'baseline', name: 'postMessage 1P1C, Int32Array of 1024 per message (transferred)', value: pmInt32.rate, unit: 'items/s', verified: pmInt32.verified });
+  rows.push({ group: 'baseline', name: 'postMessage 1P1C, Array of 1024 numbers per message', value: pmArray.rate, unit: 'items/s', verified: pmArray.verified });
+  if (py) rows.push({ group: 'baseline', name: `Python ${pythonVersion()} threading + queue.Queue 1P1C, capacity ${capacity}`, value: py.rate, unit: 'items/s', verified: py.verified });
   else rows.push({ group: 'baseline', name: 'Python queue.Queue: skipped (no python3 on PATH)', value: Number.NaN, unit: 'items/s' });
   return rows;
 }

@@ -1,9 +1,10 @@
-// Receives integers from a MessagePort until -1; checks each arrives exactly once.
+// Receives integers (or { id } objects, or batches of integers) from a MessagePort until -1;
+// checks each arrives exactly once.
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 
 const { port, total, ready } = workerData as { port: MessagePort; total: number; ready: Int32Array };
 const seen = new Uint8Array(total);
-port.on('message', (m: number | Int32Array) => {
+port.on('message', (m: number | Int32Array | number[] | { id: number }) => {
   if (m === -1) {
     let ok = true;
     for (let i = 0; i < total; i++) if (seen[i] !== 1) ok = false;
@@ -12,6 +13,7 @@ port.on('message', (m: number | Int32Array) => {
     return;
   }
   if (typeof m === 'number') seen[m]!++;
-  else for (const x of m) seen[x]!++;
+  else if (m instanceof Int32Array || Array.isArray(m)) for (const x of m) seen[x]!++;
+  else seen[m.id]!++;
 });
 Atomics.add(ready, 0, 1);
