@@ -79,6 +79,46 @@ describe('FIFO order and item fidelity', () => {
     expect(b.list).toEqual([1, 2]);
   });
 
+  it('gives back exactly the structured clone of data that JSON would change (plain data travels as JSON, the rest does not)', () => {
+    const sparse = [1, , 3];
+    const withProperty = Object.assign([1, 2], { extra: 'kept' });
+    const cyclic: Record<string, unknown> = { name: 'loop' };
+    cyclic.self = cyclic;
+    let deep: unknown = 'bottom';
+    for (let i = 0; i < 40; i++) deep = { down: deep };
+    const nullProto = Object.assign(Object.create(null) as object, { a: 1 });
+    class Point {
+      constructor(readonly x: number) {}
+    }
+    const items: unknown[] = [
+      { plain: [1, 'two', { three: [true, null] }] }, // plain data: the JSON path
+      { '2': 'b', '1': 'a', z: 0, __proto__: { inherited: 1 } }, // an inherited enumerable key: not plain
+      { ['__proto__']: 5 }, // an own key named __proto__
+      { nested: { negZero: -0, nan: NaN, inf: Infinity, undef: undefined } },
+      sparse,
+      withProperty,
+      cyclic,
+      deep,
+      nullProto,
+      new Point(3),
+      { when: new Date(1), big: 2n ** 70n },
+      { lone: 'x\ud800y', emoji: '🎉' },
+    ];
+    const q = new BoundedQueue({ capacity: items.length, slotBytes: 2048 });
+    for (const item of items) q.put(item);
+    items.forEach((item, i) => {
+      const got = q.get();
+      const clone = structuredClone(item);
+      expect(got, `item #${i}`).toStrictEqual(clone);
+      expect(Object.keys(got as object), `keys of item #${i}`).toEqual(Object.keys(clone as object));
+    });
+    const back = (() => {
+      q.put(cyclic);
+      return q.get() as Record<string, unknown>;
+    })();
+    expect(back.self).toBe(back);
+  });
+
   it('keeps FIFO order while wrapping around the ring many times, one by one and in batches', () => {
     const q = new BoundedQueue<number | string>({ capacity: 3 });
     let next = 0;
