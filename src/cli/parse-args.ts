@@ -2,7 +2,7 @@
  * The command line: yargs definitions, and the translation of flags into a validated pipeline
  * configuration. Every mistake becomes a UsageError (one line naming the flag and what it accepts).
  */
-import yargs from 'yargs';
+import yargs, { type Argv } from 'yargs';
 import { ConfigError, DEFAULTS, FLAGS, resolveConfig } from '../pipeline/config.js';
 import type { PipelineConfig } from '../pipeline/types.js';
 import { colorEnabled } from '../tui/theme.js';
@@ -44,21 +44,10 @@ const EXAMPLES: Array<[string, string]> = [
   ['$0 replay run.jsonl --speed 4', 'replay a recorded run at 4x speed'],
 ];
 
-/** Builds the yargs parser (exported for the help text test). */
-export function buildParser(argv: string[], version: string) {
+/** The flags of `run` (and of the stories `demo` runs): the pipeline, its workload, your code. */
+function runOptions<T>(y: Argv<T>) {
   const d = DEFAULTS;
-  return yargs(argv)
-    .scriptName('pipeline-tui')
-    .usage(
-      '$0 [run] [options]\n\nRuns a bounded producer-consumer pipeline on real worker threads joined by a shared-memory queue,\nand shows it live: queue depth, throughput, who is blocked on whom, and the sentinel shutdown.',
-    )
-    .command(['run', '$0'], 'run a pipeline and show it live (the default command)')
-    .command('demo [name]', 'list the demos, or run one: every classic threading lesson, and pipeline stories', (y) =>
-      y.positional('name', { type: 'string', describe: 'the demo to run (none: list them)' }).option('quick', { type: 'boolean', default: false, describe: 'small sizes and short waits (for CI)' }),
-    )
-    .command('replay <file>', 'replay a metrics log (--metrics) into the same dashboard: space pauses, arrows step', (y) =>
-      y.positional('file', { type: 'string', describe: 'the .jsonl metrics log of a run' }).option('speed', { type: 'number', default: 1, describe: 'playback speed (2 = twice as fast)' }),
-    )
+  return y
     .option('producers', { alias: 'p', type: 'number', default: d.producers, describe: 'producer workers (1-64)', group: 'Pipeline:' })
     .option('consumers', { alias: 'c', type: 'number', default: d.consumers, describe: 'consumer workers (1-64)', group: 'Pipeline:' })
     .option('capacity', { alias: 'q', type: 'number', default: d.capacity, describe: 'queue capacity in items', group: 'Pipeline:' })
@@ -74,12 +63,28 @@ export function buildParser(argv: string[], version: string) {
     .option('producer', { type: 'string', describe: 'your module exporting produce(ctx) → (async) iterable', group: 'Your code:' })
     .option('consumer', { type: 'string', describe: 'your module exporting consume(item, ctx)', group: 'Your code:' })
     .option('refresh', { type: 'number', default: d.refreshMs, describe: 'refresh interval (ms)', group: 'Output:' })
+    .option('stall-ms', { type: 'number', default: d.stallMs, describe: 'end as "stalled" if no item moves this long', group: 'Output:' });
+}
+
+/** Builds the yargs parser (exported for the help text test). */
+export function buildParser(argv: string[], version: string) {
+  return yargs(argv)
+    .scriptName('pipeline-tui')
+    .usage(
+      '$0 [run] [options]\n\nRuns a bounded producer-consumer pipeline on real worker threads joined by a shared-memory queue,\nand shows it live: queue depth, throughput, who is blocked on whom, and the sentinel shutdown.',
+    )
+    .command(['run', '$0'], 'run a pipeline and show it live (the default command)', runOptions)
+    .command('demo [name]', 'list the demos, or run one: every classic threading lesson, and pipeline stories', (y) =>
+      y.positional('name', { type: 'string', describe: 'the demo to run (none: list them)' }).option('quick', { type: 'boolean', default: false, describe: 'small sizes and short waits (for CI)' }),
+    )
+    .command('replay <file>', 'replay a metrics log (--metrics) into the same dashboard: space pauses, arrows step', (y) =>
+      y.positional('file', { type: 'string', describe: 'the .jsonl metrics log of a run' }).option('speed', { type: 'number', default: 1, describe: 'playback speed (2 = twice as fast)' }),
+    )
     .option('plain', { type: 'boolean', default: false, describe: 'plain progress lines instead of the dashboard (automatic when stdout is not a terminal)', group: 'Output:' })
     .option('json', { type: 'boolean', default: false, describe: 'print only the final summary as JSON', group: 'Output:' })
     .option('color', { type: 'boolean', default: true, describe: 'colours (--no-color, NO_COLOR or TERM=dumb turn them off)', group: 'Output:' })
     .option('record', { type: 'string', describe: 'record the dashboard as an asciicast v2 file (asciinema play run.cast)', group: 'Output:' })
     .option('metrics', { type: 'string', describe: 'write every snapshot to a JSONL metrics log (pipeline-tui replay run.jsonl)', group: 'Output:' })
-    .option('stall-ms', { type: 'number', default: d.stallMs, describe: 'end as "stalled" if no item moves this long', group: 'Output:' })
     .example(EXAMPLES)
     .epilog('Keys: q stop gracefully (sentinels) · Ctrl-C twice abort · p pause/resume · +/- producers · >/< consumers · ? help\nExit codes: 0 completed or stopped, 1 a worker failed, 2 bad input, 3 stalled, 130 aborted.')
     .version(version)
