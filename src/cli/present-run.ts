@@ -108,8 +108,8 @@ async function mountDashboard(p: Presentation, controls: DashboardControls): Pro
   if (p.record !== undefined) {
     const c = p.config;
     cast = creating('--record', p.record, (path) => new CastWriter(path, { width: terminal.columns || 80, height: terminal.rows || 24, title: `pipeline-tui: ${c.producers} producers → ${c.consumers} consumers, capacity ${c.capacity}` }));
-    stdout = new TappedTerminal(terminal, cast) as unknown as NodeJS.WriteStream;
   }
+  if (cast !== undefined || !(terminal.columns > 0 && terminal.rows > 0)) stdout = new TappedTerminal(terminal, cast) as unknown as NodeJS.WriteStream;
   const ui = startDashboard({
     controls,
     color: p.color,

@@ -2,6 +2,8 @@
  * The stdout handed to Ink when a run is recorded. Ink reads `isTTY`, `columns`, `rows` and the
  * `resize` event from its stdout and writes frames to it; this stream forwards all of that from
  * the terminal behind it and copies every frame into the cast (a resize becomes an "r" event).
+ * A terminal that reports no size (0 columns, as some pseudo-terminals do) reads as 80×24, not
+ * as a width of zero that would stack the dashboard one character per line.
  *
  * Behind it is either the real terminal, or — when stdout is not a terminal (CI, a pipe) — an
  * off-screen one of a fixed size, so a headless run still records the dashboard it would draw.
@@ -45,13 +47,13 @@ export function offlineStdin(): NodeJS.ReadStream {
 
 export class TappedTerminal extends EventEmitter {
   private readonly onResize = (): void => {
-    this.cast.resize(this.columns, this.rows);
+    this.cast?.resize(this.columns, this.rows);
     this.emit('resize');
   };
 
   constructor(
     private readonly terminal: TerminalLike,
-    private readonly cast: CastWriter,
+    private readonly cast: CastWriter | undefined,
   ) {
     super();
     terminal.on('resize', this.onResize);
@@ -69,7 +71,7 @@ export class TappedTerminal extends EventEmitter {
 
   write(data: string | Uint8Array, ...rest: unknown[]): boolean {
     const text = typeof data === 'string' ? data : Buffer.from(data).toString('utf8');
-    this.cast.output(text);
+    this.cast?.output(text);
     const callback = rest.find((r): r is () => void => typeof r === 'function');
     const ok = this.terminal.write(text);
     callback?.();

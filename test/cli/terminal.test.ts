@@ -105,4 +105,13 @@ describe.skipIf(!HAS_TMUX)('the dashboard in a real terminal (tmux)', () => {
     const summary = JSON.parse(recorded.stdout) as { produced: number };
     expect(session.screen()).toMatch(new RegExp(`Run completed in [\\d.]+m?s: produced ${summary.produced}, consumed ${summary.produced}`));
   }, 60_000);
+
+  it('a terminal that reports no size gets an 80-column dashboard, not one character per line', async () => {
+    session = new TmuxSession(['-n', '1000000'], { before: 'stty cols 0 rows 0;' });
+    const screen = await session.waitFor(/● running/);
+    expect(screen).toMatch(/^Queue .*\/16/m);
+    expect(screen).toMatch(/^Workers +state +items/m);
+    session.keys('q');
+    expect(await session.exitCode()).toBe(0);
+  }, 60_000);
 });

@@ -20,11 +20,11 @@ export class TmuxSession {
   private readonly socket = `pipeline-tui-test-${process.pid}-${++sessions}`;
   private readonly exitFile: string;
 
-  /** Starts `pipeline-tui ...args` in a `columns` × `rows` terminal. */
-  constructor(args: string[], { columns = 110, rows = 36, env = {} as Record<string, string> } = {}) {
+  /** Starts `pipeline-tui ...args` in a `columns` × `rows` terminal (`before`: a shell command to run first). */
+  constructor(args: string[], { columns = 110, rows = 36, env = {} as Record<string, string>, before = '' } = {}) {
     this.exitFile = join(mkdtempSync(join(tmpdir(), 'pipeline-tui-tmux-')), 'exit');
     const vars = Object.entries({ TERM: 'xterm-256color', ...env }).map(([k, v]) => `${k}=${shellQuote(v)}`);
-    const command = `env ${vars.join(' ')} ${shellQuote(process.execPath)} ${shellQuote(BIN)} ${args.map(shellQuote).join(' ')}; echo $? > ${shellQuote(this.exitFile)}; sleep 600`;
+    const command = `${before} env ${vars.join(' ')} ${shellQuote(process.execPath)} ${shellQuote(BIN)} ${args.map(shellQuote).join(' ')}; echo $? > ${shellQuote(this.exitFile)}; sleep 600`;
     this.tmux('new-session', '-d', '-x', String(columns), '-y', String(rows), command);
   }
 
