@@ -9,7 +9,7 @@ import type { PipelineConfig, Snapshot, Summary } from '../pipeline/types.js';
 import { CastWriter } from '../record/asciicast.js';
 import { MetricsLogWriter } from '../record/metrics-log.js';
 import { phaseMarkers } from '../record/phase-markers.js';
-import { offlineStdin, OffscreenTerminal, TappedTerminal } from '../record/tapped-terminal.js';
+import { offlineStdin, OffscreenTerminal, TappedTerminal, type TerminalLike } from '../record/tapped-terminal.js';
 import type { KeyHelp } from '../tui/keys.js';
 import { formatProgressLine, formatSummary, summaryJson } from '../tui/plain.js';
 import type { DashboardHandle } from '../tui/run-dashboard.js';
@@ -50,9 +50,11 @@ export function exitCodeFor(summary: Summary, aborted: boolean): number {
 /** Starts the source (handing it the snapshot listener), shows it to its end, resolves with the exit code. */
 export async function presentRun(start: (onSnapshot: (s: Snapshot) => void) => RunSource, p: Presentation): Promise<number> {
   const metrics = p.metrics !== undefined ? creating('--metrics', p.metrics, (path) => new MetricsLogWriter(path, p.config, VERSION)) : undefined;
-  const drawn = p.output === 'dashboard' || p.record !== undefined;
+  // Where the dashboard draws: the terminal, or off-screen when it is only recorded.
+  const terminal = p.output === 'dashboard' ? process.stdout : p.record !== undefined ? new OffscreenTerminal(OFFSCREEN.columns, OFFSCREEN.rows) : undefined;
+  // Output files are opened before the run starts, so a bad path stops nothing half-way.
+  const cast = p.record !== undefined && terminal !== undefined ? creating('--record', p.record, (path) => new CastWriter(path, castHeader(p.config, terminal))) : undefined;
   let ui: DashboardHandle | undefined;
-  let cast: CastWriter | undefined;
   let previous: Snapshot | undefined;
   let lastLine = -Infinity;
 
@@ -72,8 +74,8 @@ export async function presentRun(start: (onSnapshot: (s: Snapshot) => void) => R
     if (p.output !== 'dashboard') process.stderr.write('pipeline-tui: stopping gracefully (Ctrl-C again to abort)\n');
   });
   try {
-    if (drawn) {
-      ({ ui, cast } = await mountDashboard(p, guard.controls));
+    if (terminal !== undefined) {
+      ui = await mountDashboard(p, guard.controls, terminal, cast);
       const latest = source.latest();
       if (latest !== undefined) ui.push(latest);
     }
@@ -94,22 +96,20 @@ export async function presentRun(start: (onSnapshot: (s: Snapshot) => void) => R
   }
 }
 
-async function mountDashboard(p: Presentation, controls: DashboardControls): Promise<{ ui: DashboardHandle; cast: CastWriter | undefined }> {
+function castHeader(c: PipelineConfig, terminal: TerminalLike) {
+  return { width: terminal.columns || 80, height: terminal.rows || 24, title: `pipeline-tui: ${c.producers} producers → ${c.consumers} consumers, capacity ${c.capacity}` };
+}
+
+async function mountDashboard(p: Presentation, controls: DashboardControls, terminal: TerminalLike, cast: CastWriter | undefined): Promise<DashboardHandle> {
   // Ink draws no live frames when it believes it runs in CI (is-in-ci reads CI once, on import),
   // and chalk then drops colours. The dashboard is only chosen for a terminal or a recording,
   // and both want every frame; whether to colour is our own decision (colorEnabled).
   delete process.env['CI'];
   delete process.env['CONTINUOUS_INTEGRATION'];
   const { startDashboard } = await import('../tui/run-dashboard.js');
-  const onScreen = p.output === 'dashboard';
-  const terminal = onScreen ? process.stdout : new OffscreenTerminal(OFFSCREEN.columns, OFFSCREEN.rows);
-  let cast: CastWriter | undefined;
-  let stdout: NodeJS.WriteStream = process.stdout;
-  if (p.record !== undefined) {
-    const c = p.config;
-    cast = creating('--record', p.record, (path) => new CastWriter(path, { width: terminal.columns || 80, height: terminal.rows || 24, title: `pipeline-tui: ${c.producers} producers → ${c.consumers} consumers, capacity ${c.capacity}` }));
-  }
-  if (cast !== undefined || !(terminal.columns > 0 && terminal.rows > 0)) stdout = new TappedTerminal(terminal, cast) as unknown as NodeJS.WriteStream;
+  const onScreen = terminal === process.stdout;
+  const sized = terminal.columns > 0 && terminal.rows > 0;
+  const stdout = cast !== undefined || !sized ? (new TappedTerminal(terminal, cast) as unknown as NodeJS.WriteStream) : process.stdout;
   const ui = startDashboard({
     controls,
     color: p.color,
@@ -119,7 +119,7 @@ async function mountDashboard(p: Presentation, controls: DashboardControls): Pro
     ...(onScreen ? {} : { stdin: offlineStdin() }),
     maxFps: Math.min(30, 1000 / p.config.refreshMs),
   });
-  return { ui, cast };
+  return ui;
 }
 
 /** Creates an output file, turning a path that cannot be written into a UsageError naming the flag. */

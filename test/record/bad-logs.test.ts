@@ -74,6 +74,7 @@ describe('pipeline-tui replay with a bad log', () => {
       [['replay', join(dir, 'nowhere.jsonl')], /nowhere\.jsonl: no such file/],
       [['replay', join(dir, 'x.jsonl'), '--speed', '0'], /--speed must be a number above 0/],
       [['-n', '10', '--metrics', join(dir, 'no/such/dir/run.jsonl')], /--metrics .*: cannot write it \(no such directory\)/],
+      [['-n', '10', '--record', join(dir, 'no/such/dir/run.cast')], /--record .*: cannot write it \(no such directory\)/],
       [['replay', join(dir, 'x.jsonl'), '-p', '3'], /Unknown argument: p/], // a replay has no pipeline to size
     ] as const) {
       const r = await runCli([...args]);
