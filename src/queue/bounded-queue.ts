@@ -55,6 +55,8 @@ const SPIN = 256;
  */
 const LOCK_SPIN = 64;
 const LOCK_BACKOFF = 256;
+/** The lock spin of calls on an event-loop thread (the *Async forms): a few polls, then they park. */
+const ASYNC_LOCK_SPIN = 4;
 /**
  * The adaptive spin of a blocking put/get on a full/empty queue, outside the lock: it polls
  * COUNT every WAIT_PAUSE (a few hundred nanoseconds) for at most this handle's budget, in
@@ -219,7 +221,7 @@ export class BoundedQueue<T = unknown> extends SharedObject<'BoundedQueue'> {
   put(item: T, opts?: QueueOptions): void {
     const deadline = deadlineOf(opts);
     const prepared = prepare(item, this.payloadBytes);
-    const r = this.putFast(prepared, deadline !== 0);
+    const r = this.putFast(prepared, deadline !== 0, LOCK_SPIN);
     if (r !== 0) runBlocking(this.putSteps([prepared], deadline, opts, r === WAITED, true));
   }
 
@@ -232,7 +234,7 @@ export class BoundedQueue<T = unknown> extends SharedObject<'BoundedQueue'> {
   async putAsync(item: T, opts?: QueueOptions): Promise<void> {
     const deadline = deadlineOf(opts);
     const prepared = prepare(item, this.payloadBytes);
-    if (this.putFast(prepared, false) !== 0) await runAsync(this.putSteps([prepared], deadline, opts, false, false));
+    if (this.putFast(prepared, false, ASYNC_LOCK_SPIN) !== 0) await runAsync(this.putSteps([prepared], deadline, opts, false, false));
   }
 
   /**
@@ -246,7 +248,7 @@ export class BoundedQueue<T = unknown> extends SharedObject<'BoundedQueue'> {
   putMany(items: Iterable<T>, opts?: QueueOptions): void {
     const deadline = deadlineOf(opts);
     const prepared = prepareAll(items, this.payloadBytes);
-    if (prepared.length > 0 && !this.tryPutAll(prepared)) runBlocking(this.putSteps(prepared, deadline, opts, false, true));
+    if (prepared.length > 0 && !this.tryPutAll(prepared, LOCK_SPIN)) runBlocking(this.putSteps(prepared, deadline, opts, false, true));
   }
 
   /** Like {@link putMany}, without blocking the event loop. */
@@ -255,7 +257,7 @@ export class BoundedQueue<T = unknown> extends SharedObject<'BoundedQueue'> {
     // Copied if prepareAll passed the caller's array through: it may change while we wait.
     const prepared = prepareAll(items, this.payloadBytes);
     const own = prepared === (items as unknown) ? prepared.slice() : prepared;
-    if (own.length > 0 && !this.tryPutAll(own)) await runAsync(this.putSteps(own, deadline, opts, false, false));
+    if (own.length > 0 && !this.tryPutAll(own, ASYNC_LOCK_SPIN)) await runAsync(this.putSteps(own, deadline, opts, false, false));
   }
 
   // --- getting -------------------------------------------------------------------------------
@@ -273,7 +275,7 @@ export class BoundedQueue<T = unknown> extends SharedObject<'BoundedQueue'> {
    */
   get(opts?: QueueOptions): T {
     const deadline = deadlineOf(opts);
-    const raw = this.getFast(deadline !== 0);
+    const raw = this.getFast(deadline !== 0, LOCK_SPIN);
     if (raw !== NONE && raw !== NONE_WAITED) return finish(raw) as T;
     return finish(runBlocking(this.getSteps(1, deadline, opts, raw === NONE_WAITED, true))[0]) as T;
   }
@@ -286,7 +288,7 @@ export class BoundedQueue<T = unknown> extends SharedObject<'BoundedQueue'> {
   /** Like {@link get}, but waits without blocking the event loop. */
   async getAsync(opts?: QueueOptions): Promise<T> {
     const deadline = deadlineOf(opts);
-    const raw = this.getFast(false);
+    const raw = this.getFast(false, ASYNC_LOCK_SPIN);
     return finish(raw !== NONE ? raw : (await runAsync(this.getSteps(1, deadline, opts, false, false)))[0]) as T;
   }
 
@@ -416,13 +418,14 @@ export class BoundedQueue<T = unknown> extends SharedObject<'BoundedQueue'> {
   //
   // The single-item fast path (put/get of one item, the rate that matters for most pipelines):
   //   1. take the queue's lock with Lock.spinAcquire — one compareExchange when it is free, else a
-  //      bounded test-and-test-and-set spin (LOCK_SPIN): the lock is held for a few hundred
-  //      nanoseconds, far less than a futex sleep/wake round trip (tens of microseconds);
+  //      bounded test-and-test-and-set spin (LOCK_SPIN; a few polls only on an event-loop thread):
+  //      the lock is held for a few hundred nanoseconds, far less than a futex sleep/wake round
+  //      trip (tens of microseconds);
   //   2. if the call can complete, store/take the item in its slot, update the counters and
   //      notify the other side only if GETTERS/PUTTERS says a thread sleeps there (most calls make
   //      no Atomics.notify at all), and release with Lock.releaseHeld (one compareExchange);
   //   3. a blocking call that finds the queue full/empty counts itself as blocked, drops the lock
-  //      and spins on COUNT for an adaptive budget (waitSpin), then takes the lock once more.
+  //      and spins on COUNT for an adaptive budget (waitSpinMs), then takes the lock once more.
   // No generator, no closure and, for a number, no allocation on the way. Anything else — the
   // lock's holder descheduled, the spin in vain, a timeout, a shutdown — goes to the slow path
   // (putSteps/getSteps below), which re-checks everything under the lock, as after any wakeup.
@@ -432,10 +435,10 @@ export class BoundedQueue<T = unknown> extends SharedObject<'BoundedQueue'> {
    * (the queue was full and this call already counted itself as blocked and spun; `mayWait`
    * false never spins and never returns WAITED).
    */
-  private putFast(item: Prepared, mayWait: boolean): number {
+  private putFast(item: Prepared, mayWait: boolean, spins: number): number {
     const w = this.i32;
     const lock = this.lock;
-    if (!lock.spinAcquire(LOCK_SPIN, LOCK_BACKOFF)) return BUSY;
+    if (!lock.spinAcquire(spins, LOCK_BACKOFF)) return BUSY;
     if (w[SHUT_DOWN] === 0 && w[COUNT]! < this.capacity) {
       this.slots.write(w[TAIL]!, item);
       this.putDone(1);
@@ -461,8 +464,8 @@ export class BoundedQueue<T = unknown> extends SharedObject<'BoundedQueue'> {
   }
 
   /** Puts every item if the lock can be had, the queue is open and all of them fit; else false. */
-  private tryPutAll(items: Prepared[]): boolean {
-    if (!this.lock.spinAcquire(LOCK_SPIN, LOCK_BACKOFF)) return false;
+  private tryPutAll(items: Prepared[], spins: number): boolean {
+    if (!this.lock.spinAcquire(spins, LOCK_BACKOFF)) return false;
     const w = this.i32;
     const ok = w[SHUT_DOWN] === 0 && this.capacity - w[COUNT]! >= items.length;
     if (ok) this.store(items, 0, items.length);
@@ -474,10 +477,10 @@ export class BoundedQueue<T = unknown> extends SharedObject<'BoundedQueue'> {
    * Takes one item: the item (raw, for `finish`), else NONE or NONE_WAITED — the counterparts of
    * putFast's BUSY and WAITED.
    */
-  private getFast(mayWait: boolean): unknown {
+  private getFast(mayWait: boolean, spins: number): unknown {
     const w = this.i32;
     const lock = this.lock;
-    if (!lock.spinAcquire(LOCK_SPIN, LOCK_BACKOFF)) return NONE;
+    if (!lock.spinAcquire(spins, LOCK_BACKOFF)) return NONE;
     if (w[COUNT]! > 0) {
       const raw = this.slots.read(w[HEAD]!);
       this.gotDone(1);
@@ -548,9 +551,12 @@ export class BoundedQueue<T = unknown> extends SharedObject<'BoundedQueue'> {
   }
 
 
-  /** Takes the lock in the slow path: the fast path's spin first, then the Lock's own (sleeping) way. */
-  private *acquireSteps(): Steps<void> {
-    if (!this.lock.spinAcquire(LOCK_SPIN, LOCK_BACKOFF)) yield* this.lock.acquireSteps(Infinity);
+  /**
+   * Takes the lock in the slow path: the fast path's spin first (short on an event loop), then the
+   * Lock's own way, which parks (Atomics.wait, or waitAsync when run by runAsync).
+   */
+  private *acquireSteps(blocking: boolean): Steps<void> {
+    if (!this.lock.spinAcquire(blocking ? LOCK_SPIN : ASYNC_LOCK_SPIN, LOCK_BACKOFF)) yield* this.lock.acquireSteps(Infinity);
   }
 
   // --- private: the algorithms (Python's put/get/join/shutdown), as steps ---------------------
@@ -565,7 +571,7 @@ export class BoundedQueue<T = unknown> extends SharedObject<'BoundedQueue'> {
     let done = 0;
     let waited = blocked;
     let spinNext = !blocked;
-    yield* this.acquireSteps();
+    yield* this.acquireSteps(blocking);
     try {
       while (done < items.length) {
         if (w[SHUT_DOWN]) throw withCount(new QueueShutDown('put() on a shut-down queue: it accepts no items after shutdown()'), done);
@@ -599,7 +605,7 @@ export class BoundedQueue<T = unknown> extends SharedObject<'BoundedQueue'> {
   /** `blocked` and `blocking`: as for putSteps. */
   private *getSteps(max: number, deadline: number, opts: QueueOptions | undefined, blocked: boolean, blocking: boolean): Steps<unknown[]> {
     const w = this.i32;
-    yield* this.acquireSteps();
+    yield* this.acquireSteps(blocking);
     try {
       if (w[COUNT] === 0) {
         if (w[SHUT_DOWN]) throw drained();
@@ -678,7 +684,7 @@ export class BoundedQueue<T = unknown> extends SharedObject<'BoundedQueue'> {
       while (i < SPIN && Atomics.load(w, COUNT) === count && Atomics.load(w, SHUT_DOWN) === 0) i++;
       changed = i < SPIN;
     }
-    yield* this.acquireSteps();
+    yield* this.acquireSteps(adaptive);
     return changed;
   }
 
