@@ -31,7 +31,7 @@ import { ATTACH, type Attach, checkHandle, isAttach, type PlacementOptions, type
 import { InvalidHandleError } from '../sync/errors.js';
 import { Lock, type LockStats } from '../sync/lock.js';
 import { Condition } from '../sync/condition.js';
-import { deadlineAfter, remaining } from '../sync/futex.js';
+import { deadlineAfter, now, remaining } from '../sync/futex.js';
 import { pause } from '../sync/mutex.js';
 import { runAsync, runBlocking, type Steps } from '../sync/park.js';
 import { registerReviver } from '../revive.js';
@@ -221,7 +221,7 @@ export class BoundedQueue<T = unknown> extends SharedObject<'BoundedQueue'> {
   put(item: T, opts?: QueueOptions): void {
     const deadline = deadlineOf(opts);
     const prepared = prepare(item, this.payloadBytes);
-    const r = this.putFast(prepared, deadline !== 0, LOCK_SPIN);
+    const r = this.putFast(prepared, deadline, LOCK_SPIN);
     if (r !== 0) runBlocking(this.putSteps([prepared], deadline, opts, r === WAITED, true));
   }
 
@@ -234,7 +234,7 @@ export class BoundedQueue<T = unknown> extends SharedObject<'BoundedQueue'> {
   async putAsync(item: T, opts?: QueueOptions): Promise<void> {
     const deadline = deadlineOf(opts);
     const prepared = prepare(item, this.payloadBytes);
-    if (this.putFast(prepared, false, ASYNC_LOCK_SPIN) !== 0) await runAsync(this.putSteps([prepared], deadline, opts, false, false));
+    if (this.putFast(prepared, 0, ASYNC_LOCK_SPIN) !== 0) await runAsync(this.putSteps([prepared], deadline, opts, false, false));
   }
 
   /**
@@ -275,7 +275,7 @@ export class BoundedQueue<T = unknown> extends SharedObject<'BoundedQueue'> {
    */
   get(opts?: QueueOptions): T {
     const deadline = deadlineOf(opts);
-    const raw = this.getFast(deadline !== 0, LOCK_SPIN);
+    const raw = this.getFast(deadline, LOCK_SPIN);
     if (raw !== NONE && raw !== NONE_WAITED) return finish(raw) as T;
     return finish(runBlocking(this.getSteps(1, deadline, opts, raw === NONE_WAITED, true))[0]) as T;
   }
@@ -288,7 +288,7 @@ export class BoundedQueue<T = unknown> extends SharedObject<'BoundedQueue'> {
   /** Like {@link get}, but waits without blocking the event loop. */
   async getAsync(opts?: QueueOptions): Promise<T> {
     const deadline = deadlineOf(opts);
-    const raw = this.getFast(false, ASYNC_LOCK_SPIN);
+    const raw = this.getFast(0, ASYNC_LOCK_SPIN);
     return finish(raw !== NONE ? raw : (await runAsync(this.getSteps(1, deadline, opts, false, false)))[0]) as T;
   }
 
@@ -300,7 +300,7 @@ export class BoundedQueue<T = unknown> extends SharedObject<'BoundedQueue'> {
   getMany(max: number, opts?: QueueOptions): T[] {
     checkMax(max);
     const deadline = deadlineOf(opts);
-    const raw = this.getManyFast(max, deadline !== 0);
+    const raw = this.getManyFast(max, deadline);
     if (raw !== NONE && raw !== NONE_WAITED) return finishAll(raw as unknown[]) as T[];
     return finishAll(runBlocking(this.getSteps(max, deadline, opts, raw === NONE_WAITED, true))) as T[];
   }
@@ -432,10 +432,11 @@ export class BoundedQueue<T = unknown> extends SharedObject<'BoundedQueue'> {
 
   /**
    * Puts one item: 0 when done, else BUSY (nothing counted: the slow path does it all) or WAITED
-   * (the queue was full and this call already counted itself as blocked and spun; `mayWait`
-   * false never spins and never returns WAITED).
+   * (the queue was full and this call already counted itself as blocked and spun). `deadline`
+   * 0 (don't wait, or not here: the async forms) never spins and never returns WAITED; else the
+   * spin ends by the deadline, so a put with a timeout of 0 fails as soon as Python's would.
    */
-  private putFast(item: Prepared, mayWait: boolean, spins: number): number {
+  private putFast(item: Prepared, deadline: number, spins: number): number {
     const w = this.i32;
     const lock = this.lock;
     if (!lock.spinAcquire(spins, LOCK_BACKOFF)) return BUSY;
@@ -445,13 +446,13 @@ export class BoundedQueue<T = unknown> extends SharedObject<'BoundedQueue'> {
       lock.releaseHeld();
       return 0;
     }
-    if (!mayWait || w[SHUT_DOWN] !== 0) {
+    if (deadline === 0 || w[SHUT_DOWN] !== 0) {
       lock.releaseHeld();
       return BUSY;
     }
     w[L.PUT_BLOCKED] = (w[L.PUT_BLOCKED]! + 1) | 0;
     lock.releaseHeld();
-    if (this.spinWhile(this.capacity) && lock.spinAcquire(LOCK_SPIN, LOCK_BACKOFF)) {
+    if (this.spinWhile(this.capacity, deadline) && lock.spinAcquire(LOCK_SPIN, LOCK_BACKOFF)) {
       if (w[SHUT_DOWN] === 0 && w[COUNT]! < this.capacity) {
         this.slots.write(w[TAIL]!, item);
         this.putDone(1);
@@ -477,7 +478,7 @@ export class BoundedQueue<T = unknown> extends SharedObject<'BoundedQueue'> {
    * Takes one item: the item (raw, for `finish`), else NONE or NONE_WAITED — the counterparts of
    * putFast's BUSY and WAITED.
    */
-  private getFast(mayWait: boolean, spins: number): unknown {
+  private getFast(deadline: number, spins: number): unknown {
     const w = this.i32;
     const lock = this.lock;
     if (!lock.spinAcquire(spins, LOCK_BACKOFF)) return NONE;
@@ -487,13 +488,13 @@ export class BoundedQueue<T = unknown> extends SharedObject<'BoundedQueue'> {
       lock.releaseHeld();
       return raw;
     }
-    if (!mayWait || w[SHUT_DOWN] !== 0) {
+    if (deadline === 0 || w[SHUT_DOWN] !== 0) {
       lock.releaseHeld();
       return NONE;
     }
     w[L.GET_BLOCKED] = (w[L.GET_BLOCKED]! + 1) | 0;
     lock.releaseHeld();
-    if (this.spinWhile(0) && lock.spinAcquire(LOCK_SPIN, LOCK_BACKOFF)) {
+    if (this.spinWhile(0, deadline) && lock.spinAcquire(LOCK_SPIN, LOCK_BACKOFF)) {
       if (w[COUNT]! > 0) {
         const raw = this.slots.read(w[HEAD]!);
         this.gotDone(1);
@@ -506,18 +507,18 @@ export class BoundedQueue<T = unknown> extends SharedObject<'BoundedQueue'> {
   }
 
   /** getMany's fast path: like getFast, taking up to `max` items at once (an array of raw items). */
-  private getManyFast(max: number, mayWait: boolean): unknown {
+  private getManyFast(max: number, deadline: number): unknown {
     const w = this.i32;
     const lock = this.lock;
     if (!lock.spinAcquire(LOCK_SPIN, LOCK_BACKOFF)) return NONE;
     if (w[COUNT]! > 0) return this.takeHeld(max);
-    if (!mayWait || w[SHUT_DOWN] !== 0) {
+    if (deadline === 0 || w[SHUT_DOWN] !== 0) {
       lock.releaseHeld();
       return NONE;
     }
     w[L.GET_BLOCKED] = (w[L.GET_BLOCKED]! + 1) | 0;
     lock.releaseHeld();
-    if (this.spinWhile(0) && lock.spinAcquire(LOCK_SPIN, LOCK_BACKOFF)) {
+    if (this.spinWhile(0, deadline) && lock.spinAcquire(LOCK_SPIN, LOCK_BACKOFF)) {
       if (w[COUNT]! > 0) return this.takeHeld(max);
       lock.releaseHeld();
     }
@@ -533,19 +534,20 @@ export class BoundedQueue<T = unknown> extends SharedObject<'BoundedQueue'> {
 
   /**
    * Spins, lock not held, while COUNT stays `count` and the queue stays open, for at most this
-   * handle's adaptive budget. True if the queue changed (the caller retries under the lock).
+   * handle's adaptive budget and never past `deadline`. True if the queue changed (the caller
+   * retries under the lock).
    */
-  private spinWhile(count: number): boolean {
+  private spinWhile(count: number, deadline: number): boolean {
     const w = this.i32;
     const budget = this.waitSpinMs;
-    const until = performance.now() + budget;
+    const until = Math.min(now() + budget, deadline);
     do {
       if (Atomics.load(w, COUNT) !== count || Atomics.load(w, SHUT_DOWN) !== 0) {
         if (budget < WAIT_SPIN_MAX_MS) this.waitSpinMs = budget * 2;
         return true;
       }
       pause(WAIT_PAUSE);
-    } while (performance.now() < until);
+    } while (now() < until);
     if (budget > WAIT_SPIN_MIN_MS) this.waitSpinMs = budget / 2;
     return false;
   }
@@ -589,7 +591,7 @@ export class BoundedQueue<T = unknown> extends SharedObject<'BoundedQueue'> {
         }
         if (spinNext) {
           // Spin again next time only if this spin saw a getter act (and we may spin at length).
-          spinNext = (yield* this.spinOutside(this.capacity, blocking)) && blocking;
+          spinNext = (yield* this.spinOutside(this.capacity, blocking, deadline)) && blocking;
           continue;
         }
         yield* this.waitOn(this.notFull, PUTTERS, deadline, () =>
@@ -612,7 +614,7 @@ export class BoundedQueue<T = unknown> extends SharedObject<'BoundedQueue'> {
         if (deadline === 0) throw new QueueEmpty('the queue is empty: use a blocking get() to wait for an item, or retry later');
         if (!blocked) {
           w[L.GET_BLOCKED] = (w[L.GET_BLOCKED]! + 1) | 0;
-          yield* this.spinOutside(0, blocking);
+          yield* this.spinOutside(0, blocking, deadline);
         }
         while (w[COUNT] === 0) {
           if (w[SHUT_DOWN]) throw drained();
@@ -671,13 +673,14 @@ export class BoundedQueue<T = unknown> extends SharedObject<'BoundedQueue'> {
   }
 
   /**
-   * Releases the lock, spins briefly while the count stays `count` and the queue stays open, and
-   * takes the lock back; the caller then re-checks everything, as after any wakeup.
+   * Releases the lock, spins while the count stays `count` and the queue stays open — the adaptive
+   * spin (spinWhile) if `adaptive`, else a short fixed one — and takes the lock back; the caller
+   * then re-checks everything, as after any wakeup. True if the queue changed meanwhile.
    */
-  private *spinOutside(count: number, adaptive: boolean): Steps<boolean> {
+  private *spinOutside(count: number, adaptive: boolean, deadline: number): Steps<boolean> {
     this.lock.release();
     let changed: boolean;
-    if (adaptive) changed = this.spinWhile(count);
+    if (adaptive) changed = this.spinWhile(count, deadline);
     else {
       const w = this.i32;
       let i = 0;
