@@ -56,7 +56,8 @@ async function pipelineRun(items: number, withDashboard: boolean): Promise<Pipel
 }
 
 export async function dashboardBenchmarks(quick: boolean): Promise<Row[]> {
-  const items = quick ? 100_000 : 400_000;
+  // Long enough for the sampler to take tens of snapshots at the default refresh (100 ms).
+  const items = quick ? 300_000 : 2_000_000;
   const runs = quick ? 1 : 5;
   const headless: PipelineResult[] = [];
   const drawn: PipelineResult[] = [];
