@@ -5,6 +5,7 @@
  */
 import { formatTable, machineLine, type Row } from './table.js';
 import { lockBenchmarks } from './lock.js';
+import { pipelineBenchmarks } from './pipeline.js';
 import { queueBenchmarks } from './queue.js';
 
 const quick = process.argv.includes('--quick');
@@ -13,6 +14,8 @@ const rows: Row[] = [];
 console.log(`pipeline-tui benchmarks${quick ? ' (quick: one run of each, small sizes)' : ' (full: median of 5 runs of each)'} — ${machineLine()}\n`);
 rows.push(...(await queueBenchmarks(quick)));
 rows.push(...(await lockBenchmarks(quick)));
+const bare2P2C = rows.find((r) => r.name.startsWith('BoundedQueue 2P2C, numbers'))?.value;
+rows.push(...(await pipelineBenchmarks(quick, bare2P2C)));
 try {
   // Loaded late: it needs the dashboard (dist/tui), which a partial build may lack.
   const { dashboardBenchmarks } = await import('./dashboard.js');
