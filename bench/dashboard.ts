@@ -6,6 +6,7 @@
  */
 import { EventEmitter } from 'node:events';
 import { startPipeline } from '../dist/pipeline/run-pipeline.js';
+import { offlineStdin } from '../dist/record/tapped-terminal.js';
 import { startDashboard } from '../dist/tui/run-dashboard.js';
 import { median, type Row } from './table.js';
 
@@ -19,11 +20,6 @@ class NullTerminal extends EventEmitter {
     this.bytes += chunk.length;
     return true;
   }
-}
-
-function offlineStdin(): NodeJS.ReadStream {
-  const stdin = Object.assign(new EventEmitter(), { isTTY: false, setEncoding() {}, read: () => null, ref() {}, unref() {}, pause() {}, resume() {} });
-  return stdin as unknown as NodeJS.ReadStream;
 }
 
 interface PipelineResult {
