@@ -77,6 +77,6 @@ describe('replay', () => {
     const replay = await runCli(['replay', metrics, '--speed', '20', '--plain']);
     expect(replay.code).toBe(0);
     expect(replay.stdout).toMatch(/^\[[\d.]+m?s\] +running +queue \d+\/16/m);
-    expect(replay.stdout).toMatch(/Run completed in [\d.]+s: produced 600, consumed 600/);
+    expect(replay.stdout).toMatch(/Run completed in [\d.]+m?s: produced 600, consumed 600/);
   });
 });
