@@ -300,7 +300,7 @@ export class BoundedQueue<T = unknown> extends SharedObject<'BoundedQueue'> {
   getMany(max: number, opts?: QueueOptions): T[] {
     checkMax(max);
     const deadline = deadlineOf(opts);
-    const raw = this.getManyFast(max, deadline);
+    const raw = this.getFast(deadline, LOCK_SPIN, max);
     if (raw !== NONE && raw !== NONE_WAITED) return finishAll(raw as unknown[]) as T[];
     return finishAll(runBlocking(this.getSteps(max, deadline, opts, raw === NONE_WAITED, true))) as T[];
   }
@@ -440,25 +440,15 @@ export class BoundedQueue<T = unknown> extends SharedObject<'BoundedQueue'> {
     const w = this.i32;
     const lock = this.lock;
     if (!lock.spinAcquire(spins, LOCK_BACKOFF)) return BUSY;
-    if (w[SHUT_DOWN] === 0 && w[COUNT]! < this.capacity) {
-      this.slots.write(w[TAIL]!, item);
-      this.putDone(1);
-      lock.releaseHeld();
-      return 0;
-    }
+    if (this.putOneHeld(item)) return 0;
     if (deadline === 0 || w[SHUT_DOWN] !== 0) {
       lock.releaseHeld();
       return BUSY;
     }
-    w[L.PUT_BLOCKED] = (w[L.PUT_BLOCKED]! + 1) | 0;
+    this.countBlocked(L.PUT_BLOCKED);
     lock.releaseHeld();
     if (this.spinWhile(this.capacity, deadline) && lock.spinAcquire(LOCK_SPIN, LOCK_BACKOFF)) {
-      if (w[SHUT_DOWN] === 0 && w[COUNT]! < this.capacity) {
-        this.slots.write(w[TAIL]!, item);
-        this.putDone(1);
-        lock.releaseHeld();
-        return 0;
-      }
+      if (this.putOneHeld(item)) return 0;
       lock.releaseHeld();
     }
     return WAITED;
@@ -475,54 +465,43 @@ export class BoundedQueue<T = unknown> extends SharedObject<'BoundedQueue'> {
   }
 
   /**
-   * Takes one item: the item (raw, for `finish`), else NONE or NONE_WAITED — the counterparts of
-   * putFast's BUSY and WAITED.
+   * Takes one item (`max` 0) or up to `max` items (getMany: an array): the raw item(s), for
+   * `finish`, else NONE or NONE_WAITED — the counterparts of putFast's BUSY and WAITED.
    */
-  private getFast(deadline: number, spins: number): unknown {
+  private getFast(deadline: number, spins: number, max = 0): unknown {
     const w = this.i32;
     const lock = this.lock;
     if (!lock.spinAcquire(spins, LOCK_BACKOFF)) return NONE;
-    if (w[COUNT]! > 0) {
-      const raw = this.slots.read(w[HEAD]!);
-      this.gotDone(1);
-      lock.releaseHeld();
-      return raw;
-    }
+    if (w[COUNT]! > 0) return max === 0 ? this.takeOneHeld() : this.takeHeld(max);
     if (deadline === 0 || w[SHUT_DOWN] !== 0) {
       lock.releaseHeld();
       return NONE;
     }
-    w[L.GET_BLOCKED] = (w[L.GET_BLOCKED]! + 1) | 0;
+    this.countBlocked(L.GET_BLOCKED);
     lock.releaseHeld();
     if (this.spinWhile(0, deadline) && lock.spinAcquire(LOCK_SPIN, LOCK_BACKOFF)) {
-      if (w[COUNT]! > 0) {
-        const raw = this.slots.read(w[HEAD]!);
-        this.gotDone(1);
-        lock.releaseHeld();
-        return raw;
-      }
+      if (w[COUNT]! > 0) return max === 0 ? this.takeOneHeld() : this.takeHeld(max);
       lock.releaseHeld();
     }
     return NONE_WAITED;
   }
 
-  /** getMany's fast path: like getFast, taking up to `max` items at once (an array of raw items). */
-  private getManyFast(max: number, deadline: number): unknown {
+  /** Stores one item and releases the lock if the queue is open and has room; else false (still held). */
+  private putOneHeld(item: Prepared): boolean {
     const w = this.i32;
-    const lock = this.lock;
-    if (!lock.spinAcquire(LOCK_SPIN, LOCK_BACKOFF)) return NONE;
-    if (w[COUNT]! > 0) return this.takeHeld(max);
-    if (deadline === 0 || w[SHUT_DOWN] !== 0) {
-      lock.releaseHeld();
-      return NONE;
-    }
-    w[L.GET_BLOCKED] = (w[L.GET_BLOCKED]! + 1) | 0;
-    lock.releaseHeld();
-    if (this.spinWhile(0, deadline) && lock.spinAcquire(LOCK_SPIN, LOCK_BACKOFF)) {
-      if (w[COUNT]! > 0) return this.takeHeld(max);
-      lock.releaseHeld();
-    }
-    return NONE_WAITED;
+    if (w[SHUT_DOWN] !== 0 || w[COUNT]! >= this.capacity) return false;
+    this.slots.write(w[TAIL]!, item);
+    this.putDone(1);
+    this.lock.releaseHeld();
+    return true;
+  }
+
+  /** Takes the item at the head (one is there), then releases the lock. */
+  private takeOneHeld(): unknown {
+    const raw = this.slots.read(this.i32[HEAD]!);
+    this.gotDone(1);
+    this.lock.releaseHeld();
+    return raw;
   }
 
   /** Takes up to `max` of the items there (at least one is), then releases the lock. */
@@ -551,7 +530,6 @@ export class BoundedQueue<T = unknown> extends SharedObject<'BoundedQueue'> {
     if (budget > WAIT_SPIN_MIN_MS) this.waitSpinMs = budget / 2;
     return false;
   }
-
 
   /**
    * Takes the lock in the slow path: the fast path's spin first (short on an event loop), then the
@@ -587,7 +565,7 @@ export class BoundedQueue<T = unknown> extends SharedObject<'BoundedQueue'> {
         if (deadline === 0) throw withCount(new QueueFull(`the queue is full (capacity ${this.capacity}): use a blocking put() to wait for room, or retry later`), done);
         if (!waited) {
           waited = true;
-          w[L.PUT_BLOCKED] = (w[L.PUT_BLOCKED]! + 1) | 0;
+          this.countBlocked(L.PUT_BLOCKED);
         }
         if (spinNext) {
           // Spin again next time only if this spin saw a getter act (and we may spin at length).
@@ -613,7 +591,7 @@ export class BoundedQueue<T = unknown> extends SharedObject<'BoundedQueue'> {
         if (w[SHUT_DOWN]) throw drained();
         if (deadline === 0) throw new QueueEmpty('the queue is empty: use a blocking get() to wait for an item, or retry later');
         if (!blocked) {
-          w[L.GET_BLOCKED] = (w[L.GET_BLOCKED]! + 1) | 0;
+          this.countBlocked(L.GET_BLOCKED);
           yield* this.spinOutside(0, blocking, deadline);
         }
         while (w[COUNT] === 0) {
@@ -692,6 +670,11 @@ export class BoundedQueue<T = unknown> extends SharedObject<'BoundedQueue'> {
   }
 
   // --- private: storage and bookkeeping (lock held) -------------------------------------------
+
+  /** Counts a put (PUT_BLOCKED) or get (GET_BLOCKED) that had to wait (wraps at 2^32). */
+  private countBlocked(word: number): void {
+    this.i32[word] = (this.i32[word]! + 1) | 0;
+  }
 
   /** Reads up to `max` items from the head (at least one is there) and accounts for them. */
   private take(max: number): unknown[] {
