@@ -6,7 +6,7 @@
  * TERM and SHELL. Lines are written synchronously as they come, so a crash leaves a playable
  * recording up to it.
  */
-import { closeSync, openSync, writeSync } from 'node:fs';
+import { JsonLinesFile } from './json-lines.js';
 
 export interface CastHeader {
   version: 2;
@@ -21,7 +21,7 @@ export interface CastHeader {
 export type CastEvent = [seconds: number, code: 'o' | 'r' | 'm', data: string];
 
 export class CastWriter {
-  private fd: number | undefined;
+  private readonly file: JsonLinesFile;
   private readonly start = performance.now();
   private lastSeconds = 0;
 
@@ -29,7 +29,7 @@ export class CastWriter {
     readonly path: string,
     { width, height, title, env = process.env }: { width: number; height: number; title?: string; env?: NodeJS.ProcessEnv },
   ) {
-    this.fd = openSync(path, 'w');
+    this.file = new JsonLinesFile(path);
     const header: CastHeader = {
       version: 2,
       width: Math.max(1, Math.round(width)),
@@ -38,7 +38,7 @@ export class CastWriter {
       ...(title !== undefined ? { title } : {}),
       env: { TERM: env['TERM'] ?? 'xterm-256color', ...(env['SHELL'] ? { SHELL: env['SHELL'] } : {}) },
     };
-    this.line(header);
+    this.file.write(header);
   }
 
   /** Terminal output, as a terminal receives it: Ink's bare `\n` becomes `\r\n` (the tty's ONLCR). */
@@ -55,20 +55,14 @@ export class CastWriter {
   }
 
   close(): void {
-    if (this.fd === undefined) return;
-    closeSync(this.fd);
-    this.fd = undefined;
+    this.file.close();
   }
 
   private event(code: CastEvent[1], data: string): void {
     // performance.now() never goes back; the max() guards against rounding at equal times.
     const seconds = Math.max(this.lastSeconds, Math.round(performance.now() - this.start) / 1000);
     this.lastSeconds = seconds;
-    this.line([seconds, code, data] satisfies CastEvent);
-  }
-
-  private line(value: unknown): void {
-    if (this.fd !== undefined) writeSync(this.fd, JSON.stringify(value) + '\n');
+    this.file.write([seconds, code, data] satisfies CastEvent);
   }
 }
 

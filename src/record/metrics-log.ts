@@ -8,7 +8,8 @@
  *   {"snapshot":{"t":100,"state":"running",…}}
  *   {"summary":{"produced":3000,…}}
  */
-import { closeSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { JsonLinesFile } from './json-lines.js';
 import type { PipelineConfig, Snapshot, Summary } from '../pipeline/types.js';
 
 export const METRICS_FORMAT = 'pipeline-tui-metrics';
@@ -37,7 +38,7 @@ export class MetricsLogError extends Error {
 }
 
 export class MetricsLogWriter {
-  private fd: number | undefined;
+  private readonly file: JsonLinesFile;
 
   /** Creates (or truncates) `path` and writes the header line. */
   constructor(
@@ -45,29 +46,23 @@ export class MetricsLogWriter {
     config: PipelineConfig,
     tool: string,
   ) {
-    this.fd = openSync(path, 'w');
+    this.file = new JsonLinesFile(path);
     const header: MetricsHeader = { format: METRICS_FORMAT, version: METRICS_VERSION, tool, startedAt: new Date().toISOString(), config };
-    this.line(header);
+    this.file.write(header);
   }
 
   snapshot(snapshot: Snapshot): void {
-    this.line({ snapshot });
+    this.file.write({ snapshot });
   }
 
   /** Writes the summary line and closes the file. */
   finish(summary: Summary): void {
-    this.line({ summary });
+    this.file.write({ summary });
     this.close();
   }
 
   close(): void {
-    if (this.fd === undefined) return;
-    closeSync(this.fd);
-    this.fd = undefined;
-  }
-
-  private line(value: unknown): void {
-    if (this.fd !== undefined) writeSync(this.fd, JSON.stringify(value) + '\n');
+    this.file.close();
   }
 }
 
