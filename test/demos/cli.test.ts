@@ -9,9 +9,9 @@ import { DEMOS } from '../../src/demos/index.js';
 import { STORIES } from '../../src/demos/stories.js';
 import { runCli } from '../helpers/cli.js';
 import { DEADLINE_MS } from '../helpers/workers.js';
-import { ensureDemosBuilt } from './built.js';
+import { ensureBuilt } from '../helpers/dist.js';
 
-beforeAll(() => ensureDemosBuilt(), 150_000);
+beforeAll(() => ensureBuilt(), 150_000);
 
 /** Runs a story quickly and returns its exit code and Summary. */
 async function story(name: string): Promise<{ code: number | null; summary: Summary; stderr: string }> {

@@ -1,7 +1,8 @@
 /**
- * The BUILT package (dist/), for tests that must run what users run: child `node` processes that
- * import dist/index.js. `npm test` builds first; when the tests run alone (`npx vitest run
- * test/sync`), `ensureBuilt()` rebuilds if dist is missing or older than the sources it checks.
+ * The BUILT package (dist/), for tests that must run what users run: the `pipeline-tui` command
+ * and child `node` processes that import dist/index.js. `npm test` builds first; when the tests
+ * run alone (`npx vitest run test/sync`), `ensureBuilt()` rebuilds if dist lacks any source's
+ * output or is older than it.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
@@ -16,15 +17,14 @@ export const DIST_SYNC = ['lock', 'rlock', 'semaphore', 'bounded-semaphore', 'co
 );
 export const DIST_QUEUE = fileURLToPath(new URL('../../dist/queue/index.js', import.meta.url));
 
-/** Source files (relative to src/) that dist must be at least as new as. */
+/** Every TypeScript source (relative to src/): dist must be at least as new as each. */
 function sources(): string[] {
-  const sync = readdirSync(new URL('../../src/sync/', import.meta.url)).filter((f) => f.endsWith('.ts'));
-  return ['index.ts', 'revive.ts', ...sync.map((f) => `sync/${f}`)];
+  return readdirSync(`${ROOT}src`, { recursive: true, encoding: 'utf8' }).filter((f) => /\.tsx?$/.test(f) && !f.endsWith('.d.ts'));
 }
 
 function stale(): string[] {
   return sources().filter((src) => {
-    const out = `${ROOT}dist/${src.replace(/\.ts$/, '.js')}`;
+    const out = `${ROOT}dist/${src.replace(/\.tsx?$/, '.js')}`;
     return !existsSync(out) || statSync(out).mtimeMs < statSync(`${ROOT}src/${src}`).mtimeMs;
   });
 }
