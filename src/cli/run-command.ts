@@ -6,8 +6,6 @@ import { startPipeline } from '../pipeline/run-pipeline.js';
 import type { RunRequest } from './parse-args.js';
 import { presentRun } from './present-run.js';
 
-export { exitCodeFor } from './present-run.js';
-
 export function runCommand(request: RunRequest): Promise<number> {
   return presentRun((onSnapshot) => startPipeline(request.config, { onSnapshot }), request);
 }

@@ -1,4 +1,5 @@
 /** Small number formatters shared by the dashboard and the plain output. */
+import type { PipelineConfig } from '../pipeline/types.js';
 
 /** 1234 → "1,234"; 1234567 → "1.23M". */
 export function count(n: number): string {
@@ -37,17 +38,7 @@ export function percent(fraction: number): string {
 const base = (path: string): string => path.split(/[\\/]/).pop() || path;
 
 /** The workload in a few words: "produce 5ms, consume 8ms (sleep ±20%) · 1,000 items · ≤50/s each". */
-export function workload(c: {
-  items: number | undefined;
-  durationMs: number | undefined;
-  rate: number | undefined;
-  produceMs: number;
-  consumeMs: number;
-  jitter: number;
-  work: string;
-  producer: string | undefined;
-  consumer: string | undefined;
-}): string {
+export function workload(c: Pick<PipelineConfig, 'items' | 'durationMs' | 'rate' | 'produceMs' | 'consumeMs' | 'jitter' | 'work' | 'producer' | 'consumer'>): string {
   const work = [
     c.producer !== undefined ? `producer ${base(c.producer)}` : `produce ${c.produceMs}ms`,
     c.consumer !== undefined ? `consume ${base(c.consumer)}` : `consume ${c.consumeMs}ms`,

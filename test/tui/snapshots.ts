@@ -2,28 +2,13 @@
  * Fixtures for the TUI tests: Snapshots, worker rows and Summaries with sensible defaults,
  * overridden per test, and a recording fake of PipelineControls.
  */
+import { DEFAULTS } from '../../src/pipeline/config.js';
 import type { PipelineConfig, PipelineControls, Snapshot, Summary, WorkerRow } from '../../src/pipeline/types.js';
 
 type DeepPartial<T> = { [K in keyof T]?: T[K] extends readonly unknown[] ? T[K] : T[K] extends object ? DeepPartial<T[K]> : T[K] };
 
-export const CONFIG: PipelineConfig = {
-  producers: 2,
-  consumers: 2,
-  capacity: 16,
-  items: 1000,
-  durationMs: undefined,
-  rate: undefined,
-  produceMs: 5,
-  consumeMs: 8,
-  jitter: 0.2,
-  work: 'sleep',
-  producer: undefined,
-  consumer: undefined,
-  shutdown: 'sentinel',
-  refreshMs: 100,
-  seed: 1,
-  stallMs: 10_000,
-};
+/** The defaults, with numbers the tests assert on: 2 consumers, 1,000 items, 5 and 8 ms of work ±20 %. */
+export const CONFIG: PipelineConfig = { ...DEFAULTS, consumers: 2, items: 1000, produceMs: 5, consumeMs: 8, jitter: 0.2 };
 
 /** A worker row; the role and index follow from the id ("P1", "C3"). */
 export function makeWorker(id: string, overrides: Partial<WorkerRow> = {}): WorkerRow {
