@@ -44,55 +44,53 @@ export function useKeys(controls: DashboardControls, runState: RunState | undefi
 
   const handler = useCallback((input: string, key: Key) => {
     const c = controlsRef.current;
-    if (key.ctrl && input === 'c') {
-      if (stopped.current) c.abort();
-      else {
-        stopped.current = true;
-        setStopRequested(true);
-        c.stop();
+    // A graceful stop is asked for once; only Ctrl-C goes on to abort.
+    const stop = (): boolean => {
+      if (stopped.current) return false;
+      stopped.current = true;
+      setStopRequested(true);
+      c.stop();
+      return true;
+    };
+    const onKey = (ch: string): void => {
+      switch (ch) {
+        case 'q':
+        case 'Q':
+          stop();
+          return;
+        case 'p':
+        case 'P':
+        case ' ':
+          pausedIntent.current = !pausedIntent.current;
+          if (pausedIntent.current) c.pause();
+          else c.resume();
+          return;
+        case '+':
+        case '=':
+          return c.addProducer();
+        case '-':
+        case '_':
+          return c.removeProducer();
+        case '>':
+        case '.':
+          return c.addConsumer();
+        case '<':
+        case ',':
+          return c.removeConsumer();
+        case '?':
+          return setHelpOpen((open) => !open);
       }
+    };
+    if (key.ctrl && input === 'c') {
+      if (!stop()) c.abort();
       return;
     }
     if (key.escape) return setHelpOpen(false);
     if (key.leftArrow || key.rightArrow) return c.step?.(key.leftArrow ? -1 : 1);
     if (key.ctrl || key.meta) return;
     // Keys typed faster than a read (or pasted) arrive as one string: take each in turn.
-    for (const ch of input) onKey(ch, c);
+    for (const ch of input) onKey(ch);
   }, []);
-
-  const onKey = (ch: string, c: DashboardControls): void => {
-    switch (ch) {
-      case 'q':
-      case 'Q':
-        if (!stopped.current) {
-          stopped.current = true;
-          setStopRequested(true);
-          c.stop();
-        }
-        return;
-      case 'p':
-      case 'P':
-      case ' ':
-        pausedIntent.current = !pausedIntent.current;
-        if (pausedIntent.current) c.pause();
-        else c.resume();
-        return;
-      case '+':
-      case '=':
-        return c.addProducer();
-      case '-':
-      case '_':
-        return c.removeProducer();
-      case '>':
-      case '.':
-        return c.addConsumer();
-      case '<':
-      case ',':
-        return c.removeConsumer();
-      case '?':
-        return setHelpOpen((open) => !open);
-    }
-  };
 
   useInput(handler, { isActive: isRawModeSupported });
   return { helpOpen, stopRequested };
