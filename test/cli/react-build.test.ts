@@ -32,7 +32,7 @@ describe('one React build for React and the reconciler', () => {
   for (const [nodeEnv, build] of [[undefined, 'production'], ['development', 'development'], ['production', 'production']] as const) {
     it(`NODE_ENV ${nodeEnv ?? 'unset'}: every React module is the ${build} build, and a recording from a pipe has real frames`, async () => {
       const cast = join(dir, `${nodeEnv ?? 'unset'}.cast`);
-      const env = nodeEnv ? { NODE_ENV: nodeEnv } : {};
+      const env: Record<string, string> = nodeEnv ? { NODE_ENV: nodeEnv } : {};
       const { code, stderr } = await runCli(['-n', '300', '--record', cast, '--json'], { env, nodeArgs: ['--import', probe] });
       expect(code).toBe(0);
       const builds = JSON.parse(/^BUILDS (.*)$/m.exec(stderr)![1]!) as string[];
