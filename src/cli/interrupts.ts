@@ -41,6 +41,9 @@ export function guardRun(run: DashboardControls, onFirstStop: (reason: StopReaso
     run.abort();
   };
   const stop = (reason: StopReason): void => {
+    // A closed stdout only asks for the stop nobody asked for yet: after a SIGHUP the terminal's
+    // writes fail too, and that must not turn the graceful stop the signal began into an abort.
+    if (reason === 'output-closed' && stops > 0) return;
     if (++stops === 1) {
       onFirstStop(reason);
       run.stop();

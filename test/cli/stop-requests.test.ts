@@ -57,6 +57,17 @@ describe('SIGTERM and SIGHUP, as a supervisor or a closed ssh session sends them
 });
 
 describe('a stdout that nobody reads (pipeline-tui --plain | head -1)', () => {
+  it('after a SIGHUP (a closed ssh session: its terminal is gone too) the graceful stop still ends gracefully', async () => {
+    const metrics = join(dir, 'hup-closed.jsonl');
+    const cli = startCli(['--plain', '--duration', '60s', '--consume-ms', '50', '-q', '64', '--metrics', metrics]);
+    await cli.stdoutMatching(/queue 64\/64/);
+    cli.child.kill('SIGHUP');
+    cli.child.stdout.destroy();
+    const { code } = await cli.result;
+    expect(readMetricsLog(metrics).summary).toMatchObject({ endedBy: 'stopped' });
+    expect(code).toBe(141);
+  });
+
   it('stops the run quietly with exit 141, as a command killed by SIGPIPE would: no EPIPE trace', async () => {
     const cli = startCli(['--plain', '-n', '100000000', '--consume-ms', '1']);
     await cli.stdoutMatching(RUNNING);
