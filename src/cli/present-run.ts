@@ -89,6 +89,9 @@ export async function presentRun(start: (onSnapshot: (s: Snapshot) => void) => R
     }
   };
 
+  // Ink and React load before the run starts: that takes a while on a busy machine, and a run
+  // that ended meanwhile was never drawn live (nor recorded) at all.
+  const startDashboard = terminal !== undefined ? await loadDashboard() : undefined;
   const source = start(onSnapshot);
   const guard = guardRun(source, (reason) => {
     const notice = stoppingNotice(reason);
@@ -98,10 +101,9 @@ export async function presentRun(start: (onSnapshot: (s: Snapshot) => void) => R
   // stop request is a no-op.
   process.stdout.on('error', onOutputError);
   try {
-    if (terminal !== undefined) {
-      ui = await mountDashboard(p, guard.controls, terminal, cast);
-      const latest = source.latest();
-      if (latest !== undefined) ui.push(latest);
+    if (startDashboard !== undefined && terminal !== undefined) {
+      // Mounted in the same task as the start: no snapshot can come before it.
+      ui = mountDashboard(startDashboard, p, guard.controls, terminal, cast);
     }
     const summary = await source.done;
     if (ui) {
@@ -124,13 +126,24 @@ function castHeader(c: PipelineConfig, terminal: TerminalLike) {
   return { width: terminal.columns || 80, height: terminal.rows || 24, title: `pipeline-tui: ${c.producers} producers → ${c.consumers} consumers, capacity ${c.capacity}` };
 }
 
-async function mountDashboard(p: Presentation, controls: DashboardControls, terminal: TerminalLike, cast: CastWriter | undefined): Promise<DashboardHandle> {
+type StartDashboard = typeof import('../tui/run-dashboard.js').startDashboard;
+
+async function loadDashboard(): Promise<StartDashboard> {
   // Ink draws no live frames when it believes it runs in CI (is-in-ci reads CI once, on import),
   // and chalk then drops colours. The dashboard is only chosen for a terminal or a recording,
   // and both want every frame; whether to colour is our own decision (colorEnabled).
   delete process.env['CI'];
   delete process.env['CONTINUOUS_INTEGRATION'];
-  const { startDashboard } = await import('../tui/run-dashboard.js');
+  return (await import('../tui/run-dashboard.js')).startDashboard;
+}
+
+function mountDashboard(
+  startDashboard: StartDashboard,
+  p: Presentation,
+  controls: DashboardControls,
+  terminal: TerminalLike,
+  cast: CastWriter | undefined,
+): DashboardHandle {
   const onScreen = terminal === process.stdout;
   const sized = terminal.columns > 0 && terminal.rows > 0;
   const stdout = cast !== undefined || !sized ? (new TappedTerminal(terminal, cast) as unknown as NodeJS.WriteStream) : process.stdout;
