@@ -22,7 +22,6 @@ import { VERSION } from './version.js';
 /** A run to show: a live pipeline or a replay. */
 export interface RunSource extends DashboardControls {
   readonly done: Promise<Summary>;
-  latest(): Snapshot | undefined;
 }
 
 export interface Presentation {
