@@ -35,7 +35,11 @@ async function pipelineRun(items: number, withDashboard: boolean): Promise<Pipel
   if (!withDashboard) {
     const run = startPipeline(config, { onSnapshot: () => frames++ });
     const s = await run.done;
-    return { rate: s.itemsPerSecond, verified: s.endedBy === 'completed' && s.produced === items && s.consumed === items, frames };
+    return {
+      rate: s.itemsPerSecond,
+      verified: s.endedBy === 'completed' && s.produced === items && s.consumed === items,
+      frames,
+    };
   }
   let ui: ReturnType<typeof startDashboard> | undefined;
   const run = startPipeline(config, {
@@ -44,11 +48,21 @@ async function pipelineRun(items: number, withDashboard: boolean): Promise<Pipel
       ui?.push(snapshot);
     },
   });
-  ui = startDashboard({ controls: run, color: true, stdout: terminal as unknown as NodeJS.WriteStream, stdin: offlineStdin(), stderr: terminal as unknown as NodeJS.WriteStream });
+  ui = startDashboard({
+    controls: run,
+    color: true,
+    stdout: terminal as unknown as NodeJS.WriteStream,
+    stdin: offlineStdin(),
+    stderr: terminal as unknown as NodeJS.WriteStream,
+  });
   const s = await run.done;
   ui.finish(s);
   await ui.waitUntilExit();
-  return { rate: s.itemsPerSecond, verified: s.endedBy === 'completed' && s.produced === items && s.consumed === items && terminal.bytes > 0, frames };
+  return {
+    rate: s.itemsPerSecond,
+    verified: s.endedBy === 'completed' && s.produced === items && s.consumed === items && terminal.bytes > 0,
+    frames,
+  };
 }
 
 export async function dashboardBenchmarks(quick: boolean): Promise<Row[]> {
@@ -66,8 +80,28 @@ export async function dashboardBenchmarks(quick: boolean): Promise<Row[]> {
   const b = median(drawn.map((r) => r.rate));
   const config = 'pipeline 2P3C, capacity 16, no per-item work';
   return [
-    { group: 'dashboard', name: `${config}, headless`, value: a, unit: 'items/s', verified: headless.every((r) => r.verified), note: 'counts: produced = consumed = items' },
-    { group: 'dashboard', name: `${config}, with the dashboard (default refresh)`, value: b, unit: 'items/s', verified: drawn.every((r) => r.verified), note: `${median(drawn.map((r) => r.frames))} snapshots drawn` },
-    { group: 'dashboard', name: 'dashboard overhead: throughput kept with the dashboard', value: (100 * b) / a, unit: '%', goal: { text: '≥ 97 %', target: 97, better: 'higher' } },
+    {
+      group: 'dashboard',
+      name: `${config}, headless`,
+      value: a,
+      unit: 'items/s',
+      verified: headless.every((r) => r.verified),
+      note: 'counts: produced = consumed = items',
+    },
+    {
+      group: 'dashboard',
+      name: `${config}, with the dashboard (default refresh)`,
+      value: b,
+      unit: 'items/s',
+      verified: drawn.every((r) => r.verified),
+      note: `${median(drawn.map((r) => r.frames))} snapshots drawn`,
+    },
+    {
+      group: 'dashboard',
+      name: 'dashboard overhead: throughput kept with the dashboard',
+      value: (100 * b) / a,
+      unit: '%',
+      goal: { text: '≥ 97 %', target: 97, better: 'higher' },
+    },
   ];
 }

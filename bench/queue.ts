@@ -5,8 +5,8 @@
  * lost, none duplicated. Each row is the median of `runs` runs (the machine may be shared).
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { MessageChannel } from 'node:worker_threads';
 import { fileURLToPath } from 'node:url';
+import { MessageChannel } from 'node:worker_threads';
 import { Barrier, BoundedQueue, SENTINEL } from '../dist/index.js';
 import { runWorkers } from './run-workers.js';
 import { median, type Row } from './table.js';
@@ -26,12 +26,31 @@ interface Result {
 }
 
 /** One run through BoundedQueue: items/s over the span from the first start to the last end. */
-async function queueRun(producers: number, consumers: number, total: number, mode: Mode, capacity: number, latency = false) {
+async function queueRun(
+  producers: number,
+  consumers: number,
+  total: number,
+  mode: Mode,
+  capacity: number,
+  latency = false,
+) {
   const q = new BoundedQueue({ capacity, slotBytes: mode === 'object' ? 128 : 16, stampItems: latency });
   const start = new Barrier(producers + consumers);
   const batch = 256;
-  const consuming = runWorkers<Timing & { seen: Uint8Array; ages: number[] }>(worker('queue-consumer'), consumers, () => ({ queue: q.handle, start: start.handle, total, mode, batch, latency }));
-  const producing = await runWorkers<Timing>(worker('queue-producer'), producers, (index) => ({ queue: q.handle, start: start.handle, index, producers, total, mode, batch }));
+  const consuming = runWorkers<Timing & { seen: Uint8Array; ages: number[] }>(
+    worker('queue-consumer'),
+    consumers,
+    () => ({ queue: q.handle, start: start.handle, total, mode, batch, latency }),
+  );
+  const producing = await runWorkers<Timing>(worker('queue-producer'), producers, (index) => ({
+    queue: q.handle,
+    start: start.handle,
+    index,
+    producers,
+    total,
+    mode,
+    batch,
+  }));
   for (let i = 0; i < consumers; i++) await q.putAsync(SENTINEL);
   const consumed = await consuming;
   const seen = new Uint8Array(total);
@@ -47,15 +66,29 @@ type PostKind = 'number' | 'object' | 'int32' | 'array';
 async function postMessageRun(total: number, kind: PostKind, batch = 1): Promise<Result> {
   const { port1, port2 } = new MessageChannel();
   const ready = new Int32Array(new SharedArrayBuffer(4));
-  const consumer = runWorkers<{ end: number; ok: boolean }>(worker('postmessage-consumer'), 1, () => ({ port: port2, total, ready }), () => [port2]);
-  const producer = runWorkers<{ start: number }>(worker('postmessage-producer'), 1, () => ({ port: port1, total, batch, kind, ready }), () => [port1]);
+  const consumer = runWorkers<{ end: number; ok: boolean }>(
+    worker('postmessage-consumer'),
+    1,
+    () => ({ port: port2, total, ready }),
+    () => [port2],
+  );
+  const producer = runWorkers<{ start: number }>(
+    worker('postmessage-producer'),
+    1,
+    () => ({ port: port1, total, batch, kind, ready }),
+    () => [port1],
+  );
   const [[p], [c]] = await Promise.all([producer, consumer]);
   return { rate: total / ((c!.end - p!.start) / 1000), verified: c!.ok };
 }
 
 function pythonRun(total: number, capacity: number): Result | undefined {
   try {
-    const out = execFileSync('python3', [fileURLToPath(new URL('./python-queue.py', import.meta.url)), String(total), String(capacity)], { encoding: 'utf8', timeout: 300_000 });
+    const out = execFileSync(
+      'python3',
+      [fileURLToPath(new URL('./python-queue.py', import.meta.url)), String(total), String(capacity)],
+      { encoding: 'utf8', timeout: 300_000 },
+    );
     const [rate, ok] = out.trim().split(' ');
     return { rate: Number(rate), verified: ok === 'ok' };
   } catch {
@@ -103,35 +136,71 @@ export async function queueBenchmarks(quick: boolean): Promise<Row[]> {
   const pmObject = await medianOf(runs, () => postMessageRun(n / 4, 'object'));
   const pmInt32 = await medianOf(runs, () => postMessageRun(n * 5, 'int32', 1024));
   const pmArray = await medianOf(runs, () => postMessageRun(n * 5, 'array', 1024));
-  const python = await medianOf(quick ? 1 : 3, () => pythonRun(quick ? 100_000 : 1_000_000, capacity) ?? { rate: Number.NaN, verified: false });
+  const python = await medianOf(
+    quick ? 1 : 3,
+    () => pythonRun(quick ? 100_000 : 1_000_000, capacity) ?? { rate: Number.NaN, verified: false },
+  );
   const py = Number.isNaN(python.rate) ? undefined : python;
   const hasJava = onPath('java') && onPath('javac');
   const java = new Map<number, Result>();
   if (hasJava) {
     for (const w of [1, 2, 4]) {
-      const r = await medianOf(quick ? 1 : 3, () => javaRun(n, capacity, w, w) ?? { rate: Number.NaN, verified: false });
+      const r = await medianOf(
+        quick ? 1 : 3,
+        () => javaRun(n, capacity, w, w) ?? { rate: Number.NaN, verified: false },
+      );
       if (!Number.isNaN(r.rate)) java.set(w, r);
     }
   }
 
   let single1 = 0;
-  for (const [p, c] of [[1, 1], [2, 2], [4, 4]] as const) {
+  for (const [p, c] of [
+    [1, 1],
+    [2, 2],
+    [4, 4],
+  ] as const) {
     const r = await medianOf(runs, () => queueRun(p, c, n, 'single', capacity));
     const abq = java.get(p);
     // The issue's goals: at least Java's ArrayBlockingQueue at 1P1C and 2P2C; 4P4C at least 0.7× 1P1C.
-    const vsJava = abq && p <= 2 ? { text: `≥ 1× Java ABQ ${p}P${c}C`, target: 1, better: 'higher' as const, of: abq.rate } : undefined;
+    const vsJava =
+      abq && p <= 2
+        ? { text: `≥ 1× Java ABQ ${p}P${c}C`, target: 1, better: 'higher' as const, of: abq.rate }
+        : undefined;
     const javaNote = abq ? `, ${(r.rate / abq.rate).toFixed(2)}× Java ABQ` : '';
     const name = `BoundedQueue ${p}P${c}C, numbers, capacity ${capacity}`;
     if (p === 1) {
       single1 = r.rate;
-      const note = `${(r.rate / pm.rate).toFixed(1)}× postMessage` + (py ? `, ${(r.rate / py.rate).toFixed(1)}× Python` : '') + javaNote;
-      rows.push({ group: 'queue', name, value: r.rate, unit: 'items/s', verified: r.verified, note, goal: vsJava ?? { text: '≥ 10 M/s', target: 10 * M, better: 'higher' } });
+      const note =
+        `${(r.rate / pm.rate).toFixed(1)}× postMessage` +
+        (py ? `, ${(r.rate / py.rate).toFixed(1)}× Python` : '') +
+        javaNote;
+      rows.push({
+        group: 'queue',
+        name,
+        value: r.rate,
+        unit: 'items/s',
+        verified: r.verified,
+        note,
+        goal: vsJava ?? { text: '≥ 10 M/s', target: 10 * M, better: 'higher' },
+      });
     } else {
       const goal = vsJava ?? { text: '≥ 0.7× 1P1C', target: 0.7, better: 'higher' as const, of: single1 };
-      rows.push({ group: 'queue', name, value: r.rate, unit: 'items/s', verified: r.verified, note: `${(r.rate / single1).toFixed(2)}× 1P1C${javaNote}`, goal });
+      rows.push({
+        group: 'queue',
+        name,
+        value: r.rate,
+        unit: 'items/s',
+        verified: r.verified,
+        note: `${(r.rate / single1).toFixed(2)}× 1P1C${javaNote}`,
+        goal,
+      });
     }
   }
-  for (const [p, c] of [[1, 1], [2, 2], [4, 4]] as const) {
+  for (const [p, c] of [
+    [1, 1],
+    [2, 2],
+    [4, 4],
+  ] as const) {
     const r = await medianOf(runs, () => queueRun(p, c, n * 5, 'batch', capacity));
     rows.push({
       group: 'queue',
@@ -144,32 +213,128 @@ export async function queueBenchmarks(quick: boolean): Promise<Row[]> {
     });
   }
   const obj = await medianOf(runs, () => queueRun(1, 1, n / 4, 'object', capacity));
-  rows.push({ group: 'queue', name: 'BoundedQueue 1P1C, small objects { id, name, tags }', value: obj.rate, unit: 'items/s', verified: obj.verified, note: `${(obj.rate / pmObject.rate).toFixed(2)}× postMessage objects`, goal: { text: '≥ 2× postMessage objects', target: 2, better: 'higher', of: pmObject.rate } });
+  rows.push({
+    group: 'queue',
+    name: 'BoundedQueue 1P1C, small objects { id, name, tags }',
+    value: obj.rate,
+    unit: 'items/s',
+    verified: obj.verified,
+    note: `${(obj.rate / pmObject.rate).toFixed(2)}× postMessage objects`,
+    goal: { text: '≥ 2× postMessage objects', target: 2, better: 'higher', of: pmObject.rate },
+  });
 
   // Latency: one run with many items (percentiles of all of them), the median run's rate.
   const handoffs = [];
-  for (let i = 0; i < (quick ? 1 : 3); i++) handoffs.push(await queueRun(1, 1, quick ? 5_000 : 50_000, 'single', 1, true));
+  for (let i = 0; i < (quick ? 1 : 3); i++)
+    handoffs.push(await queueRun(1, 1, quick ? 5_000 : 50_000, 'single', 1, true));
   const ages = handoffs.flatMap((h) => h.ages).sort((a, b) => a - b);
   const pct = (q: number): number => ages[Math.min(ages.length - 1, Math.floor(q * ages.length))]! * 1000;
   const handoffOk = handoffs.every((h) => h.verified);
-  rows.push({ group: 'queue', name: 'capacity 1 hand-off, put→get latency p50', value: pct(0.5), unit: 'µs', verified: handoffOk, goal: { text: '≤ 20 µs', target: 20, better: 'lower' } });
-  rows.push({ group: 'queue', name: 'capacity 1 hand-off, put→get latency p99', value: pct(0.99), unit: 'µs', verified: handoffOk });
-  rows.push({ group: 'queue', name: 'capacity 1 hand-off throughput', value: median(handoffs.map((h) => h.rate)), unit: 'items/s', verified: handoffOk });
+  rows.push({
+    group: 'queue',
+    name: 'capacity 1 hand-off, put→get latency p50',
+    value: pct(0.5),
+    unit: 'µs',
+    verified: handoffOk,
+    goal: { text: '≤ 20 µs', target: 20, better: 'lower' },
+  });
+  rows.push({
+    group: 'queue',
+    name: 'capacity 1 hand-off, put→get latency p99',
+    value: pct(0.99),
+    unit: 'µs',
+    verified: handoffOk,
+  });
+  rows.push({
+    group: 'queue',
+    name: 'capacity 1 hand-off throughput',
+    value: median(handoffs.map((h) => h.rate)),
+    unit: 'items/s',
+    verified: handoffOk,
+  });
 
-  rows.push({ group: 'goal', name: 'BoundedQueue 1P1C numbers ÷ postMessage one number per message', value: single1 / pm.rate, unit: '×', goal: { text: '≥ 5×', target: 5, better: 'higher' } });
-  if (py) rows.push({ group: 'goal', name: 'BoundedQueue 1P1C numbers ÷ Python queue.Queue 1P1C', value: single1 / py.rate, unit: '×', goal: { text: '≥ 10×', target: 10, better: 'higher' } });
-  rows.push({ group: 'goal', name: 'BoundedQueue 1P1C batches ÷ postMessage Int32Array of 1024', value: rows.find((r) => r.name.startsWith('BoundedQueue 1P1C, putMany'))!.value / pmInt32.rate, unit: '×', goal: { text: '≥ 1×', target: 1, better: 'higher' } });
+  rows.push({
+    group: 'goal',
+    name: 'BoundedQueue 1P1C numbers ÷ postMessage one number per message',
+    value: single1 / pm.rate,
+    unit: '×',
+    goal: { text: '≥ 5×', target: 5, better: 'higher' },
+  });
+  if (py)
+    rows.push({
+      group: 'goal',
+      name: 'BoundedQueue 1P1C numbers ÷ Python queue.Queue 1P1C',
+      value: single1 / py.rate,
+      unit: '×',
+      goal: { text: '≥ 10×', target: 10, better: 'higher' },
+    });
+  rows.push({
+    group: 'goal',
+    name: 'BoundedQueue 1P1C batches ÷ postMessage Int32Array of 1024',
+    value: rows.find((r) => r.name.startsWith('BoundedQueue 1P1C, putMany'))!.value / pmInt32.rate,
+    unit: '×',
+    goal: { text: '≥ 1×', target: 1, better: 'higher' },
+  });
 
-  rows.push({ group: 'baseline', name: 'postMessage 1P1C, one number per message', value: pm.rate, unit: 'items/s', verified: pm.verified });
-  rows.push({ group: 'baseline', name: 'postMessage 1P1C, one { id, name, tags } per message', value: pmObject.rate, unit: 'items/s', verified: pmObject.verified });
-  rows.push({ group: 'baseline', name: 'postMessage 1P1C, Int32Array of 1024 per message (transferred)', value: pmInt32.rate, unit: 'items/s', verified: pmInt32.verified });
-  rows.push({ group: 'baseline', name: 'postMessage 1P1C, Array of 1024 numbers per message', value: pmArray.rate, unit: 'items/s', verified: pmArray.verified });
-  if (py) rows.push({ group: 'baseline', name: `Python ${pythonVersion()} threading + queue.Queue 1P1C, capacity ${capacity}`, value: py.rate, unit: 'items/s', verified: py.verified });
-  else rows.push({ group: 'baseline', name: 'Python queue.Queue: skipped (no python3 on PATH)', value: Number.NaN, unit: 'items/s' });
+  rows.push({
+    group: 'baseline',
+    name: 'postMessage 1P1C, one number per message',
+    value: pm.rate,
+    unit: 'items/s',
+    verified: pm.verified,
+  });
+  rows.push({
+    group: 'baseline',
+    name: 'postMessage 1P1C, one { id, name, tags } per message',
+    value: pmObject.rate,
+    unit: 'items/s',
+    verified: pmObject.verified,
+  });
+  rows.push({
+    group: 'baseline',
+    name: 'postMessage 1P1C, Int32Array of 1024 per message (transferred)',
+    value: pmInt32.rate,
+    unit: 'items/s',
+    verified: pmInt32.verified,
+  });
+  rows.push({
+    group: 'baseline',
+    name: 'postMessage 1P1C, Array of 1024 numbers per message',
+    value: pmArray.rate,
+    unit: 'items/s',
+    verified: pmArray.verified,
+  });
+  if (py)
+    rows.push({
+      group: 'baseline',
+      name: `Python ${pythonVersion()} threading + queue.Queue 1P1C, capacity ${capacity}`,
+      value: py.rate,
+      unit: 'items/s',
+      verified: py.verified,
+    });
+  else
+    rows.push({
+      group: 'baseline',
+      name: 'Python queue.Queue: skipped (no python3 on PATH)',
+      value: Number.NaN,
+      unit: 'items/s',
+    });
   for (const [w, r] of java) {
-    rows.push({ group: 'baseline', name: `Java ${javaVersion()} ArrayBlockingQueue ${w}P${w}C, numbers, capacity ${capacity}`, value: r.rate, unit: 'items/s', verified: r.verified });
+    rows.push({
+      group: 'baseline',
+      name: `Java ${javaVersion()} ArrayBlockingQueue ${w}P${w}C, numbers, capacity ${capacity}`,
+      value: r.rate,
+      unit: 'items/s',
+      verified: r.verified,
+    });
   }
-  if (java.size === 0) rows.push({ group: 'baseline', name: `Java ArrayBlockingQueue: skipped (${hasJava ? 'the run failed' : 'no java and javac on PATH'})`, value: Number.NaN, unit: 'items/s' });
+  if (java.size === 0)
+    rows.push({
+      group: 'baseline',
+      name: `Java ArrayBlockingQueue: skipped (${hasJava ? 'the run failed' : 'no java and javac on PATH'})`,
+      value: Number.NaN,
+      unit: 'items/s',
+    });
   return rows;
 }
 

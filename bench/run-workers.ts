@@ -2,7 +2,12 @@
 import type { TransferListItem } from 'node:worker_threads';
 import { spawnWorker } from '../dist/threads/spawn.js';
 
-export function runWorkers<R = unknown>(entry: URL, n: number, dataFor: (i: number) => object, transferFor: (i: number) => TransferListItem[] = () => []): Promise<R[]> {
+export function runWorkers<R = unknown>(
+  entry: URL,
+  n: number,
+  dataFor: (i: number) => object,
+  transferFor: (i: number) => TransferListItem[] = () => [],
+): Promise<R[]> {
   return Promise.all(
     Array.from({ length: n }, (_, i) => {
       const worker = spawnWorker(entry, { workerData: dataFor(i), transferList: transferFor(i) });
@@ -10,7 +15,9 @@ export function runWorkers<R = unknown>(entry: URL, n: number, dataFor: (i: numb
         let result: R;
         worker.once('message', (m: R) => (result = m));
         worker.once('error', reject);
-        worker.once('exit', (code) => (code === 0 ? resolve(result) : reject(new Error(`benchmark worker ${entry.pathname} exited with ${code}`))));
+        worker.once('exit', (code) =>
+          code === 0 ? resolve(result) : reject(new Error(`benchmark worker ${entry.pathname} exited with ${code}`)),
+        );
       });
     }),
   );

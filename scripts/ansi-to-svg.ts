@@ -8,7 +8,24 @@
  */
 import { readFileSync } from 'node:fs';
 
-const PALETTE = ['#1e1e1e', '#e06c75', '#98c379', '#e5c07b', '#61afef', '#c678dd', '#56b6c2', '#d7dae0', '#5c6370', '#ff7b86', '#b5e890', '#ffd580', '#82c4ff', '#e099ff', '#7fd7e0', '#ffffff'];
+const PALETTE = [
+  '#1e1e1e',
+  '#e06c75',
+  '#98c379',
+  '#e5c07b',
+  '#61afef',
+  '#c678dd',
+  '#56b6c2',
+  '#d7dae0',
+  '#5c6370',
+  '#ff7b86',
+  '#b5e890',
+  '#ffd580',
+  '#82c4ff',
+  '#e099ff',
+  '#7fd7e0',
+  '#ffffff',
+];
 const FG = '#d7dae0';
 const BG = '#1e1e1e';
 const CELL = { width: 8.4, height: 18 };
@@ -73,7 +90,9 @@ export function ansiToSvg(screen: string, title = 'pipeline-tui'): string {
   const width = Math.ceil(columns * CELL.width + pad * 2);
   const height = Math.ceil(lines.length * CELL.height + pad * 2);
   const out: string[] = [];
-  out.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}">`);
+  out.push(
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}">`,
+  );
   out.push(`<title>${escapeXml(title)}</title>`);
   out.push(`<rect width="100%" height="100%" rx="6" fill="${BG}"/>`);
   out.push(`<g font-family="DejaVu Sans Mono, Menlo, Consolas, monospace" font-size="14" xml:space="preserve">`);
@@ -95,15 +114,27 @@ export function ansiToSvg(screen: string, title = 'pipeline-tui'): string {
       let bg = style.bg;
       if (style.inverse) [fg, bg] = [bg ?? BG, fg];
       const x = pad + col * CELL.width;
-      if (bg) out.push(`<rect x="${x.toFixed(1)}" y="${y - 14}" width="${(cells * CELL.width).toFixed(1)}" height="${CELL.height}" fill="${bg}"/>`);
-      const attrs = [`x="${x.toFixed(1)}"`, `fill="${fg}"`, style.bold ? 'font-weight="bold"' : '', style.dim ? 'opacity="0.6"' : ''].filter(Boolean).join(' ');
-      spans.push(`<tspan ${attrs} textLength="${(cells * CELL.width).toFixed(1)}" lengthAdjust="spacingAndGlyphs">${escapeXml(text)}</tspan>`);
+      if (bg)
+        out.push(
+          `<rect x="${x.toFixed(1)}" y="${y - 14}" width="${(cells * CELL.width).toFixed(1)}" height="${CELL.height}" fill="${bg}"/>`,
+        );
+      const attrs = [
+        `x="${x.toFixed(1)}"`,
+        `fill="${fg}"`,
+        style.bold ? 'font-weight="bold"' : '',
+        style.dim ? 'opacity="0.6"' : '',
+      ]
+        .filter(Boolean)
+        .join(' ');
+      spans.push(
+        `<tspan ${attrs} textLength="${(cells * CELL.width).toFixed(1)}" lengthAdjust="spacingAndGlyphs">${escapeXml(text)}</tspan>`,
+      );
       col += cells;
     }
     if (spans.length > 0) out.push(`<text y="${y}">${spans.join('')}</text>`);
   });
   out.push('</g></svg>');
-  return out.join('\n') + '\n';
+  return `${out.join('\n')}\n`;
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

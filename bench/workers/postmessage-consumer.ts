@@ -1,6 +1,6 @@
 // Receives integers (or { id } objects, or batches of integers) from a MessagePort until -1;
 // checks each arrives exactly once.
-import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
+import { type MessagePort, parentPort, workerData } from 'node:worker_threads';
 
 const { port, total, ready } = workerData as { port: MessagePort; total: number; ready: Int32Array };
 const seen = new Uint8Array(total);

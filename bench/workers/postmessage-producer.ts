@@ -1,8 +1,14 @@
 // The baseline: sends integers over a MessagePort — one number or one small object per message,
 // or `batch` of them per message as an Int32Array (transferred) or a plain Array (cloned).
-import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
+import { type MessagePort, parentPort, workerData } from 'node:worker_threads';
 
-const { port, total, batch, kind, ready } = workerData as { port: MessagePort; total: number; batch: number; kind: 'number' | 'object' | 'int32' | 'array'; ready: Int32Array };
+const { port, total, batch, kind, ready } = workerData as {
+  port: MessagePort;
+  total: number;
+  batch: number;
+  kind: 'number' | 'object' | 'int32' | 'array';
+  ready: Int32Array;
+};
 Atomics.add(ready, 0, 1);
 while (Atomics.load(ready, 0) < 2) Atomics.wait(ready, 0, 1, 1);
 const t0 = performance.timeOrigin + performance.now();

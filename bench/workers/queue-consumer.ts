@@ -1,11 +1,16 @@
 // Takes items until a sentinel, marking each in a private "seen" array returned at the end, so
 // the main thread can check exactly-once delivery without slowing the hot loop with atomics.
 import { parentPort, workerData } from 'node:worker_threads';
-import { warmUp } from './warm-up.js';
 import { Barrier, BoundedQueue, SENTINEL } from '../../dist/index.js';
+import { warmUp } from './warm-up.js';
 
 const { queue, start, total, mode, batch, latency } = workerData as {
-  queue: BoundedQueue['handle']; start: Barrier['handle']; total: number; mode: 'single' | 'batch' | 'object'; batch: number; latency: boolean;
+  queue: BoundedQueue['handle'];
+  start: Barrier['handle'];
+  total: number;
+  mode: 'single' | 'batch' | 'object';
+  batch: number;
+  latency: boolean;
 };
 const q = BoundedQueue.from(queue);
 warmUp(mode, q.slotBytes);

@@ -1,10 +1,16 @@
 // Puts items p, p+P, p+2P, ... < total (or in putMany batches), after a start barrier.
 import { parentPort, workerData } from 'node:worker_threads';
-import { warmUp } from './warm-up.js';
 import { Barrier, BoundedQueue } from '../../dist/index.js';
+import { warmUp } from './warm-up.js';
 
 const { queue, start, index, producers, total, mode, batch } = workerData as {
-  queue: BoundedQueue['handle']; start: Barrier['handle']; index: number; producers: number; total: number; mode: 'single' | 'batch' | 'object'; batch: number;
+  queue: BoundedQueue['handle'];
+  start: Barrier['handle'];
+  index: number;
+  producers: number;
+  total: number;
+  mode: 'single' | 'batch' | 'object';
+  batch: number;
 };
 const q = BoundedQueue.from(queue);
 warmUp(mode, q.slotBytes);

@@ -9,12 +9,12 @@ import type { PipelineConfig, Snapshot, Summary } from '../pipeline/types.js';
 import { CastWriter } from '../record/asciicast.js';
 import { MetricsLogWriter } from '../record/metrics-log.js';
 import { phaseMarkers } from '../record/phase-markers.js';
-import { offlineStdin, OffscreenTerminal, TappedTerminal, type TerminalLike } from '../record/tapped-terminal.js';
+import { OffscreenTerminal, offlineStdin, TappedTerminal, type TerminalLike } from '../record/tapped-terminal.js';
 import type { KeyHelp } from '../tui/keys.js';
 import { formatProgressLine, formatSummary, summaryJson } from '../tui/plain.js';
 import type { DashboardHandle } from '../tui/run-dashboard.js';
 import type { DashboardControls } from '../tui/use-keys.js';
-import { guardRun, type GuardedRun, type StopReason } from './interrupts.js';
+import { type GuardedRun, guardRun, type StopReason } from './interrupts.js';
 import type { OutputMode } from './parse-args.js';
 import { EXIT, UsageError } from './usage-error.js';
 import { VERSION } from './version.js';
@@ -40,7 +40,11 @@ export interface Presentation {
 export const OFFSCREEN = { columns: 100, rows: 32 } as const;
 
 /** The exit code for how a run ended (`outputClosed`: stdout stopped taking output). */
-export function exitCodeFor(summary: Summary, guard: Pick<GuardedRun, 'aborted' | 'abortCode'>, outputClosed = false): number {
+export function exitCodeFor(
+  summary: Summary,
+  guard: Pick<GuardedRun, 'aborted' | 'abortCode'>,
+  outputClosed = false,
+): number {
   if (summary.endedBy === 'failed') return EXIT.failed;
   if (summary.endedBy === 'stalled') return EXIT.stalled;
   if (guard.aborted || summary.endedBy === 'aborted') return guard.abortCode;
@@ -55,12 +59,26 @@ function stoppingNotice(reason: StopReason): string | undefined {
 }
 
 /** Starts the source (handing it the snapshot listener), shows it to its end, resolves with the exit code. */
-export async function presentRun(start: (onSnapshot: (s: Snapshot) => void) => RunSource, p: Presentation): Promise<number> {
-  const metrics = p.metrics !== undefined ? creating('--metrics', p.metrics, (path) => new MetricsLogWriter(path, p.config, VERSION)) : undefined;
+export async function presentRun(
+  start: (onSnapshot: (s: Snapshot) => void) => RunSource,
+  p: Presentation,
+): Promise<number> {
+  const metrics =
+    p.metrics !== undefined
+      ? creating('--metrics', p.metrics, (path) => new MetricsLogWriter(path, p.config, VERSION))
+      : undefined;
   // Where the dashboard draws: the terminal, or off-screen when it is only recorded.
-  const terminal = p.output === 'dashboard' ? process.stdout : p.record !== undefined ? new OffscreenTerminal(OFFSCREEN.columns, OFFSCREEN.rows) : undefined;
+  const terminal =
+    p.output === 'dashboard'
+      ? process.stdout
+      : p.record !== undefined
+        ? new OffscreenTerminal(OFFSCREEN.columns, OFFSCREEN.rows)
+        : undefined;
   // Output files are opened before the run starts, so a bad path stops nothing half-way.
-  const cast = p.record !== undefined && terminal !== undefined ? creating('--record', p.record, (path) => new CastWriter(path, castHeader(p.config, terminal))) : undefined;
+  const cast =
+    p.record !== undefined && terminal !== undefined
+      ? creating('--record', p.record, (path) => new CastWriter(path, castHeader(p.config, terminal)))
+      : undefined;
   let ui: DashboardHandle | undefined;
   let previous: Snapshot | undefined;
   let lastLine = -Infinity;
@@ -84,7 +102,7 @@ export async function presentRun(start: (onSnapshot: (s: Snapshot) => void) => R
     ui?.push(s);
     if (p.output === 'plain' && s.t - lastLine >= 1000) {
       lastLine = s.t;
-      out(formatProgressLine(s) + '\n');
+      out(`${formatProgressLine(s)}\n`);
     }
   };
 
@@ -94,7 +112,7 @@ export async function presentRun(start: (onSnapshot: (s: Snapshot) => void) => R
   const source = start(onSnapshot);
   const guard = guardRun(source, (reason) => {
     const notice = stoppingNotice(reason);
-    if (p.output !== 'dashboard' && notice !== undefined) process.stderr.write(notice + '\n');
+    if (p.output !== 'dashboard' && notice !== undefined) process.stderr.write(`${notice}\n`);
   });
   // Left on after the run too: a last write's error arrives later, and once the run is over a
   // stop request is a no-op.
@@ -110,8 +128,8 @@ export async function presentRun(start: (onSnapshot: (s: Snapshot) => void) => R
       await ui.waitUntilExit();
     }
     metrics?.finish(summary);
-    if (p.output === 'json') out(summaryJson(summary) + '\n');
-    else if (p.output === 'plain') out(formatSummary(summary) + '\n');
+    if (p.output === 'json') out(`${summaryJson(summary)}\n`);
+    else if (p.output === 'plain') out(`${formatSummary(summary)}\n`);
     return exitCodeFor(summary, guard, outputClosed);
   } finally {
     guard.dispose();
@@ -122,7 +140,11 @@ export async function presentRun(start: (onSnapshot: (s: Snapshot) => void) => R
 }
 
 function castHeader(c: PipelineConfig, terminal: TerminalLike) {
-  return { width: terminal.columns || 80, height: terminal.rows || 24, title: `pipeline-tui: ${c.producers} producers → ${c.consumers} consumers, capacity ${c.capacity}` };
+  return {
+    width: terminal.columns || 80,
+    height: terminal.rows || 24,
+    title: `pipeline-tui: ${c.producers} producers → ${c.consumers} consumers, capacity ${c.capacity}`,
+  };
 }
 
 type StartDashboard = typeof import('../tui/run-dashboard.js').startDashboard;
@@ -145,7 +167,10 @@ function mountDashboard(
 ): DashboardHandle {
   const onScreen = terminal === process.stdout;
   const sized = terminal.columns > 0 && terminal.rows > 0;
-  const stdout = cast !== undefined || !sized ? (new TappedTerminal(terminal, cast) as unknown as NodeJS.WriteStream) : process.stdout;
+  const stdout =
+    cast !== undefined || !sized
+      ? (new TappedTerminal(terminal, cast) as unknown as NodeJS.WriteStream)
+      : process.stdout;
   const ui = startDashboard({
     controls,
     color: p.color,
@@ -164,6 +189,8 @@ function creating<T>(flag: string, path: string, create: (path: string) => T): T
     return create(path);
   } catch (error) {
     const e = error as NodeJS.ErrnoException;
-    throw new UsageError(`${flag} ${path}: cannot write it (${e.code === 'ENOENT' ? 'no such directory' : (e.code ?? e.message)})`);
+    throw new UsageError(
+      `${flag} ${path}: cannot write it (${e.code === 'ENOENT' ? 'no such directory' : (e.code ?? e.message)})`,
+    );
   }
 }

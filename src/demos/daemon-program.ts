@@ -12,7 +12,7 @@ import { isMainThread } from 'node:worker_threads';
 import { Thread } from '../index.js';
 import { sleep } from './pause.js';
 
-const say = (text: string): void => void writeSync(1, text + '\n');
+const say = (text: string): void => void writeSync(1, `${text}\n`);
 
 /** A daemon's work: an endless heartbeat. Only the process exiting stops it. */
 export function heartbeat(tickMs: number): void {

@@ -30,7 +30,9 @@ export async function main({ quick, out }: LessonContext): Promise<DaemonResult>
   // In development the program is TypeScript: let the child load it through tsx, as our workers do.
   const loader = PROGRAM.pathname.endsWith('.ts') ? ['--import', import.meta.resolve('tsx')] : [];
   out.print(`$ node daemon-program ${tickMs}`);
-  const child = spawn(process.execPath, [...loader, fileURLToPath(PROGRAM), String(tickMs)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [...loader, fileURLToPath(PROGRAM), String(tickMs)], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const lines: string[] = [];
   let partial = '';
   child.stdout.setEncoding('utf8');

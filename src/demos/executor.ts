@@ -42,7 +42,9 @@ export async function main({ quick, out }: LessonContext): Promise<ExecutorResul
     out.print(`  → [${squares.join(', ')}] (in input order)`);
 
     const urls = ['https://example.com/a', 'https://example.com/bb', 'https://example.com/ccc'];
-    const futures = urls.map((url, i) => pool.submit<string>(new URL('#download', import.meta.url), url, (quick ? 10 : 300) * (urls.length - i)));
+    const futures = urls.map((url, i) =>
+      pool.submit<string>(new URL('#download', import.meta.url), url, (quick ? 10 : 300) * (urls.length - i)),
+    );
     out.print(`submitted ${futures.length} downloads; done right away: ${futures.filter((f) => f.done()).length}`);
     const downloads: string[] = [];
     for (const future of futures) {

@@ -5,12 +5,18 @@
  * not the order they were started or joined. Each thread here works a random time; run it twice.
  * (They wait at a Barrier first, so all start together however long each worker took to boot.)
  */
-import { Barrier, Thread, type BoundedQueue } from '../index.js';
+import { Barrier, type BoundedQueue, Thread } from '../index.js';
 import type { LessonContext } from './lesson.js';
 import { sleep } from './pause.js';
 
 /** Runs in each thread: works `ms`, then takes the next finishing place in `finished`. */
-export function threadFunction(out: BoundedQueue<string>, startLine: Barrier, index: number, ms: number, finished: Int32Array): void {
+export function threadFunction(
+  out: BoundedQueue<string>,
+  startLine: Barrier,
+  index: number,
+  ms: number,
+  finished: Int32Array,
+): void {
   startLine.wait(); // a fair start: workers take different times to boot
   out.put(`Thread ${index}: starting (${ms} ms of work)`);
   sleep(ms);
@@ -32,7 +38,10 @@ export async function main({ quick, out }: LessonContext): Promise<FinishOrderRe
   for (let index = 0; index < count; index++) {
     const ms = Math.round((quick ? 20 : 200) + Math.random() * (quick ? 60 : 1000));
     out.print(`Main    : create and start thread ${index}`);
-    const thread = new Thread({ target: new URL('#threadFunction', import.meta.url), args: [out.lines, startLine, index, ms, finished] });
+    const thread = new Thread({
+      target: new URL('#threadFunction', import.meta.url),
+      args: [out.lines, startLine, index, ms, finished],
+    });
     thread.start();
     threads.push(thread);
   }

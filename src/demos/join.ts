@@ -5,7 +5,7 @@
  * Here the target is a module and an exported function — this very file, `#threadFunction` —
  * because a function cannot be sent to another thread; the worker imports this module and calls it.
  */
-import { Thread, type BoundedQueue } from '../index.js';
+import { type BoundedQueue, Thread } from '../index.js';
 import type { LessonContext } from './lesson.js';
 import { sleep } from './pause.js';
 
@@ -24,12 +24,18 @@ export interface JoinResult {
 
 export async function main({ quick, out }: LessonContext): Promise<JoinResult> {
   out.print('Main    : before creating thread');
-  const x = new Thread({ target: new URL('#threadFunction', import.meta.url), args: [out.lines, 1, quick ? 50 : 2000] });
+  const x = new Thread({
+    target: new URL('#threadFunction', import.meta.url),
+    args: [out.lines, 1, quick ? 50 : 2000],
+  });
   out.print('Main    : before running thread');
   x.start();
   out.print('Main    : wait for the thread to finish');
   await x.join();
   out.print('Main    : all done');
   const lines = out.printed;
-  return { joinWaited: lines.indexOf('Thread 1: finishing') < lines.indexOf('Main    : all done'), aliveAfterJoin: x.isAlive() };
+  return {
+    joinWaited: lines.indexOf('Thread 1: finishing') < lines.indexOf('Main    : all done'),
+    aliveAfterJoin: x.isAlive(),
+  };
 }

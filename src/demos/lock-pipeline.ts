@@ -7,7 +7,7 @@
  * the consumer waits for the first message. A sentinel value (-1 here) tells the consumer to stop.
  * (A plain Lock has no owner, so one thread may release what another acquired, as in Python.)
  */
-import { Lock, Thread, type BoundedQueue } from '../index.js';
+import { type BoundedQueue, Lock, Thread } from '../index.js';
 import type { LessonContext } from './lesson.js';
 
 /** The message that means "no more messages". */
@@ -34,7 +34,13 @@ function getMessage(p: Pipeline): number {
 }
 
 /** Runs in the producer thread: sends `messages`, then the sentinel. */
-export function producer(out: BoundedQueue<string>, slot: Int32Array, producerLock: Lock, consumerLock: Lock, messages: number[]): void {
+export function producer(
+  out: BoundedQueue<string>,
+  slot: Int32Array,
+  producerLock: Lock,
+  consumerLock: Lock,
+  messages: number[],
+): void {
   const p: Pipeline = { slot, producerLock, consumerLock };
   for (const message of messages) {
     out.put(`Producer got message: ${message}`);
@@ -45,7 +51,13 @@ export function producer(out: BoundedQueue<string>, slot: Int32Array, producerLo
 }
 
 /** Runs in the consumer thread: takes messages until the sentinel; records them in `received`. */
-export function consumer(out: BoundedQueue<string>, slot: Int32Array, producerLock: Lock, consumerLock: Lock, received: Int32Array): void {
+export function consumer(
+  out: BoundedQueue<string>,
+  slot: Int32Array,
+  producerLock: Lock,
+  consumerLock: Lock,
+  received: Int32Array,
+): void {
   const p: Pipeline = { slot, producerLock, consumerLock };
   for (;;) {
     const message = getMessage(p);
@@ -63,16 +75,30 @@ export interface LockPipelineResult {
 
 export async function main({ quick, out }: LessonContext): Promise<LockPipelineResult> {
   const sent = Array.from({ length: quick ? 5 : 10 }, () => 1 + Math.floor(Math.random() * 100));
-  const pipeline: Pipeline = { slot: new Int32Array(new SharedArrayBuffer(4)), producerLock: new Lock(), consumerLock: new Lock() };
+  const pipeline: Pipeline = {
+    slot: new Int32Array(new SharedArrayBuffer(4)),
+    producerLock: new Lock(),
+    consumerLock: new Lock(),
+  };
   await pipeline.consumerLock.acquireAsync(); // nothing to read yet
   const received = new Int32Array(new SharedArrayBuffer(4 * (sent.length + 1)));
   const threads = [
-    new Thread({ target: new URL('#producer', import.meta.url), args: [out.lines, pipeline.slot, pipeline.producerLock, pipeline.consumerLock, sent], name: 'producer' }),
-    new Thread({ target: new URL('#consumer', import.meta.url), args: [out.lines, pipeline.slot, pipeline.producerLock, pipeline.consumerLock, received], name: 'consumer' }),
+    new Thread({
+      target: new URL('#producer', import.meta.url),
+      args: [out.lines, pipeline.slot, pipeline.producerLock, pipeline.consumerLock, sent],
+      name: 'producer',
+    }),
+    new Thread({
+      target: new URL('#consumer', import.meta.url),
+      args: [out.lines, pipeline.slot, pipeline.producerLock, pipeline.consumerLock, received],
+      name: 'consumer',
+    }),
   ];
-  threads.forEach((t) => t.start());
+  for (const t of threads) t.start();
   await Promise.all(threads.map((t) => t.join()));
   const result = { sent, received: Array.from(received.subarray(1, 1 + received[0]!)) };
-  out.print(`Sent ${result.sent.length} messages, received ${result.received.length}, in the same order: ${String(result.sent.join() === result.received.join())}.`);
+  out.print(
+    `Sent ${result.sent.length} messages, received ${result.received.length}, in the same order: ${String(result.sent.join() === result.received.join())}.`,
+  );
   return result;
 }

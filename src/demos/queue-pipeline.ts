@@ -12,7 +12,12 @@ import type { LessonContext } from './lesson.js';
 import { sleep, sleepAsync } from './pause.js';
 
 /** Runs in the producer thread: puts messages until `stop` is set; counts them in `produced[0]`. */
-export function producer(out: BoundedQueue<string>, queue: BoundedQueue<number>, stop: Event, produced: Int32Array): void {
+export function producer(
+  out: BoundedQueue<string>,
+  queue: BoundedQueue<number>,
+  stop: Event,
+  produced: Int32Array,
+): void {
   while (!stop.isSet()) {
     queue.put(1 + Math.floor(Math.random() * 100));
     Atomics.add(produced, 0, 1);
@@ -21,7 +26,12 @@ export function producer(out: BoundedQueue<string>, queue: BoundedQueue<number>,
 }
 
 /** Runs in the consumer thread: gets until the queue is shut down and empty; counts in `consumed[0]`. */
-export function consumer(out: BoundedQueue<string>, queue: BoundedQueue<number>, consumed: Int32Array, ms: number): void {
+export function consumer(
+  out: BoundedQueue<string>,
+  queue: BoundedQueue<number>,
+  consumed: Int32Array,
+  ms: number,
+): void {
   try {
     for (;;) {
       queue.get();
@@ -45,14 +55,24 @@ export async function main({ quick, out }: LessonContext): Promise<QueuePipeline
   const stop = new Event();
   const produced = new Int32Array(new SharedArrayBuffer(4));
   const consumed = new Int32Array(new SharedArrayBuffer(4));
-  const producerThread = new Thread({ target: new URL('#producer', import.meta.url), args: [out.lines, queue, stop, produced], name: 'producer' });
-  const consumerThread = new Thread({ target: new URL('#consumer', import.meta.url), args: [out.lines, queue, consumed, 1], name: 'consumer' });
+  const producerThread = new Thread({
+    target: new URL('#producer', import.meta.url),
+    args: [out.lines, queue, stop, produced],
+    name: 'producer',
+  });
+  const consumerThread = new Thread({
+    target: new URL('#consumer', import.meta.url),
+    args: [out.lines, queue, consumed, 1],
+    name: 'consumer',
+  });
   producerThread.start();
   consumerThread.start();
   while (Atomics.load(produced, 0) === 0) await sleepAsync(5); // let it get going
   for (let i = 0; i < (quick ? 2 : 5); i++) {
     await sleepAsync(quick ? 50 : 200);
-    out.print(`Main: queue size ${queue.qsize()}/${queue.capacity}, produced ${Atomics.load(produced, 0)}, consumed ${Atomics.load(consumed, 0)}`);
+    out.print(
+      `Main: queue size ${queue.qsize()}/${queue.capacity}, produced ${Atomics.load(produced, 0)}, consumed ${Atomics.load(consumed, 0)}`,
+    );
   }
   out.print('Main: about to set the event');
   stop.set();

@@ -8,7 +8,7 @@
  * until the other has read too) makes it certain, every run. With the Lock around the
  * read-modify-write the second thread cannot read until the first has written: 2.
  */
-import { Barrier, Lock, Thread, type BoundedQueue } from '../index.js';
+import { Barrier, type BoundedQueue, Lock, Thread } from '../index.js';
 import type { LessonContext } from './lesson.js';
 import { sleep } from './pause.js';
 
@@ -46,11 +46,18 @@ export interface RaceResult {
   locked: number;
 }
 
-async function testUpdate(out: LessonContext['out'], title: string, argsFor: (db: Int32Array, name: number) => unknown[], exportName: string): Promise<number> {
+async function testUpdate(
+  out: LessonContext['out'],
+  title: string,
+  argsFor: (db: Int32Array, name: number) => unknown[],
+  exportName: string,
+): Promise<number> {
   const db = new Int32Array(new SharedArrayBuffer(4));
   out.print(`${title}: testing update. Starting value is ${db[0]}.`);
-  const threads = [0, 1].map((name) => new Thread({ target: new URL(`#${exportName}`, import.meta.url), args: argsFor(db, name) }));
-  threads.forEach((t) => t.start());
+  const threads = [0, 1].map(
+    (name) => new Thread({ target: new URL(`#${exportName}`, import.meta.url), args: argsFor(db, name) }),
+  );
+  for (const t of threads) t.start();
   await Promise.all(threads.map((t) => t.join()));
   out.print(`${title}: testing update. Ending value is ${db[0]}.`);
   return db[0]!;
@@ -60,7 +67,12 @@ export async function main({ quick, out }: LessonContext): Promise<RaceResult> {
   const bothRead = new Barrier(2);
   const unlocked = await testUpdate(out, 'Without a lock', (db, n) => [out.lines, db, n, bothRead], 'unsafeUpdate');
   const lock = new Lock();
-  const locked = await testUpdate(out, 'With a lock', (db, n) => [out.lines, db, n, lock, quick ? 20 : 100], 'lockedUpdate');
+  const locked = await testUpdate(
+    out,
+    'With a lock',
+    (db, n) => [out.lines, db, n, lock, quick ? 20 : 100],
+    'lockedUpdate',
+  );
   out.print(`Two updates: ${unlocked} without the lock (one update lost), ${locked} with it.`);
   return { updates: 2, unlocked, locked };
 }

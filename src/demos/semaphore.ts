@@ -6,12 +6,19 @@
  * others wait their turn. (Bounded: releasing more often than acquired is an error, which
  * catches a double release — shown at the end.)
  */
-import { Barrier, BoundedSemaphore, SemaphoreOverReleaseError, Thread, type BoundedQueue } from '../index.js';
+import { Barrier, type BoundedQueue, BoundedSemaphore, SemaphoreOverReleaseError, Thread } from '../index.js';
 import type { LessonContext } from './lesson.js';
 import { sleep } from './pause.js';
 
 /** Runs in each client thread. `inUse[0]` counts connections now, `inUse[1]` the most at once. */
-export function useConnection(out: BoundedQueue<string>, pool: BoundedSemaphore, startLine: Barrier, name: string, inUse: Int32Array, ms: number): void {
+export function useConnection(
+  out: BoundedQueue<string>,
+  pool: BoundedSemaphore,
+  startLine: Barrier,
+  name: string,
+  inUse: Int32Array,
+  ms: number,
+): void {
   startLine.wait(); // every client is up: they all ask at once
   out.put(`${name}: waiting for a connection`);
   pool.acquire();
@@ -44,8 +51,15 @@ export async function main({ quick, out }: LessonContext): Promise<SemaphoreResu
   const inUse = new Int32Array(new SharedArrayBuffer(8));
   const startLine = new Barrier(clients);
   out.print(`${clients} clients, a pool of ${limit} connections.`);
-  const threads = Array.from({ length: clients }, (_, i) => new Thread({ target: new URL('#useConnection', import.meta.url), args: [out.lines, pool, startLine, `client ${i + 1}`, inUse, quick ? 30 : 500] }));
-  threads.forEach((t) => t.start());
+  const threads = Array.from(
+    { length: clients },
+    (_, i) =>
+      new Thread({
+        target: new URL('#useConnection', import.meta.url),
+        args: [out.lines, pool, startLine, `client ${i + 1}`, inUse, quick ? 30 : 500],
+      }),
+  );
+  for (const t of threads) t.start();
   await Promise.all(threads.map((t) => t.join()));
   out.print(`At most ${inUse[1]} connections were in use at once (limit ${limit}).`);
   let overReleaseError: string | undefined;

@@ -5,7 +5,7 @@
  * thread. A Barrier makes the moment exact: every thread looks only once all of them are
  * running, and none ends before all have looked.
  */
-import { activeCount, Barrier, currentThread, enumerate, mainThread, Thread, type BoundedQueue } from '../index.js';
+import { activeCount, Barrier, type BoundedQueue, currentThread, enumerate, mainThread, Thread } from '../index.js';
 import type { LessonContext } from './lesson.js';
 
 /** Runs in each thread: reports what it sees into `seen[index]` and prints it. */
@@ -13,7 +13,9 @@ export function lookAround(out: BoundedQueue<string>, gate: Barrier, index: numb
   gate.wait(); // all threads are running
   const me = currentThread();
   Atomics.store(seen, index, activeCount());
-  out.put(`${me.name}: currentThread().name = ${me.name}, activeCount() = ${activeCount()}, mainThread().name = ${mainThread().name}`);
+  out.put(
+    `${me.name}: currentThread().name = ${me.name}, activeCount() = ${activeCount()}, mainThread().name = ${mainThread().name}`,
+  );
   gate.wait(); // nobody ends before everyone has looked
 }
 
@@ -35,13 +37,33 @@ export async function main({ quick, out }: LessonContext): Promise<ThreadsInfoRe
   out.print(`Main: activeCount() = ${before}, currentThread().name = ${currentThread().name}`);
   const gate = new Barrier(count);
   const seen = new Int32Array(new SharedArrayBuffer(4 * count));
-  const threads = Array.from({ length: count }, (_, i) => new Thread({ target: new URL('#lookAround', import.meta.url), args: [out.lines, gate, i, seen], name: `Worker-${i + 1}` }));
-  threads.forEach((t) => t.start());
+  const threads = Array.from(
+    { length: count },
+    (_, i) =>
+      new Thread({
+        target: new URL('#lookAround', import.meta.url),
+        args: [out.lines, gate, i, seen],
+        name: `Worker-${i + 1}`,
+      }),
+  );
+  for (const t of threads) t.start();
   const during = activeCount();
   out.print(`Main: started ${count} threads; activeCount() = ${during}`);
-  out.print(`Main: enumerate() = [${enumerate().map((t) => t.name).join(', ')}]`);
+  out.print(
+    `Main: enumerate() = [${enumerate()
+      .map((t) => t.name)
+      .join(', ')}]`,
+  );
   await Promise.all(threads.map((t) => t.join()));
   const after = activeCount();
   out.print(`Main: all joined; activeCount() = ${after}`);
-  return { before, during, seenInside: Array.from(seen), after, names: threads.map((t) => t.name), mainName: mainThread().name, currentOnMain: currentThread().name };
+  return {
+    before,
+    during,
+    seenInside: Array.from(seen),
+    after,
+    names: threads.map((t) => t.name),
+    mainName: mainThread().name,
+    currentOnMain: currentThread().name,
+  };
 }

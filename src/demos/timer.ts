@@ -19,10 +19,14 @@ export interface TimerResult {
 export async function main({ quick, out }: LessonContext): Promise<TimerResult> {
   const delay = quick ? 20 : 1000;
   let firedWith: string | undefined;
-  const hello = new Timer(delay, (who: string) => {
-    firedWith = who;
-    out.print(`Timer: hello, ${who}!`);
-  }, ['world']);
+  const hello = new Timer(
+    delay,
+    (who: string) => {
+      firedWith = who;
+      out.print(`Timer: hello, ${who}!`);
+    },
+    ['world'],
+  );
   hello.start();
   out.print(`Main : started a ${delay} ms timer`);
   await hello.join();

@@ -17,7 +17,7 @@ export class Transcript {
   private readonly pump: Promise<void>;
 
   /** @param write prints one line (default: to stdout). */
-  constructor(private readonly write: (line: string) => void = (line) => process.stdout.write(line + '\n')) {
+  constructor(private readonly write: (line: string) => void = (line) => process.stdout.write(`${line}\n`)) {
     this.pump = this.drain();
   }
 

@@ -6,7 +6,7 @@
  * and the explicit try/finally they stand for. Three threads each add to one shared counter in
  * their own style; none loses an update, and a block that throws still releases the lock.
  */
-import { Lock, Thread, withLock, type BoundedQueue } from '../index.js';
+import { type BoundedQueue, Lock, Thread, withLock } from '../index.js';
 import type { LessonContext } from './lesson.js';
 
 type Style = 'using' | 'withLock' | 'try/finally';
@@ -56,14 +56,24 @@ export async function main({ quick, out }: LessonContext): Promise<WithLockResul
   const counter = new Int32Array(new SharedArrayBuffer(4));
   const styles: Style[] = ['using', 'withLock', 'try/finally'];
   out.print(`Three threads each add ${times} to one counter, each holding the lock its own way.`);
-  const threads = styles.map((style) => new Thread({ target: new URL('#addMany', import.meta.url), args: [out.lines, lock, counter, times, style] }));
-  threads.forEach((t) => t.start());
+  const threads = styles.map(
+    (style) =>
+      new Thread({ target: new URL('#addMany', import.meta.url), args: [out.lines, lock, counter, times, style] }),
+  );
+  for (const t of threads) t.start();
   await Promise.all(threads.map((t) => t.join()));
   out.print(`Total ${counter[0]} (expected ${times * styles.length}): no update lost.`);
 
   const lockedAfter = new Int32Array(new SharedArrayBuffer(4));
-  const thrower = new Thread({ target: new URL('#throwInside', import.meta.url), args: [out.lines, lock, lockedAfter] });
+  const thrower = new Thread({
+    target: new URL('#throwInside', import.meta.url),
+    args: [out.lines, lock, lockedAfter],
+  });
   thrower.start();
   await thrower.join();
-  return { expected: times * styles.length, total: counter[0]!, lockedAfterThrow: lockedAfter[0] === 1 || lock.locked() };
+  return {
+    expected: times * styles.length,
+    total: counter[0]!,
+    lockedAfterThrow: lockedAfter[0] === 1 || lock.locked(),
+  };
 }

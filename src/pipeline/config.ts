@@ -66,7 +66,9 @@ type Check = (value: unknown) => string | undefined;
 const integer =
   (min: number, max: number): Check =>
   (v) =>
-    typeof v === 'number' && Number.isInteger(v) && v >= min && v <= max ? undefined : `an integer from ${min} to ${max}`;
+    typeof v === 'number' && Number.isInteger(v) && v >= min && v <= max
+      ? undefined
+      : `an integer from ${min} to ${max}`;
 const number =
   (min: number, max: number): Check =>
   (v) =>
@@ -110,7 +112,8 @@ function show(v: unknown): string {
 export function resolveConfig(input: Partial<PipelineConfig> = {}): PipelineConfig {
   const config = { ...DEFAULTS } as Record<keyof PipelineConfig, unknown>;
   for (const key of Object.keys(input) as Array<keyof PipelineConfig>) {
-    if (!(key in CHECKS)) throw new ConfigError(key, `unknown option "${String(key)}"; known: ${Object.keys(CHECKS).join(', ')}`);
+    if (!(key in CHECKS))
+      throw new ConfigError(key, `unknown option "${String(key)}"; known: ${Object.keys(CHECKS).join(', ')}`);
     if (input[key] !== undefined) config[key] = input[key];
   }
   for (const key of Object.keys(CHECKS) as Array<keyof PipelineConfig>) {

@@ -11,11 +11,20 @@
  *   Float64 fields are written only by their worker and read racily by the sampler: a reader
  *   sees either the old or the new value of an aligned 8-byte store, which is all a display needs.
  */
-import { ATTACH, type Attach, checkHandle, SharedObject, type SharedHandle } from '../sync/shared-object.js';
+import { ATTACH, type Attach, checkHandle, type SharedHandle, SharedObject } from '../sync/shared-object.js';
 import { MAX_WORKERS_PER_ROLE } from './config.js';
 import type { WorkerRole, WorkerState } from './types.js';
 
-export const WORKER_STATES: readonly WorkerState[] = ['starting', 'producing', 'consuming', 'blocked-full', 'blocked-empty', 'paused', 'done', 'failed'];
+export const WORKER_STATES: readonly WorkerState[] = [
+  'starting',
+  'producing',
+  'consuming',
+  'blocked-full',
+  'blocked-empty',
+  'paused',
+  'done',
+  'failed',
+];
 const STATE_CODE = new Map(WORKER_STATES.map((s, i) => [s, i]));
 
 const VERSION = 1;

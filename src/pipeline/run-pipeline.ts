@@ -16,13 +16,21 @@
 import type { Worker } from 'node:worker_threads';
 import { BoundedQueue, QueueFull, SENTINEL } from '../queue/index.js';
 import { ownModule, spawnWorker } from '../threads/spawn.js';
-import { resolveConfig } from './config.js';
+import { MAX_WORKERS_PER_ROLE, resolveConfig } from './config.js';
 import { PipelineBoard, slotOf } from './metrics.js';
-import { Sampler, type QueueReadings, type WorkerInfo } from './sampler.js';
-import type { PipelineWorkerData, WorkerMessage } from './worker-main.js';
+import { type QueueReadings, Sampler, type WorkerInfo } from './sampler.js';
 import { summaryOf } from './summary.js';
-import type { EndedBy, PipelineConfig, PipelineControls, RunState, ShutdownProgress, Snapshot, Summary, WorkerRole } from './types.js';
-import { MAX_WORKERS_PER_ROLE } from './config.js';
+import type {
+  EndedBy,
+  PipelineConfig,
+  PipelineControls,
+  RunState,
+  ShutdownProgress,
+  Snapshot,
+  Summary,
+  WorkerRole,
+} from './types.js';
+import type { PipelineWorkerData, WorkerMessage } from './worker-main.js';
 
 export interface RunOptions {
   /** Called with every Snapshot, about every `refreshMs`, and once more at the end. */
@@ -51,7 +59,8 @@ const WORKER_MAIN = ownModule(import.meta.url, './worker-main');
 /** Why a worker that exited without reporting an error went away. */
 function exitMessage(id: string, code: number): string {
   // 13 is Node's "unsettled top-level await": the worker awaited a promise nothing could settle.
-  if (code === 13) return `${id} exited with code 13: it awaited a promise that nothing can settle (no timer, I/O or message keeps its thread alive)`;
+  if (code === 13)
+    return `${id} exited with code 13: it awaited a promise that nothing can settle (no timer, I/O or message keeps its thread alive)`;
   return `${id} exited with code ${code}`;
 }
 
@@ -253,7 +262,9 @@ export function startPipeline(input: Partial<PipelineConfig>, options: RunOption
     // snap() reads progress() now, so its shutdown numbers are the final ones.
     const summary = summaryOf(last, by, error);
     // Wait for terminated workers to be gone so the caller can exit cleanly.
-    void Promise.all(workers.map((w) => (w.exited ? undefined : new Promise((r) => w.worker.once('exit', r))))).then(() => resolveDone(summary));
+    void Promise.all(workers.map((w) => (w.exited ? undefined : new Promise((r) => w.worker.once('exit', r))))).then(
+      () => resolveDone(summary),
+    );
   }
 
   const controls: PipelineControls = {

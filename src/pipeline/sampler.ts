@@ -9,7 +9,16 @@
 import * as hdr from 'hdr-histogram-js';
 import type { PipelineBoard } from './metrics.js';
 import { epochMs } from './metrics.js';
-import type { LatencyMs, PipelineConfig, RunState, ShutdownProgress, Snapshot, WorkerRole, WorkerRow, WorkerState } from './types.js';
+import type {
+  LatencyMs,
+  PipelineConfig,
+  RunState,
+  ShutdownProgress,
+  Snapshot,
+  WorkerRole,
+  WorkerRow,
+  WorkerState,
+} from './types.js';
 
 /** What the sampler needs to know about each worker the run has started. */
 export interface WorkerInfo {
@@ -106,7 +115,8 @@ export class Sampler {
     while (this.window.length > 2 && t - this.window[1]!.t >= WINDOW_MS) this.window.shift();
     const first = this.window[0]!;
     const span = t - first.t;
-    const rate = (now_: number, then: number | undefined): number => (span > 0 ? ((now_ - (then ?? 0)) * 1000) / span : 0);
+    const rate = (now_: number, then: number | undefined): number =>
+      span > 0 ? ((now_ - (then ?? 0)) * 1000) / span : 0;
 
     const rows: WorkerRow[] = workers.map((w) => {
       const items = point.items.get(w.slot)!;
@@ -130,11 +140,20 @@ export class Sampler {
       t,
       state,
       config: this.config,
-      queue: { depth: q.depth, capacity: q.capacity, highWater: q.highWater, putBlocked: q.putBlocked, getBlocked: q.getBlocked },
+      queue: {
+        depth: q.depth,
+        capacity: q.capacity,
+        highWater: q.highWater,
+        putBlocked: q.putBlocked,
+        getBlocked: q.getBlocked,
+      },
       totals: { produced: point.produced, consumed: point.consumed },
       rates: { produced: rate(point.produced, first.produced), consumed: rate(point.consumed, first.consumed) },
       latencyMs: this.latencyMs(),
-      lock: { acquisitions: this.acquisitions.update(q.lockAcquisitions), contended: this.contended.update(q.lockContended) },
+      lock: {
+        acquisitions: this.acquisitions.update(q.lockAcquisitions),
+        contended: this.contended.update(q.lockContended),
+      },
       workers: rows,
       shutdown: { ...shutdown },
     };

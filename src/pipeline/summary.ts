@@ -8,8 +8,20 @@ export function summaryOf(last: Snapshot, endedBy: EndedBy, error: string | unde
     durationMs: last.t,
     itemsPerSecond: last.t > 0 ? (last.totals.consumed * 1000) / last.t : 0,
     latencyMs: last.latencyMs,
-    shutdown: { mode: last.shutdown.mode, sentinelsSent: last.shutdown.sentinelsSent, consumersExited: last.shutdown.consumersExited, ms: last.shutdown.ms },
-    workers: last.workers.map((w) => ({ id: w.id, role: w.role, items: w.items, state: w.state, blockedMs: w.blockedMs, ...(w.error ? { error: w.error } : {}) })),
+    shutdown: {
+      mode: last.shutdown.mode,
+      sentinelsSent: last.shutdown.sentinelsSent,
+      consumersExited: last.shutdown.consumersExited,
+      ms: last.shutdown.ms,
+    },
+    workers: last.workers.map((w) => ({
+      id: w.id,
+      role: w.role,
+      items: w.items,
+      state: w.state,
+      blockedMs: w.blockedMs,
+      ...(w.error ? { error: w.error } : {}),
+    })),
     endedBy,
     ...(error !== undefined ? { error } : {}),
   };

@@ -124,7 +124,14 @@ export interface Summary {
   itemsPerSecond: number;
   latencyMs: LatencyMs;
   shutdown: { mode: ShutdownMode; sentinelsSent: number; consumersExited: number; ms: number | undefined };
-  workers: Array<{ id: string; role: WorkerRole; items: number; state: WorkerState; blockedMs: number; error?: string }>;
+  workers: Array<{
+    id: string;
+    role: WorkerRole;
+    items: number;
+    state: WorkerState;
+    blockedMs: number;
+    error?: string;
+  }>;
   endedBy: EndedBy;
   error?: string;
 }

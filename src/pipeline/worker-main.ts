@@ -8,12 +8,12 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import * as hdr from 'hdr-histogram-js';
-import { BoundedQueue, QueueEmpty, QueueFull, QueueShutDown, SENTINEL, type QueueHandle } from '../queue/index.js';
+import { BoundedQueue, QueueEmpty, QueueFull, type QueueHandle, QueueShutDown, SENTINEL } from '../queue/index.js';
 import type { SharedHandle } from '../sync/shared-object.js';
 import { PipelineBoard } from './metrics.js';
-import { makeWork, mulberry32, sleepMs, workerSeed } from './workload.js';
-import { loadConsumer, loadProducer, type WorkerContext } from './user-modules.js';
 import type { PipelineConfig, WorkerRole } from './types.js';
+import { loadConsumer, loadProducer, type WorkerContext } from './user-modules.js';
+import { makeWork, mulberry32, sleepMs, workerSeed } from './workload.js';
 
 export interface PipelineWorkerData {
   role: WorkerRole;
@@ -125,6 +125,7 @@ async function runProducer(): Promise<void> {
       : (source as Iterable<unknown>)[Symbol.iterator]();
   try {
     let claimed = 0;
+    // biome-ignore lint/suspicious/noAssignInExpressions: claim a new batch only when the last one is used up
     while (!shouldStop() && (claimed > 0 || (claimed = board.claimItems(64)) > 0)) {
       claimed--;
       const step = iterator.next();

@@ -27,18 +27,28 @@
  * time without it by `stats()`: each value is current, the set is not a snapshot. Put/got totals
  * are exact to 2^53; high water, blocked and dropped counts wrap at 2^32 (read them as deltas).
  */
-import { ATTACH, type Attach, checkHandle, isAttach, type PlacementOptions, type SharedRegion, SharedObject, type SharedHandle } from '../sync/shared-object.js';
-import { InvalidHandleError } from '../sync/errors.js';
-import { Lock, type LockStats } from '../sync/lock.js';
+
+import { registerReviver } from '../revive.js';
 import { Condition } from '../sync/condition.js';
+import { InvalidHandleError } from '../sync/errors.js';
 import { deadlineAfter, now, remaining } from '../sync/futex.js';
+import { Lock, type LockStats } from '../sync/lock.js';
 import { pause } from '../sync/mutex.js';
 import { runAsync, runBlocking, type Steps } from '../sync/park.js';
-import { registerReviver } from '../revive.js';
-import { finish, finishAll, prepare, prepareAll, type Prepared } from './item-codec.js';
-import { Slots } from './slots.js';
+import {
+  ATTACH,
+  type Attach,
+  checkHandle,
+  isAttach,
+  type PlacementOptions,
+  type SharedHandle,
+  SharedObject,
+  type SharedRegion,
+} from '../sync/shared-object.js';
 import { QueueEmpty, QueueFull, QueueShutDown, TaskDoneError } from './errors.js';
+import { finish, finishAll, type Prepared, prepare, prepareAll } from './item-codec.js';
 import * as L from './layout.js';
+import { Slots } from './slots.js';
 
 const { COUNT, HEAD, TAIL, UNFINISHED, SHUT_DOWN, GETTERS, PUTTERS, PUT_LO, PUT_HI, GOT_LO, GOT_HI, HIGH_WATER } = L;
 
@@ -147,15 +157,26 @@ export class BoundedQueue<T = unknown> extends SharedObject<'BoundedQueue'> {
   /** @internal attaches to an existing queue; use {@link BoundedQueue.from}. */
   constructor(options: AttachShape);
   constructor(options: BoundedQueueOptions | AttachShape) {
-    const shape: L.Shape = { capacity: options.capacity, slotBytes: options.slotBytes ?? L.DEFAULT_SLOT_BYTES, stampItems: options.stampItems ?? false };
+    const shape: L.Shape = {
+      capacity: options.capacity,
+      slotBytes: options.slotBytes ?? L.DEFAULT_SLOT_BYTES,
+      stampItems: options.stampItems ?? false,
+    };
     L.checkShape(shape.capacity, shape.slotBytes);
     const regions = L.regionsOf(shape);
     super('BoundedQueue', regions.bytes, options);
     this.capacity = shape.capacity;
     this.slotBytes = shape.slotBytes;
     this.payloadBytes = shape.slotBytes - L.SLOT_HEADER_BYTES;
-    this.slots = new Slots(this.buffer, this.byteOffset + regions.headersAt, this.byteOffset + regions.payloadsAt, shape);
-    this.stamps = shape.stampItems ? new Float64Array(this.buffer, this.byteOffset + L.STAMPS_AT, shape.capacity) : undefined;
+    this.slots = new Slots(
+      this.buffer,
+      this.byteOffset + regions.headersAt,
+      this.byteOffset + regions.payloadsAt,
+      shape,
+    );
+    this.stamps = shape.stampItems
+      ? new Float64Array(this.buffer, this.byteOffset + L.STAMPS_AT, shape.capacity)
+      : undefined;
     const at = (offset: number): SharedRegion => ({ buffer: this.buffer, byteOffset: this.byteOffset + offset });
     if (isAttach(options)) {
       this.lock = Lock.from({ kind: 'Lock', ...at(L.LOCK_AT) });
@@ -188,10 +209,18 @@ export class BoundedQueue<T = unknown> extends SharedObject<'BoundedQueue'> {
   static from<T = unknown>(handle: QueueHandle): BoundedQueue<T> {
     checkHandle(handle, 'BoundedQueue');
     const { buffer, byteOffset } = handle;
-    const readable = Number.isInteger(byteOffset) && byteOffset >= 0 && byteOffset % 8 === 0 && byteOffset + L.HEADER_WORDS * 4 <= buffer.byteLength;
+    const readable =
+      Number.isInteger(byteOffset) &&
+      byteOffset >= 0 &&
+      byteOffset % 8 === 0 &&
+      byteOffset + L.HEADER_WORDS * 4 <= buffer.byteLength;
     const header = readable ? new Int32Array(buffer, byteOffset, L.HEADER_WORDS) : undefined;
     const word = (i: number): number => (header ? Atomics.load(header, i) : 0);
-    const shape = { capacity: word(L.CAPACITY), slotBytes: word(L.SLOT_BYTES), stampItems: (word(L.FLAGS) & L.FLAG_STAMPS) !== 0 };
+    const shape = {
+      capacity: word(L.CAPACITY),
+      slotBytes: word(L.SLOT_BYTES),
+      stampItems: (word(L.FLAGS) & L.FLAG_STAMPS) !== 0,
+    };
     let valid = true;
     try {
       L.checkShape(shape.capacity, shape.slotBytes);
@@ -199,8 +228,14 @@ export class BoundedQueue<T = unknown> extends SharedObject<'BoundedQueue'> {
       valid = false;
     }
     // With a bad shape, attach as the smallest queue: the tag check then names what the memory is.
-    const queue = new BoundedQueue<T>({ [ATTACH]: handle, ...(valid ? shape : { capacity: 1, slotBytes: 16, stampItems: false }) });
-    if (!valid) throw new InvalidHandleError(`corrupt BoundedQueue header: capacity ${shape.capacity}, slotBytes ${shape.slotBytes}`);
+    const queue = new BoundedQueue<T>({
+      [ATTACH]: handle,
+      ...(valid ? shape : { capacity: 1, slotBytes: 16, stampItems: false }),
+    });
+    if (!valid)
+      throw new InvalidHandleError(
+        `corrupt BoundedQueue header: capacity ${shape.capacity}, slotBytes ${shape.slotBytes}`,
+      );
     return queue;
   }
 
@@ -234,7 +269,8 @@ export class BoundedQueue<T = unknown> extends SharedObject<'BoundedQueue'> {
   async putAsync(item: T, opts?: QueueOptions): Promise<void> {
     const deadline = deadlineOf(opts);
     const prepared = prepare(item, this.payloadBytes);
-    if (this.putFast(prepared, 0, ASYNC_LOCK_SPIN) !== 0) await runAsync(this.putSteps([prepared], deadline, opts, false, false));
+    if (this.putFast(prepared, 0, ASYNC_LOCK_SPIN) !== 0)
+      await runAsync(this.putSteps([prepared], deadline, opts, false, false));
   }
 
   /**
@@ -248,7 +284,8 @@ export class BoundedQueue<T = unknown> extends SharedObject<'BoundedQueue'> {
   putMany(items: Iterable<T>, opts?: QueueOptions): void {
     const deadline = deadlineOf(opts);
     const prepared = prepareAll(items, this.payloadBytes);
-    if (prepared.length > 0 && !this.tryPutAll(prepared, LOCK_SPIN)) runBlocking(this.putSteps(prepared, deadline, opts, false, true));
+    if (prepared.length > 0 && !this.tryPutAll(prepared, LOCK_SPIN))
+      runBlocking(this.putSteps(prepared, deadline, opts, false, true));
   }
 
   /** Like {@link putMany}, without blocking the event loop. */
@@ -257,7 +294,8 @@ export class BoundedQueue<T = unknown> extends SharedObject<'BoundedQueue'> {
     // Copied if prepareAll passed the caller's array through: it may change while we wait.
     const prepared = prepareAll(items, this.payloadBytes);
     const own = prepared === (items as unknown) ? prepared.slice() : prepared;
-    if (own.length > 0 && !this.tryPutAll(own, ASYNC_LOCK_SPIN)) await runAsync(this.putSteps(own, deadline, opts, false, false));
+    if (own.length > 0 && !this.tryPutAll(own, ASYNC_LOCK_SPIN))
+      await runAsync(this.putSteps(own, deadline, opts, false, false));
   }
 
   // --- getting -------------------------------------------------------------------------------
@@ -322,7 +360,10 @@ export class BoundedQueue<T = unknown> extends SharedObject<'BoundedQueue'> {
     this.lock.acquire();
     try {
       const unfinished = this.i32[UNFINISHED]! - 1;
-      if (unfinished < 0) throw new TaskDoneError('taskDone() called too many times: call it once per item taken with get(), after processing it');
+      if (unfinished < 0)
+        throw new TaskDoneError(
+          'taskDone() called too many times: call it once per item taken with get(), after processing it',
+        );
       this.i32[UNFINISHED] = unfinished;
       if (unfinished === 0) this.allTasksDone.notifyAll();
     } finally {
@@ -536,7 +577,8 @@ export class BoundedQueue<T = unknown> extends SharedObject<'BoundedQueue'> {
    * Lock's own way, which parks (Atomics.wait, or waitAsync when run by runAsync).
    */
   private *acquireSteps(blocking: boolean): Steps<void> {
-    if (!this.lock.spinAcquire(blocking ? LOCK_SPIN : ASYNC_LOCK_SPIN, LOCK_BACKOFF)) yield* this.lock.acquireSteps(Infinity);
+    if (!this.lock.spinAcquire(blocking ? LOCK_SPIN : ASYNC_LOCK_SPIN, LOCK_BACKOFF))
+      yield* this.lock.acquireSteps(Infinity);
   }
 
   // --- private: the algorithms (Python's put/get/join/shutdown), as steps ---------------------
@@ -546,7 +588,13 @@ export class BoundedQueue<T = unknown> extends SharedObject<'BoundedQueue'> {
    * `blocking`: run by runBlocking (a worker may spin adaptively, again after each wakeup), not
    * on an event loop (one short spin only).
    */
-  private *putSteps(items: Prepared[], deadline: number, opts: QueueOptions | undefined, blocked: boolean, blocking: boolean): Steps<void> {
+  private *putSteps(
+    items: Prepared[],
+    deadline: number,
+    opts: QueueOptions | undefined,
+    blocked: boolean,
+    blocking: boolean,
+  ): Steps<void> {
     const w = this.i32;
     let done = 0;
     let waited = blocked;
@@ -554,7 +602,8 @@ export class BoundedQueue<T = unknown> extends SharedObject<'BoundedQueue'> {
     yield* this.acquireSteps(blocking);
     try {
       while (done < items.length) {
-        if (w[SHUT_DOWN]) throw withCount(new QueueShutDown('put() on a shut-down queue: it accepts no items after shutdown()'), done);
+        if (w[SHUT_DOWN])
+          throw withCount(new QueueShutDown('put() on a shut-down queue: it accepts no items after shutdown()'), done);
         const room = this.capacity - w[COUNT]!;
         if (room > 0) {
           const n = Math.min(room, items.length - done);
@@ -562,7 +611,13 @@ export class BoundedQueue<T = unknown> extends SharedObject<'BoundedQueue'> {
           done += n;
           continue;
         }
-        if (deadline === 0) throw withCount(new QueueFull(`the queue is full (capacity ${this.capacity}): use a blocking put() to wait for room, or retry later`), done);
+        if (deadline === 0)
+          throw withCount(
+            new QueueFull(
+              `the queue is full (capacity ${this.capacity}): use a blocking put() to wait for room, or retry later`,
+            ),
+            done,
+          );
         if (!waited) {
           waited = true;
           this.countBlocked(L.PUT_BLOCKED);
@@ -573,7 +628,12 @@ export class BoundedQueue<T = unknown> extends SharedObject<'BoundedQueue'> {
           continue;
         }
         yield* this.waitOn(this.notFull, PUTTERS, deadline, () =>
-          withCount(new QueueFull(`put() timed out after ${opts?.timeout} ms: the queue stayed full (capacity ${this.capacity}); are the consumers running?`), done),
+          withCount(
+            new QueueFull(
+              `put() timed out after ${opts?.timeout} ms: the queue stayed full (capacity ${this.capacity}); are the consumers running?`,
+            ),
+            done,
+          ),
         );
         spinNext = blocking;
       }
@@ -583,20 +643,33 @@ export class BoundedQueue<T = unknown> extends SharedObject<'BoundedQueue'> {
   }
 
   /** `blocked` and `blocking`: as for putSteps. */
-  private *getSteps(max: number, deadline: number, opts: QueueOptions | undefined, blocked: boolean, blocking: boolean): Steps<unknown[]> {
+  private *getSteps(
+    max: number,
+    deadline: number,
+    opts: QueueOptions | undefined,
+    blocked: boolean,
+    blocking: boolean,
+  ): Steps<unknown[]> {
     const w = this.i32;
     yield* this.acquireSteps(blocking);
     try {
       if (w[COUNT] === 0) {
         if (w[SHUT_DOWN]) throw drained();
-        if (deadline === 0) throw new QueueEmpty('the queue is empty: use a blocking get() to wait for an item, or retry later');
+        if (deadline === 0)
+          throw new QueueEmpty('the queue is empty: use a blocking get() to wait for an item, or retry later');
         if (!blocked) {
           this.countBlocked(L.GET_BLOCKED);
           yield* this.spinOutside(0, blocking, deadline);
         }
         while (w[COUNT] === 0) {
           if (w[SHUT_DOWN]) throw drained();
-          yield* this.waitOn(this.notEmpty, GETTERS, deadline, () => new QueueEmpty(`get() timed out after ${opts?.timeout} ms: no item arrived; are the producers running?`));
+          yield* this.waitOn(
+            this.notEmpty,
+            GETTERS,
+            deadline,
+            () =>
+              new QueueEmpty(`get() timed out after ${opts?.timeout} ms: no item arrived; are the producers running?`),
+          );
         }
       }
       return this.take(max);

@@ -58,13 +58,16 @@ export function prepare(item: unknown, payloadBytes: number): Prepared {
       return item;
     case 'symbol':
       if (item === SENTINEL) return item;
-      throw new TypeError(`cannot put ${String(item)}: a symbol cannot be cloned to another thread (only SENTINEL can be put)`);
+      throw new TypeError(
+        `cannot put ${String(item)}: a symbol cannot be cloned to another thread (only SENTINEL can be put)`,
+      );
     default:
       if (item === null) return null;
       if (jsonExact(item, 0)) {
         const text = JSON.stringify(item);
         // UTF-8 needs at most 3 bytes per UTF-16 unit (JSON escapes lone surrogates as ASCII).
-        if (text.length * 3 <= payloadBytes || Buffer.byteLength(text, 'utf8') <= payloadBytes) return new JsonText(text);
+        if (text.length * 3 <= payloadBytes || Buffer.byteLength(text, 'utf8') <= payloadBytes)
+          return new JsonText(text);
       }
       return serialized(item, payloadBytes);
   }

@@ -20,8 +20,9 @@
  * without reading the Conditions' own line. PUT/GOT totals are two words each (exact to 2^53);
  * the other counters wrap at 2^32.
  */
-import { Lock } from '../sync/lock.js';
+
 import { Condition } from '../sync/condition.js';
+import { Lock } from '../sync/lock.js';
 
 // Int32 word indices into the queue's memory.
 export const COUNT = 1;
@@ -70,7 +71,11 @@ export interface Shape {
 }
 
 /** Byte offsets (from the queue's byteOffset) of the slot regions of a queue of this shape. */
-export function regionsOf({ capacity, slotBytes, stampItems }: Shape): { headersAt: number; payloadsAt: number; bytes: number } {
+export function regionsOf({ capacity, slotBytes, stampItems }: Shape): {
+  headersAt: number;
+  payloadsAt: number;
+  bytes: number;
+} {
   const headersAt = STAMPS_AT + (stampItems ? capacity * 8 : 0);
   const payloadsAt = headersAt + capacity * SLOT_HEADER_BYTES;
   return { headersAt, payloadsAt, bytes: payloadsAt + capacity * (slotBytes - SLOT_HEADER_BYTES) };
@@ -82,6 +87,8 @@ export function checkShape(capacity: number, slotBytes: number): void {
     throw new RangeError(`capacity must be an integer from 1 to ${MAX_CAPACITY}, got ${String(capacity)}`);
   }
   if (!Number.isInteger(slotBytes) || slotBytes < 16 || slotBytes % 8 !== 0) {
-    throw new RangeError(`slotBytes must be a multiple of 8 and at least 16 (8 of them are the slot's header), got ${String(slotBytes)}`);
+    throw new RangeError(
+      `slotBytes must be a multiple of 8 and at least 16 (8 of them are the slot's header), got ${String(slotBytes)}`,
+    );
   }
 }

@@ -18,8 +18,8 @@
  * cheaper than UTF-8.
  */
 import { JsonText, type Prepared, Serialized } from './item-codec.js';
+import { type Shape, SLOT_HEADER_BYTES } from './layout.js';
 import { SENTINEL } from './sentinel.js';
-import { SLOT_HEADER_BYTES, type Shape } from './layout.js';
 
 const Tag = { Ascii: 1, Utf8: 2, Cloned: 3, True: 4, False: 5, Null: 6, Undefined: 7, Sentinel: 8, Json: 9 } as const;
 
@@ -46,6 +46,7 @@ export class Slots {
   /** Stores a prepared item in slot `i` (it fits: `prepare` checked). */
   write(i: number, item: Prepared): void {
     if (typeof item === 'number') {
+      // biome-ignore lint/suspicious/noSelfCompare: false only for NaN, the cheapest test on the hot path
       if (item === item) this.numbers[i] = item;
       else this.box(i, NAN_HIGH, 0);
     } else if (typeof item === 'string') {
@@ -69,6 +70,7 @@ export class Slots {
    */
   read(i: number): unknown {
     const n = this.numbers[i]!;
+    // biome-ignore lint/suspicious/noSelfCompare: false only for NaN (a boxed item), the cheapest test on the hot path
     if (n === n) return n;
     const high = this.words[2 * i + HIGH]!;
     if (high === NAN_HIGH) return NaN;
@@ -115,5 +117,7 @@ function tagOf(item: boolean | symbol | null | undefined): number {
 }
 
 function corrupt(i: number, high: number): Error {
-  return new Error(`corrupt queue slot ${i} (header 0x${(high >>> 0).toString(16)}): the queue's memory was overwritten by something else`);
+  return new Error(
+    `corrupt queue slot ${i} (header 0x${(high >>> 0).toString(16)}): the queue's memory was overwritten by something else`,
+  );
 }

@@ -27,7 +27,12 @@ export class CastWriter {
 
   constructor(
     readonly path: string,
-    { width, height, title, env = process.env }: { width: number; height: number; title?: string; env?: NodeJS.ProcessEnv },
+    {
+      width,
+      height,
+      title,
+      env = process.env,
+    }: { width: number; height: number; title?: string; env?: NodeJS.ProcessEnv },
   ) {
     this.file = new JsonLinesFile(path);
     const header: CastHeader = {

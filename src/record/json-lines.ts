@@ -14,7 +14,7 @@ export class JsonLinesFile {
   }
 
   write(value: unknown): void {
-    if (this.fd !== undefined) writeSync(this.fd, JSON.stringify(value) + '\n');
+    if (this.fd !== undefined) writeSync(this.fd, `${JSON.stringify(value)}\n`);
   }
 
   close(): void {

@@ -9,8 +9,8 @@
  *   {"summary":{"produced":3000,…}}
  */
 import { readFileSync } from 'node:fs';
-import { JsonLinesFile } from './json-lines.js';
 import type { PipelineConfig, Snapshot, Summary } from '../pipeline/types.js';
+import { JsonLinesFile } from './json-lines.js';
 
 export const METRICS_FORMAT = 'pipeline-tui-metrics';
 export const METRICS_VERSION = 1;
@@ -47,7 +47,13 @@ export class MetricsLogWriter {
     tool: string,
   ) {
     this.file = new JsonLinesFile(path);
-    const header: MetricsHeader = { format: METRICS_FORMAT, version: METRICS_VERSION, tool, startedAt: new Date().toISOString(), config };
+    const header: MetricsHeader = {
+      format: METRICS_FORMAT,
+      version: METRICS_VERSION,
+      tool,
+      startedAt: new Date().toISOString(),
+      config,
+    };
     this.file.write(header);
   }
 
@@ -77,11 +83,14 @@ export function readMetricsLog(path: string): MetricsLog {
     text = readFileSync(path, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new MetricsLogError(code === 'ENOENT' ? `${path}: no such file` : `${path}: cannot read it (${code ?? String(error)})`);
+    throw new MetricsLogError(
+      code === 'ENOENT' ? `${path}: no such file` : `${path}: cannot read it (${code ?? String(error)})`,
+    );
   }
   const lines = text.split('\n');
   if (lines.at(-1) === '') lines.pop();
-  if (lines.length === 0) throw new MetricsLogError(`${path}:1: the file is empty, not a metrics log (record one with --metrics ${path})`);
+  if (lines.length === 0)
+    throw new MetricsLogError(`${path}:1: the file is empty, not a metrics log (record one with --metrics ${path})`);
   const fail = (n: number, what: string): never => {
     throw new MetricsLogError(`${path}:${n}: ${what}`);
   };
@@ -98,8 +107,13 @@ export function readMetricsLog(path: string): MetricsLog {
   };
 
   const header = parse(1);
-  if (header['format'] !== METRICS_FORMAT) fail(1, `not a pipeline-tui metrics log (no "format": "${METRICS_FORMAT}" header)`);
-  if (header['version'] !== METRICS_VERSION) fail(1, `metrics log version ${String(header['version'])} is not supported (this pipeline-tui reads version ${METRICS_VERSION})`);
+  if (header['format'] !== METRICS_FORMAT)
+    fail(1, `not a pipeline-tui metrics log (no "format": "${METRICS_FORMAT}" header)`);
+  if (header['version'] !== METRICS_VERSION)
+    fail(
+      1,
+      `metrics log version ${String(header['version'])} is not supported (this pipeline-tui reads version ${METRICS_VERSION})`,
+    );
   if (!isObject(header['config'])) fail(1, 'the header has no "config"');
 
   const snapshots: Snapshot[] = [];
@@ -115,7 +129,8 @@ export function readMetricsLog(path: string): MetricsLog {
       snapshots.push(s);
     } else if (isObject(entry['summary'])) {
       summary = entry['summary'] as unknown as Summary;
-      if (typeof summary.endedBy !== 'string' || typeof summary.consumed !== 'number') fail(n, 'a summary without its fields (endedBy, consumed)');
+      if (typeof summary.endedBy !== 'string' || typeof summary.consumed !== 'number')
+        fail(n, 'a summary without its fields (endedBy, consumed)');
     } else fail(n, 'expected {"snapshot": …} or {"summary": …}');
   }
   if (snapshots.length === 0) fail(Math.max(2, lines.length), 'the log has no snapshots to replay');
@@ -125,5 +140,13 @@ export function readMetricsLog(path: string): MetricsLog {
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 function isSnapshot(s: Snapshot): boolean {
-  return typeof s.t === 'number' && typeof s.state === 'string' && isObject(s.queue) && isObject(s.totals) && Array.isArray(s.workers) && isObject(s.shutdown) && isObject(s.config);
+  return (
+    typeof s.t === 'number' &&
+    typeof s.state === 'string' &&
+    isObject(s.queue) &&
+    isObject(s.totals) &&
+    Array.isArray(s.workers) &&
+    isObject(s.shutdown) &&
+    isObject(s.config)
+  );
 }

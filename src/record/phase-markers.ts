@@ -18,6 +18,7 @@ export function phaseMarkers(prev: Snapshot | undefined, next: Snapshot): string
   step('sentinels sent', now.sentinelsSent, now.consumers, was?.sentinelsSent);
   step('consumers exited', now.consumersExited, now.consumers, was?.consumersExited);
   // After the steps: the last consumer exits, then the run is done.
-  if (prev !== undefined && prev.state !== next.state) marks.push(next.state === 'failed' && next.error ? `failed: ${next.error}` : next.state.replace('-', ' '));
+  if (prev !== undefined && prev.state !== next.state)
+    marks.push(next.state === 'failed' && next.error ? `failed: ${next.error}` : next.state.replace('-', ' '));
   return marks;
 }

@@ -25,8 +25,13 @@ export interface ReplayOptions {
 export function summaryOfLog(log: MetricsLog): Summary {
   if (log.summary !== undefined) return log.summary;
   const last = log.snapshots.at(-1)!;
-  const endedBy = last.state === 'failed' || last.state === 'stalled' || last.state === 'aborted' ? last.state : 'stopped';
-  return summaryOf(last, endedBy, last.error ?? 'the metrics log ends before the run did (no summary line): the recording was cut short');
+  const endedBy =
+    last.state === 'failed' || last.state === 'stalled' || last.state === 'aborted' ? last.state : 'stopped';
+  return summaryOf(
+    last,
+    endedBy,
+    last.error ?? 'the metrics log ends before the run did (no summary line): the recording was cut short',
+  );
 }
 
 export function startReplay(log: MetricsLog, { speed = 1, onSnapshot }: ReplayOptions = {}): Replay {
@@ -51,7 +56,10 @@ export function startReplay(log: MetricsLog, { speed = 1, onSnapshot }: ReplayOp
   };
   const schedule = (): void => {
     if (paused || ended) return;
-    if (index + 1 >= snapshots.length) return end();
+    if (index + 1 >= snapshots.length) {
+      end();
+      return;
+    }
     const wait = index < 0 ? 0 : (snapshots[index + 1]!.t - snapshots[index]!.t) / speed;
     timer = setTimeout(() => {
       show(index + 1);

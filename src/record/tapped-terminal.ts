@@ -41,7 +41,15 @@ export class OffscreenTerminal extends EventEmitter implements TerminalLike {
 
 /** A keyboard nobody types on: not a terminal, so Ink leaves raw mode and key input off. */
 export function offlineStdin(): NodeJS.ReadStream {
-  const stdin = Object.assign(new EventEmitter(), { isTTY: false, setEncoding() {}, read: () => null, ref() {}, unref() {}, pause() {}, resume() {} });
+  const stdin = Object.assign(new EventEmitter(), {
+    isTTY: false,
+    setEncoding() {},
+    read: () => null,
+    ref() {},
+    unref() {},
+    pause() {},
+    resume() {},
+  });
   return stdin as unknown as NodeJS.ReadStream;
 }
 

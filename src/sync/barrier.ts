@@ -15,11 +15,19 @@
  * The action is a function, which cannot cross workers: each thread passes its own to
  * `new Barrier`/`Barrier.from`, and the one that arrives last runs its own (if any).
  */
-import { ATTACH, type Attach, checkHandle, type PlacementOptions, SharedObject, type SharedHandle } from './shared-object.js';
-import { BrokenBarrierError } from './errors.js';
+
 import { Condition } from './condition.js';
-import { Lock } from './lock.js';
+import { BrokenBarrierError } from './errors.js';
 import { deadlineAfter, now } from './futex.js';
+import { Lock } from './lock.js';
+import {
+  ATTACH,
+  type Attach,
+  checkHandle,
+  type PlacementOptions,
+  type SharedHandle,
+  SharedObject,
+} from './shared-object.js';
 
 const STATE = 1;
 const COUNT = 2;
@@ -56,7 +64,8 @@ export class Barrier extends SharedObject<'Barrier'> {
       this.cond = Condition.from({ kind: 'Condition', ...at(CONDITION_AT), lock: { kind: 'Lock', ...at(LOCK_AT) } });
       return;
     }
-    if (!Number.isInteger(parties) || parties < 1) throw new RangeError(`parties must be a positive integer, got ${String(parties)}`);
+    if (!Number.isInteger(parties) || parties < 1)
+      throw new RangeError(`parties must be a positive integer, got ${String(parties)}`);
     const timeout = (options as BarrierOptions | undefined)?.timeout;
     if (timeout !== undefined) deadlineAfter(timeout); // validates
     this.cond = new Condition(new Lock({ memory: at(LOCK_AT) }), { memory: at(CONDITION_AT) });
@@ -149,7 +158,9 @@ export class Barrier extends SharedObject<'Barrier'> {
     const left = deadline === Infinity ? undefined : Math.max(0, deadline - now());
     if (!this.cond.waitFor(() => this.i32[STATE] !== FILLING, left)) {
       this.break();
-      throw new BrokenBarrierError(`barrier wait timed out with ${this.i32[COUNT]} of ${this.parties} parties arrived; the barrier is now broken`);
+      throw new BrokenBarrierError(
+        `barrier wait timed out with ${this.i32[COUNT]} of ${this.parties} parties arrived; the barrier is now broken`,
+      );
     }
     if (this.i32[STATE]! < 0) throw new BrokenBarrierError('the barrier was aborted or reset while this thread waited');
   }

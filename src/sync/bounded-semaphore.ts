@@ -2,8 +2,9 @@
  * BoundedSemaphore: a Semaphore that refuses to hold more permits than it started with
  * (Python's `threading.BoundedSemaphore`), catching a release without a matching acquire.
  */
-import { ATTACH, type Attach, checkHandle, type PlacementOptions, type SharedHandle } from './shared-object.js';
+
 import { Semaphore } from './semaphore.js';
+import { ATTACH, type Attach, checkHandle, type PlacementOptions, type SharedHandle } from './shared-object.js';
 
 export class BoundedSemaphore extends Semaphore {
   /** @param value initial and maximum permits (default 1). */

@@ -14,13 +14,21 @@
  * began to wait: it was notified in time. One that began after the last notify takes none, so it
  * cannot take a wakeup from a waiter that was notified but has not got the lock back yet.
  */
-import { ATTACH, type Attach, checkHandle, type PlacementOptions, SharedObject, type SharedHandle } from './shared-object.js';
+
 import { LockNotHeldError } from './errors.js';
-import { deadlineAfter, now, notify } from './futex.js';
-import { park, runAsync, runBlocking, type Steps } from './park.js';
-import { Lock } from './lock.js';
-import { RLock } from './rlock.js';
+import { deadlineAfter, notify, now } from './futex.js';
 import { type AcquireOptions, type Hold, holdOf, holdOfAsync } from './hold.js';
+import { Lock } from './lock.js';
+import { park, runAsync, runBlocking, type Steps } from './park.js';
+import { RLock } from './rlock.js';
+import {
+  ATTACH,
+  type Attach,
+  checkHandle,
+  type PlacementOptions,
+  type SharedHandle,
+  SharedObject,
+} from './shared-object.js';
 
 const SEQUENCE = 1;
 const WAITERS = 2;
@@ -57,7 +65,10 @@ export class Condition extends SharedObject<'Condition'> {
   /** Rebuilds, in this thread, the Condition (and its lock) that `handle` describes. */
   static from(handle: ConditionHandle): Condition {
     checkHandle(handle, 'Condition');
-    const lock = handle.lock?.kind === 'RLock' ? RLock.from(handle.lock as SharedHandle<'RLock'>) : Lock.from(handle.lock as SharedHandle<'Lock'>);
+    const lock =
+      handle.lock?.kind === 'RLock'
+        ? RLock.from(handle.lock as SharedHandle<'RLock'>)
+        : Lock.from(handle.lock as SharedHandle<'Lock'>);
     return new Condition(lock, { [ATTACH]: handle });
   }
 

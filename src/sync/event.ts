@@ -7,9 +7,17 @@
  * the generation, so every thread that was waiting returns true (CPython issue #13502), and a
  * monotonic counter cannot suffer the A-B-A problem a 0→1→0 flag would.
  */
-import { ATTACH, type Attach, checkHandle, type PlacementOptions, SharedObject, type SharedHandle } from './shared-object.js';
+
 import { deadlineAfter, notify } from './futex.js';
 import { park, runAsync, runBlocking, type Steps } from './park.js';
+import {
+  ATTACH,
+  type Attach,
+  checkHandle,
+  type PlacementOptions,
+  type SharedHandle,
+  SharedObject,
+} from './shared-object.js';
 
 const FLAG = 1;
 const GENERATION = 2;

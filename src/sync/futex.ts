@@ -52,7 +52,12 @@ export function wait(i32: Int32Array, index: number, expected: number, deadline:
 const MAX_TIMER_MS = 0x7fffffff;
 
 /** Like {@link wait} without blocking the event loop (which it keeps alive meanwhile). */
-export function waitAsync(i32: Int32Array, index: number, expected: number, deadline: number): Promise<WaitResult> | WaitResult {
+export function waitAsync(
+  i32: Int32Array,
+  index: number,
+  expected: number,
+  deadline: number,
+): Promise<WaitResult> | WaitResult {
   const ms = remaining(deadline);
   if (ms === 0) return Atomics.load(i32, index) === expected ? 'timed-out' : 'not-equal';
   const result = Atomics.waitAsync(i32, index, expected, ms);

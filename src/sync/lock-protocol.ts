@@ -2,8 +2,9 @@
  * What a Condition needs from its lock (CPython's `_is_owned`, `_release_save`,
  * `_acquire_restore`): Lock and RLock implement it. Not part of the public API.
  */
-import type { Steps } from './park.js';
+
 import type { Acquirable } from './hold.js';
+import type { Steps } from './park.js';
 import type { SharedHandle } from './shared-object.js';
 
 export interface ConditionLock extends Acquirable {

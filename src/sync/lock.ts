@@ -7,14 +7,22 @@
  * The counters are written only by the holder while it holds the lock (so plain increments are
  * race-free) and may be read by anyone at any time; they wrap at 2^32 — read them as deltas.
  */
-import { ATTACH, type Attach, checkHandle, type PlacementOptions, SharedObject, type SharedHandle } from './shared-object.js';
+
 import { LockNotHeldError } from './errors.js';
 import { acquireDeadline } from './futex.js';
-import { LOCKED, lockSteps, spinLock, tryLock, unlock, UNLOCKED } from './mutex.js';
-import { runAsync, runBlocking, type Steps } from './park.js';
-import { NO_OWNER, ownerThreadId, SELF } from './thread-id.js';
 import { type AcquireOptions, type Hold, holdOf, holdOfAsync } from './hold.js';
 import type { ConditionLock } from './lock-protocol.js';
+import { LOCKED, lockSteps, spinLock, tryLock, UNLOCKED, unlock } from './mutex.js';
+import { runAsync, runBlocking, type Steps } from './park.js';
+import {
+  ATTACH,
+  type Attach,
+  checkHandle,
+  type PlacementOptions,
+  type SharedHandle,
+  SharedObject,
+} from './shared-object.js';
+import { NO_OWNER, ownerThreadId, SELF } from './thread-id.js';
 
 export const STATE = 1;
 export const HOLDER = 2;

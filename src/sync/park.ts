@@ -7,7 +7,7 @@
  * `Atomics.waitAsync` (event-loop threads, which must never block). So `acquire` and
  * `acquireAsync` cannot drift apart: they are the same code.
  */
-import { wait, waitAsync, type WaitResult } from './futex.js';
+import { type WaitResult, wait, waitAsync } from './futex.js';
 
 /** A request to sleep while `i32[index] === expected`, until notified or `deadline`. */
 export interface Park {

@@ -7,14 +7,15 @@
  * Words: those of Lock (tag, state, owner, acquisitions, contended) and 5: recursion count.
  * The count is touched only by the owner.
  */
-import { ATTACH, type Attach, checkHandle, type PlacementOptions, type SharedHandle } from './shared-object.js';
+
 import { LockNotHeldError } from './errors.js';
+import { acquireDeadline } from './futex.js';
+import type { AcquireOptions } from './hold.js';
 import { HOLDER, Lock, STATE } from './lock.js';
 import { unlock } from './mutex.js';
-import { acquireDeadline } from './futex.js';
 import type { Steps } from './park.js';
+import { ATTACH, type Attach, checkHandle, type PlacementOptions, type SharedHandle } from './shared-object.js';
 import { NO_OWNER, SELF } from './thread-id.js';
-import type { AcquireOptions } from './hold.js';
 
 const COUNT = 5;
 
@@ -53,7 +54,9 @@ export class RLock extends Lock {
    */
   override release(): void {
     if (!this.isOwnedByMe()) {
-      throw new LockNotHeldError('cannot release un-acquired lock: only the thread that acquired an RLock may release it');
+      throw new LockNotHeldError(
+        'cannot release un-acquired lock: only the thread that acquired an RLock may release it',
+      );
     }
     const count = this.i32[COUNT]! - 1;
     this.i32[COUNT] = count;

@@ -10,11 +10,19 @@
  * releaser sees the sleeper, or the sleeper's wait sees the new count and does not sleep.
  * No wake order is promised (CPython: "may pick one at random").
  */
-import { ATTACH, type Attach, checkHandle, type PlacementOptions, SharedObject, type SharedHandle } from './shared-object.js';
+
 import { SemaphoreOverReleaseError } from './errors.js';
 import { acquireDeadline, notify } from './futex.js';
-import { park, runAsync, runBlocking, type Steps } from './park.js';
 import { type AcquireOptions, type Hold, holdOf, holdOfAsync } from './hold.js';
+import { park, runAsync, runBlocking, type Steps } from './park.js';
+import {
+  ATTACH,
+  type Attach,
+  checkHandle,
+  type PlacementOptions,
+  type SharedHandle,
+  SharedObject,
+} from './shared-object.js';
 
 const PERMITS = 1;
 const SLEEPERS = 2;
@@ -111,7 +119,7 @@ export class Semaphore extends SharedObject<'Semaphore' | 'BoundedSemaphore'> {
     if (deadline === 0) return false;
     for (;;) {
       Atomics.add(this.i32, SLEEPERS, 1);
-      let result;
+      let result: unknown;
       try {
         result = yield park(this.i32, PERMITS, 0, deadline);
       } finally {

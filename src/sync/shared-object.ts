@@ -59,7 +59,11 @@ export abstract class SharedObject<K extends SharedKind = SharedKind> {
   /** The object's words; word 0 is the kind tag. */
   protected readonly i32: Int32Array;
 
-  protected constructor(readonly kind: K, byteLength: number, placement: PlacementOptions | Attach | undefined) {
+  protected constructor(
+    readonly kind: K,
+    byteLength: number,
+    placement: PlacementOptions | Attach | undefined,
+  ) {
     const region = isAttach(placement) ? placement[ATTACH] : placement?.memory;
     const buffer = region?.buffer ?? new SharedArrayBuffer(byteLength);
     const byteOffset = region?.byteOffset ?? 0;
@@ -69,7 +73,8 @@ export abstract class SharedObject<K extends SharedKind = SharedKind> {
     this.i32 = new Int32Array(buffer, byteOffset, byteLength >> 2);
     if (isAttach(placement)) {
       const found = Atomics.load(this.i32, 0);
-      if (found !== TAGS[kind]) throw new InvalidHandleError(`not a ${kind} handle: the memory holds ${describeTag(found)}`);
+      if (found !== TAGS[kind])
+        throw new InvalidHandleError(`not a ${kind} handle: the memory holds ${describeTag(found)}`);
     } else {
       // Placed memory may hold anything (an old object, a test's canary): start from zeros, as a
       // new buffer does, or a leftover word could read as a held lock. Nobody else uses it yet.
@@ -87,23 +92,37 @@ export abstract class SharedObject<K extends SharedKind = SharedKind> {
 /** Checks a handle's shape before attaching, with a message that says what is wrong. */
 export function checkHandle<K extends SharedKind>(handle: unknown, kind: K): asserts handle is SharedHandle<K> {
   const h = handle as Partial<SharedHandle> | null;
-  if (typeof h !== 'object' || h === null || !(h.buffer instanceof SharedArrayBuffer) || typeof h.byteOffset !== 'number') {
-    throw new InvalidHandleError(`expected a ${kind} handle ({ kind, buffer: SharedArrayBuffer, byteOffset }), got ${String(handle)}`);
+  if (
+    typeof h !== 'object' ||
+    h === null ||
+    !(h.buffer instanceof SharedArrayBuffer) ||
+    typeof h.byteOffset !== 'number'
+  ) {
+    throw new InvalidHandleError(
+      `expected a ${kind} handle ({ kind, buffer: SharedArrayBuffer, byteOffset }), got ${String(handle)}`,
+    );
   }
   if (h.kind !== kind) throw new InvalidHandleError(`expected a ${kind} handle, got a ${String(h.kind)} handle`);
 }
 
 function checkRegion(kind: string, buffer: SharedArrayBuffer, byteOffset: number, byteLength: number): void {
-  if (!(buffer instanceof SharedArrayBuffer)) throw new InvalidHandleError(`${kind} memory must be a SharedArrayBuffer`);
+  if (!(buffer instanceof SharedArrayBuffer))
+    throw new InvalidHandleError(`${kind} memory must be a SharedArrayBuffer`);
   if (!Number.isInteger(byteOffset) || byteOffset < 0 || byteOffset % 8 !== 0) {
     throw new InvalidHandleError(`${kind} byteOffset must be a non-negative multiple of 8, got ${byteOffset}`);
   }
   if (byteOffset + byteLength > buffer.byteLength) {
-    throw new InvalidHandleError(`${kind} needs ${byteLength} bytes at offset ${byteOffset}, but the buffer has only ${buffer.byteLength}`);
+    throw new InvalidHandleError(
+      `${kind} needs ${byteLength} bytes at offset ${byteOffset}, but the buffer has only ${buffer.byteLength}`,
+    );
   }
 }
 
 function describeTag(tag: number): string {
   const kind = (Object.keys(TAGS) as SharedKind[]).find((k) => TAGS[k] === tag);
-  return kind ? `a ${kind}` : tag === 0 ? 'nothing (uninitialised memory)' : `unknown tag 0x${(tag >>> 0).toString(16)}`;
+  return kind
+    ? `a ${kind}`
+    : tag === 0
+      ? 'nothing (uninitialised memory)'
+      : `unknown tag 0x${(tag >>> 0).toString(16)}`;
 }

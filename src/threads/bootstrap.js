@@ -3,7 +3,7 @@
 import { workerData } from 'node:worker_threads';
 import { loadModule } from './load-module.js';
 
-const entry = workerData && workerData.__entry;
+const entry = workerData?.__entry;
 if (typeof entry !== 'string') {
   throw new TypeError('pipeline-tui bootstrap: workerData.__entry must name the module to run');
 }

@@ -3,14 +3,23 @@
  * `active_count()`, answered the same way from the main thread and from inside any Thread.
  */
 import { isMainThread, threadId } from 'node:worker_threads';
-import { ownRecord, threadRegistry, type ThreadRecord } from './registry.js';
+import { ownRecord, type ThreadRecord, threadRegistry } from './registry.js';
 import { startedHere } from './thread.js';
 import type { ThreadInfo } from './thread-info.js';
 
 const MAIN: ThreadInfo = Object.freeze({ name: 'MainThread', ident: 0, daemon: false, isAlive: () => true });
 
 function info(record: ThreadRecord): ThreadInfo {
-  return startedHere.get(record.ident) ?? Object.freeze({ ...record, isAlive: () => threadRegistry().list().some((r) => r.ident === record.ident) });
+  return (
+    startedHere.get(record.ident) ??
+    Object.freeze({
+      ...record,
+      isAlive: () =>
+        threadRegistry()
+          .list()
+          .some((r) => r.ident === record.ident),
+    })
+  );
 }
 
 /** The main thread. */
@@ -22,7 +31,9 @@ export function mainThread(): ThreadInfo {
 export function currentThread(): ThreadInfo {
   if (isMainThread) return MAIN;
   const own = ownRecord();
-  return own ? info(own) : Object.freeze({ name: `Dummy-${threadId}`, ident: threadId, daemon: false, isAlive: () => true });
+  return own
+    ? info(own)
+    : Object.freeze({ name: `Dummy-${threadId}`, ident: threadId, daemon: false, isAlive: () => true });
 }
 
 /** Every live thread: the main thread and every started, unfinished Thread. */

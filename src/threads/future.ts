@@ -106,7 +106,16 @@ export class Future<T = unknown> {
     if (this.done() || timeout === undefined) return this.settled;
     let t: NodeJS.Timeout | undefined;
     try {
-      await Promise.race([this.settled, new Promise<never>((_, reject) => (t = setTimeout(() => reject(new FutureTimeoutError(`the task did not finish within ${timeout} ms`)), timeout)))]);
+      await Promise.race([
+        this.settled,
+        new Promise<never>(
+          (_, reject) =>
+            (t = setTimeout(
+              () => reject(new FutureTimeoutError(`the task did not finish within ${timeout} ms`)),
+              timeout,
+            )),
+        ),
+      ]);
     } finally {
       clearTimeout(t);
     }

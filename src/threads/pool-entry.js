@@ -6,7 +6,9 @@ import { fileURLToPath } from 'node:url';
 import { loadModule } from './load-module.js';
 
 const compiled = new URL('./shared-args.js', import.meta.url);
-const sharedArgs = loadModule(existsSync(fileURLToPath(compiled)) ? compiled.href : new URL('./shared-args.ts', import.meta.url).href);
+const sharedArgs = loadModule(
+  existsSync(fileURLToPath(compiled)) ? compiled.href : new URL('./shared-args.ts', import.meta.url).href,
+);
 
 /** @param {{ module: string, name: string, args: unknown[] }} task */
 export default async function runTask({ module, name, args }) {

@@ -19,8 +19,8 @@
  * not be there to see them end.
  */
 import { isMainThread, threadId, workerData } from 'node:worker_threads';
-import { ATTACH, type Attach, checkHandle, SharedObject, type SharedHandle } from '../sync/shared-object.js';
 import { Lock } from '../sync/lock.js';
+import { ATTACH, type Attach, checkHandle, type SharedHandle, SharedObject } from '../sync/shared-object.js';
 
 /** Live threads the registry can hold at once (besides the main thread). */
 export const MAX_THREADS = 256;
@@ -77,7 +77,10 @@ export class ThreadRegistry extends SharedObject<'Block'> {
     if (at < 0) throw new Error(`too many live threads: the thread registry holds ${MAX_THREADS}`);
     const w = this.i32;
     // encodeInto stops before a character that does not fit, so a cut name is still valid UTF-8.
-    const { written } = encoder.encodeInto(record.name, new Uint8Array(this.buffer, this.byteOffset + (at + NAME) * 4, NAME_BYTES));
+    const { written } = encoder.encodeInto(
+      record.name,
+      new Uint8Array(this.buffer, this.byteOffset + (at + NAME) * 4, NAME_BYTES),
+    );
     w[at + PARENT] = parent + 1;
     w[at + DAEMON] = record.daemon ? 1 : 0;
     w[at + NAME_LENGTH] = written;
@@ -147,7 +150,8 @@ export const REGISTRY_KEY = '__threadRegistry';
 /** This process's registry: created by the main thread, inherited by the workers we start. */
 export function threadRegistry(): ThreadRegistry {
   if (!registry) {
-    const inherited = !isMainThread && (workerData as Record<string, SharedHandle<'Block'> | undefined> | null)?.[REGISTRY_KEY];
+    const inherited =
+      !isMainThread && (workerData as Record<string, SharedHandle<'Block'> | undefined> | null)?.[REGISTRY_KEY];
     registry = inherited ? ThreadRegistry.from(inherited) : new ThreadRegistry();
   }
   return registry;

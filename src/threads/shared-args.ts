@@ -11,8 +11,9 @@
  * (`{ lock }`) arrives as a plain object — pass `lock.handle` there and revive it yourself.
  * A handle of a kind that `revive` does not know is passed on untouched.
  */
-import { InvalidHandleError } from '../sync/errors.js';
+
 import { isHandle, revive } from '../revive.js';
+import { InvalidHandleError } from '../sync/errors.js';
 import type { SharedHandle } from '../sync/shared-object.js';
 // Registers the queue's reviver in every worker that receives arguments.
 import '../queue/bounded-queue.js';

@@ -5,9 +5,10 @@
  * TypeScript sources (`src/`, what the tests run): the bootstrap registers a TypeScript loader only
  * when the entry needs one.
  */
-import { Worker, type WorkerOptions } from 'node:worker_threads';
-import { pathToFileURL } from 'node:url';
+
 import { isAbsolute, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { Worker, type WorkerOptions } from 'node:worker_threads';
 import { REGISTRY_KEY, threadRegistry } from './registry.js';
 
 const BOOTSTRAP = new URL('./bootstrap.js', import.meta.url);

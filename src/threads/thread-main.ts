@@ -27,7 +27,8 @@ Atomics.wait(started, 0, 0);
 try {
   const mod = await loadModule(target.module);
   const fn = mod[target.name];
-  if (typeof fn !== 'function') throw new TypeError(`thread target ${target.module} has no exported function "${target.name}"`);
+  if (typeof fn !== 'function')
+    throw new TypeError(`thread target ${target.module} has no exported function "${target.name}"`);
   await (fn as (...a: unknown[]) => unknown)(...unpackArgs(args));
 } catch (error) {
   let message: ThreadMessage = { type: 'exception', error };

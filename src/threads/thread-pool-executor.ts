@@ -12,11 +12,11 @@
  * pending task can be cancelled) exact.
  */
 import { Piscina } from 'piscina';
-import { Future } from './future.js';
 import { ExecutorShutDownError } from './errors.js';
-import { resolveTarget, type ResolvedTarget, type Target } from './target.js';
-import { packArgs } from './shared-args.js';
+import { Future } from './future.js';
 import { REGISTRY_KEY, threadRegistry } from './registry.js';
+import { packArgs } from './shared-args.js';
+import { type ResolvedTarget, resolveTarget, type Target } from './target.js';
 
 const POOL_ENTRY = new URL('./pool-entry.js', import.meta.url).href;
 
@@ -40,7 +40,8 @@ export class ThreadPoolExecutor implements AsyncDisposable {
 
   constructor(options: ExecutorOptions = {}) {
     const maxWorkers = options.maxWorkers ?? 4;
-    if (!Number.isInteger(maxWorkers) || maxWorkers < 1) throw new RangeError(`maxWorkers must be a positive integer, got ${String(maxWorkers)}`);
+    if (!Number.isInteger(maxWorkers) || maxWorkers < 1)
+      throw new RangeError(`maxWorkers must be a positive integer, got ${String(maxWorkers)}`);
     this.maxWorkers = maxWorkers;
     this.pool = new Piscina({
       filename: POOL_ENTRY,
@@ -79,7 +80,9 @@ export class ThreadPoolExecutor implements AsyncDisposable {
     const results: T[] = [];
     try {
       for (const future of futures) {
-        results.push(await future.result(deadline === undefined ? undefined : Math.max(0, deadline - performance.now())));
+        results.push(
+          await future.result(deadline === undefined ? undefined : Math.max(0, deadline - performance.now())),
+        );
       }
     } catch (error) {
       for (const future of futures) future.cancel();
@@ -92,7 +95,13 @@ export class ThreadPoolExecutor implements AsyncDisposable {
    * Stops accepting tasks. `cancelFutures` cancels those not yet started; `wait` (default true)
    * resolves only after running and remaining tasks finish. Then the workers are stopped.
    */
-  async shutdown({ wait = true, cancelFutures = false }: { wait?: boolean; cancelFutures?: boolean } = {}): Promise<void> {
+  async shutdown({
+    wait = true,
+    cancelFutures = false,
+  }: {
+    wait?: boolean;
+    cancelFutures?: boolean;
+  } = {}): Promise<void> {
     this.isShutDown = true;
     if (cancelFutures) for (const job of this.pending.splice(0)) job.future.cancel();
     const drained = (async () => {
@@ -100,7 +109,10 @@ export class ThreadPoolExecutor implements AsyncDisposable {
       await this.pool.destroy();
     })();
     if (wait) await drained;
-    else drained.catch((error: unknown) => process.stderr.write(`ThreadPoolExecutor: stopping the workers failed: ${String(error)}\n`));
+    else
+      drained.catch((error: unknown) =>
+        process.stderr.write(`ThreadPoolExecutor: stopping the workers failed: ${String(error)}\n`),
+      );
   }
 
   async [Symbol.asyncDispose](): Promise<void> {

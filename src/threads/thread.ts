@@ -20,12 +20,12 @@
  * `enumerate()` and `activeCount()` see it from every thread.
  */
 import { threadId, type Worker } from 'node:worker_threads';
-import { ownModule, spawnWorker } from './spawn.js';
-import { checkArgs, resolveTarget, type ResolvedTarget, type Target } from './target.js';
-import { packArgs } from './shared-args.js';
-import { forgetChildrenAtExit, ownRecord, REGISTRY_KEY, threadRegistry } from './registry.js';
-import { reportException } from './excepthook.js';
 import { ThreadStateError } from './errors.js';
+import { reportException } from './excepthook.js';
+import { forgetChildrenAtExit, ownRecord, REGISTRY_KEY, threadRegistry } from './registry.js';
+import { packArgs } from './shared-args.js';
+import { ownModule, spawnWorker } from './spawn.js';
+import { checkArgs, type ResolvedTarget, resolveTarget, type Target } from './target.js';
 import type { ThreadInfo } from './thread-info.js';
 import type { ThreadMessage, ThreadWorkerData } from './thread-main.js';
 
@@ -56,7 +56,8 @@ export class Thread implements ThreadInfo {
   private exited = false;
 
   constructor(options: ThreadOptions) {
-    if (!options || typeof options !== 'object') throw new TypeError('new Thread({ target, args?, name?, daemon? }): options are required');
+    if (!options || typeof options !== 'object')
+      throw new TypeError('new Thread({ target, args?, name?, daemon? }): options are required');
     this.target = resolveTarget(options.target);
     this.args = checkArgs(options.args);
     this.name = options.name ?? threadRegistry().nextName();
@@ -124,7 +125,8 @@ export class Thread implements ThreadInfo {
       await this.finished;
       return true;
     }
-    if (!(timeout >= 0)) throw new RangeError(`timeout must be a non-negative number of milliseconds, got ${String(timeout)}`);
+    if (!(timeout >= 0))
+      throw new RangeError(`timeout must be a non-negative number of milliseconds, got ${String(timeout)}`);
     let timer: NodeJS.Timeout | undefined;
     const expired = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), timeout)));
     try {

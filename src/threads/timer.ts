@@ -11,11 +11,12 @@
  * cancelled. Setting it from anywhere — another worker holding `timer.finished.handle` included —
  * before the timer fires cancels it (the check is made when the interval ends).
  */
-import { reportException } from './excepthook.js';
+
+import { Event } from '../sync/event.js';
 import { ThreadStateError } from './errors.js';
+import { reportException } from './excepthook.js';
 import { threadRegistry } from './registry.js';
 import { checkArgs } from './target.js';
-import { Event } from '../sync/event.js';
 import type { ThreadInfo } from './thread-info.js';
 
 export class Timer<A extends unknown[] = unknown[]> implements ThreadInfo {
@@ -36,7 +37,8 @@ export class Timer<A extends unknown[] = unknown[]> implements ThreadInfo {
     private readonly fn: (...args: A) => unknown,
     args?: A,
   ) {
-    if (!(intervalMs >= 0) || !Number.isFinite(intervalMs)) throw new RangeError(`intervalMs must be a non-negative number, got ${String(intervalMs)}`);
+    if (!(intervalMs >= 0) || !Number.isFinite(intervalMs))
+      throw new RangeError(`intervalMs must be a non-negative number, got ${String(intervalMs)}`);
     if (typeof fn !== 'function') throw new TypeError('Timer needs a function to call');
     this.args = checkArgs(args) as A;
     this.name = threadRegistry().nextName();
@@ -64,14 +66,18 @@ export class Timer<A extends unknown[] = unknown[]> implements ThreadInfo {
 
   /** Resolves true once the timer has fired and `fn` returned (or it was cancelled), false after `timeout` ms. */
   async join(timeout?: number): Promise<boolean> {
-    if (this.state === 'initial' && !this.cancelledBeforeRun) throw new ThreadStateError(`cannot join ${this.name} before it is started`);
+    if (this.state === 'initial' && !this.cancelledBeforeRun)
+      throw new ThreadStateError(`cannot join ${this.name} before it is started`);
     if (timeout === undefined) {
       await this.ended;
       return true;
     }
     let t: NodeJS.Timeout | undefined;
     try {
-      return await Promise.race([this.ended.then(() => true), new Promise<boolean>((r) => (t = setTimeout(() => r(false), timeout)))]);
+      return await Promise.race([
+        this.ended.then(() => true),
+        new Promise<boolean>((r) => (t = setTimeout(() => r(false), timeout))),
+      ]);
     } finally {
       clearTimeout(t);
     }

@@ -1,13 +1,13 @@
 import { Text } from 'ink';
-import { useMemo } from 'react';
+import { type ReactNode, useMemo } from 'react';
 import { Dashboard } from './Dashboard.js';
 import type { DashboardStore } from './dashboard-store.js';
+import type { KeyHelp } from './keys.js';
 import { SummaryView } from './SummaryView.js';
 import { createTheme } from './theme.js';
 import { ThemeContext } from './theme-context.js';
 import { useDashboardState } from './use-dashboard-state.js';
-import type { KeyHelp } from './keys.js';
-import { useKeys, type DashboardControls } from './use-keys.js';
+import { type DashboardControls, useKeys } from './use-keys.js';
 import { useTerminalSize } from './use-terminal-size.js';
 
 export interface AppProps {
@@ -27,10 +27,20 @@ export function App({ store, controls, color, keys }: AppProps) {
   const { columns, rows } = useTerminalSize();
   const { helpOpen, stopRequested } = useKeys(controls, snapshot?.state);
   const theme = useMemo(() => createTheme(color), [color]);
-  let view;
+  let view: ReactNode;
   if (summary !== undefined) view = <SummaryView summary={summary} columns={columns} rows={rows} />;
   else if (snapshot !== undefined)
-    view = <Dashboard snapshot={snapshot} history={history} columns={columns} rows={rows} helpOpen={helpOpen} stopRequested={stopRequested} keys={keys} />;
+    view = (
+      <Dashboard
+        snapshot={snapshot}
+        history={history}
+        columns={columns}
+        rows={rows}
+        helpOpen={helpOpen}
+        stopRequested={stopRequested}
+        keys={keys}
+      />
+    );
   else view = <Text {...theme.muted()}>pipeline-tui: starting…</Text>;
   return <ThemeContext.Provider value={theme}>{view}</ThemeContext.Provider>;
 }

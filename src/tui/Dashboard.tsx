@@ -5,8 +5,8 @@ import { HelpPanel } from './HelpPanel.js';
 import type { History } from './history.js';
 import { KeyBar } from './KeyBar.js';
 import { KEYS, type KeyHelp } from './keys.js';
-import { dashboardLayout, LABEL_WIDTH, lineWidths } from './layout.js';
 import { LockLine } from './LockLine.js';
+import { dashboardLayout, LABEL_WIDTH, lineWidths } from './layout.js';
 import { QueueLine } from './QueueLine.js';
 import { ShutdownLine } from './ShutdownLine.js';
 import { ThroughputPanel } from './ThroughputPanel.js';
@@ -30,9 +30,22 @@ export interface DashboardProps {
  * A pure render of its props — live runs and replays feed it the same way. It stays shorter
  * than `rows` and every line truncates at `columns`, so Ink can redraw it in place.
  */
-export function Dashboard({ snapshot: s, history, columns, rows, helpOpen = false, stopRequested = false, keys = KEYS }: DashboardProps) {
+export function Dashboard({
+  snapshot: s,
+  history,
+  columns,
+  rows,
+  helpOpen = false,
+  stopRequested = false,
+  keys = KEYS,
+}: DashboardProps) {
   const theme = useTheme();
-  const layout = dashboardLayout({ rows, workers: s.workers.length, help: helpOpen ? keys : undefined, hasError: s.error !== undefined });
+  const layout = dashboardLayout({
+    rows,
+    workers: s.workers.length,
+    help: helpOpen ? keys : undefined,
+    hasError: s.error !== undefined,
+  });
   const widths = lineWidths(columns, s.queue.capacity, history.size);
   const spacer = layout.compact ? null : <Box height={1} />;
   return (

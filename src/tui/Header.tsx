@@ -17,7 +17,8 @@ export function Header({ snapshot: s }: HeaderProps) {
   const theme = useTheme();
   // While the run is live, count the workers still at it (+/- change them); afterwards, all.
   const workers = (role: WorkerRole): number =>
-    s.workers.filter((w) => w.role === role && (!LIVE.has(s.state) || (w.state !== 'done' && w.state !== 'failed'))).length;
+    s.workers.filter((w) => w.role === role && (!LIVE.has(s.state) || (w.state !== 'done' && w.state !== 'failed')))
+      .length;
   const p = workers('producer');
   const c = workers('consumer');
   const config = `${p} producer${p === 1 ? '' : 's'} → ${c} consumer${c === 1 ? '' : 's'} · capacity ${s.queue.capacity} · ${workload(s.config)}`;

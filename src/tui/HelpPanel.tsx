@@ -1,5 +1,5 @@
 import { Box, Text } from 'ink';
-import { LEGEND, type KeyHelp } from './keys.js';
+import { type KeyHelp, LEGEND } from './keys.js';
 import { useTheme } from './use-theme.js';
 
 /**

@@ -17,7 +17,15 @@ interface Step {
   status: Status;
 }
 
-const SHUTTING: ReadonlySet<RunState> = new Set(['draining', 'shutting-down', 'done', 'stopped', 'aborted', 'failed', 'stalled']);
+const SHUTTING: ReadonlySet<RunState> = new Set([
+  'draining',
+  'shutting-down',
+  'done',
+  'stopped',
+  'aborted',
+  'failed',
+  'stalled',
+]);
 
 /** A step is done when its count is complete, active once it has begun or the one before is done. */
 function status(k: number, n: number, begun: boolean): Status {
@@ -30,7 +38,10 @@ function steps(sd: ShutdownProgress, state: RunState): Step[] {
   const producers = status(sd.producersDone, sd.producers, SHUTTING.has(state));
   const middle: Step =
     sd.mode === 'sentinel'
-      ? { text: `sentinels sent ${sd.sentinelsSent}/${sd.consumers}`, status: status(sd.sentinelsSent, sd.consumers, producers === 'done') }
+      ? {
+          text: `sentinels sent ${sd.sentinelsSent}/${sd.consumers}`,
+          status: status(sd.sentinelsSent, sd.consumers, producers === 'done'),
+        }
       : { text: 'queue closed', status: producers === 'done' ? 'done' : 'pending' };
   const consumers = status(sd.consumersExited, sd.consumers, middle.status === 'done');
   return [

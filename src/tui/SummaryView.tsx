@@ -19,10 +19,12 @@ export function SummaryView({ summary, columns, rows }: SummaryViewProps) {
   const lines = formatSummary(summary).split('\n');
   const height = lines.reduce((n, l) => n + Math.max(1, Math.ceil(l.length / Math.max(1, columns))), 0);
   const wrap = height < rows ? 'wrap' : 'truncate-end';
-  const style = (line: string, i: number) => (i === 0 ? theme.ending(summary.endedBy) : line.startsWith('Error:') ? theme.error() : {});
+  const style = (line: string, i: number) =>
+    i === 0 ? theme.ending(summary.endedBy) : line.startsWith('Error:') ? theme.error() : {};
   return (
     <Box flexDirection="column">
       {lines.map((line, i) => (
+        // biome-ignore lint/suspicious/noArrayIndexKey: fixed lines, redrawn whole; a line's place is its identity
         <Text key={i} wrap={wrap} {...style(line, i)}>
           {line}
         </Text>

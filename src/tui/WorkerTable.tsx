@@ -1,8 +1,8 @@
 import { Box, Text } from 'ink';
 import type { WorkerRow as Row } from '../pipeline/types.js';
-import { pickWorkers, stateCounts, WORKER_COLUMNS as col } from './layout.js';
-import { WorkerRow } from './WorkerRow.js';
+import { WORKER_COLUMNS as col, pickWorkers, stateCounts } from './layout.js';
 import { useTheme } from './use-theme.js';
+import { WorkerRow } from './WorkerRow.js';
 
 export interface WorkerTableProps {
   workers: readonly Row[];
@@ -17,7 +17,9 @@ export interface WorkerTableProps {
 export function WorkerTable({ workers, lines }: WorkerTableProps) {
   const theme = useTheme();
   // Producers above consumers, each by number, however the run added them (+ and > append).
-  const ordered = [...workers].sort((a, b) => Number(a.role === 'consumer') - Number(b.role === 'consumer') || a.index - b.index);
+  const ordered = [...workers].sort(
+    (a, b) => Number(a.role === 'consumer') - Number(b.role === 'consumer') || a.index - b.index,
+  );
   const { shown, hidden } = pickWorkers(ordered, lines);
   const heading =
     'Workers'.padEnd(col.id) +

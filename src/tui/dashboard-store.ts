@@ -6,7 +6,7 @@
  * renders only the latest, while the history still sees every snapshot.
  */
 import type { Snapshot, Summary } from '../pipeline/types.js';
-import { emptyHistory, pushHistory, type History, type HistoryOptions } from './history.js';
+import { emptyHistory, type History, type HistoryOptions, pushHistory } from './history.js';
 
 export interface DashboardState {
   readonly snapshot: Snapshot | undefined;
@@ -56,10 +56,16 @@ export function createDashboardStore(options: DashboardStoreOptions = {}): Dashb
 
   const changed = (): void => {
     dirty = true;
-    if (minInterval <= 0) return notify();
+    if (minInterval <= 0) {
+      notify();
+      return;
+    }
     if (timer !== undefined) return;
     const wait = lastNotified + minInterval - now();
-    if (wait <= 0) return notify();
+    if (wait <= 0) {
+      notify();
+      return;
+    }
     timer = setTimeout(notify, wait);
     timer.unref?.();
   };

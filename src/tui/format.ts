@@ -38,14 +38,28 @@ export function percent(fraction: number): string {
 const base = (path: string): string => path.split(/[\\/]/).pop() || path;
 
 /** The workload in a few words: "produce 5ms, consume 8ms (sleep ±20%) · 1,000 items · ≤50/s each". */
-export function workload(c: Pick<PipelineConfig, 'items' | 'durationMs' | 'rate' | 'produceMs' | 'consumeMs' | 'jitter' | 'work' | 'producer' | 'consumer'>): string {
+export function workload(
+  c: Pick<
+    PipelineConfig,
+    'items' | 'durationMs' | 'rate' | 'produceMs' | 'consumeMs' | 'jitter' | 'work' | 'producer' | 'consumer'
+  >,
+): string {
   const work = [
     c.producer !== undefined ? `producer ${base(c.producer)}` : `produce ${c.produceMs}ms`,
     c.consumer !== undefined ? `consume ${base(c.consumer)}` : `consume ${c.consumeMs}ms`,
   ].join(', ');
-  const kind = c.producer !== undefined && c.consumer !== undefined ? '' : ` (${c.work}${c.jitter > 0 ? ` ±${percent(c.jitter)}` : ''})`;
+  const kind =
+    c.producer !== undefined && c.consumer !== undefined
+      ? ''
+      : ` (${c.work}${c.jitter > 0 ? ` ±${percent(c.jitter)}` : ''})`;
   const parts = [work + kind];
-  parts.push(c.items !== undefined ? `${count(c.items)} items` : c.durationMs !== undefined ? `for ${duration(c.durationMs)}` : 'until stopped');
+  parts.push(
+    c.items !== undefined
+      ? `${count(c.items)} items`
+      : c.durationMs !== undefined
+        ? `for ${duration(c.durationMs)}`
+        : 'until stopped',
+  );
   if (c.rate !== undefined) parts.push(`≤${c.rate}/s each`);
   return parts.join(' · ');
 }

@@ -31,7 +31,14 @@ export interface HistoryOptions {
 
 /** A history with nothing in it yet. */
 export function emptyHistory(options: HistoryOptions = {}): History {
-  return { bucketMs: options.bucketMs ?? 1000, size: options.size ?? 60, lastT: -1, depth: [], produced: [], consumed: [] };
+  return {
+    bucketMs: options.bucketMs ?? 1000,
+    size: options.size ?? 60,
+    lastT: -1,
+    depth: [],
+    produced: [],
+    consumed: [],
+  };
 }
 
 /** The history with one more snapshot folded in (the input is not modified). */

@@ -13,7 +13,11 @@ export interface KeyHelp {
 
 export const KEYS: readonly KeyHelp[] = [
   { keys: 'q', short: 'stop', long: 'graceful stop: producers finish, one sentinel per consumer, the queue drains' },
-  { keys: '^C', short: 'twice aborts', long: 'Ctrl-C: the first press stops gracefully like q, the second aborts at once' },
+  {
+    keys: '^C',
+    short: 'twice aborts',
+    long: 'Ctrl-C: the first press stops gracefully like q, the second aborts at once',
+  },
   { keys: 'p', short: 'pause', pausedShort: 'resume', long: 'pause / resume every worker' },
   { keys: '+/-', short: 'producers', long: 'add / remove a producer' },
   { keys: '>/<', short: 'consumers', long: 'add / remove a consumer (a removed consumer is sent a sentinel)' },
@@ -24,7 +28,7 @@ export const KEYS: readonly KeyHelp[] = [
 export const REPLAY_KEYS: readonly KeyHelp[] = [
   { keys: 'space', short: 'pause', pausedShort: 'play', long: 'pause / resume the replay (p too)' },
   { keys: '←/→', short: 'step', long: 'while paused: one snapshot back / forward' },
-  { keys: 'q', short: 'quit', long: 'end the replay here and show the run\'s summary' },
+  { keys: 'q', short: 'quit', long: "end the replay here and show the run's summary" },
   { keys: '?', short: 'help', long: 'show / hide this help' },
 ];
 

@@ -1,4 +1,4 @@
-import { useInput, useStdin, type Key } from 'ink';
+import { type Key, useInput, useStdin } from 'ink';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { PipelineControls, RunState } from '../pipeline/types.js';
 
@@ -70,18 +70,23 @@ export function useKeys(controls: DashboardControls, runState: RunState | undefi
           return;
         case '+':
         case '=':
-          return c.addProducer();
+          c.addProducer();
+          return;
         case '-':
         case '_':
-          return c.removeProducer();
+          c.removeProducer();
+          return;
         case '>':
         case '.':
-          return c.addConsumer();
+          c.addConsumer();
+          return;
         case '<':
         case ',':
-          return c.removeConsumer();
+          c.removeConsumer();
+          return;
         case '?':
-          return setHelpOpen((open) => !open);
+          setHelpOpen((open) => !open);
+          return;
       }
     };
     const ctrlC = (): void => {

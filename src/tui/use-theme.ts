@@ -1,6 +1,6 @@
 import { useContext } from 'react';
-import { ThemeContext } from './theme-context.js';
 import type { Theme } from './theme.js';
+import { ThemeContext } from './theme-context.js';
 
 /** The current dashboard theme (see theme.ts). */
 export function useTheme(): Theme {

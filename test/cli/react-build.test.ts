@@ -29,14 +29,23 @@ if (isMainThread) process.on('exit', () => {
 beforeAll(() => ensureBuilt(), 120_000);
 
 describe('one React build for React and the reconciler', () => {
-  for (const [nodeEnv, build] of [[undefined, 'production'], ['development', 'development'], ['production', 'production']] as const) {
+  for (const [nodeEnv, build] of [
+    [undefined, 'production'],
+    ['development', 'development'],
+    ['production', 'production'],
+  ] as const) {
     it(`NODE_ENV ${nodeEnv ?? 'unset'}: every React module is the ${build} build, and a recording from a pipe has real frames`, async () => {
       const cast = join(dir, `${nodeEnv ?? 'unset'}.cast`);
       const env: Record<string, string> = nodeEnv ? { NODE_ENV: nodeEnv } : {};
-      const { code, stderr } = await runCli(['-n', '300', '--record', cast, '--json'], { env, nodeArgs: ['--import', probe] });
+      const { code, stderr } = await runCli(['-n', '300', '--record', cast, '--json'], {
+        env,
+        nodeArgs: ['--import', probe],
+      });
       expect(code).toBe(0);
       const builds = JSON.parse(/^BUILDS (.*)$/m.exec(stderr)![1]!) as string[];
-      expect(builds).toEqual(expect.arrayContaining(['react/cjs/react.' + build + '.js', 'react-reconciler/cjs/react-reconciler.' + build + '.js']));
+      expect(builds).toEqual(
+        expect.arrayContaining([`react/cjs/react.${build}.js`, `react-reconciler/cjs/react-reconciler.${build}.js`]),
+      );
       expect(builds.filter((b) => !b.includes(`.${build}.`))).toEqual([]);
       const { output } = parseCast(readFileSync(cast, 'utf8'));
       // A quick run may end before a live frame is due; the summary is drawn by Ink all the same.

@@ -27,7 +27,9 @@ describe('SIGTERM and SIGHUP, as a supervisor or a closed ssh session sends them
       const { code, stdout, stderr } = await cli.result;
       expect(code).toBe(0);
       expect(stderr).toBe(`pipeline-tui: ${signal}: stopping gracefully (${signal} again, or Ctrl-C, to abort)\n`);
-      const [, produced, consumed] = /Run stopped on request in \S+: produced ([\d,]+), consumed ([\d,]+)/.exec(stdout)!;
+      const [, produced, consumed] = /Run stopped on request in \S+: produced ([\d,]+), consumed ([\d,]+)/.exec(
+        stdout,
+      )!;
       expect(consumed).toBe(produced);
       const log = readMetricsLog(metrics);
       expect(log.summary).toMatchObject({ endedBy: 'stopped', consumed: log.summary!.produced });
@@ -37,7 +39,11 @@ describe('SIGTERM and SIGHUP, as a supervisor or a closed ssh session sends them
   // A consumer of 500 ms behind a full queue: a graceful drain would take about half a minute.
   const slowDrain = ['--plain', '--duration', '60s', '--consume-ms', '500', '-q', '64'];
 
-  for (const [signal, exit] of [['SIGINT', 130], ['SIGTERM', 143], ['SIGHUP', 129]] as const) {
+  for (const [signal, exit] of [
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+    ['SIGHUP', 129],
+  ] as const) {
     it(`a second ${signal} while the queue drains aborts at once: "aborted", exit ${exit}`, async () => {
       const metrics = join(dir, `${signal}-twice.jsonl`);
       const cli = startCli([...slowDrain, '--metrics', metrics], { deadlineMs: 20_000 });

@@ -2,10 +2,11 @@
  * End to end in a real terminal (tmux): the built `pipeline-tui` draws the dashboard, takes
  * keys as a person types them, and leaves the summary on screen with the right exit code.
  */
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { parseCast } from '../helpers/cast.js';
 import { runCli } from '../helpers/cli.js';
 import { ensureBuilt } from '../helpers/dist.js';
@@ -38,7 +39,9 @@ describe.skipIf(!HAS_TMUX)('the dashboard in a real terminal (tmux)', () => {
     session = new TmuxSession(['-n', '1000000']);
     await session.waitFor(/● running/);
     session.keys('p');
-    await session.waitFor(/● paused[\s\S]*P1 +paused[\s\S]*P2 +paused[\s\S]*C1 +paused[\s\S]*C2 +paused[\s\S]*C3 +paused/);
+    await session.waitFor(
+      /● paused[\s\S]*P1 +paused[\s\S]*P2 +paused[\s\S]*C1 +paused[\s\S]*C2 +paused[\s\S]*C3 +paused/,
+    );
     session.keys('p');
     await session.waitFor(/● running/);
     session.keys('q');
@@ -127,7 +130,9 @@ describe.skipIf(!HAS_TMUX)('the dashboard in a real terminal (tmux)', () => {
     session.keys('q');
     expect(await session.exitCode()).toBe(0);
     const summary = JSON.parse(recorded.stdout) as { produced: number };
-    expect(session.screen()).toMatch(new RegExp(`Run completed in [\\d.]+m?s: produced ${summary.produced}, consumed ${summary.produced}`));
+    expect(session.screen()).toMatch(
+      new RegExp(`Run completed in [\\d.]+m?s: produced ${summary.produced}, consumed ${summary.produced}`),
+    );
   }, 60_000);
 
   it('a terminal that reports no size gets an 80-column dashboard, not one character per line', async () => {

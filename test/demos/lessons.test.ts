@@ -3,19 +3,19 @@
  * each lesson's `main` returns a result object, asserted here. No timings are asserted.
  */
 import { describe, expect, it } from 'vitest';
-import { LESSONS, runLesson, type LessonRun } from '../../src/demos/index.js';
-import type { JoinResult } from '../../src/demos/join.js';
+import type { ArgsPitfallResult } from '../../src/demos/args-pitfall.js';
 import type { DaemonResult } from '../../src/demos/daemon.js';
+import type { ExecutorResult } from '../../src/demos/executor.js';
 import type { FinishOrderResult } from '../../src/demos/finish-order.js';
-import type { ThreadsInfoResult } from '../../src/demos/threads-info.js';
-import type { TimerResult } from '../../src/demos/timer.js';
-import type { RaceResult } from '../../src/demos/race.js';
-import type { WithLockResult } from '../../src/demos/with-lock.js';
+import { LESSONS, type LessonRun, runLesson } from '../../src/demos/index.js';
+import type { JoinResult } from '../../src/demos/join.js';
 import type { LockPipelineResult } from '../../src/demos/lock-pipeline.js';
 import type { QueuePipelineResult } from '../../src/demos/queue-pipeline.js';
+import type { RaceResult } from '../../src/demos/race.js';
 import type { SemaphoreResult } from '../../src/demos/semaphore.js';
-import type { ExecutorResult } from '../../src/demos/executor.js';
-import type { ArgsPitfallResult } from '../../src/demos/args-pitfall.js';
+import type { ThreadsInfoResult } from '../../src/demos/threads-info.js';
+import type { TimerResult } from '../../src/demos/timer.js';
+import type { WithLockResult } from '../../src/demos/with-lock.js';
 import { DEADLINE_MS, within } from '../helpers/workers.js';
 
 /** Runs lesson `name` quickly and quietly, within the deadline. */
@@ -50,7 +50,8 @@ describe('threading lessons (quick mode, real workers)', () => {
     expect(result.after).toBe(result.before);
     expect(result.mainName).toBe('MainThread');
     expect(result.currentOnMain).toBe('MainThread');
-    for (const name of result.names) expect(lines).toContainEqual(expect.stringContaining(`${name}: currentThread().name = ${name},`));
+    for (const name of result.names)
+      expect(lines).toContainEqual(expect.stringContaining(`${name}: currentThread().name = ${name},`));
   });
 
   it('timer: the timer fires with its arguments; a cancelled one never runs', async () => {
@@ -102,12 +103,27 @@ describe('threading lessons (quick mode, real workers)', () => {
 
   it('args-pitfall: a bare value is refused with the fix in the message; a list works', async () => {
     const { result } = await run<ArgsPitfallResult>('args-pitfall');
-    expect(result.error).toBe('TypeError: args must be an array of arguments; got a string — did you mean args: ["world"]?');
+    expect(result.error).toBe(
+      'TypeError: args must be an array of arguments; got a string — did you mean args: ["world"]?',
+    );
     expect(result.greeting).toBe('Thread: hello, world!');
   });
 
   it('every lesson has a test above', () => {
-    const tested = ['join', 'daemon', 'finish-order', 'threads-info', 'timer', 'race', 'with-lock', 'lock-pipeline', 'queue-pipeline', 'semaphore', 'executor', 'args-pitfall'];
+    const tested = [
+      'join',
+      'daemon',
+      'finish-order',
+      'threads-info',
+      'timer',
+      'race',
+      'with-lock',
+      'lock-pipeline',
+      'queue-pipeline',
+      'semaphore',
+      'executor',
+      'args-pitfall',
+    ];
     expect(LESSONS.map((l) => l.name).sort()).toEqual([...tested].sort());
   });
 });

@@ -5,9 +5,9 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { STORIES } from '../../src/demos/stories.js';
 import { resolveConfig } from '../../src/pipeline/config.js';
 import type { PipelineConfig } from '../../src/pipeline/types.js';
-import { STORIES } from '../../src/demos/stories.js';
 
 describe('story presets', () => {
   for (const story of STORIES) {
@@ -23,6 +23,13 @@ describe('story presets', () => {
   }
 
   it('the names are unique and include the six stories', () => {
-    expect(STORIES.map((s) => s.name)).toEqual(['balanced', 'slow-consumer', 'fast-consumer', 'bursty', 'crash', 'shutdown']);
+    expect(STORIES.map((s) => s.name)).toEqual([
+      'balanced',
+      'slow-consumer',
+      'fast-consumer',
+      'bursty',
+      'crash',
+      'shutdown',
+    ]);
   });
 });

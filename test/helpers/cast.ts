@@ -17,7 +17,11 @@ export function parseCast(text: string): { header: CastHeader; events: CastEvent
     expect(typeof data).toBe('string');
     return e as CastEvent;
   });
-  for (let i = 1; i < events.length; i++) expect(events[i]![0], `event ${i} goes back in time`).toBeGreaterThanOrEqual(events[i - 1]![0]);
-  const output = events.filter((e) => e[1] === 'o').map((e) => e[2]).join('');
+  for (let i = 1; i < events.length; i++)
+    expect(events[i]![0], `event ${i} goes back in time`).toBeGreaterThanOrEqual(events[i - 1]![0]);
+  const output = events
+    .filter((e) => e[1] === 'o')
+    .map((e) => e[2])
+    .join('');
   return { header, events, output };
 }

@@ -1,5 +1,5 @@
 /** Runs the BUILT command-line tool (dist/, as `npx pipeline-tui` does) as a child process. */
-import { spawn, type ChildProcessByStdio } from 'node:child_process';
+import { type ChildProcessByStdio, spawn } from 'node:child_process';
 import type { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { userEnv } from './user-env.js';
@@ -31,8 +31,14 @@ export interface CliProcess {
 }
 
 /** Starts `pipeline-tui ...args` with no TTY, in a user's environment plus `env`. */
-export function startCli(args: string[], { env = {}, nodeArgs = [], deadlineMs = 60_000 }: CliOptions = {}): CliProcess {
-  const child = spawn(process.execPath, [...nodeArgs, BIN, ...args], { env: userEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
+export function startCli(
+  args: string[],
+  { env = {}, nodeArgs = [], deadlineMs = 60_000 }: CliOptions = {},
+): CliProcess {
+  const child = spawn(process.execPath, [...nodeArgs, BIN, ...args], {
+    env: userEnv(env),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d: Buffer) => (stdout += d));
@@ -40,7 +46,11 @@ export function startCli(args: string[], { env = {}, nodeArgs = [], deadlineMs =
   const result = new Promise<CliResult>((resolve, reject) => {
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      reject(new Error(`pipeline-tui ${args.join(' ')} did not exit within ${deadlineMs} ms\nstdout: ${stdout}\nstderr: ${stderr}`));
+      reject(
+        new Error(
+          `pipeline-tui ${args.join(' ')} did not exit within ${deadlineMs} ms\nstdout: ${stdout}\nstderr: ${stderr}`,
+        ),
+      );
     }, deadlineMs);
     child.on('error', reject);
     child.on('close', (code) => {

@@ -12,14 +12,24 @@ const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const DIST_INDEX = fileURLToPath(new URL('../../dist/index.js', import.meta.url));
 
 /** The built modules of the synchronization primitives (what dist/index.js re-exports from sync). */
-export const DIST_SYNC = ['lock', 'rlock', 'semaphore', 'bounded-semaphore', 'condition', 'event', 'barrier', 'hold', 'errors'].map((name) =>
-  fileURLToPath(new URL(`../../dist/sync/${name}.js`, import.meta.url)),
-);
+export const DIST_SYNC = [
+  'lock',
+  'rlock',
+  'semaphore',
+  'bounded-semaphore',
+  'condition',
+  'event',
+  'barrier',
+  'hold',
+  'errors',
+].map((name) => fileURLToPath(new URL(`../../dist/sync/${name}.js`, import.meta.url)));
 export const DIST_QUEUE = fileURLToPath(new URL('../../dist/queue/index.js', import.meta.url));
 
 /** Every TypeScript source (relative to src/): dist must be at least as new as each. */
 function sources(): string[] {
-  return readdirSync(`${ROOT}src`, { recursive: true, encoding: 'utf8' }).filter((f) => /\.tsx?$/.test(f) && !f.endsWith('.d.ts'));
+  return readdirSync(`${ROOT}src`, { recursive: true, encoding: 'utf8' }).filter(
+    (f) => /\.tsx?$/.test(f) && !f.endsWith('.d.ts'),
+  );
 }
 
 function stale(): string[] {

@@ -14,7 +14,9 @@ export function fixtureMain<D = any, R = unknown>(body: (data: D) => R | Promise
       (ok) => parentPort!.postMessage({ ok } satisfies FixtureReply),
       (e: unknown) => {
         const err = e instanceof Error ? e : new Error(String(e));
-        parentPort!.postMessage({ error: { name: err.name, message: err.message, stack: err.stack } } satisfies FixtureReply);
+        parentPort!.postMessage({
+          error: { name: err.name, message: err.message, stack: err.stack },
+        } satisfies FixtureReply);
       },
     );
 }

@@ -51,7 +51,11 @@ export class TmuxSession {
   /** Waits until the screen matches `pattern`; returns the screen. */
   async waitFor(pattern: RegExp, ms = 30_000): Promise<string> {
     let last = '';
-    await until(() => pattern.test((last = this.screen())), `screen to show ${pattern}; it shows:\n${last}`, ms).catch((error: Error) => {
+    const matches = (): boolean => {
+      last = this.screen();
+      return pattern.test(last);
+    };
+    await until(matches, `screen to show ${pattern}; it shows:\n${last}`, ms).catch((error: Error) => {
       throw new Error(error.message.replace(/it shows:\n[\s\S]*$/, `it shows:\n${last}`));
     });
     return last;
@@ -59,7 +63,11 @@ export class TmuxSession {
 
   /** Waits for the command to exit; returns its exit code. */
   async exitCode(ms = 30_000): Promise<number> {
-    await until(() => existsSync(this.exitFile) && readFileSync(this.exitFile, 'utf8').endsWith('\n'), 'the command to exit', ms);
+    await until(
+      () => existsSync(this.exitFile) && readFileSync(this.exitFile, 'utf8').endsWith('\n'),
+      'the command to exit',
+      ms,
+    );
     return Number(readFileSync(this.exitFile, 'utf8'));
   }
 

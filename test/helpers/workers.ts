@@ -59,7 +59,12 @@ export function runFixture<R = unknown>(fixture: string, data: object = {}, dead
 }
 
 /** Runs `n` copies of `fixture` at once (data per index) and returns their results in order. */
-export function runFixtures<R = unknown>(n: number, fixture: string, dataFor: (i: number) => object, deadlineMs = DEADLINE_MS): Promise<R[]> {
+export function runFixtures<R = unknown>(
+  n: number,
+  fixture: string,
+  dataFor: (i: number) => object,
+  deadlineMs = DEADLINE_MS,
+): Promise<R[]> {
   return Promise.all(Array.from({ length: n }, (_, i) => runFixture<R>(fixture, dataFor(i), deadlineMs)));
 }
 

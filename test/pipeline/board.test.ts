@@ -10,7 +10,11 @@ describe('the shared board', () => {
       const budget = 200_000;
       board.setBudget(budget);
       const start = new Barrier(6);
-      const claims = await runFixtures<number>(6, 'pipeline-claimer', (i) => ({ board: board.handle, start: start.handle, claims: i }));
+      const claims = await runFixtures<number>(6, 'pipeline-claimer', (i) => ({
+        board: board.handle,
+        start: start.handle,
+        claims: i,
+      }));
       expect(claims.reduce((a, b) => a + b, 0)).toBe(budget);
     }
   });

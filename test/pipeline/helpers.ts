@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export const userModule = (name: string): string => fileURLToPath(new URL(`../fixtures/user/${name}.mjs`, import.meta.url));
+export const userModule = (name: string): string =>
+  fileURLToPath(new URL(`../fixtures/user/${name}.mjs`, import.meta.url));
 
 /** A fresh directory for the user consumer to write what it saw. */
 export function outDir(): string {
@@ -15,7 +16,10 @@ export function seenItems(dir: string): Map<string, Array<{ from: string; n: num
   const seen = new Map<string, Array<{ from: string; n: number }>>();
   for (const file of readdirSync(dir)) {
     const lines = readFileSync(join(dir, file), 'utf8').split('\n').filter(Boolean);
-    seen.set(file.replace(/\.jsonl$/, ''), lines.map((l) => JSON.parse(l) as { from: string; n: number }));
+    seen.set(
+      file.replace(/\.jsonl$/, ''),
+      lines.map((l) => JSON.parse(l) as { from: string; n: number }),
+    );
   }
   return seen;
 }

@@ -26,7 +26,15 @@ describe('shutdown delivers every item exactly once', () => {
       process.env.PT_OUT = dir;
       process.env.PT_ITEMS_PER_PRODUCER = String(perProducer);
       const summary = await within(
-        runPipeline({ producers, consumers, capacity: 4, shutdown, producer: userModule('producer'), consumer: userModule('consumer'), refreshMs: 50 }),
+        runPipeline({
+          producers,
+          consumers,
+          capacity: 4,
+          shutdown,
+          producer: userModule('producer'),
+          consumer: userModule('consumer'),
+          refreshMs: 50,
+        }),
         60_000,
         'pipeline run',
       );
@@ -37,7 +45,8 @@ describe('shutdown delivers every item exactly once', () => {
       const keys = new Set(all.map((i) => `${i.from}:${i.n}`));
       expect(keys.size).toBe(all.length);
       expect(all.length).toBe(producers * perProducer);
-      for (let p = 1; p <= producers; p++) for (let n = 0; n < perProducer; n++) expect(keys.has(`P${p}:${n}`)).toBe(true);
+      for (let p = 1; p <= producers; p++)
+        for (let n = 0; n < perProducer; n++) expect(keys.has(`P${p}:${n}`)).toBe(true);
       // Per consumer, each producer's items arrive in order (FIFO queue).
       for (const items of seen.values()) {
         const last = new Map<string, number>();
@@ -57,7 +66,11 @@ describe('shutdown delivers every item exactly once', () => {
   }
 
   it('the built-in workload produces and consumes exactly --items', async () => {
-    const summary = await within(runPipeline({ producers: 3, consumers: 2, capacity: 8, items: 2000, produceMs: 0, consumeMs: 0, refreshMs: 50 }), 60_000, 'run');
+    const summary = await within(
+      runPipeline({ producers: 3, consumers: 2, capacity: 8, items: 2000, produceMs: 0, consumeMs: 0, refreshMs: 50 }),
+      60_000,
+      'run',
+    );
     expect(summary.endedBy).toBe('completed');
     expect(summary.produced).toBe(2000);
     expect(summary.consumed).toBe(2000);

@@ -10,8 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { DEADLINE_MS } from '../helpers/workers.js';
 import { userEnv } from '../helpers/user-env.js';
+import { DEADLINE_MS } from '../helpers/workers.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const DIST_INDEX = pathToFileURL(join(ROOT, 'dist/index.js')).href;
@@ -31,14 +31,18 @@ beforeAll(() => {
   // A type error elsewhere in the tree fails tsc but still emits JavaScript: judge by the output.
   const build = spawnSync('npm', ['run', 'build', '--silent'], { cwd: ROOT, encoding: 'utf8', timeout: 120_000 });
   const stale = staleQueueBuild();
-  if (stale.length > 0) throw new Error(`npm run build left dist/queue stale for ${stale.join(', ')}:\n${build.stdout}\n${build.stderr}`);
+  if (stale.length > 0)
+    throw new Error(`npm run build left dist/queue stale for ${stale.join(', ')}:\n${build.stdout}\n${build.stderr}`);
 }, 120_000);
 
 /** Runs `body` as an ES module with `m` = the built package and `out(x)` printing a line; returns exit code and output. */
 function runScript(body: string): { code: number | null; stdout: string; stderr: string } {
   const dir = mkdtempSync(join(tmpdir(), 'queue-child-'));
   const file = join(dir, 'main.mjs');
-  writeFileSync(file, `import * as m from ${JSON.stringify(DIST_INDEX)};\nconst out = (x) => console.log(String(x));\n${body}\n`);
+  writeFileSync(
+    file,
+    `import * as m from ${JSON.stringify(DIST_INDEX)};\nconst out = (x) => console.log(String(x));\n${body}\n`,
+  );
   const child = spawnSync(process.execPath, [file], { encoding: 'utf8', timeout: DEADLINE_MS, env: userEnv() });
   return { code: child.status, stdout: child.stdout.trim(), stderr: child.stderr };
 }

@@ -7,8 +7,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { BoundedQueue, SENTINEL } from '../../src/index.js';
-import { runFixtures, startFixture, within, DEADLINE_MS } from '../helpers/workers.js';
 import type { Mode } from '../fixtures/queue-producer.js';
+import { DEADLINE_MS, runFixtures, startFixture, within } from '../helpers/workers.js';
 
 const STRESS = Number(process.env.STRESS ?? 1);
 const SEED = Number(process.env.SEED ?? Date.now() % 1e6);
@@ -27,7 +27,8 @@ function check(results: number[][], producers: number, perProducer: number): voi
     for (const item of items) {
       const p = Math.floor(item / 1e7);
       const n = item % 1e7;
-      if (n <= (last.get(p) ?? -1)) expect.fail(`consumer ${consumer} got producer ${p}'s item ${n} after ${last.get(p)} ${why}`);
+      if (n <= (last.get(p) ?? -1))
+        expect.fail(`consumer ${consumer} got producer ${p}'s item ${n} after ${last.get(p)} ${why}`);
       last.set(p, n);
     }
   });
@@ -45,9 +46,19 @@ interface Run {
 async function run({ producers, consumers, perProducer, mode, capacity, async = false }: Run): Promise<BoundedQueue> {
   const q = new BoundedQueue({ capacity });
   const batch = mode === 'batch' ? 32 : undefined;
-  const consuming = Array.from({ length: consumers }, () => startFixture<number[]>('queue-consumer', { handle: q.handle, batch, async }));
-  await runFixtures(producers, 'queue-producer', (id) => ({ handle: q.handle, id, count: perProducer, mode, seed: SEED, async }));
-  for (let i = 0; i < consumers; i++) await within(q.putAsync(SENTINEL), DEADLINE_MS, `sentinel ${i} put (seed ${SEED})`);
+  const consuming = Array.from({ length: consumers }, () =>
+    startFixture<number[]>('queue-consumer', { handle: q.handle, batch, async }),
+  );
+  await runFixtures(producers, 'queue-producer', (id) => ({
+    handle: q.handle,
+    id,
+    count: perProducer,
+    mode,
+    seed: SEED,
+    async,
+  }));
+  for (let i = 0; i < consumers; i++)
+    await within(q.putAsync(SENTINEL), DEADLINE_MS, `sentinel ${i} put (seed ${SEED})`);
   const results = await within(Promise.all(consuming.map((c) => c.result)), DEADLINE_MS, `consumers (seed ${SEED})`);
   check(results, producers, perProducer);
   const stats = q.stats();

@@ -13,7 +13,9 @@ describe('handles', () => {
     }
     expect(q.getMany(4)).toEqual(['via from', 'via revive']);
     q.put({ back: 'to the worker' });
-    expect(await startOp(q, { op: 'get' }, { via: 'revive' }).result).toMatchObject({ value: { back: 'to the worker' } });
+    expect(await startOp(q, { op: 'get' }, { via: 'revive' }).result).toMatchObject({
+      value: { back: 'to the worker' },
+    });
   });
 
   it('from(handle) on the same thread gives a second view of the same queue, shape included', () => {
@@ -39,7 +41,9 @@ describe('handles', () => {
     const words = buffer.byteLength / 4;
     expect(Array.from(canary.subarray(0, 16)).every((w) => w === 0x5a5a5a5a)).toBe(true); // before it: untouched
     expect(Array.from(canary.subarray((64 + bytes) / 4, words)).every((w) => w === 0x5a5a5a5a)).toBe(true); // after it: untouched
-    expect(() => new BoundedQueue({ capacity: 4, slotBytes: 64, memory: { buffer, byteOffset: 64 } })).toThrow(/needs \d+ bytes/);
+    expect(() => new BoundedQueue({ capacity: 4, slotBytes: 64, memory: { buffer, byteOffset: 64 } })).toThrow(
+      /needs \d+ bytes/,
+    );
   });
 
   it('refuses handles that do not describe a queue, saying what they are', () => {
@@ -50,7 +54,9 @@ describe('handles', () => {
     expect(() => BoundedQueue.from(blank)).toThrow(/uninitialised/);
     expect(() => revive(blank)).toThrow(InvalidHandleError);
     expect(() => BoundedQueue.from({ ...blank, buffer: new SharedArrayBuffer(8) })).toThrow(/needs \d+ bytes/);
-    expect(() => BoundedQueue.from({ ...new BoundedQueue({ capacity: 1 }).handle, byteOffset: 4 })).toThrow(/multiple of 8/);
+    expect(() => BoundedQueue.from({ ...new BoundedQueue({ capacity: 1 }).handle, byteOffset: 4 })).toThrow(
+      /multiple of 8/,
+    );
     expect(() => BoundedQueue.from(null as never)).toThrow(InvalidHandleError);
   });
 });
@@ -58,7 +64,18 @@ describe('handles', () => {
 describe('counters for the dashboard (read without the lock)', () => {
   it('reports depth, high water, totals, blocked calls, unfinished, dropped and the lock counters', () => {
     const q = new BoundedQueue({ capacity: 3 });
-    expect(q.stats()).toEqual({ depth: 0, capacity: 3, highWater: 0, put: 0, got: 0, putBlocked: 0, getBlocked: 0, unfinished: 0, dropped: 0, shutDown: false });
+    expect(q.stats()).toEqual({
+      depth: 0,
+      capacity: 3,
+      highWater: 0,
+      put: 0,
+      got: 0,
+      putBlocked: 0,
+      getBlocked: 0,
+      unfinished: 0,
+      dropped: 0,
+      shutDown: false,
+    });
     q.putMany([1, 2, 3]);
     q.get();
     q.put(4, { timeout: 1 });
@@ -67,7 +84,18 @@ describe('counters for the dashboard (read without the lock)', () => {
     expect(() => q.get({ timeout: 1 })).toThrow();
     q.put(6);
     q.shutdown({ immediate: true });
-    expect(q.stats()).toEqual({ depth: 0, capacity: 3, highWater: 3, put: 5, got: 4, putBlocked: 1, getBlocked: 1, unfinished: 4, dropped: 1, shutDown: true });
+    expect(q.stats()).toEqual({
+      depth: 0,
+      capacity: 3,
+      highWater: 3,
+      put: 5,
+      got: 4,
+      putBlocked: 1,
+      getBlocked: 1,
+      unfinished: 4,
+      dropped: 1,
+      shutDown: true,
+    });
     const lock = q.lockStats();
     expect(lock.acquisitions).toBeGreaterThanOrEqual(8);
     expect(lock.holder).toBeUndefined();

@@ -3,7 +3,13 @@ import { describe, expect, it } from 'vitest';
 import { BoundedQueue, ItemTooLargeError, QueueFull, SENTINEL } from '../../src/index.js';
 import { startOp } from './ops.js';
 
-const NAN_BITS = [0x7ff8000000000001n, 0xfff8000000000000n, 0x7ff4000000000001n, 0x7ff40001_00000005n, 0xffffffffffffffffn];
+const NAN_BITS = [
+  0x7ff8000000000001n,
+  0xfff8000000000000n,
+  0x7ff4000000000001n,
+  0x7ff40001_00000005n,
+  0xffffffffffffffffn,
+];
 
 /** NaNs with unusual bit patterns, including ones that look like the queue's boxed headers. */
 function oddNaNs(): number[] {
@@ -12,7 +18,24 @@ function oddNaNs(): number[] {
   return Array.from(f);
 }
 
-const NUMBERS = [0, -0, 1, -1, 1.5, Math.PI, NaN, Infinity, -Infinity, Number.MAX_VALUE, Number.MIN_VALUE, Number.MAX_SAFE_INTEGER, -(2 ** 53), 2 ** 31, -(2 ** 31) - 1, ...oddNaNs()];
+const NUMBERS = [
+  0,
+  -0,
+  1,
+  -1,
+  1.5,
+  Math.PI,
+  NaN,
+  Infinity,
+  -Infinity,
+  Number.MAX_VALUE,
+  Number.MIN_VALUE,
+  Number.MAX_SAFE_INTEGER,
+  -(2 ** 53),
+  2 ** 31,
+  -(2 ** 31) - 1,
+  ...oddNaNs(),
+];
 
 const OTHERS: unknown[] = [
   '',
@@ -27,10 +50,13 @@ const OTHERS: unknown[] = [
   undefined,
   [],
   [1, 'two', [3, [4, { five: 5 }]], null, true],
-  { id: 7, name: 'x', tags: ['a', 'b'], nested: { deep: [null, { deeper: 'ü' }] }, 'ключ': 'значение', '': 0 },
+  { id: 7, name: 'x', tags: ['a', 'b'], nested: { deep: [null, { deeper: 'ü' }] }, ключ: 'значение', '': 0 },
   { nan: NaN, negZero: -0, inf: -Infinity, undef: undefined },
   new Date(0),
-  new Map<unknown, unknown>([[1, 'one'], ['two', { 2: 2 }]]),
+  new Map<unknown, unknown>([
+    [1, 'one'],
+    ['two', { 2: 2 }],
+  ]),
   new Set([1, 'a', null]),
   12345678901234567890n,
   /re(g)ex/giu,
@@ -54,7 +80,7 @@ describe('FIFO order and item fidelity', () => {
     const q = new BoundedQueue<number>({ capacity: NUMBERS.length });
     for (const n of NUMBERS) q.put(n);
     expect(q.full()).toBe(true);
-    NUMBERS.forEach((n, i) => sameItem(q.get(), n, `number #${i}`));
+    for (const [i, n] of NUMBERS.entries()) sameItem(q.get(), n, `number #${i}`);
     expect(q.empty()).toBe(true);
   });
 
@@ -62,7 +88,7 @@ describe('FIFO order and item fidelity', () => {
     const q = new BoundedQueue({ capacity: OTHERS.length });
     for (const item of OTHERS) q.put(item);
     expect(q.qsize()).toBe(OTHERS.length);
-    OTHERS.forEach((item, i) => sameItem(q.get(), item, `item #${i} (${typeof item})`));
+    for (const [i, item] of OTHERS.entries()) sameItem(q.get(), item, `item #${i} (${typeof item})`);
   });
 
   it('decodes a fresh value each time: changing what get returned or what was put changes nothing else', () => {
@@ -80,6 +106,7 @@ describe('FIFO order and item fidelity', () => {
   });
 
   it('gives back exactly the structured clone of data that JSON would change (plain data travels as JSON, the rest does not)', () => {
+    // biome-ignore lint/suspicious/noSparseArray: a hole is what this case is about
     const sparse = [1, , 3];
     const withProperty = Object.assign([1, 2], { extra: 'kept' });
     const cyclic: Record<string, unknown> = { name: 'loop' };
@@ -152,11 +179,11 @@ describe('FIFO order and item fidelity', () => {
     const items = [...NUMBERS, ...OTHERS.filter((x) => x !== SENTINEL)]; // a symbol cannot be posted to a worker
     const putter = startOp(q, { op: 'putMany', items });
     expect(await putter.result).toMatchObject({ value: 'put' });
-    items.forEach((item, i) => sameItem(q.get(), item, `from worker, item #${i}`));
+    for (const [i, item] of items.entries()) sameItem(q.get(), item, `from worker, item #${i}`);
     q.putMany(items);
     const getter = startOp(q, { op: 'getMany', max: 64 });
     const { value } = await getter.result;
-    (value as unknown[]).forEach((item, i) => sameItem(item, items[i], `to worker, item #${i}`));
+    for (const [i, item] of (value as unknown[]).entries()) sameItem(item, items[i], `to worker, item #${i}`);
   });
 
   it('refuses what structured clone cannot carry, before touching the queue', () => {
@@ -170,7 +197,9 @@ describe('FIFO order and item fidelity', () => {
   it('refuses bad shapes with a message naming the accepted range', () => {
     expect(() => new BoundedQueue({ capacity: 0 })).toThrow(/capacity must be an integer from 1/);
     expect(() => new BoundedQueue({ capacity: 1.5 })).toThrow(/capacity must be an integer/);
-    expect(() => new BoundedQueue({ capacity: 2, slotBytes: 12 })).toThrow(/slotBytes must be a multiple of 8 and at least 16/);
+    expect(() => new BoundedQueue({ capacity: 2, slotBytes: 12 })).toThrow(
+      /slotBytes must be a multiple of 8 and at least 16/,
+    );
     expect(() => new BoundedQueue({ capacity: 2, slotBytes: 100 })).toThrow(/multiple of 8/);
   });
 });

@@ -1,14 +1,19 @@
 /** Queue operations run in worker threads (test/fixtures/queue-op.ts), with their step log. */
-import { startFixture, within, DEADLINE_MS } from '../helpers/workers.js';
-import { sleep, until } from '../helpers/poll.js';
+
 import type { BoundedQueue } from '../../src/index.js';
 import type { Op, OpData, OpResult } from '../fixtures/queue-op.js';
+import { sleep, until } from '../helpers/poll.js';
+import { DEADLINE_MS, startFixture, within } from '../helpers/workers.js';
 import { entries, newLog } from './log.js';
 
 export type { OpResult };
 
 /** Starts `action` on `q` in a worker; it appends `before` and `after` codes around the call. */
-export function startOp(q: BoundedQueue<any>, action: Op, extra: Partial<OpData> = {}): { log: Int32Array; result: Promise<OpResult> } {
+export function startOp(
+  q: BoundedQueue<any>,
+  action: Op,
+  extra: Partial<OpData> = {},
+): { log: Int32Array; result: Promise<OpResult> } {
   const log = extra.log ?? newLog();
   const { result } = startFixture<OpResult>('queue-op', { handle: q.handle, action, log, ...extra });
   return { log, result: within(result, DEADLINE_MS, `worker ${action.op}`) };
@@ -19,7 +24,11 @@ export function startOp(q: BoundedQueue<any>, action: Op, extra: Partial<OpData>
  * (`before` logged) and 100 ms later has still not returned (CPython's "appeared not to block"
  * check: a call that returned early would have logged `after`).
  */
-export async function blockedIn(q: BoundedQueue<any>, action: Op, extra: Partial<OpData> = {}): Promise<{ log: Int32Array; result: Promise<OpResult> }> {
+export async function blockedIn(
+  q: BoundedQueue<any>,
+  action: Op,
+  extra: Partial<OpData> = {},
+): Promise<{ log: Int32Array; result: Promise<OpResult> }> {
   const started = startOp(q, action, extra);
   const before = extra.before ?? 1;
   await until(() => entries(started.log).includes(before), `worker started ${action.op}`);

@@ -5,14 +5,18 @@
  */
 import { describe, expect, it } from 'vitest';
 import { BoundedQueue, QueueShutDown } from '../../src/index.js';
-import { DEADLINE_MS, within } from '../helpers/workers.js';
 import { until } from '../helpers/poll.js';
+import { DEADLINE_MS, within } from '../helpers/workers.js';
 import { blockedIn, startOp } from './ops.js';
 
 const settle = <T>(p: Promise<T>, what: string): Promise<T> => within(p, DEADLINE_MS, what);
 
 /** What `p` settles with, error or value — handled at once, so a rejection is never "unhandled". */
-const outcome = (p: Promise<unknown>): Promise<unknown> => p.then((value) => ({ value }), (e: unknown) => e);
+const outcome = (p: Promise<unknown>): Promise<unknown> =>
+  p.then(
+    (value) => ({ value }),
+    (e: unknown) => e,
+  );
 
 describe('after shutdown', () => {
   it('every form of put raises QueueShutDown at once, even with room and without blocking', async () => {
@@ -48,7 +52,9 @@ describe('after shutdown', () => {
     const q = new BoundedQueue({ capacity: 4 });
     q.putMany(['a', { b: 2 }, 3]);
     q.shutdown();
-    expect(await startOp(q, { op: 'drain' }).result).toMatchObject({ value: { items: ['a', { b: 2 }, 3], error: 'QueueShutDown' } });
+    expect(await startOp(q, { op: 'drain' }).result).toMatchObject({
+      value: { items: ['a', { b: 2 }, 3], error: 'QueueShutDown' },
+    });
   });
 
   it('calling shutdown again (or shutting down a shut-down queue immediately) is harmless', () => {
@@ -92,8 +98,16 @@ describe('shutdown wakes every blocked party, in any worker', () => {
     const empty = new BoundedQueue({ capacity: 2 });
     const full = new BoundedQueue({ capacity: 1 });
     full.put('full');
-    const getters = [await blockedIn(empty, { op: 'get' }), await blockedIn(empty, { op: 'getAsync' }), await blockedIn(empty, { op: 'getMany', max: 3 })];
-    const putters = [await blockedIn(full, { op: 'put', item: 1 }), await blockedIn(full, { op: 'putAsync', item: 2 }), await blockedIn(full, { op: 'putMany', items: [3, 4] })];
+    const getters = [
+      await blockedIn(empty, { op: 'get' }),
+      await blockedIn(empty, { op: 'getAsync' }),
+      await blockedIn(empty, { op: 'getMany', max: 3 }),
+    ];
+    const putters = [
+      await blockedIn(full, { op: 'put', item: 1 }),
+      await blockedIn(full, { op: 'putAsync', item: 2 }),
+      await blockedIn(full, { op: 'putMany', items: [3, 4] }),
+    ];
     const mainGet = outcome(empty.getAsync());
     const mainPut = outcome(full.putAsync('main'));
     empty.shutdown();

@@ -1,8 +1,8 @@
 /** taskDone/join (Python's task_done/join), with the joiner and the worker in different threads. */
 import { describe, expect, it } from 'vitest';
 import { BoundedQueue, TaskDoneError } from '../../src/index.js';
-import { DEADLINE_MS, within } from '../helpers/workers.js';
 import { sleep } from '../helpers/poll.js';
+import { DEADLINE_MS, within } from '../helpers/workers.js';
 import { append, entries } from './log.js';
 import { blockedIn, startOp } from './ops.js';
 

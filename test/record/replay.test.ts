@@ -3,8 +3,8 @@ import { describe, expect, it } from 'vitest';
 import type { Snapshot } from '../../src/pipeline/types.js';
 import type { MetricsLog } from '../../src/record/metrics-log.js';
 import { startReplay } from '../../src/record/replay.js';
-import { within } from '../helpers/workers.js';
 import { until } from '../helpers/poll.js';
+import { within } from '../helpers/workers.js';
 import { CONFIG, makeSequence, makeSummary } from '../tui/snapshots.js';
 
 const logOf = (n: number, stepMs = 100): MetricsLog => ({
@@ -45,7 +45,7 @@ describe('startReplay', () => {
     expect((await within(replay.done, 5000, 'stopped replay')).produced).toBe(50);
   });
 
-  it('stop ends at once with the whole run\'s summary; add/remove workers do nothing', async () => {
+  it("stop ends at once with the whole run's summary; add/remove workers do nothing", async () => {
     const seen: Snapshot[] = [];
     const replay = startReplay(logOf(100, 1000), { onSnapshot: (s) => seen.push(s) });
     replay.addProducer();

@@ -10,13 +10,22 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { BoundedSemaphore, Condition, Event, Lock, RLock, Semaphore, withLockAsync, type SharedHandle } from '../../src/index.js';
-import { startFixture, within } from '../helpers/workers.js';
+import {
+  BoundedSemaphore,
+  Condition,
+  Event,
+  Lock,
+  RLock,
+  Semaphore,
+  type SharedHandle,
+  withLockAsync,
+} from '../../src/index.js';
+import type { ActorAction } from '../fixtures/sync-actor.js';
+import { DIST_QUEUE, DIST_SYNC, ensureBuilt } from '../helpers/dist.js';
 import { until } from '../helpers/poll.js';
 import { shared, ticker } from '../helpers/sync.js';
-import { DIST_QUEUE, DIST_SYNC, ensureBuilt } from '../helpers/dist.js';
-import type { ActorAction } from '../fixtures/sync-actor.js';
 import { userEnv } from '../helpers/user-env.js';
+import { startFixture, within } from '../helpers/workers.js';
 
 /**
  * Starts `pending()` (an async form that must wait), proves the event loop keeps ticking while it
@@ -49,7 +58,11 @@ async function workerHolds(handle: SharedHandle): Promise<() => Promise<void>> {
 }
 
 /** A worker does `action` to `handle` once told to. */
-function workerWillDo(handle: SharedHandle, action: ActorAction, extra: { n?: number; word?: Int32Array } = {}): () => Promise<void> {
+function workerWillDo(
+  handle: SharedHandle,
+  action: ActorAction,
+  extra: { n?: number; word?: Int32Array } = {},
+): () => Promise<void> {
   const flag = shared(1);
   const actor = startFixture('sync-actor', { handle, action, flag, ...extra });
   return async () => {
@@ -100,7 +113,9 @@ describe.concurrent('the main thread keeps running while it awaits an async form
     const cond = new Condition(new Lock());
     const word = shared(1);
     expect(await within(cond.acquireAsync({ timeout: 30_000 }), 35_000, 'acquire')).toBe(true);
-    expect(await whileWaiting(() => cond.waitForAsync(() => word[0]), workerWillDo(cond.handle, 'publish', { n: 7, word }))).toBe(7);
+    expect(
+      await whileWaiting(() => cond.waitForAsync(() => word[0]), workerWillDo(cond.handle, 'publish', { n: 7, word })),
+    ).toBe(7);
     cond.release();
   });
 
@@ -120,24 +135,52 @@ describe('a lone await of an async form keeps the process alive until it settles
   function runScript(body: string, queue = false): { status: number | null; stdout: string; stderr: string } {
     const dir = mkdtempSync(join(tmpdir(), 'pt-lone-await-'));
     const script = join(dir, 'lone.mjs');
-    const modules = [...DIST_SYNC, ...(queue ? [DIST_QUEUE] : [])].map((f) => `await import(${JSON.stringify(pathToFileURL(f).href)})`);
-    writeFileSync(script, `import { Worker } from 'node:worker_threads';\nconst m = Object.assign({}, ${modules.join(', ')});\n${body}\n`);
+    const modules = [...DIST_SYNC, ...(queue ? [DIST_QUEUE] : [])].map(
+      (f) => `await import(${JSON.stringify(pathToFileURL(f).href)})`,
+    );
+    writeFileSync(
+      script,
+      `import { Worker } from 'node:worker_threads';\nconst m = Object.assign({}, ${modules.join(', ')});\n${body}\n`,
+    );
     const r = spawnSync(process.execPath, [script], { encoding: 'utf8', timeout: 30_000, env: userEnv() });
     return { status: r.status, stdout: r.stdout.trim(), stderr: r.stderr };
   }
 
   const timedOut: Array<[string, string, string]> = [
-    ['Lock.acquireAsync({ timeout })', `const l = new m.Lock(); l.acquire(); out(await l.acquireAsync({ timeout: 200 }));`, 'false'],
-    ['Lock.holdAsync({ timeout })', `const l = new m.Lock(); l.acquire(); try { await l.holdAsync({ timeout: 200 }); } catch (e) { out(e.name); }`, 'AcquireTimeoutError'],
+    [
+      'Lock.acquireAsync({ timeout })',
+      `const l = new m.Lock(); l.acquire(); out(await l.acquireAsync({ timeout: 200 }));`,
+      'false',
+    ],
+    [
+      'Lock.holdAsync({ timeout })',
+      `const l = new m.Lock(); l.acquire(); try { await l.holdAsync({ timeout: 200 }); } catch (e) { out(e.name); }`,
+      'AcquireTimeoutError',
+    ],
     ['Semaphore.acquireAsync({ timeout })', `out(await new m.Semaphore(0).acquireAsync({ timeout: 200 }));`, 'false'],
     ['Event.waitAsync(timeout)', `out(await new m.Event().waitAsync(200));`, 'false'],
-    ['Condition.waitAsync(timeout)', `const c = new m.Condition(); await c.acquireAsync(); out(await c.waitAsync(200));`, 'false'],
-    ['Condition.waitForAsync(predicate, timeout)', `const c = new m.Condition(new m.Lock()); await c.acquireAsync(); out(await c.waitForAsync(() => 0, 200));`, '0'],
-    ['BoundedQueue.getAsync({ timeout })', `try { await new m.BoundedQueue({ capacity: 1 }).getAsync({ timeout: 200 }); } catch (e) { out(e.name); }`, 'QueueEmpty'],
+    [
+      'Condition.waitAsync(timeout)',
+      `const c = new m.Condition(); await c.acquireAsync(); out(await c.waitAsync(200));`,
+      'false',
+    ],
+    [
+      'Condition.waitForAsync(predicate, timeout)',
+      `const c = new m.Condition(new m.Lock()); await c.acquireAsync(); out(await c.waitForAsync(() => 0, 200));`,
+      '0',
+    ],
+    [
+      'BoundedQueue.getAsync({ timeout })',
+      `try { await new m.BoundedQueue({ capacity: 1 }).getAsync({ timeout: 200 }); } catch (e) { out(e.name); }`,
+      'QueueEmpty',
+    ],
   ];
   for (const [name, body, expected] of timedOut) {
     it(`${name} settles after its 200 ms timeout, and the process exits 0 (not 13)`, () => {
-      const r = runScript(`const t0 = performance.now();\nconst out = (v) => console.log(String(v), Math.round(performance.now() - t0));\n${body}`, name.startsWith('BoundedQueue'));
+      const r = runScript(
+        `const t0 = performance.now();\nconst out = (v) => console.log(String(v), Math.round(performance.now() - t0));\n${body}`,
+        name.startsWith('BoundedQueue'),
+      );
       expect(r.stderr).toBe('');
       expect(r.status).toBe(0);
       const [value, elapsed] = r.stdout.split(' ');

@@ -1,17 +1,18 @@
 /** Barrier across workers: rounds, arrival indices, the action, timeouts, abort, reset, broken. */
 import { describe, expect, it } from 'vitest';
 import { Barrier, BrokenBarrierError } from '../../src/index.js';
-import { runFixture, runFixtures, startFixture, within } from '../helpers/workers.js';
+import type { BlockerResult } from '../fixtures/sync-blocker.js';
 import { sleep, until } from '../helpers/poll.js';
 import { logStep, newSteps, readSteps, STEP } from '../helpers/steps.js';
-import { expectAboutTimeout, shared, STRESS } from '../helpers/sync.js';
-import type { BlockerResult } from '../fixtures/sync-blocker.js';
+import { expectAboutTimeout, STRESS, shared } from '../helpers/sync.js';
+import { runFixture, runFixtures, startFixture, within } from '../helpers/workers.js';
 
 /** Every (round, index) pair was taken exactly once: each round's indices are a permutation. */
 function expectPermutations(indices: Int32Array, parties: number, rounds: number): void {
   for (let r = 0; r < rounds; r++) {
     const row = Array.from(indices.subarray(r * parties, (r + 1) * parties));
-    if (row.some((n) => n !== 1)) expect.fail(`round ${r}: arrivals per index ${JSON.stringify(row)}, expected each index once`);
+    if (row.some((n) => n !== 1))
+      expect.fail(`round ${r}: arrivals per index ${JSON.stringify(row)}, expected each index once`);
   }
 }
 
@@ -22,7 +23,12 @@ describe.concurrent('Barrier', () => {
     const barrier = new Barrier(parties);
     const indices = shared(parties * rounds);
     const actions = shared(1);
-    const results = await runFixtures(parties, 'sync-barrier-party', () => ({ handle: barrier.handle, rounds, indices, actions }));
+    const results = await runFixtures(parties, 'sync-barrier-party', () => ({
+      handle: barrier.handle,
+      rounds,
+      indices,
+      actions,
+    }));
     expect(results).toEqual(['ok', 'ok', 'ok', 'ok']);
     expectPermutations(indices, parties, rounds);
     expect(actions[0]).toBe(rounds);
@@ -36,7 +42,9 @@ describe.concurrent('Barrier', () => {
     const actions = shared(1);
     const barrier = new Barrier(parties, { action: () => void Atomics.add(actions, 0, 1) });
     const indices = shared(parties * rounds);
-    const workers = Array.from({ length: parties - 1 }, () => startFixture('sync-barrier-party', { handle: barrier.handle, rounds, indices, actions }));
+    const workers = Array.from({ length: parties - 1 }, () =>
+      startFixture('sync-barrier-party', { handle: barrier.handle, rounds, indices, actions }),
+    );
     for (let r = 0; r < rounds; r++) {
       await until(() => barrier.nWaiting >= 1, 'a worker at the barrier'); // keep the blocking wait below short
       Atomics.add(indices, r * parties + barrier.wait(30_000), 1);
@@ -60,7 +68,13 @@ describe.concurrent('Barrier', () => {
 
   it('a timeout breaks the barrier for everyone (BrokenBarrierError), until reset', async () => {
     const barrier = new Barrier(3);
-    const results = await runFixtures(2, 'sync-barrier-party', (i) => ({ handle: barrier.handle, rounds: 1, indices: shared(3), actions: shared(1), timeout: i === 0 ? 100 : 30_000 }));
+    const results = await runFixtures(2, 'sync-barrier-party', (i) => ({
+      handle: barrier.handle,
+      rounds: 1,
+      indices: shared(3),
+      actions: shared(1),
+      timeout: i === 0 ? 100 : 30_000,
+    }));
     expect(results).toEqual(['BrokenBarrierError', 'BrokenBarrierError']);
     expect(barrier.broken).toBe(true);
     expect(() => barrier.wait()).toThrow(BrokenBarrierError);
@@ -71,7 +85,11 @@ describe.concurrent('Barrier', () => {
 
   it('the default timeout given to the constructor applies to wait() without one', async () => {
     const barrier = new Barrier(2, { timeout: 200 });
-    const r = await runFixture<BlockerResult>('sync-blocker', { handle: barrier.handle, op: 'barrier-wait', steps: newSteps() });
+    const r = await runFixture<BlockerResult>('sync-blocker', {
+      handle: barrier.handle,
+      op: 'barrier-wait',
+      steps: newSteps(),
+    });
     expect(r.error).toBe('BrokenBarrierError');
     expectAboutTimeout(r.elapsed, 200);
     expect(barrier.broken).toBe(true);
@@ -79,24 +97,36 @@ describe.concurrent('Barrier', () => {
 
   it('abort() releases waiting workers with BrokenBarrierError; reset() makes it usable again', async () => {
     const barrier = new Barrier(3);
-    const waiting = Array.from({ length: 2 }, () => startFixture('sync-barrier-party', { handle: barrier.handle, rounds: 1, indices: shared(3), actions: shared(1) }));
+    const waiting = Array.from({ length: 2 }, () =>
+      startFixture('sync-barrier-party', { handle: barrier.handle, rounds: 1, indices: shared(3), actions: shared(1) }),
+    );
     await until(() => barrier.nWaiting === 2, 'two workers at the barrier');
     expect(barrier.broken).toBe(false);
     barrier.abort();
     expect(barrier.broken).toBe(true);
-    expect(await within(Promise.all(waiting.map((w) => w.result)), 30_000, 'the aborted waiters')).toEqual(['BrokenBarrierError', 'BrokenBarrierError']);
+    expect(await within(Promise.all(waiting.map((w) => w.result)), 30_000, 'the aborted waiters')).toEqual([
+      'BrokenBarrierError',
+      'BrokenBarrierError',
+    ]);
     barrier.reset();
     expect(barrier.broken).toBe(false);
     const indices = shared(6);
     const actions = shared(1);
-    expect(await runFixtures(3, 'sync-barrier-party', () => ({ handle: barrier.handle, rounds: 2, indices, actions }))).toEqual(['ok', 'ok', 'ok']);
+    expect(
+      await runFixtures(3, 'sync-barrier-party', () => ({ handle: barrier.handle, rounds: 2, indices, actions })),
+    ).toEqual(['ok', 'ok', 'ok']);
     expectPermutations(indices, 3, 2);
     expect(actions[0]).toBe(2);
   });
 
   it('abort() from a worker breaks a wait in another worker', async () => {
     const barrier = new Barrier(3);
-    const waiter = startFixture('sync-barrier-party', { handle: barrier.handle, rounds: 1, indices: shared(3), actions: shared(1) });
+    const waiter = startFixture('sync-barrier-party', {
+      handle: barrier.handle,
+      rounds: 1,
+      indices: shared(3),
+      actions: shared(1),
+    });
     await until(() => barrier.nWaiting === 1, 'a worker at the barrier');
     const flag = shared(1);
     flag[0] = 1;
@@ -107,7 +137,12 @@ describe.concurrent('Barrier', () => {
 
   it('reset() while threads wait breaks their wait, not the barrier', async () => {
     const barrier = new Barrier(2);
-    const waiter = startFixture('sync-barrier-party', { handle: barrier.handle, rounds: 1, indices: shared(2), actions: shared(1) });
+    const waiter = startFixture('sync-barrier-party', {
+      handle: barrier.handle,
+      rounds: 1,
+      indices: shared(2),
+      actions: shared(1),
+    });
     await until(() => barrier.nWaiting === 1, 'a worker at the barrier');
     barrier.reset();
     expect(await within(waiter.result, 30_000, 'the reset waiter')).toBe('BrokenBarrierError');
@@ -115,7 +150,12 @@ describe.concurrent('Barrier', () => {
     expect(barrier.nWaiting).toBe(0);
     // Usable at once: the next round passes.
     const indices = shared(2);
-    const other = startFixture('sync-barrier-party', { handle: barrier.handle, rounds: 1, indices, actions: shared(1) });
+    const other = startFixture('sync-barrier-party', {
+      handle: barrier.handle,
+      rounds: 1,
+      indices,
+      actions: shared(1),
+    });
     await until(() => barrier.nWaiting === 1, 'a worker at the barrier again');
     expect(barrier.wait(5000)).toBe(1);
     expect(await within(other.result, 30_000, 'the next round')).toBe('ok');
@@ -127,7 +167,12 @@ describe.concurrent('Barrier', () => {
         throw new Error('action failed');
       },
     });
-    const waiter = startFixture('sync-barrier-party', { handle: barrier.handle, rounds: 1, indices: shared(2), actions: shared(1) });
+    const waiter = startFixture('sync-barrier-party', {
+      handle: barrier.handle,
+      rounds: 1,
+      indices: shared(2),
+      actions: shared(1),
+    });
     await until(() => barrier.nWaiting === 1, 'a worker at the barrier');
     expect(() => barrier.wait(5000)).toThrow('action failed');
     expect(await within(waiter.result, 30_000, 'the other party')).toBe('BrokenBarrierError');

@@ -10,11 +10,11 @@ import {
   Condition,
   Event,
   InvalidHandleError,
+  isHandle,
   Lock,
   RLock,
-  Semaphore,
-  isHandle,
   revive,
+  Semaphore,
   type SharedHandle,
 } from '../../src/index.js';
 import { runFixture } from '../helpers/workers.js';
@@ -26,12 +26,35 @@ interface Shared {
   readonly byteOffset: number;
 }
 
-const KINDS: Record<Kind, { make: (memory?: { buffer: SharedArrayBuffer; byteOffset: number }) => Shared; from: (h: never) => Shared; type: abstract new (...args: never[]) => unknown; bytes: number }> = {
+const KINDS: Record<
+  Kind,
+  {
+    make: (memory?: { buffer: SharedArrayBuffer; byteOffset: number }) => Shared;
+    from: (h: never) => Shared;
+    type: abstract new (...args: never[]) => unknown;
+    bytes: number;
+  }
+> = {
   Lock: { make: (memory) => new Lock({ memory }), from: Lock.from, type: Lock, bytes: Lock.BYTES },
   RLock: { make: (memory) => new RLock({ memory }), from: RLock.from, type: RLock, bytes: RLock.BYTES },
-  Semaphore: { make: (memory) => new Semaphore(2, { memory }), from: Semaphore.from, type: Semaphore, bytes: Semaphore.BYTES },
-  BoundedSemaphore: { make: (memory) => new BoundedSemaphore(2, { memory }), from: BoundedSemaphore.from, type: BoundedSemaphore, bytes: Semaphore.BYTES },
-  Condition: { make: (memory) => new Condition(undefined, { memory }), from: Condition.from, type: Condition, bytes: Condition.BYTES_WITH_LOCK },
+  Semaphore: {
+    make: (memory) => new Semaphore(2, { memory }),
+    from: Semaphore.from,
+    type: Semaphore,
+    bytes: Semaphore.BYTES,
+  },
+  BoundedSemaphore: {
+    make: (memory) => new BoundedSemaphore(2, { memory }),
+    from: BoundedSemaphore.from,
+    type: BoundedSemaphore,
+    bytes: Semaphore.BYTES,
+  },
+  Condition: {
+    make: (memory) => new Condition(undefined, { memory }),
+    from: Condition.from,
+    type: Condition,
+    bytes: Condition.BYTES_WITH_LOCK,
+  },
   Event: { make: (memory) => new Event({ memory }), from: Event.from, type: Event, bytes: Event.BYTES },
   Barrier: { make: (memory) => new Barrier(2, { memory }), from: Barrier.from, type: Barrier, bytes: Barrier.BYTES },
 };
@@ -40,7 +63,12 @@ const NAMES = Object.keys(KINDS) as Kind[];
 /** A handle to `kind` over fresh memory that nobody initialised. */
 function blankHandle(kind: Kind, buffer = new SharedArrayBuffer(512), byteOffset = 0): SharedHandle {
   return kind === 'Condition'
-    ? ({ kind, buffer, byteOffset, lock: { kind: 'RLock', buffer, byteOffset: byteOffset + Condition.BYTES } } as SharedHandle)
+    ? ({
+        kind,
+        buffer,
+        byteOffset,
+        lock: { kind: 'RLock', buffer, byteOffset: byteOffset + Condition.BYTES },
+      } as SharedHandle)
     : { kind, buffer, byteOffset };
 }
 
@@ -66,8 +94,12 @@ describe('handles', () => {
       for (const other of NAMES.filter((k) => k !== kind)) {
         const handle = KINDS[other].make().handle;
         expect(() => from(handle as never), `${kind}.from(${other} handle)`).toThrow(InvalidHandleError);
-        expect(() => from({ ...handle, kind } as never), `${kind}.from(${other} memory labelled ${kind})`).toThrow(InvalidHandleError);
-        expect(() => revive({ ...handle, kind } as never), `revive(${other} memory labelled ${kind})`).toThrow(InvalidHandleError);
+        expect(() => from({ ...handle, kind } as never), `${kind}.from(${other} memory labelled ${kind})`).toThrow(
+          InvalidHandleError,
+        );
+        expect(() => revive({ ...handle, kind } as never), `revive(${other} memory labelled ${kind})`).toThrow(
+          InvalidHandleError,
+        );
       }
     });
 
@@ -81,7 +113,9 @@ describe('handles', () => {
       const live = make({ buffer: new SharedArrayBuffer(1024), byteOffset: 64 });
       expect(revive(live.handle)).toBeInstanceOf(type); // placed inside a larger buffer: fine
       for (const byteOffset of [4, 60, 1.5, -8]) {
-        expect(() => from({ ...live.handle, byteOffset } as never), `byteOffset ${byteOffset}`).toThrow(/multiple of 8/);
+        expect(() => from({ ...live.handle, byteOffset } as never), `byteOffset ${byteOffset}`).toThrow(
+          /multiple of 8/,
+        );
       }
       const short = new SharedArrayBuffer(8);
       expect(() => from(blankHandle(kind, short) as never)).toThrow(/needs \d+ bytes/);
@@ -93,13 +127,25 @@ describe('handles', () => {
   }
 
   it('refuses things that are not handles at all', () => {
-    for (const bad of [undefined, null, 42, 'Lock', {}, { kind: 'Lock' }, { kind: 'Lock', buffer: new SharedArrayBuffer(64) }]) {
+    for (const bad of [
+      undefined,
+      null,
+      42,
+      'Lock',
+      {},
+      { kind: 'Lock' },
+      { kind: 'Lock', buffer: new SharedArrayBuffer(64) },
+    ]) {
       expect(() => revive(bad as never), JSON.stringify(bad)).toThrow(InvalidHandleError);
       expect(() => Lock.from(bad as never), JSON.stringify(bad)).toThrow(InvalidHandleError);
       expect(isHandle(bad)).toBe(false);
     }
-    expect(() => revive({ kind: 'Nope', buffer: new SharedArrayBuffer(64), byteOffset: 0 })).toThrow(/unknown kind "Nope"/);
-    expect(() => Condition.from({ kind: 'Condition', buffer: new Condition().buffer, byteOffset: 0 } as never)).toThrow(InvalidHandleError); // no lock
+    expect(() => revive({ kind: 'Nope', buffer: new SharedArrayBuffer(64), byteOffset: 0 })).toThrow(
+      /unknown kind "Nope"/,
+    );
+    expect(() => Condition.from({ kind: 'Condition', buffer: new Condition().buffer, byteOffset: 0 } as never)).toThrow(
+      InvalidHandleError,
+    ); // no lock
   });
 
   it('objects placed side by side in one buffer do not disturb each other', () => {
@@ -130,10 +176,14 @@ describe('handles', () => {
     event.set();
     const barrier = new Barrier(4);
     const objects = [lock, rlock, sem, bsem, cond, event, barrier];
-    const report = await runFixture<Array<{ kind: string; revived: string; from: string; state: unknown; fromState: unknown }>>('sync-revive-probe', {
+    const report = await runFixture<
+      Array<{ kind: string; revived: string; from: string; state: unknown; fromState: unknown }>
+    >('sync-revive-probe', {
       handles: objects.map((o) => o.handle),
     });
-    expect(report.map((r) => [r.kind, r.revived, r.from])).toEqual(objects.map((o) => [o.constructor.name, o.constructor.name, o.constructor.name]));
+    expect(report.map((r) => [r.kind, r.revived, r.from])).toEqual(
+      objects.map((o) => [o.constructor.name, o.constructor.name, o.constructor.name]),
+    );
     expect(report.map((r) => r.state)).toEqual([
       { locked: true },
       { locked: false },

@@ -5,25 +5,25 @@
  */
 import { describe, expect, it } from 'vitest';
 import {
+  type Acquirable,
+  type AcquireOptions,
   AcquireTimeoutError,
   BoundedSemaphore,
   Condition,
+  type Hold,
   Lock,
   RLock,
   Semaphore,
+  type SharedHandle,
   withLock,
   withLockAsync,
-  type Acquirable,
-  type AcquireOptions,
-  type Hold,
-  type SharedHandle,
 } from '../../src/index.js';
-import { runFixtures, startFixture, within } from '../helpers/workers.js';
-import { sleep, until } from '../helpers/poll.js';
-import { newSteps, logStep, readSteps, STEP } from '../helpers/steps.js';
-import { expectAboutTimeout, shared, STRESS, ticker, timed, timedAsync } from '../helpers/sync.js';
 import type { BlockerResult } from '../fixtures/sync-blocker.js';
 import type { CounterMode } from '../fixtures/sync-mutex-counter.js';
+import { sleep, until } from '../helpers/poll.js';
+import { logStep, newSteps, readSteps, STEP } from '../helpers/steps.js';
+import { expectAboutTimeout, STRESS, shared, ticker, timed, timedAsync } from '../helpers/sync.js';
+import { runFixtures, startFixture, within } from '../helpers/workers.js';
 
 type LockLike = Acquirable & {
   readonly handle: SharedHandle;
@@ -49,7 +49,14 @@ function describeLockLike(name: string, make: () => LockLike, { reentrant }: { r
     it('no lost updates: workers doing read-modify-write, holding it every way in turn', async () => {
       const lock = make();
       const counter = shared(1);
-      const modes: CounterMode[] = ['acquire', 'hold', 'with', 'timed', 'async', ...(reentrant ? (['nested'] as const) : [])];
+      const modes: CounterMode[] = [
+        'acquire',
+        'hold',
+        'with',
+        'timed',
+        'async',
+        ...(reentrant ? (['nested'] as const) : []),
+      ];
       const workers = 3;
       const iterations = 4000 * STRESS;
       // Each worker starts at a different mode, so different ways of holding it race each other.
@@ -90,7 +97,12 @@ function describeLockLike(name: string, make: () => LockLike, { reentrant }: { r
       const lock = make();
       lock.acquire();
       const steps = newSteps();
-      const { result, elapsed } = await startFixture<BlockerResult>('sync-blocker', { handle: lock.handle, op: 'acquire', steps, timeout: 200 }).result;
+      const { result, elapsed } = await startFixture<BlockerResult>('sync-blocker', {
+        handle: lock.handle,
+        op: 'acquire',
+        steps,
+        timeout: 200,
+      }).result;
       expect(result).toBe(false);
       expectAboutTimeout(elapsed, 200);
       lock.release();
@@ -138,9 +150,11 @@ function describeLockLike(name: string, make: () => LockLike, { reentrant }: { r
       }).toThrow('boom');
       expect(lock.acquire({ blocking: false })).toBe(true);
       lock.release();
-      expect(() => withLock(lock, () => {
-        throw new Error('bang');
-      })).toThrow('bang');
+      expect(() =>
+        withLock(lock, () => {
+          throw new Error('bang');
+        }),
+      ).toThrow('bang');
       const failing = withLockAsync(lock, async () => {
         throw new Error('async bang');
       });
@@ -152,7 +166,13 @@ function describeLockLike(name: string, make: () => LockLike, { reentrant }: { r
       h.release();
       h.release(); // a hold releases exactly once
       expect(withLock(lock, () => 7)).toBe(7);
-      expect(await within(withLockAsync(lock, async () => 8), 30_000, 'withLockAsync')).toBe(8);
+      expect(
+        await within(
+          withLockAsync(lock, async () => 8),
+          30_000,
+          'withLockAsync',
+        ),
+      ).toBe(8);
       expect(lock.acquire({ blocking: false })).toBe(true);
       lock.release();
     });

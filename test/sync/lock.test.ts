@@ -1,9 +1,9 @@
 /** Lock-specific behaviour across workers (the shared lock suite is lock-like.test.ts). */
 import { describe, expect, it } from 'vitest';
 import { Lock, LockNotHeldError } from '../../src/index.js';
-import { runFixture, runFixtures, startFixture } from '../helpers/workers.js';
 import { until } from '../helpers/poll.js';
-import { expectAboutTimeout, shared, STRESS, timed } from '../helpers/sync.js';
+import { expectAboutTimeout, STRESS, shared, timed } from '../helpers/sync.js';
+import { runFixture, runFixtures, startFixture } from '../helpers/workers.js';
 
 describe.concurrent('Lock across workers', () => {
   it('keeps a non-atomic read-modify-write exact (no lost updates)', async () => {

@@ -1,11 +1,11 @@
 /** RLock: re-entrancy and ownership, which lives in shared memory and so holds across workers. */
 import { describe, expect, it } from 'vitest';
-import { Lock, LockNotHeldError, RLock, InvalidHandleError } from '../../src/index.js';
-import { runFixture, startFixture } from '../helpers/workers.js';
+import { InvalidHandleError, Lock, LockNotHeldError, RLock } from '../../src/index.js';
+import type { BlockerResult } from '../fixtures/sync-blocker.js';
 import { sleep, until } from '../helpers/poll.js';
 import { logStep, newSteps, readSteps, STEP } from '../helpers/steps.js';
 import { shared } from '../helpers/sync.js';
-import type { BlockerResult } from '../fixtures/sync-blocker.js';
+import { runFixture, startFixture } from '../helpers/workers.js';
 
 describe.concurrent('RLock', () => {
   it('is re-entrant for its owner, and free only after as many releases as acquires', () => {
@@ -28,12 +28,20 @@ describe.concurrent('RLock', () => {
 
   it('counts recursion levels in a worker, and refuses one release too many there', async () => {
     const r = new RLock();
-    const probe = await runFixture<{ levels: number[]; reentered: boolean; lockedWhileHeld: boolean; lockedAfter: boolean; extra: string }>(
-      'sync-rlock-probe',
-      { handle: r.handle, depth: 3 },
-    );
+    const probe = await runFixture<{
+      levels: number[];
+      reentered: boolean;
+      lockedWhileHeld: boolean;
+      lockedAfter: boolean;
+      extra: string;
+    }>('sync-rlock-probe', { handle: r.handle, depth: 3 });
     expect(probe.levels).toEqual([0, 1, 2, 3, 4, 3, 2, 1, 0]);
-    expect(probe).toMatchObject({ reentered: true, lockedWhileHeld: true, lockedAfter: false, extra: 'LockNotHeldError' });
+    expect(probe).toMatchObject({
+      reentered: true,
+      lockedWhileHeld: true,
+      lockedAfter: false,
+      extra: 'LockNotHeldError',
+    });
     expect(r.locked()).toBe(false);
   });
 

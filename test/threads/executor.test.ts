@@ -1,6 +1,14 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it, vi } from 'vitest';
-import { CancelledError, currentThread, ExecutorShutDownError, Future, FutureTimeoutError, Lock, ThreadPoolExecutor } from '../../src/index.js';
+import {
+  CancelledError,
+  currentThread,
+  ExecutorShutDownError,
+  Future,
+  FutureTimeoutError,
+  Lock,
+  ThreadPoolExecutor,
+} from '../../src/index.js';
 import { within } from '../helpers/workers.js';
 
 const TASKS = fileURLToPath(new URL('../fixtures/thread-tasks.ts', import.meta.url));
@@ -42,7 +50,9 @@ describe('ThreadPoolExecutor', () => {
 
   it('map({ timeout }) gives up with FutureTimeoutError', async () => {
     await using pool = new ThreadPoolExecutor({ maxWorkers: 1 });
-    await expect(within(pool.map(task('sleep'), [300, 300], { timeout: 20 }), 60_000, 'map')).rejects.toThrow(FutureTimeoutError);
+    await expect(within(pool.map(task('sleep'), [300, 300], { timeout: 20 }), 60_000, 'map')).rejects.toThrow(
+      FutureTimeoutError,
+    );
   });
 
   it('submit → result and exception; done and running', async () => {
@@ -101,7 +111,11 @@ describe('ThreadPoolExecutor', () => {
     await using pool = new ThreadPoolExecutor({ maxWorkers: 3 });
     const lock = new Lock();
     const shared = new Int32Array(new SharedArrayBuffer(4));
-    await within(Promise.all([1, 2, 3].map(() => pool.submit(task('lockedIncrements'), lock, shared, 2000).result())), 60_000, 'tasks');
+    await within(
+      Promise.all([1, 2, 3].map(() => pool.submit(task('lockedIncrements'), lock, shared, 2000).result())),
+      60_000,
+      'tasks',
+    );
     expect(shared[0]).toBe(6000);
   });
 
@@ -117,7 +131,9 @@ describe('ThreadPoolExecutor', () => {
       f.addDoneCallback((done) => calls.push(`second saw ${String(done.done())}`));
       expect(await within(f.result(), 60_000, 'result')).toBe(4);
       expect(calls).toEqual(['second saw true']);
-      expect(write.mock.calls.map((c) => String(c[0])).join('')).toMatch(/exception calling callback for <Future state=finished returned>:\nError: bad callback/);
+      expect(write.mock.calls.map((c) => String(c[0])).join('')).toMatch(
+        /exception calling callback for <Future state=finished returned>:\nError: bad callback/,
+      );
     } finally {
       write.mockRestore();
     }
@@ -126,7 +142,9 @@ describe('ThreadPoolExecutor', () => {
   it('tasks run on workers that are not Threads: currentThread() there is a dummy', async () => {
     await using pool = new ThreadPoolExecutor({ maxWorkers: 1 });
     expect(currentThread().name).toBe('MainThread');
-    expect(await within(pool.submit<string>(task('nameOfCurrentThread')).result(), 60_000, 'result')).toMatch(/^Dummy-\d+$/);
+    expect(await within(pool.submit<string>(task('nameOfCurrentThread')).result(), 60_000, 'result')).toMatch(
+      /^Dummy-\d+$/,
+    );
   });
 
   it('a Future is also usable on its own (pending until settled)', () => {

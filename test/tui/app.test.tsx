@@ -31,7 +31,18 @@ describe('keys', () => {
     const { stdin, controls, unmount } = mount();
     await tick();
     await press(stdin, 'p', 'p', '+', '-', '>', '<', '=', '_', '.', ',');
-    expect(controls.calls).toEqual(['pause', 'resume', 'addProducer', 'removeProducer', 'addConsumer', 'removeConsumer', 'addProducer', 'removeProducer', 'addConsumer', 'removeConsumer']);
+    expect(controls.calls).toEqual([
+      'pause',
+      'resume',
+      'addProducer',
+      'removeProducer',
+      'addConsumer',
+      'removeConsumer',
+      'addProducer',
+      'removeProducer',
+      'addConsumer',
+      'removeConsumer',
+    ]);
     unmount();
   });
 

@@ -10,12 +10,15 @@ import { Dashboard } from '../../src/tui/Dashboard.js';
 import { historyOf } from '../../src/tui/history.js';
 import { createTheme } from '../../src/tui/theme.js';
 import { ThemeContext } from '../../src/tui/theme-context.js';
-import { renderOn } from './terminal-stub.js';
 import { makeSequence, makeSnapshot, makeWorker, makeWorkers } from './snapshots.js';
+import { renderOn } from './terminal-stub.js';
 
 const ANSI = /\u001B\[[0-9;]*m/g;
 
-function draw(snapshot: Snapshot, { columns = 100, rows = 40, color = false, helpOpen = false, history = historyOf([snapshot]) } = {}): string {
+function draw(
+  snapshot: Snapshot,
+  { columns = 100, rows = 40, color = false, helpOpen = false, history = historyOf([snapshot]) } = {},
+): string {
   const { lastFrame, unmount } = render(
     <ThemeContext.Provider value={createTheme(color)}>
       <Dashboard snapshot={snapshot} history={history} columns={columns} rows={rows} helpOpen={helpOpen} />
@@ -26,7 +29,8 @@ function draw(snapshot: Snapshot, { columns = 100, rows = 40, color = false, hel
   return frame;
 }
 
-const lineOf = (frame: string, label: string): string => frame.split('\n').find((l) => l.startsWith(label)) ?? `(no ${label} line)`;
+const lineOf = (frame: string, label: string): string =>
+  frame.split('\n').find((l) => l.startsWith(label)) ?? `(no ${label} line)`;
 
 describe('Dashboard panels', () => {
   it('header: the configuration, the run state and the elapsed time', () => {
@@ -48,7 +52,14 @@ describe('Dashboard panels', () => {
   });
 
   it('throughput: rates and totals, latency percentiles, lock contention', () => {
-    const frame = draw(makeSnapshot({ rates: { produced: 1234, consumed: 987 }, totals: { produced: 50_000, consumed: 49_990 }, latencyMs: { p50: 0.25, p95: 3, p99: 40 }, lock: { acquisitions: 10_000, contended: 2500 } }));
+    const frame = draw(
+      makeSnapshot({
+        rates: { produced: 1234, consumed: 987 },
+        totals: { produced: 50_000, consumed: 49_990 },
+        latencyMs: { p50: 0.25, p95: 3, p99: 40 },
+        lock: { acquisitions: 10_000, contended: 2500 },
+      }),
+    );
     expect(lineOf(frame, 'Produced')).toMatch(/1234\/s +total 50,000/);
     expect(lineOf(frame, 'Consumed')).toMatch(/987\/s +total 49,990/);
     expect(lineOf(frame, 'Latency')).toMatch(/p50 0\.25ms {2}p95 3\.00ms {2}p99 40ms/);
@@ -56,9 +67,19 @@ describe('Dashboard panels', () => {
   });
 
   it('shutdown: how far the sentinels have travelled, and the time once done', () => {
-    const travelling = lineOf(draw(makeSnapshot({ state: 'shutting-down', shutdown: { producersDone: 2, sentinelsSent: 1, consumersExited: 0 } })), 'Shutdown');
+    const travelling = lineOf(
+      draw(
+        makeSnapshot({ state: 'shutting-down', shutdown: { producersDone: 2, sentinelsSent: 1, consumersExited: 0 } }),
+      ),
+      'Shutdown',
+    );
     expect(travelling).toMatch(/producers done 2\/2 .* sentinels sent 1\/2 .* consumers exited 0\/2/);
-    const done = lineOf(draw(makeSnapshot({ state: 'done', shutdown: { producersDone: 2, sentinelsSent: 2, consumersExited: 2, ms: 42 } })), 'Shutdown');
+    const done = lineOf(
+      draw(
+        makeSnapshot({ state: 'done', shutdown: { producersDone: 2, sentinelsSent: 2, consumersExited: 2, ms: 42 } }),
+      ),
+      'Shutdown',
+    );
     expect(done).toMatch(/consumers exited 2\/2/);
     expect(done).toContain('42ms');
   });
@@ -77,8 +98,13 @@ describe('Dashboard panels', () => {
   });
 
   it('lists producers before consumers, each in order, however they were added', () => {
-    const frame = draw(makeSnapshot({ workers: [makeWorker('P1'), makeWorker('C1'), makeWorker('P2'), makeWorker('C2')] }));
-    const ids = frame.split('\n').filter((l) => /^ {2}[PC]\d/.test(l)).map((l) => l.trim().split(/\s+/)[0]);
+    const frame = draw(
+      makeSnapshot({ workers: [makeWorker('P1'), makeWorker('C1'), makeWorker('P2'), makeWorker('C2')] }),
+    );
+    const ids = frame
+      .split('\n')
+      .filter((l) => /^ {2}[PC]\d/.test(l))
+      .map((l) => l.trim().split(/\s+/)[0]);
     expect(ids).toEqual(['P1', 'P2', 'C1', 'C2']);
   });
 
@@ -120,7 +146,10 @@ describe('Dashboard fits the terminal', () => {
   });
 
   it('never writes a line wider than the terminal, and truncates rather than wraps (same line count at any width)', () => {
-    const workers = [makeWorker('P1', { state: 'failed', error: 'a very long error message '.repeat(10) }), ...makeWorkers(0, 3)];
+    const workers = [
+      makeWorker('P1', { state: 'failed', error: 'a very long error message '.repeat(10) }),
+      ...makeWorkers(0, 3),
+    ];
     const history = historyOf(makeSequence(120, (i) => ({ queue: { depth: i % 16 } })));
     const heights = new Set<number>();
     for (const columns of [50, 80, 132]) {
@@ -144,7 +173,10 @@ describe('Dashboard fits the terminal', () => {
 
 describe('Dashboard colours', () => {
   it('with colour off the frame has no escape sequence at all, even where chalk would colour', () => {
-    const frame = draw(makeSnapshot({ workers: [makeWorker('P1', { state: 'failed', error: 'x' }), makeWorker('C1')] }), { color: false });
+    const frame = draw(
+      makeSnapshot({ workers: [makeWorker('P1', { state: 'failed', error: 'x' }), makeWorker('C1')] }),
+      { color: false },
+    );
     expect(frame).not.toMatch(ANSI);
     expect(frame).not.toContain('\u001B');
   });

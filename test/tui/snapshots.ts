@@ -5,10 +5,19 @@
 import { DEFAULTS } from '../../src/pipeline/config.js';
 import type { PipelineConfig, PipelineControls, Snapshot, Summary, WorkerRow } from '../../src/pipeline/types.js';
 
-type DeepPartial<T> = { [K in keyof T]?: T[K] extends readonly unknown[] ? T[K] : T[K] extends object ? DeepPartial<T[K]> : T[K] };
+type DeepPartial<T> = {
+  [K in keyof T]?: T[K] extends readonly unknown[] ? T[K] : T[K] extends object ? DeepPartial<T[K]> : T[K];
+};
 
 /** The defaults, with numbers the tests assert on: 2 consumers, 1,000 items, 5 and 8 ms of work ±20 %. */
-export const CONFIG: PipelineConfig = { ...DEFAULTS, consumers: 2, items: 1000, produceMs: 5, consumeMs: 8, jitter: 0.2 };
+export const CONFIG: PipelineConfig = {
+  ...DEFAULTS,
+  consumers: 2,
+  items: 1000,
+  produceMs: 5,
+  consumeMs: 8,
+  jitter: 0.2,
+};
 
 /** A worker row; the role and index follow from the id ("P1", "C3"). */
 export function makeWorker(id: string, overrides: Partial<WorkerRow> = {}): WorkerRow {
@@ -46,13 +55,24 @@ export function makeSnapshot(overrides: DeepPartial<Snapshot> = {}): Snapshot {
     latencyMs: { p50: 3.1, p95: 8.2, p99: 12 },
     lock: { acquisitions: 2500, contended: 75 },
     workers: makeWorkers(2, 2),
-    shutdown: { mode: 'sentinel', producersDone: 0, producers: 2, sentinelsSent: 0, consumersExited: 0, consumers: 2, ms: undefined },
+    shutdown: {
+      mode: 'sentinel',
+      producersDone: 0,
+      producers: 2,
+      sentinelsSent: 0,
+      consumersExited: 0,
+      consumers: 2,
+      ms: undefined,
+    },
   };
   const o = overrides as Partial<Record<keyof Snapshot, unknown>>;
   const merged: Record<string, unknown> = { ...base };
   for (const [key, value] of Object.entries(o)) {
     const b = (base as unknown as Record<string, unknown>)[key];
-    merged[key] = b && typeof b === 'object' && !Array.isArray(b) && value && typeof value === 'object' && !Array.isArray(value) ? { ...b, ...value } : value;
+    merged[key] =
+      b && typeof b === 'object' && !Array.isArray(b) && value && typeof value === 'object' && !Array.isArray(value)
+        ? { ...b, ...value }
+        : value;
   }
   return merged as unknown as Snapshot;
 }
