@@ -8,5 +8,7 @@ export const EXIT = {
   failed: 1,
   usage: 2,
   stalled: 3,
+  /** `replay` of a metrics log with no summary line: the recording was cut short (its run crashed or was killed). */
+  cutShort: 4,
   aborted: 130,
 } as const;
