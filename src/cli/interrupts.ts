@@ -1,36 +1,57 @@
 /**
- * Ctrl-C for a run, the same for every sink: the first request stops gracefully (producers
- * finish, sentinels go out, the queue drains), the second aborts at once. Requests come from
- * SIGINT (plain and JSON output, or `kill -INT`) and from the dashboard's keys, which in raw
- * mode receive Ctrl-C as input instead of a signal; both go through the same counted controls,
- * so the exit code can tell an aborted run (130) from a stopped one.
+ * Stop requests for a run, the same for every sink: the first stops gracefully (producers finish,
+ * sentinels go out, the queue drains), the second aborts at once. Requests come from SIGINT,
+ * SIGTERM and SIGHUP (what a terminal, a supervisor or a closed ssh session sends), from the
+ * dashboard's keys (which in raw mode get Ctrl-C as input instead of a signal), and from a
+ * stdout that nobody reads any more. All go through the same counted controls, so the exit code
+ * can tell a stopped run (0) from an aborted one (128 + the signal that aborted it: 130 for Ctrl-C).
  */
 import type { DashboardControls } from '../tui/use-keys.js';
+import { EXIT } from './usage-error.js';
+
+/** The signals a run takes as stop requests, with their numbers (exit code = 128 + number). */
+const SIGNALS = { SIGHUP: 1, SIGINT: 2, SIGTERM: 15 } as const;
+export type StopSignal = keyof typeof SIGNALS;
+/** Who asked for a stop: a signal, a key (q, Ctrl-C in raw mode), or a stdout nobody reads (EPIPE). */
+export type StopReason = StopSignal | 'key' | 'output-closed';
+
+/** The exit code of a run aborted by `reason`: 128 + the signal's number, as a shell reports it. */
+const abortCodeOf = (reason: StopReason): number =>
+  reason === 'key' ? EXIT.aborted : reason === 'output-closed' ? EXIT.outputClosed : 128 + SIGNALS[reason];
 
 export interface GuardedRun {
   /** The run's controls, counting stop/abort requests. Hand these to the dashboard. */
   readonly controls: DashboardControls;
   /** Whether the run was aborted (a second stop request, or abort). */
   readonly aborted: boolean;
-  /** Stops listening for SIGINT. */
+  /** The exit code that the request which aborted the run calls for (see abortCodeOf). */
+  readonly abortCode: number;
+  /** Asks for a stop on behalf of `reason` (the first one graceful, the next one aborting). */
+  request(reason: StopReason): void;
+  /** Stops listening for the signals. */
   dispose(): void;
 }
 
-/** Wraps `run` and listens for SIGINT; `onFirstStop` runs once, when a graceful stop is first asked for. */
-export function guardRun(run: DashboardControls, onFirstStop: () => void = () => {}): GuardedRun {
+/** Wraps `run` and listens for the stop signals. `onFirstStop` runs once, when a graceful stop is first asked for. */
+export function guardRun(run: DashboardControls, onFirstStop: (reason: StopReason) => void = () => {}): GuardedRun {
   let stops = 0;
-  let aborted = false;
+  let abortCode: number | undefined;
+  const abort = (code: number): void => {
+    abortCode ??= code;
+    run.abort();
+  };
+  const stop = (reason: StopReason): void => {
+    // A closed stdout only asks for the stop nobody asked for yet: after a SIGHUP the terminal's
+    // writes fail too, and that must not turn the graceful stop the signal began into an abort.
+    if (reason === 'output-closed' && stops > 0) return;
+    if (++stops === 1) {
+      onFirstStop(reason);
+      run.stop();
+    } else abort(abortCodeOf(reason));
+  };
   const controls: DashboardControls = {
-    stop() {
-      if (++stops === 1) {
-        onFirstStop();
-        run.stop();
-      } else controls.abort();
-    },
-    abort() {
-      aborted = true;
-      run.abort();
-    },
+    stop: () => stop('key'),
+    abort: () => abort(EXIT.aborted),
     pause: () => run.pause(),
     resume: () => run.resume(),
     addProducer: () => run.addProducer(),
@@ -39,13 +60,22 @@ export function guardRun(run: DashboardControls, onFirstStop: () => void = () =>
     removeConsumer: () => run.removeConsumer(),
     ...(run.step ? { step: (delta: -1 | 1) => run.step?.(delta) } : {}),
   };
-  const onSigint = (): void => controls.stop();
-  process.on('SIGINT', onSigint);
+  const handlers = (Object.keys(SIGNALS) as StopSignal[]).map((signal) => {
+    const handler = (): void => stop(signal);
+    process.on(signal, handler);
+    return [signal, handler] as const;
+  });
   return {
     controls,
     get aborted() {
-      return aborted;
+      return abortCode !== undefined;
     },
-    dispose: () => process.off('SIGINT', onSigint),
+    get abortCode() {
+      return abortCode ?? EXIT.aborted;
+    },
+    request: stop,
+    dispose: () => {
+      for (const [signal, handler] of handlers) process.off(signal, handler);
+    },
   };
 }

@@ -1,35 +1,13 @@
 #!/usr/bin/env node
 /**
- * The pipeline-tui command: parse flags, run the pipeline, show it (dashboard on a terminal,
- * plain lines otherwise, or JSON), print a summary, and exit with a code that says how it ended.
+ * The `pipeline-tui` bin. Its one job is to choose React's build before anything loads React:
+ * React and react-reconciler each pick theirs from NODE_ENV when first loaded, and a mix of the
+ * two builds renders nothing. Static imports are all loaded before a module's body runs, so the
+ * choice is made here and the CLI is imported only afterwards.
+ *
+ * Unless the user chose otherwise, the production build: the development one (extra checks, a
+ * performance.measure per component render) costs the dashboard several times the CPU per frame,
+ * CPU the pipeline's workers share.
  */
-import { hideBin } from 'yargs/helpers';
-import { buildParser, toReplayRequest, toRunRequest } from './parse-args.js';
-import { EXIT, UsageError } from './usage-error.js';
-import { runCommand } from './run-command.js';
-import { VERSION } from './version.js';
-
-async function main(argv: string[]): Promise<number> {
-  const parser = buildParser(argv, VERSION);
-  const args = (await parser.parseAsync()) as Record<string, unknown>;
-  if (args.help || args.version) return EXIT.ok;
-  if ((args._ as unknown[])[0] === 'demo') return (await import('./demo-command.js')).demoCommand(args, Boolean(process.stdout.isTTY));
-  if ((args._ as unknown[])[0] === 'replay') return (await import('./replay-command.js')).replayCommand(toReplayRequest(args, Boolean(process.stdout.isTTY)));
-  const request = toRunRequest(args, Boolean(process.stdout.isTTY));
-  return runCommand(request);
-}
-
-main(hideBin(process.argv)).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error: unknown) => {
-    if (error instanceof UsageError) {
-      process.stderr.write(`pipeline-tui: ${error.message}\n`);
-      process.exitCode = EXIT.usage;
-    } else {
-      process.stderr.write(`pipeline-tui: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-      process.exitCode = EXIT.failed;
-    }
-  },
-);
+process.env['NODE_ENV'] ??= 'production';
+await import('./cli.js');

@@ -173,7 +173,14 @@ export function buildParser(argv: string[], version: string) {
     .option('record', { type: 'string', describe: 'record the dashboard as an asciicast v2 file (asciinema play run.cast)', group: 'Output:' })
     .option('metrics', { type: 'string', describe: 'write every snapshot to a JSONL metrics log (pipeline-tui replay run.jsonl)', group: 'Output:' })
     .example(EXAMPLES)
-    .epilog('Keys: q stop gracefully (sentinels) · Ctrl-C twice abort · p pause/resume · +/- producers · >/< consumers · ? help\nExit codes: 0 completed or stopped, 1 a worker failed, 2 bad input, 3 stalled, 4 replay of a log cut short,\n130 aborted.')
+    .epilog(
+      [
+        'Keys: q stop gracefully (sentinels) · Ctrl-C twice abort · p pause/resume · +/- producers · >/< consumers · ? help',
+        'Ctrl-C, SIGTERM or SIGHUP once: a graceful stop; a second one aborts.',
+        'Exit codes: 0 completed or stopped, 1 a worker failed, 2 bad input, 3 stalled, 4 replay of a log cut short,',
+        '  130 aborted by Ctrl-C (143 by SIGTERM, 129 by SIGHUP), 141 stdout closed (| head).',
+      ].join('\n'),
+    )
     .version(version)
     .alias('help', 'h')
     .strict()

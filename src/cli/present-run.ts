@@ -14,7 +14,7 @@ import type { KeyHelp } from '../tui/keys.js';
 import { formatProgressLine, formatSummary, summaryJson } from '../tui/plain.js';
 import type { DashboardHandle } from '../tui/run-dashboard.js';
 import type { DashboardControls } from '../tui/use-keys.js';
-import { guardRun } from './interrupts.js';
+import { guardRun, type GuardedRun, type StopReason } from './interrupts.js';
 import type { OutputMode } from './parse-args.js';
 import { EXIT, UsageError } from './usage-error.js';
 import { VERSION } from './version.js';
@@ -40,11 +40,19 @@ export interface Presentation {
 /** Size of the off-screen terminal a headless recording is drawn on. */
 export const OFFSCREEN = { columns: 100, rows: 32 } as const;
 
-/** The exit code for how a run ended. */
-export function exitCodeFor(summary: Summary, aborted: boolean): number {
+/** The exit code for how a run ended (`outputClosed`: stdout stopped taking output). */
+export function exitCodeFor(summary: Summary, guard: Pick<GuardedRun, 'aborted' | 'abortCode'>, outputClosed = false): number {
   if (summary.endedBy === 'failed') return EXIT.failed;
   if (summary.endedBy === 'stalled') return EXIT.stalled;
-  return aborted ? EXIT.aborted : EXIT.ok;
+  if (guard.aborted || summary.endedBy === 'aborted') return guard.abortCode;
+  return outputClosed ? EXIT.outputClosed : EXIT.ok;
+}
+
+/** What the first graceful stop says where there is no dashboard to show it (nothing for a closed stdout). */
+function stoppingNotice(reason: StopReason): string | undefined {
+  if (reason === 'output-closed') return undefined;
+  const again = reason === 'key' || reason === 'SIGINT' ? 'Ctrl-C again' : `${reason} again, or Ctrl-C,`;
+  return `pipeline-tui: ${reason === 'key' ? 'stopping' : `${reason}: stopping`} gracefully (${again} to abort)`;
 }
 
 /** Starts the source (handing it the snapshot listener), shows it to its end, resolves with the exit code. */
@@ -57,6 +65,18 @@ export async function presentRun(start: (onSnapshot: (s: Snapshot) => void) => R
   let ui: DashboardHandle | undefined;
   let previous: Snapshot | undefined;
   let lastLine = -Infinity;
+  // A stdout that nobody reads (`| head`, a closed terminal) stops the run, quietly: no more
+  // output, a graceful stop, and exit 141 as for SIGPIPE. Without this listener the write error
+  // would crash the process and leave the run's workers to die with it.
+  let outputClosed = false;
+  const out = (text: string): void => {
+    if (!outputClosed) process.stdout.write(text);
+  };
+  const onOutputError = (): void => {
+    if (outputClosed) return;
+    outputClosed = true;
+    guard.request('output-closed');
+  };
 
   const onSnapshot = (s: Snapshot): void => {
     metrics?.snapshot(s);
@@ -65,14 +85,18 @@ export async function presentRun(start: (onSnapshot: (s: Snapshot) => void) => R
     ui?.push(s);
     if (p.output === 'plain' && s.t - lastLine >= 1000) {
       lastLine = s.t;
-      process.stdout.write(formatProgressLine(s) + '\n');
+      out(formatProgressLine(s) + '\n');
     }
   };
 
   const source = start(onSnapshot);
-  const guard = guardRun(source, () => {
-    if (p.output !== 'dashboard') process.stderr.write('pipeline-tui: stopping gracefully (Ctrl-C again to abort)\n');
+  const guard = guardRun(source, (reason) => {
+    const notice = stoppingNotice(reason);
+    if (p.output !== 'dashboard' && notice !== undefined) process.stderr.write(notice + '\n');
   });
+  // Left on after the run too: a last write's error arrives later, and once the run is over a
+  // stop request is a no-op.
+  process.stdout.on('error', onOutputError);
   try {
     if (terminal !== undefined) {
       ui = await mountDashboard(p, guard.controls, terminal, cast);
@@ -85,9 +109,9 @@ export async function presentRun(start: (onSnapshot: (s: Snapshot) => void) => R
       await ui.waitUntilExit();
     }
     metrics?.finish(summary);
-    if (p.output === 'json') process.stdout.write(summaryJson(summary) + '\n');
-    else if (p.output === 'plain') process.stdout.write(formatSummary(summary) + '\n');
-    return exitCodeFor(summary, guard.aborted);
+    if (p.output === 'json') out(summaryJson(summary) + '\n');
+    else if (p.output === 'plain') out(formatSummary(summary) + '\n');
+    return exitCodeFor(summary, guard, outputClosed);
   } finally {
     guard.dispose();
     ui?.unmount();

@@ -14,7 +14,7 @@
  * If no item moves for `stallMs` while work remains, the run ends as "stalled".
  */
 import type { Worker } from 'node:worker_threads';
-import { BoundedQueue, SENTINEL } from '../queue/index.js';
+import { BoundedQueue, QueueFull, SENTINEL } from '../queue/index.js';
 import { ownModule, spawnWorker } from '../threads/spawn.js';
 import { resolveConfig } from './config.js';
 import { PipelineBoard, slotOf } from './metrics.js';
@@ -174,14 +174,29 @@ export function startPipeline(input: Partial<PipelineConfig>, options: RunOption
   async function sendSentinels(count: number): Promise<void> {
     for (let i = 0; i < count; i++) {
       sentinelsPending++;
-      try {
-        await queue.putAsync(SENTINEL);
-      } catch {
+      if (!(await putWhileRunning(SENTINEL))) {
         sentinelsPending--;
-        return; // the queue was shut down by a failure: consumers will drain and exit anyway
+        return;
       }
       sentinelsSent++;
     }
+  }
+
+  /**
+   * Puts from the main thread, a tick's wait at a time: a put still waiting on a full queue when
+   * the run ends (aborted, stalled) would keep the process alive forever. False if the run ended
+   * first or the queue was shut down by a failure (consumers then drain and exit anyway).
+   */
+  async function putWhileRunning(item: unknown): Promise<boolean> {
+    while (endedBy === undefined) {
+      try {
+        await queue.putAsync(item, { timeout: config.refreshMs });
+        return true;
+      } catch (error) {
+        if (!(error instanceof QueueFull)) return false;
+      }
+    }
+    return false;
   }
 
   /**
@@ -251,7 +266,7 @@ export function startPipeline(input: Partial<PipelineConfig>, options: RunOption
     abort() {
       if (endedBy) return;
       stopRequests = Math.max(stopRequests, 1);
-      teardown(error !== undefined ? 'failed' : 'stopped');
+      teardown(error !== undefined ? 'failed' : 'aborted');
     },
     pause() {
       if (endedBy || state !== 'running') return;

@@ -9,7 +9,7 @@
 import * as hdr from 'hdr-histogram-js';
 import type { PipelineBoard } from './metrics.js';
 import { epochMs } from './metrics.js';
-import type { LatencyMs, PipelineConfig, RunState, ShutdownProgress, Snapshot, WorkerRole, WorkerRow } from './types.js';
+import type { LatencyMs, PipelineConfig, RunState, ShutdownProgress, Snapshot, WorkerRole, WorkerRow, WorkerState } from './types.js';
 
 /** What the sampler needs to know about each worker the run has started. */
 export interface WorkerInfo {
@@ -116,7 +116,7 @@ export class Sampler {
         id: w.id,
         role: w.role,
         index: w.index,
-        state: this.board.state(w.slot),
+        state: shownState(this.board.state(w.slot), state),
         items,
         rate: rate(items, first.items.get(w.slot)),
         blockedFraction: span > 0 ? Math.min(1, Math.max(0, (blockedMs - blockedThen) / span)) : 0,
@@ -141,4 +141,13 @@ export class Sampler {
     if (error !== undefined) snapshot.error = error;
     return deepFreeze(snapshot);
   }
+}
+
+/**
+ * A worker waiting on the queue while the run is paused is shown as paused: workers pause between
+ * items, and one already waiting (for an item no paused producer will put, or for room no paused
+ * consumer will make) cannot move before the run resumes either.
+ */
+function shownState(worker: WorkerState, run: RunState): WorkerState {
+  return run === 'paused' && (worker === 'blocked-empty' || worker === 'blocked-full') ? 'paused' : worker;
 }

@@ -46,7 +46,17 @@ export type WorkerState =
   | 'done'
   | 'failed';
 
-export type RunState = 'starting' | 'running' | 'paused' | 'draining' | 'shutting-down' | 'done' | 'failed' | 'stopped' | 'stalled';
+export type RunState =
+  | 'starting'
+  | 'running'
+  | 'paused'
+  | 'draining'
+  | 'shutting-down'
+  | 'done'
+  | 'failed'
+  | 'stopped'
+  | 'aborted'
+  | 'stalled';
 
 export interface WorkerRow {
   /** Stable display id, e.g. "P1", "C3". */
@@ -103,7 +113,8 @@ export interface Snapshot {
   error?: string;
 }
 
-export type EndedBy = 'completed' | 'stopped' | 'failed' | 'stalled';
+/** stopped: a graceful stop (q, a first Ctrl-C or signal); aborted: torn down at once (a second one). */
+export type EndedBy = 'completed' | 'stopped' | 'aborted' | 'failed' | 'stalled';
 
 /** What a run reports when it ends (also the JSON printed by `--json`). */
 export interface Summary {

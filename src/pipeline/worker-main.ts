@@ -41,13 +41,18 @@ const abort = new AbortController();
 const seed = workerSeed(config.seed, slot);
 const ctx: WorkerContext = { id: data.id, role: data.role, index: data.index, seed, signal: abort.signal };
 
-/** Whether this producer should stop pulling items (and tells user code via ctx.signal). */
-function shouldStop(): boolean {
+/** While the run is paused (and not stopping), waits, shown as paused; then carries on as `busy`. */
+function waitIfPaused(busy: 'producing' | 'consuming'): void {
   if (board.paused && !board.stopRequested && !board.isRetired(slot)) {
     board.setState(slot, 'paused');
     board.waitWhilePaused(slot);
-    board.setState(slot, 'producing');
+    board.setState(slot, busy);
   }
+}
+
+/** Whether this producer should stop pulling items (and tells user code via ctx.signal). */
+function shouldStop(): boolean {
+  waitIfPaused('producing');
   if (board.stopRequested || board.isRetired(slot)) {
     abort.abort();
     return true;
@@ -151,6 +156,7 @@ async function runConsumer(): Promise<void> {
   board.setState(slot, 'consuming');
   try {
     for (;;) {
+      waitIfPaused('consuming');
       let item = tryGet();
       if (item === NOTHING) {
         board.beginBlocked(slot, 'blocked-empty');

@@ -25,7 +25,7 @@ export interface ReplayOptions {
 export function summaryOfLog(log: MetricsLog): Summary {
   if (log.summary !== undefined) return log.summary;
   const last = log.snapshots.at(-1)!;
-  const endedBy = last.state === 'failed' || last.state === 'stalled' ? last.state : 'stopped';
+  const endedBy = last.state === 'failed' || last.state === 'stalled' || last.state === 'aborted' ? last.state : 'stopped';
   return summaryOf(last, endedBy, last.error ?? 'the metrics log ends before the run did (no summary line): the recording was cut short');
 }
 

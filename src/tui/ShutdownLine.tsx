@@ -17,7 +17,7 @@ interface Step {
   status: Status;
 }
 
-const SHUTTING: ReadonlySet<RunState> = new Set(['draining', 'shutting-down', 'done', 'stopped', 'failed', 'stalled']);
+const SHUTTING: ReadonlySet<RunState> = new Set(['draining', 'shutting-down', 'done', 'stopped', 'aborted', 'failed', 'stalled']);
 
 /** A step is done when its count is complete, active once it has begun or the one before is done. */
 function status(k: number, n: number, begun: boolean): Status {

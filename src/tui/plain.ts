@@ -23,6 +23,7 @@ export function formatProgressLine(s: Snapshot): string {
 const ENDINGS: Record<Summary['endedBy'], string> = {
   completed: 'completed',
   stopped: 'stopped on request',
+  aborted: 'aborted',
   failed: 'FAILED',
   stalled: 'STALLED',
 };

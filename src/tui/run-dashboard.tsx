@@ -7,7 +7,6 @@
  *   startPipeline(config, { onSnapshot: ui.push }) … ui.finish(await run.done);
  *   await ui.waitUntilExit();
  */
-import './react-production.js'; // first: before Ink loads React
 import { render } from 'ink';
 import type { Snapshot, Summary } from '../pipeline/types.js';
 import type { KeyHelp } from './keys.js';

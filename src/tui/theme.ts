@@ -66,6 +66,7 @@ const RUN_STATE: Record<RunState, Style> = {
   'shutting-down': { color: 'magenta', bold: true },
   done: { color: 'green' },
   stopped: { color: 'yellow' },
+  aborted: { color: 'red' },
   failed: { color: 'red', bold: true },
   stalled: { color: 'red', bold: true },
 };
@@ -73,6 +74,7 @@ const RUN_STATE: Record<RunState, Style> = {
 const ENDING: Record<EndedBy, Style> = {
   completed: { color: 'green', bold: true },
   stopped: { color: 'yellow', bold: true },
+  aborted: { color: 'red', bold: true },
   failed: { color: 'red', bold: true },
   stalled: { color: 'red', bold: true },
 };

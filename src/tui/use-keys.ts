@@ -8,6 +8,9 @@ export interface DashboardControls extends PipelineControls {
   step?(delta: -1 | 1): void;
 }
 
+/** What a terminal in raw mode sends for Ctrl-C. */
+const ETX = '\u0003';
+
 export interface KeysState {
   helpOpen: boolean;
   /** A graceful stop was asked for (q or a first Ctrl-C); another Ctrl-C aborts. */
@@ -81,15 +84,19 @@ export function useKeys(controls: DashboardControls, runState: RunState | undefi
           return setHelpOpen((open) => !open);
       }
     };
-    if (key.ctrl && input === 'c') {
+    const ctrlC = (): void => {
       if (!stop()) c.abort();
-      return;
-    }
+    };
+    if (key.ctrl && input === 'c') return ctrlC();
     if (key.escape) return setHelpOpen(false);
     if (key.leftArrow || key.rightArrow) return c.step?.(key.leftArrow ? -1 : 1);
     if (key.ctrl || key.meta) return;
-    // Keys typed faster than a read (or pasted) arrive as one string: take each in turn.
-    for (const ch of input) onKey(ch);
+    // Keys typed faster than a read (or pasted) arrive as one string: take each in turn. Ctrl-C
+    // pressed twice quickly arrives so too, as two raw ETX characters.
+    for (const ch of input) {
+      if (ch === ETX) ctrlC();
+      else onKey(ch);
+    }
   }, []);
 
   useInput(handler, { isActive: isRawModeSupported });

@@ -34,27 +34,51 @@ describe.skipIf(!HAS_TMUX)('the dashboard in a real terminal (tmux)', () => {
     expect(end).not.toContain('q stop'); // the live view is gone, the summary stays
   }, 60_000);
 
-  it('p pauses every worker and p again resumes', async () => {
+  it('p pauses every worker, producers and consumers, and p again resumes', async () => {
     session = new TmuxSession(['-n', '1000000']);
     await session.waitFor(/● running/);
     session.keys('p');
-    await session.waitFor(/● paused[\s\S]*P1 +paused[\s\S]*P2 +paused/);
+    await session.waitFor(/● paused[\s\S]*P1 +paused[\s\S]*P2 +paused[\s\S]*C1 +paused[\s\S]*C2 +paused[\s\S]*C3 +paused/);
     session.keys('p');
     await session.waitFor(/● running/);
     session.keys('q');
     expect(await session.exitCode()).toBe(0);
   }, 60_000);
 
-  it('Ctrl-C once drains gracefully, twice aborts at once: exit 130', async () => {
-    // A slow consumer behind a full queue: the graceful drain would take minutes.
-    session = new TmuxSession(['-p', '2', '-c', '1', '-q', '256', '--consume-ms', '500', '-n', '100000']);
-    await session.waitFor(/Queue +█+ +256\/256/);
+  it('Ctrl-C once drains gracefully, twice aborts at once: exit 130, "aborted", the terminal put back', async () => {
+    // Slow consumers behind a full queue: the graceful drain would take half a minute.
+    session = new TmuxSession(['--duration', '60s', '--consume-ms', '500', '-q', '64']);
+    await session.waitFor(/Queue +█+ +64\/64/);
     session.keys('C-c');
-    await session.waitFor(/● draining|Ctrl-C again|\^C again/);
+    // The second press comes while the sentinels wait for room: once that hung for good.
+    await session.waitFor(/● shutting down/);
     session.keys('C-c');
     expect(await session.exitCode()).toBe(130);
-    expect(session.screen()).toMatch(/Run stopped on request/);
+    expect(session.screen()).toMatch(/Run aborted in /);
+    expect(session.terminalAfterExit()).toEqual({ raw: false, echo: true });
   }, 60_000);
+
+  it('a quick double Ctrl-C (before the drain begins) aborts too', async () => {
+    session = new TmuxSession(['--duration', '60s', '--consume-ms', '500', '-q', '64']);
+    await session.waitFor(/Queue +█+ +64\/64/);
+    session.keys('C-c', 'C-c');
+    expect(await session.exitCode()).toBe(130);
+    expect(session.screen()).toMatch(/Run aborted in /);
+    expect(session.terminalAfterExit()).toEqual({ raw: false, echo: true });
+  }, 60_000);
+
+  // A user's shell may have no NODE_ENV (the usual case) or any value: React and its reconciler
+  // must come from one build either way, or nothing is drawn.
+  for (const nodeEnv of [undefined, 'development', 'production']) {
+    it(`draws the dashboard with NODE_ENV ${nodeEnv ?? 'unset'}`, async () => {
+      session = new TmuxSession(['-n', '1000000'], { env: nodeEnv ? { NODE_ENV: nodeEnv } : {} });
+      await session.waitFor(/Queue .*\/16[\s\S]*Workers[\s\S]*q stop/);
+      session.keys('q');
+      expect(await session.exitCode()).toBe(0);
+      expect(session.screen()).toMatch(/Run stopped on request/);
+      expect(session.terminalAfterExit()).toEqual({ raw: false, echo: true });
+    }, 60_000);
+  }
 
   it('colours by default; none at all with NO_COLOR', async () => {
     session = new TmuxSession(['-n', '1000000']);

@@ -1,6 +1,8 @@
 /** Runs the BUILT command-line tool (dist/, as `npx pipeline-tui` does) as a child process. */
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcessByStdio } from 'node:child_process';
+import type { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
+import { userEnv } from './user-env.js';
 
 export const BIN = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
 
@@ -10,14 +12,32 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Runs `pipeline-tui ...args` with no TTY; kills it and rejects after `deadlineMs`. */
-export function runCli(args: string[], { env = {}, deadlineMs = 60_000 }: { env?: Record<string, string>; deadlineMs?: number } = {}): Promise<CliResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d));
-    child.stderr.on('data', (d: Buffer) => (stderr += d));
+export interface CliOptions {
+  /** Variables on top of a user's environment (see user-env.ts). */
+  env?: Record<string, string>;
+  /** Flags for node itself, before the bin (e.g. `--import` a probe). */
+  nodeArgs?: string[];
+  /** Kill it and reject after this long. */
+  deadlineMs?: number;
+}
+
+/** A started `pipeline-tui`: the child (to signal it, or close its stdout) and its result. */
+export interface CliProcess {
+  child: ChildProcessByStdio<null, Readable, Readable>;
+  /** Resolves when it exits; rejects (after killing it) at the deadline. */
+  result: Promise<CliResult>;
+  /** Resolves with stdout so far once it matches `pattern` (rejects if it exits first). */
+  stdoutMatching(pattern: RegExp): Promise<string>;
+}
+
+/** Starts `pipeline-tui ...args` with no TTY, in a user's environment plus `env`. */
+export function startCli(args: string[], { env = {}, nodeArgs = [], deadlineMs = 60_000 }: CliOptions = {}): CliProcess {
+  const child = spawn(process.execPath, [...nodeArgs, BIN, ...args], { env: userEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d: Buffer) => (stdout += d));
+  child.stderr.on('data', (d: Buffer) => (stderr += d));
+  const result = new Promise<CliResult>((resolve, reject) => {
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
       reject(new Error(`pipeline-tui ${args.join(' ')} did not exit within ${deadlineMs} ms\nstdout: ${stdout}\nstderr: ${stderr}`));
@@ -28,4 +48,21 @@ export function runCli(args: string[], { env = {}, deadlineMs = 60_000 }: { env?
       resolve({ code, stdout, stderr });
     });
   });
+  const stdoutMatching = (pattern: RegExp): Promise<string> =>
+    new Promise((resolve, reject) => {
+      const check = (): void => {
+        if (!pattern.test(stdout)) return;
+        child.stdout.off('data', check);
+        resolve(stdout);
+      };
+      child.stdout.on('data', check);
+      check();
+      result.then(() => reject(new Error(`pipeline-tui exited before stdout matched ${pattern}:\n${stdout}`)), reject);
+    });
+  return { child, result, stdoutMatching };
+}
+
+/** Runs `pipeline-tui ...args` with no TTY to its end (see startCli). */
+export function runCli(args: string[], options: CliOptions = {}): Promise<CliResult> {
+  return startCli(args, options).result;
 }

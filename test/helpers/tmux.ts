@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BIN } from './cli.js';
 import { until } from './poll.js';
+import { userEnv } from './user-env.js';
 
 /** Whether tmux can be run here (the end-to-end tests are skipped, with a note, when not). */
 export const HAS_TMUX = spawnSync('tmux', ['-V']).status === 0;
@@ -19,12 +20,16 @@ let sessions = 0;
 export class TmuxSession {
   private readonly socket = `pipeline-tui-test-${process.pid}-${++sessions}`;
   private readonly exitFile: string;
+  private readonly ttyFile: string;
 
   /** Starts `pipeline-tui ...args` in a `columns` × `rows` terminal (`before`: a shell command to run first). */
   constructor(args: string[], { columns = 110, rows = 36, env = {} as Record<string, string>, before = '' } = {}) {
-    this.exitFile = join(mkdtempSync(join(tmpdir(), 'pipeline-tui-tmux-')), 'exit');
-    const vars = Object.entries({ TERM: 'xterm-256color', ...env }).map(([k, v]) => `${k}=${shellQuote(v)}`);
-    const command = `${before} env ${vars.join(' ')} ${shellQuote(process.execPath)} ${shellQuote(BIN)} ${args.map(shellQuote).join(' ')}; echo $? > ${shellQuote(this.exitFile)}; sleep 600`;
+    const dir = mkdtempSync(join(tmpdir(), 'pipeline-tui-tmux-'));
+    this.exitFile = join(dir, 'exit');
+    this.ttyFile = join(dir, 'stty');
+    // env -i: the command sees a user's shell environment, not the tmux server's or vitest's.
+    const vars = Object.entries(userEnv(env)).map(([k, v]) => `${k}=${shellQuote(v)}`);
+    const command = `${before} env -i ${vars.join(' ')} ${shellQuote(process.execPath)} ${shellQuote(BIN)} ${args.map(shellQuote).join(' ')}; code=$?; stty -a > ${shellQuote(this.ttyFile)}; echo $code > ${shellQuote(this.exitFile)}; sleep 600`;
     this.tmux('new-session', '-d', '-x', String(columns), '-y', String(rows), command);
   }
 
@@ -58,13 +63,19 @@ export class TmuxSession {
     return Number(readFileSync(this.exitFile, 'utf8'));
   }
 
+  /** The terminal's settings (`stty -a`) once the command has exited: whether it was put back. */
+  terminalAfterExit(): { raw: boolean; echo: boolean } {
+    const stty = readFileSync(this.ttyFile, 'utf8');
+    return { raw: /(^|\s)-icanon\b/.test(stty), echo: !/(^|\s)-echo\b/.test(stty) };
+  }
+
   /** Ends the session and its tmux server. */
   kill(): void {
-    spawnSync('tmux', ['-L', this.socket, 'kill-server']);
+    spawnSync('tmux', ['-L', this.socket, 'kill-server'], { env: userEnv() });
   }
 
   private tmux(...args: string[]): string {
-    const r = spawnSync('tmux', ['-L', this.socket, ...args], { encoding: 'utf8' });
+    const r = spawnSync('tmux', ['-L', this.socket, ...args], { encoding: 'utf8', env: userEnv() });
     if (r.status !== 0) throw new Error(`tmux ${args[0]} failed: ${r.stderr}`);
     return r.stdout;
   }

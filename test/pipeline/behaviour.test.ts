@@ -67,9 +67,10 @@ describe('what the snapshots show', () => {
     }
   });
 
-  it('pause stops producers, resume continues; adding and removing workers shows in the rows', async () => {
+  it('pause stops every worker, resume continues; adding and removing workers shows in the rows', async () => {
     const snapshots: Snapshot[] = [];
-    const run = startPipeline({ producers: 1, consumers: 1, durationMs: 60_000, produceMs: 2, consumeMs: 1, refreshMs: 20 }, { onSnapshot: collect(snapshots) });
+    // Consumers slower than producers: items wait in the queue, and a paused consumer must leave them there.
+    const run = startPipeline({ producers: 1, consumers: 1, durationMs: 60_000, produceMs: 1, consumeMs: 3, refreshMs: 20 }, { onSnapshot: collect(snapshots) });
     const waitFor = async (pred: (s: Snapshot) => boolean, what: string): Promise<Snapshot> =>
       within(
         (async () => {
@@ -84,9 +85,12 @@ describe('what the snapshots show', () => {
       );
     await waitFor((s) => s.totals.produced > 10, 'first items');
     run.pause();
-    const paused = await waitFor((s) => s.state === 'paused' && s.workers[0]!.state === 'paused', 'paused');
+    const paused = await waitFor((s) => s.state === 'paused' && s.workers.every((w) => w.state === 'paused'), 'every worker paused');
+    expect(paused.queue.depth).toBeGreaterThan(0);
     await new Promise((r) => setTimeout(r, 200));
-    expect(run.latest()!.totals.produced).toBe(paused.totals.produced); // nothing produced while paused
+    // Nothing moves while paused: not a produced item, not a consumed one.
+    expect(run.latest()!.totals).toEqual(paused.totals);
+    expect(run.latest()!.queue.depth).toBe(paused.queue.depth);
     run.resume();
     await waitFor((s) => s.state === 'running' && s.totals.produced > paused.totals.produced, 'resumed');
     run.addProducer();

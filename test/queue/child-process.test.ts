@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DEADLINE_MS } from '../helpers/workers.js';
+import { userEnv } from '../helpers/user-env.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const DIST_INDEX = pathToFileURL(join(ROOT, 'dist/index.js')).href;
@@ -38,7 +39,7 @@ function runScript(body: string): { code: number | null; stdout: string; stderr:
   const dir = mkdtempSync(join(tmpdir(), 'queue-child-'));
   const file = join(dir, 'main.mjs');
   writeFileSync(file, `import * as m from ${JSON.stringify(DIST_INDEX)};\nconst out = (x) => console.log(String(x));\n${body}\n`);
-  const child = spawnSync(process.execPath, [file], { encoding: 'utf8', timeout: DEADLINE_MS });
+  const child = spawnSync(process.execPath, [file], { encoding: 'utf8', timeout: DEADLINE_MS, env: userEnv() });
   return { code: child.status, stdout: child.stdout.trim(), stderr: child.stderr };
 }
 

@@ -16,6 +16,7 @@ import { until } from '../helpers/poll.js';
 import { shared, ticker } from '../helpers/sync.js';
 import { DIST_QUEUE, DIST_SYNC, ensureBuilt } from '../helpers/dist.js';
 import type { ActorAction } from '../fixtures/sync-actor.js';
+import { userEnv } from '../helpers/user-env.js';
 
 /**
  * Starts `pending()` (an async form that must wait), proves the event loop keeps ticking while it
@@ -121,7 +122,7 @@ describe('a lone await of an async form keeps the process alive until it settles
     const script = join(dir, 'lone.mjs');
     const modules = [...DIST_SYNC, ...(queue ? [DIST_QUEUE] : [])].map((f) => `await import(${JSON.stringify(pathToFileURL(f).href)})`);
     writeFileSync(script, `import { Worker } from 'node:worker_threads';\nconst m = Object.assign({}, ${modules.join(', ')});\n${body}\n`);
-    const r = spawnSync(process.execPath, [script], { encoding: 'utf8', timeout: 30_000 });
+    const r = spawnSync(process.execPath, [script], { encoding: 'utf8', timeout: 30_000, env: userEnv() });
     return { status: r.status, stdout: r.stdout.trim(), stderr: r.stderr };
   }
 

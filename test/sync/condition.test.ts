@@ -233,7 +233,9 @@ describe.concurrent('Condition', () => {
     const cond = new Condition(new RLock());
     const waiter = startFixture<{ notified: boolean; level: number; lockedAfter: boolean }>('sync-cond-depth', { handle: cond.handle, depth: 3 });
     await until(() => cond.waiters === 1, 'the worker waiting three levels deep');
-    expect(cond.acquire({ blocking: false })).toBe(true); // all three levels were released
+    // A waiter is counted before it lets go of the lock, so wait for the lock rather than try it:
+    // were any of the three levels kept, this would time out.
+    expect(await within(cond.acquireAsync({ timeout: 30_000 }), 35_000, 'the lock, all three levels released')).toBe(true);
     cond.notify();
     cond.release();
     expect(await within(waiter.result, 30_000, 'the waiter')).toEqual({ notified: true, level: 3, lockedAfter: false });

@@ -7,6 +7,7 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { activeCount, currentThread, enumerate, Event, Lock, mainThread, setExcepthook, Thread, ThreadStateError, Timer, type ExceptHookArgs } from '../../src/index.js';
 import { startFixture, within } from '../helpers/workers.js';
 import { sleep, until } from '../helpers/poll.js';
+import { userEnv } from '../helpers/user-env.js';
 
 const TASKS = fileURLToPath(new URL('../fixtures/thread-tasks.ts', import.meta.url));
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -266,7 +267,7 @@ describe('at process exit, in a real child process (built dist/)', () => {
     writeFileSync(join(dir, 'late.mjs'), `export default function late() { Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 300); console.log('thread finished'); }\n`);
     writeFileSync(join(dir, 'boom.mjs'), `export function boom() { throw new TypeError('boom from a thread'); }\n`);
     writeFileSync(join(dir, 'main.mjs'), `import { Thread, ThreadPoolExecutor } from ${JSON.stringify(DIST)};\nconst dir = ${JSON.stringify(dir)};\n${main}`);
-    return spawnSync(process.execPath, [join(dir, 'main.mjs')], { encoding: 'utf8', timeout: 60_000 });
+    return spawnSync(process.execPath, [join(dir, 'main.mjs')], { encoding: 'utf8', timeout: 60_000, env: userEnv() });
   };
 
   it('a non-daemon thread keeps the process alive until it finishes', () => {

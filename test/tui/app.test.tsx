@@ -62,6 +62,14 @@ describe('keys', () => {
     unmount();
   });
 
+  it('two Ctrl-C read as one chunk (pressed quickly) stop and then abort', async () => {
+    const { stdin, controls, unmount } = mount();
+    await tick();
+    await press(stdin, '\u0003\u0003');
+    expect(controls.calls).toEqual(['stop', 'abort']);
+    unmount();
+  });
+
   it('? opens and closes the help panel, Esc closes it; neither touches the run', async () => {
     const { stdin, controls, lastFrame, unmount } = mount();
     await tick();

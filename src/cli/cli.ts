@@ -1,0 +1,35 @@
+/**
+ * The pipeline-tui command, started by main.ts: parse flags, run the pipeline, show it (dashboard on
+ * a terminal, plain lines otherwise, or JSON), print a summary, and exit with a code that says how
+ * it ended.
+ */
+import { hideBin } from 'yargs/helpers';
+import { buildParser, toReplayRequest, toRunRequest } from './parse-args.js';
+import { EXIT, UsageError } from './usage-error.js';
+import { runCommand } from './run-command.js';
+import { VERSION } from './version.js';
+
+async function main(argv: string[]): Promise<number> {
+  const parser = buildParser(argv, VERSION);
+  const args = (await parser.parseAsync()) as Record<string, unknown>;
+  if (args.help || args.version) return EXIT.ok;
+  if ((args._ as unknown[])[0] === 'demo') return (await import('./demo-command.js')).demoCommand(args, Boolean(process.stdout.isTTY));
+  if ((args._ as unknown[])[0] === 'replay') return (await import('./replay-command.js')).replayCommand(toReplayRequest(args, Boolean(process.stdout.isTTY)));
+  const request = toRunRequest(args, Boolean(process.stdout.isTTY));
+  return runCommand(request);
+}
+
+main(hideBin(process.argv)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    if (error instanceof UsageError) {
+      process.stderr.write(`pipeline-tui: ${error.message}\n`);
+      process.exitCode = EXIT.usage;
+    } else {
+      process.stderr.write(`pipeline-tui: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+      process.exitCode = EXIT.failed;
+    }
+  },
+);
