@@ -66,10 +66,10 @@ function runOptions<T>(y: Argv<T>) {
     .option('producers', runFlag('producer workers (1-64)', P, d.producers, 'p'))
     .option('consumers', runFlag('consumer workers (1-64)', P, d.consumers, 'c'))
     .option('capacity', runFlag('queue capacity in items', P, d.capacity, 'q'))
-    .option('items', runFlag('items to produce in total (does not cap --producer unless given)', P, '3000 (built-in workload)', 'n'))
+    .option('items', runFlag('items in total (caps --producer only if given)', P, '3000, built-in', 'n'))
     .option('duration', { ...runFlag('produce for this long instead (30, 30s, 1.5m, 500ms)', P), type: 'string' })
     .option('shutdown', {
-      ...runFlag('how consumers are told to stop: sentinel (one per consumer, queued behind the items) or close', P, d.shutdown),
+      ...runFlag('how consumers stop: sentinel (one per consumer, queued behind the items) or close', P, d.shutdown),
       type: 'string',
     })
     .option('rate', runFlag('items/s limit per producer', W))
@@ -88,7 +88,8 @@ function runOptions<T>(y: Argv<T>) {
 const KNOWN_FLAGS = [
   ...new Set([
     ...Object.values(FLAGS),
-    ...['--plain', '--json', '--color', '--no-color', '--record', '--metrics', '--quick', '--speed', '--help', '--version'],
+    ...['--plain', '--json', '--color', '--no-color', '--record', '--metrics'],
+    ...['--quick', '--speed', '--help', '--version'],
   ]),
 ];
 

@@ -53,7 +53,8 @@ function syntaxErrorAt(file: string): string | undefined {
 function loadProblem(url: URL, error: unknown): string {
   const e = error as NodeJS.ErrnoException;
   const message = String(e?.message ?? error).split('\n')[0]!;
-  if (e?.code === 'ERR_MODULE_NOT_FOUND' && url.protocol === 'file:' && !existsSync(fileURLToPath(url))) return 'no such file';
+  const missing = url.protocol === 'file:' && !existsSync(fileURLToPath(url));
+  if (e?.code === 'ERR_MODULE_NOT_FOUND' && missing) return 'no such file';
   if (message === NO_TSX) return message;
   // tsx (esbuild) names the place itself: "Transform failed with 1 error:\n/path/c.ts:2:18: ERROR: …"
   const transform = /^.*:(\d+):(\d+): ERROR: (.*)$/m.exec(String(e?.message ?? ''));

@@ -13,7 +13,8 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 let registered = false;
 
 /** The message when no tsx can be found: one line, with the command that fixes it. */
-export const NO_TSX = 'TypeScript needs the "tsx" package, and none can be found from the module or the current directory: npm i -D tsx';
+export const NO_TSX =
+  'TypeScript needs the "tsx" package, and none can be found from the module or the current directory: npm i -D tsx';
 
 /** @param {string} url @returns {Promise<{ register: () => unknown } | undefined>} */
 async function findTsx(url) {

@@ -48,7 +48,8 @@ export function formatSummary(s: Summary): string {
 export const PLAIN_WORKERS_SHOWN = 12;
 
 const workerEntry = (w: Summary['workers'][number]): string =>
-  `${w.id} ${count(w.items)}${w.blockedMs > 0 ? ` (blocked ${duration(w.blockedMs)})` : ''}${w.state === 'failed' ? ' FAILED' : ''}`;
+  `${w.id} ${count(w.items)}${w.blockedMs > 0 ? ` (blocked ${duration(w.blockedMs)})` : ''}` +
+  (w.state === 'failed' ? ' FAILED' : '');
 
 /**
  * "Workers: P1 84 (blocked 2.7s), …": every worker for a small run; for a large one the failed
