@@ -37,7 +37,52 @@ export async function demoCommand(args: Parsed, stdoutIsTTY: boolean): Promise<n
   const demo = findDemo(name);
   if (!demo) throw new UsageError(`unknown demo "${name}"; the demos are: ${DEMOS.map((d) => d.name).join(', ')}`);
   const quick = Boolean(args.quick);
-  return demo.kind === 'lesson' ? runLessonCommand(demo, quick, Boolean(args.json)) : runStory(demo, args, quick, stdoutIsTTY);
+  if (demo.kind === 'lesson') {
+    const flag = LESSON_REFUSES.find((key) => args[key] !== undefined);
+    if (flag !== undefined) {
+      const why = `it takes only --quick and --json, not ${flagName(flag)} (the stories take the run flags)`;
+      throw new UsageError(`demo ${name} is a lesson: ${why}`);
+    }
+    return runLessonCommand(demo, quick, Boolean(args.json));
+  }
+  return runStory(demo, args, quick, stdoutIsTTY);
+}
+
+/** The parsed keys of run's flags (camelCase, as yargs hands them over) and how they were typed. */
+const RUN_FLAGS: Record<string, string> = {
+  producers: '--producers',
+  consumers: '--consumers',
+  capacity: '--capacity',
+  items: '--items',
+  duration: '--duration',
+  shutdown: '--shutdown',
+  rate: '--rate',
+  produceMs: '--produce-ms',
+  consumeMs: '--consume-ms',
+  jitter: '--jitter',
+  work: '--work',
+  seed: '--seed',
+  producer: '--producer',
+  consumer: '--consumer',
+  refresh: '--refresh',
+  stallMs: '--stall-ms',
+  record: '--record',
+  metrics: '--metrics',
+};
+
+/** What a lesson cannot honour: every run flag, and the recordings (a lesson draws no dashboard). */
+const LESSON_REFUSES = Object.keys(RUN_FLAGS);
+const flagName = (key: string): string => RUN_FLAGS[key] ?? `--${key}`;
+
+/** The flags the user typed: yargs leaves the run flags undefined unless given (parse-args' runFlag). */
+const typed = (args: Parsed): Parsed => Object.fromEntries(Object.entries(args).filter(([, v]) => v !== undefined));
+
+/** The story's preset under the user's flags; a typed --duration replaces the preset's --items (and back). */
+function presetUnder(preset: Parsed, user: Parsed): Parsed {
+  const base = { ...preset };
+  if (user.duration !== undefined) delete base.items;
+  if (user.items !== undefined) delete base.duration;
+  return { ...base, ...user };
 }
 
 async function runLessonCommand(lesson: LessonEntry, quick: boolean, json: boolean): Promise<number> {
@@ -49,8 +94,8 @@ async function runLessonCommand(lesson: LessonEntry, quick: boolean, json: boole
 }
 
 function runStory(story: StoryEntry, args: Parsed, quick: boolean, stdoutIsTTY: boolean): Promise<number> {
-  // The story's flags win over the defaults yargs filled in; output flags (--plain, --json, --no-color) stay the user's.
-  const request = toRunRequest({ ...args, ...story.flags(quick) }, stdoutIsTTY);
+  // A story is a preset: the flags the user typed override it, and the rest of run's defaults fill in behind it.
+  const request = toRunRequest(presetUnder(story.flags(quick), typed(args)), stdoutIsTTY);
   if (request.output !== 'json') process.stdout.write(`== ${story.name}: ${story.summary}\n${story.watch}\n\n`);
   return runCommand(request);
 }

@@ -44,27 +44,109 @@ const EXAMPLES: Array<[string, string]> = [
   ['$0 replay run.jsonl --speed 4', 'replay a recorded run at 4x speed'],
 ];
 
+/**
+ * A run flag: no yargs default (resolveConfig fills DEFAULTS in, so the parsed flags are exactly
+ * what the user typed and a story's preset is not overridden by a default) and no `number` type
+ * (yargs would turn `-p abc` into NaN; untyped, numbers still parse and anything else stays the
+ * text the user typed, for the message). The default is shown in --help all the same.
+ */
+const runFlag = (describe: string, group: string, shown?: unknown, alias?: string) => ({
+  describe,
+  group,
+  requiresArg: true,
+  ...(alias !== undefined ? { alias } : {}),
+  ...(shown !== undefined ? { defaultDescription: String(shown) } : {}),
+});
+
 /** The flags of `run` (and of the stories `demo` runs): the pipeline, its workload, your code. */
 function runOptions<T>(y: Argv<T>) {
   const d = DEFAULTS;
+  const [P, W, Y, O] = ['Pipeline:', 'Workload:', 'Your code:', 'Output:'];
   return y
-    .option('producers', { alias: 'p', type: 'number', default: d.producers, describe: 'producer workers (1-64)', group: 'Pipeline:' })
-    .option('consumers', { alias: 'c', type: 'number', default: d.consumers, describe: 'consumer workers (1-64)', group: 'Pipeline:' })
-    .option('capacity', { alias: 'q', type: 'number', default: d.capacity, describe: 'queue capacity in items', group: 'Pipeline:' })
-    .option('items', { alias: 'n', type: 'number', describe: 'items to produce in total [default: 3000 for the built-in workload]', group: 'Pipeline:' })
-    .option('duration', { type: 'string', describe: 'produce for this long instead (30, 30s, 1.5m, 500ms)', group: 'Pipeline:' })
-    .option('shutdown', { type: 'string', default: d.shutdown, describe: 'how consumers are told to stop: sentinel (one per consumer, queued behind the items) or close (queue.shutdown)', group: 'Pipeline:' })
-    .option('rate', { type: 'number', describe: 'items/s limit per producer', group: 'Workload:' })
-    .option('produce-ms', { type: 'number', default: d.produceMs, describe: 'work per produced item (ms)', group: 'Workload:' })
-    .option('consume-ms', { type: 'number', default: d.consumeMs, describe: 'work per consumed item (ms)', group: 'Workload:' })
-    .option('jitter', { type: 'number', default: d.jitter, describe: 'random variation of the work, 0-1 (0.3 = ±30%)', group: 'Workload:' })
-    .option('work', { type: 'string', default: d.work, describe: 'sleep (a thread waiting on I/O) or spin (burning CPU)', group: 'Workload:' })
-    .option('seed', { type: 'number', default: d.seed, describe: 'seed for reproducible jitter', group: 'Workload:' })
-    .option('producer', { type: 'string', describe: 'your module exporting produce(ctx) → (async) iterable', group: 'Your code:' })
-    .option('consumer', { type: 'string', describe: 'your module exporting consume(item, ctx)', group: 'Your code:' })
-    .option('refresh', { type: 'number', default: d.refreshMs, describe: 'refresh interval (ms)', group: 'Output:' })
-    .option('stall-ms', { type: 'number', default: d.stallMs, describe: 'end as "stalled" if no item moves this long', group: 'Output:' });
+    .option('producers', runFlag('producer workers (1-64)', P, d.producers, 'p'))
+    .option('consumers', runFlag('consumer workers (1-64)', P, d.consumers, 'c'))
+    .option('capacity', runFlag('queue capacity in items', P, d.capacity, 'q'))
+    .option('items', runFlag('items in total (caps --producer only if given)', P, '3000, built-in', 'n'))
+    .option('duration', { ...runFlag('produce for this long instead (30, 30s, 1.5m, 500ms)', P), type: 'string' })
+    .option('shutdown', {
+      ...runFlag('how consumers stop: sentinel (one per consumer, queued behind the items) or close', P, d.shutdown),
+      type: 'string',
+    })
+    .option('rate', runFlag('items/s limit per producer', W))
+    .option('produce-ms', runFlag('work per produced item (ms)', W, d.produceMs))
+    .option('consume-ms', runFlag('work per consumed item (ms)', W, d.consumeMs))
+    .option('jitter', runFlag('random variation of the work, 0-1 (0.3 = ±30%)', W, d.jitter))
+    .option('work', { ...runFlag('sleep (a thread waiting on I/O) or spin (burning CPU)', W, d.work), type: 'string' })
+    .option('seed', runFlag('seed for reproducible jitter', W, d.seed))
+    .option('producer', { ...runFlag('your module exporting produce(ctx) → (async) iterable', Y), type: 'string' })
+    .option('consumer', { ...runFlag('your module exporting consume(item, ctx)', Y), type: 'string' })
+    .option('refresh', runFlag('refresh interval (ms)', O, d.refreshMs))
+    .option('stall-ms', runFlag('end as "stalled" if no item moves this long', O, d.stallMs));
 }
+
+/** Every long flag the command knows, for "did you mean" (the run flags come from FLAGS). */
+const KNOWN_FLAGS = [
+  ...new Set([
+    ...Object.values(FLAGS),
+    ...['--plain', '--json', '--color', '--no-color', '--record', '--metrics'],
+    ...['--quick', '--speed', '--help', '--version'],
+  ]),
+];
+
+/** Edit distance (Levenshtein), for the closest known flag. */
+function distance(a: string, b: string): number {
+  let row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const next = [i];
+    for (let j = 1; j <= b.length; j++) {
+      next[j] = Math.min(row[j]! + 1, next[j - 1]! + 1, row[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    row = next;
+  }
+  return row[b.length]!;
+}
+
+/** The known flag closest to what the user typed. */
+export function closestFlag(typed: string): string {
+  const bare = typed.replace(/^-+/, '');
+  return KNOWN_FLAGS.reduce((best, flag) =>
+    distance(bare, flag.slice(2)) < distance(bare, best.slice(2)) ? flag : best,
+  );
+}
+
+/**
+ * Rewrites yargs' own messages into ones that name what the user typed: "Unknown argument: bogus"
+ * becomes "unknown flag --bogus (did you mean --json?); see pipeline-tui --help".
+ */
+function usageMessage(message: string, argv: readonly string[]): string {
+  const unknown = /^Unknown arguments?: (.*)$/.exec(message);
+  if (unknown) {
+    const names = unknown[1]!.split(', ');
+    // yargs names an unknown flag without its dashes, and camelCased: find the token the user typed.
+    const bareOf = (token: string): string => token.replace(/^-+/, '').split('=')[0]!;
+    const camel = (bare: string): string => bare.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+    const typed = names.map((name) => {
+      const token = argv.find((t) => t.startsWith('-') && (bareOf(t) === name || camel(bareOf(t)) === name));
+      return token?.split('=')[0];
+    });
+    const flag = typed.find((t) => t !== undefined);
+    if (flag !== undefined) return `unknown flag ${flag} (did you mean ${closestFlag(flag)}?); see pipeline-tui --help`;
+    return `unexpected argument "${names[0]}"; see pipeline-tui --help`;
+  }
+  const missing = /^Not enough arguments following: (.*)$/.exec(message);
+  if (missing) {
+    const name = missing[1]!;
+    const token = argv.find((t) => t.startsWith('-') && t.replace(/^-+/, '') === name);
+    return `${token ?? (name.length === 1 ? `-${name}` : `--${name}`)} needs a value; see pipeline-tui --help`;
+  }
+  return message;
+}
+
+const DEMO_EPILOG =
+  'Which flags apply: a story (balanced, slow-consumer, …) is a preset of `run` and takes every run flag ' +
+  '(-p, -c, -q, -n, --consume-ms, --record, --metrics, --plain, --json, …); the flags you type override ' +
+  'the preset. A lesson (join, race, …) takes only --quick and --json; it refuses the run flags, --record ' +
+  'and --metrics.';
 
 /** Builds the yargs parser (exported for the help text test). */
 export function buildParser(argv: string[], version: string) {
@@ -75,10 +157,16 @@ export function buildParser(argv: string[], version: string) {
     )
     .command(['run', '$0'], 'run a pipeline and show it live (the default command)', runOptions)
     .command('demo [name]', 'list the demos, or run one: every classic threading lesson, and pipeline stories', (y) =>
-      y.positional('name', { type: 'string', describe: 'the demo to run (none: list them)' }).option('quick', { type: 'boolean', default: false, describe: 'small sizes and short waits (for CI)' }),
+      runOptions(
+        y
+          .positional('name', { type: 'string', describe: 'the demo to run (none: list them)' })
+          .option('quick', { type: 'boolean', default: false, describe: 'small sizes and short waits (for CI)' }),
+      ).epilog(DEMO_EPILOG),
     )
     .command('replay <file>', 'replay a metrics log (--metrics) into the same dashboard: space pauses, arrows step', (y) =>
-      y.positional('file', { type: 'string', describe: 'the .jsonl metrics log of a run' }).option('speed', { type: 'number', default: 1, describe: 'playback speed (2 = twice as fast)' }),
+      y
+        .positional('file', { type: 'string', describe: 'the .jsonl metrics log of a run' })
+        .option('speed', { default: 1, requiresArg: true, describe: 'playback speed (2 = twice as fast)' }),
     )
     .option('plain', { type: 'boolean', default: false, describe: 'plain progress lines instead of the dashboard (automatic when stdout is not a terminal)', group: 'Output:' })
     .option('json', { type: 'boolean', default: false, describe: 'print only the final summary as JSON', group: 'Output:' })
@@ -90,7 +178,7 @@ export function buildParser(argv: string[], version: string) {
       [
         'Keys: q stop gracefully (sentinels) · Ctrl-C twice abort · p pause/resume · +/- producers · >/< consumers · ? help',
         'Ctrl-C, SIGTERM or SIGHUP once: a graceful stop; a second one aborts.',
-        'Exit codes: 0 completed or stopped, 1 a worker failed, 2 bad input, 3 stalled,',
+        'Exit codes: 0 completed or stopped, 1 a worker failed, 2 bad input, 3 stalled, 4 replay of a log cut short,',
         '  130 aborted by Ctrl-C (143 by SIGTERM, 129 by SIGHUP), 141 stdout closed (| head).',
       ].join('\n'),
     )
@@ -101,7 +189,8 @@ export function buildParser(argv: string[], version: string) {
     .showHelpOnFail(false)
     .exitProcess(false)
     .fail((message, error) => {
-      throw error instanceof UsageError ? error : new UsageError(message ?? error?.message ?? 'invalid arguments');
+      if (error instanceof UsageError) throw error;
+      throw new UsageError(usageMessage(message ?? error?.message ?? 'invalid arguments', argv));
     })
     .wrap(Math.min(100, process.stdout.columns || 100));
 }
@@ -143,7 +232,9 @@ export function toRunRequest(args: Parsed, stdoutIsTTY: boolean): RunRequest {
 /** Turns parsed flags of `replay <file>` into a replay request. @throws UsageError */
 export function toReplayRequest(args: Parsed, stdoutIsTTY: boolean): ReplayRequest {
   const speed = args.speed as number;
-  if (!Number.isFinite(speed) || speed <= 0) throw new UsageError(`--speed must be a number above 0 (2 = twice as fast), got ${String(args.speed)}`);
+  if (typeof speed !== 'number' || !Number.isFinite(speed) || speed <= 0) {
+    throw new UsageError(`--speed must be a number above 0 (2 = twice as fast), got ${JSON.stringify(args.speed)}`);
+  }
   return { command: 'replay', file: args.file as string, speed, ...outputOf(args, stdoutIsTTY) };
 }
 

@@ -2,14 +2,14 @@
  * `pipeline-tui replay run.jsonl [--speed N]`: reads a metrics log and shows it through the same
  * sinks as a live run — the dashboard (space pauses, arrows step, q ends), plain lines, or the
  * JSON summary — ending on the recorded Summary. A log that cannot be read is a UsageError naming
- * the file and line (exit 2).
+ * the file and line (exit 2); a log cut short (no summary line) replays to its end and exits 4.
  */
 import { MetricsLogError, readMetricsLog } from '../record/metrics-log.js';
 import { startReplay } from '../record/replay.js';
 import { REPLAY_KEYS } from '../tui/keys.js';
 import type { ReplayRequest } from './parse-args.js';
 import { presentRun } from './present-run.js';
-import { UsageError } from './usage-error.js';
+import { EXIT, UsageError } from './usage-error.js';
 
 export function replayCommand(request: ReplayRequest): Promise<number> {
   let log;
@@ -20,5 +20,12 @@ export function replayCommand(request: ReplayRequest): Promise<number> {
     throw error;
   }
   const loaded = log;
-  return presentRun((onSnapshot) => startReplay(loaded, { speed: request.speed, onSnapshot }), { ...request, config: loaded.header.config, keys: REPLAY_KEYS });
+  const shown = presentRun((onSnapshot) => startReplay(loaded, { speed: request.speed, onSnapshot }), {
+    ...request,
+    config: loaded.header.config,
+    keys: REPLAY_KEYS,
+  });
+  // A log without its summary line replays up to where it stops, then says so with its own exit code.
+  if (loaded.summary !== undefined) return shown;
+  return shown.then((code) => (code === EXIT.aborted ? code : EXIT.cutShort));
 }

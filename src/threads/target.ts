@@ -2,7 +2,7 @@
  * Naming the code a Thread or executor task runs. Functions cannot cross into a worker, so a
  * target is a module and the name of a function it exports:
  *
- *     './work.js'                       the default export of ./work.js (resolved from cwd)
+ *     './work.js'                       the default export of ./work.js (a path: resolved from cwd)
  *     './work.js#crunch'                its export `crunch`
  *     new URL('./work.js', import.meta.url)
  *     { module: './work.js', export: 'crunch' }

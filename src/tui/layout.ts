@@ -37,19 +37,22 @@ export function dashboardLayout({ rows, workers, help, hasError }: LayoutInput):
   return { compact, workerLines: Math.max(1, compact ? room : room - SPACERS) };
 }
 
-export interface WorkerPick {
+export interface WorkerPick<W = WorkerRow> {
   /** Rows to draw, in their original order. */
-  shown: WorkerRow[];
+  shown: W[];
   /** Rows folded into "+N more". */
-  hidden: WorkerRow[];
+  hidden: W[];
 }
+
+/** What pickWorkers looks at: a live row, or a Summary's worker entry. */
+type Pickable = Pick<WorkerRow, 'role' | 'state'>;
 
 /**
  * Chooses which worker rows fit in `lines` lines. When not all fit, one line is kept for
  * "+N more" and the rest are shared between producers and consumers in proportion (each role
  * keeps at least one row when there is room), failed workers first.
  */
-export function pickWorkers(workers: readonly WorkerRow[], lines: number): WorkerPick {
+export function pickWorkers<W extends Pickable>(workers: readonly W[], lines: number): WorkerPick<W> {
   if (workers.length <= lines) return { shown: [...workers], hidden: [] };
   const slots = Math.max(0, lines - 1);
   const producers = workers.filter((w) => w.role === 'producer');
@@ -64,7 +67,7 @@ export function pickWorkers(workers: readonly WorkerRow[], lines: number): Worke
   return { shown: workers.filter((w) => chosen.has(w)), hidden: workers.filter((w) => !chosen.has(w)) };
 }
 
-function firstByFailure(rows: readonly WorkerRow[], n: number): WorkerRow[] {
+function firstByFailure<W extends Pickable>(rows: readonly W[], n: number): W[] {
   return [...rows].sort((a, b) => Number(b.state === 'failed') - Number(a.state === 'failed')).slice(0, n);
 }
 

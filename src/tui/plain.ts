@@ -4,6 +4,7 @@
  */
 import type { Snapshot, Summary } from '../pipeline/types.js';
 import { count, duration, latency, percent, rate } from './format.js';
+import { pickWorkers } from './layout.js';
 
 /** One progress line: "[3.2s] running  queue 12/16  produced 1,204 (380/s)  consumed ...". */
 export function formatProgressLine(s: Snapshot): string {
@@ -37,10 +38,29 @@ export function formatSummary(s: Summary): string {
     s.shutdown.mode === 'sentinel'
       ? `Shutdown: ${plural(s.shutdown.sentinelsSent, 'sentinel')} sent, ${plural(s.shutdown.consumersExited, 'consumer')} exited${s.shutdown.ms !== undefined ? ` in ${duration(s.shutdown.ms)}` : ''}.`
       : `Shutdown: queue closed, ${plural(s.shutdown.consumersExited, 'consumer')} drained and exited${s.shutdown.ms !== undefined ? ` in ${duration(s.shutdown.ms)}` : ''}.`,
-    'Workers: ' + s.workers.map((w) => `${w.id} ${count(w.items)}${w.blockedMs > 0 ? ` (blocked ${duration(w.blockedMs)})` : ''}${w.state === 'failed' ? ' FAILED' : ''}`).join(', '),
+    workersLine(s.workers),
   ];
   if (s.error) lines.push(`Error: ${s.error}`);
   return lines.join('\n');
+}
+
+/** Workers the plain `Workers:` line lists before the rest fold into "+N more", as the dashboard's table does. */
+export const PLAIN_WORKERS_SHOWN = 12;
+
+const workerEntry = (w: Summary['workers'][number]): string =>
+  `${w.id} ${count(w.items)}${w.blockedMs > 0 ? ` (blocked ${duration(w.blockedMs)})` : ''}` +
+  (w.state === 'failed' ? ' FAILED' : '');
+
+/**
+ * "Workers: P1 84 (blocked 2.7s), …": every worker for a small run; for a large one the failed
+ * workers first, then the first ones of each role in proportion (the dashboard's pickWorkers), and
+ * "+N more" for the rest.
+ */
+function workersLine(workers: Summary['workers']): string {
+  const { shown, hidden } = pickWorkers(workers, PLAIN_WORKERS_SHOWN + 1);
+  const entries = shown.map(workerEntry);
+  if (hidden.length > 0) entries.push(`+${hidden.length} more`);
+  return 'Workers: ' + entries.join(', ');
 }
 
 /** The Summary as JSON, fields in the documented order. */

@@ -3,9 +3,15 @@ import { runCli } from '../helpers/cli.js';
 
 // Each case: the arguments, and a fragment the one-line error must contain (naming the flag).
 const CASES: Array<[string[], RegExp]> = [
-  [['--bogus'], /Unknown argument: bogus/],
+  [['--bogus'], /^pipeline-tui: unknown flag --bogus \(did you mean --[a-z-]+\?\); see pipeline-tui --help$/m],
+  [['--consumer-ms', '5'], /unknown flag --consumer-ms \(did you mean --consume-ms\?\); see pipeline-tui --help/],
+  [['-x'], /unknown flag -x \(did you mean --[a-z-]+\?\)/],
+  [['-p'], /-p needs a value/],
   [['-p', '-1'], /--producers must be an integer from 1 to 64, got -1/],
-  [['-p', 'many'], /--producers must be an integer from 1 to 64, got NaN/],
+  [['-p', 'many'], /--producers must be an integer from 1 to 64, got "many"/],
+  [['-p', 'abc'], /^pipeline-tui: --producers must be an integer from 1 to 64, got "abc"$/m],
+  [['--consume-ms', 'slow'], /--consume-ms must be a number from 0 to 3600000, got "slow"/],
+  [['replay', 'x.jsonl', '--speed', 'fast'], /--speed must be a number above 0 \(2 = twice as fast\), got "fast"/],
   [['-c', '0'], /--consumers must be an integer from 1 to 64, got 0/],
   [['-q', '0'], /--capacity must be an integer from 1 to 1000000, got 0/],
   [['--capacity', '2.5'], /--capacity must be an integer/],
@@ -17,7 +23,7 @@ const CASES: Array<[string[], RegExp]> = [
   [['-n', '10', '--duration', '5s'], /--items and --duration cannot be used together/],
   [['--refresh', '1'], /--refresh must be an integer from 16 to 10000, got 1/],
   [['--plain', '--json'], /--plain and --json cannot be used together/],
-  [['run', 'extra'], /Unknown argument: extra/],
+  [['run', 'extra'], /unexpected argument "extra"; see pipeline-tui --help/],
 ];
 
 describe('bad input: one line naming the flag, exit code 2', () => {

@@ -95,3 +95,43 @@ describe('pipeline stories deliver every item (quick, --json)', () => {
     expect(summary.consumed).toBe(summary.produced - 1); // only the fatal item is lost
   });
 });
+
+describe('a story takes every run flag; a lesson refuses them (issue 12)', () => {
+  it('the flags the user typed override the preset, the preset stays for the rest', async () => {
+    const { code, stdout } = await runCli(['demo', 'slow-consumer', '--quick', '--json', '-p', '6', '--consumers', '2'], {
+      deadlineMs: DEADLINE_MS,
+    });
+    expect(code).toBe(0);
+    const summary = JSON.parse(stdout) as Summary;
+    expect(producers(summary)).toHaveLength(6);
+    expect(consumers(summary)).toHaveLength(2);
+    expect(summary.produced).toBe(STORIES.find((s) => s.name === 'slow-consumer')!.flags(true).items); // preset -n
+  });
+
+  it('a typed --duration replaces the preset --items', async () => {
+    const { code, stdout } = await runCli(['demo', 'balanced', '--json', '--duration', '300ms'], { deadlineMs: DEADLINE_MS });
+    expect(code).toBe(0);
+    expect((JSON.parse(stdout) as Summary).endedBy).toBe('completed');
+  });
+
+  for (const flags of [['--record', 'x.cast'], ['--metrics', 'y.jsonl'], ['-p', '3']]) {
+    it(`demo race ${flags.join(' ')}: one line, exit 2, nothing run`, async () => {
+      const { code, stdout, stderr } = await runCli(['demo', 'race', '--quick', ...flags]);
+      expect(code).toBe(2);
+      expect(stdout).toBe('');
+      const typed = flags[0] === '-p' ? '--producers' : flags[0];
+      expect(stderr.trimEnd().split('\n')).toEqual([
+        `pipeline-tui: demo race is a lesson: it takes only --quick and --json, not ${typed} (the stories take the run flags)`,
+      ]);
+    });
+  }
+
+  it('demo --help lists the run flags and says which apply', async () => {
+    const { code, stdout } = await runCli(['demo', '--help']);
+    expect(code).toBe(0);
+    for (const flag of ['--producers', '--consume-ms', '--record', '--metrics', '--quick']) expect(stdout).toContain(flag);
+    const text = stdout.replace(/\s+/g, ' '); // yargs wraps the epilog to the terminal
+    expect(text).toMatch(/Which flags apply: a story .* takes every run flag/);
+    expect(text).toMatch(/A lesson .* takes only --quick and --json/);
+  });
+});

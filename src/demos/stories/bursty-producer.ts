@@ -10,8 +10,17 @@ const PAUSE_MS = 150;
 
 const quietly = (ms: number, signal: AbortSignal): Promise<void> =>
   new Promise((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    signal.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true });
+    // One listener per pause, removed when the pause ends: a listener left behind per burst would
+    // pile up on the run's one signal (MaxListenersExceededWarning after eleven bursts).
+    const onAbort = (): void => {
+      clearTimeout(timer);
+      resolve();
+    };
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal.addEventListener('abort', onAbort, { once: true });
   });
 
 export async function* produce(ctx: WorkerContext): AsyncGenerator<number> {

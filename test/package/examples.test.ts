@@ -1,0 +1,101 @@
+/**
+ * The README's runnable examples, as a new user runs them (issue 12): each is a file under
+ * examples/ that the README shows verbatim, run against the `npm pack` tarball installed into a
+ * new "type": "module" project, in a clean environment (PATH, HOME, TERM, LANG: no NODE_ENV, no
+ * test-runner variables). The install goes to npm's cache first (--offline, then --prefer-offline).
+ */
+import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ensureBuilt } from '../helpers/dist.js';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const INSTALL_DEADLINE_MS = 180_000;
+const RUN_DEADLINE_MS = 60_000;
+
+/** What a user's shell has, and nothing else. */
+const ENV = {
+  PATH: process.env.PATH ?? '/usr/bin:/bin',
+  HOME: process.env.HOME ?? tmpdir(),
+  TERM: 'xterm-256color',
+  LANG: 'C.UTF-8',
+};
+
+const dir = mkdtempSync(join(tmpdir(), 'pipeline-tui-examples-'));
+const project = join(dir, 'project');
+
+function run(command: string, args: string[], cwd: string, deadlineMs = RUN_DEADLINE_MS): SpawnSyncReturns<string> {
+  const result = spawnSync(command, args, { cwd, env: ENV, encoding: 'utf8', timeout: deadlineMs });
+  if (result.error) throw new Error(`${command} ${args.join(' ')}: ${result.error.message}\n${result.stderr}`);
+  return result;
+}
+
+/** Every file under examples/, relative to it. */
+const EXAMPLES = readdirSync(join(ROOT, 'examples'), { recursive: true, encoding: 'utf8' }).filter((f) => /\.[cm]?js$/.test(f));
+
+beforeAll(() => {
+  ensureBuilt();
+  const pack = run('npm', ['pack', '--ignore-scripts', '--silent', '--pack-destination', dir], ROOT, INSTALL_DEADLINE_MS);
+  expect(pack.status, pack.stderr).toBe(0);
+  const tarball = join(dir, pack.stdout.trim().split('\n').at(-1)!);
+  mkdirSync(project);
+  writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'new-user', private: true, type: 'module' }));
+  const flags = ['install', '--no-audit', '--no-fund', '--ignore-scripts', tarball];
+  let install = run('npm', [...flags, '--offline'], project, INSTALL_DEADLINE_MS);
+  if (install.status !== 0) install = run('npm', [...flags, '--prefer-offline'], project, INSTALL_DEADLINE_MS);
+  expect(install.status, install.stderr).toBe(0);
+  cpSync(join(ROOT, 'examples'), join(project, 'examples'), { recursive: true });
+}, INSTALL_DEADLINE_MS * 2 + 60_000);
+
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('README examples, against the installed tarball', () => {
+  it('the README shows every example file as it is', () => {
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    expect(EXAMPLES.length).toBeGreaterThanOrEqual(5);
+    for (const example of EXAMPLES) expect(readme, example).toContain(readFileSync(join(ROOT, 'examples', example), 'utf8'));
+  });
+
+  it('threads: four Threads under one Lock count exactly, started from another directory', () => {
+    const r = run(process.execPath, [join(project, 'examples/threads/main.js')], dir);
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toBe('counter[0] = 400000\n');
+    expect(r.status).toBe(0);
+  });
+
+  it('commonjs: await import() loads the ESM-only package', () => {
+    const r = run(process.execPath, [join(project, 'examples/commonjs/main.cjs')], project);
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toBe('locked: true\n');
+    const required = run(process.execPath, ['-e', "require('pipeline-tui')"], project);
+    expect(required.stderr).toMatch(/ERR_PACKAGE_PATH_NOT_EXPORTED|ERR_REQUIRE_ESM/); // what the README warns of
+  });
+
+  it('user modules: the README command line runs them', () => {
+    const bin = join(project, 'node_modules/.bin/pipeline-tui');
+    const args = ['--producer', './producer.mjs', '--consumer', './consumer.mjs', '-p', '2', '-c', '4', '--plain'];
+    const r = run(bin, args, join(project, 'examples/user-modules'));
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toMatch(/Run completed in .*: produced 2,000, consumed 2,000/);
+    expect(r.status).toBe(0);
+  });
+
+  it('a TypeScript consumer: one line saying npm i -D tsx without tsx, and it runs once tsx is installed', () => {
+    const bin = join(project, 'node_modules/.bin/pipeline-tui');
+    writeFileSync(join(project, 'consumer.ts'), 'export function consume(item: unknown): void {}\n');
+    const without = run(bin, ['-n', '20', '--plain', '--consumer', './consumer.ts'], project);
+    expect(without.status).toBe(2);
+    expect(without.stdout).toBe('');
+    expect(without.stderr.trimEnd().split('\n')).toHaveLength(1);
+    expect(without.stderr).toMatch(/^pipeline-tui: --consumer \.\/consumer\.ts: .*npm i -D tsx$/m);
+    // "npm i -D tsx", from the cache: the development copy stands in for the registry's.
+    symlinkSync(join(ROOT, 'node_modules/tsx'), join(project, 'node_modules/tsx'), 'dir');
+    const withTsx = run(bin, ['-n', '20', '--plain', '--consumer', './consumer.ts'], project);
+    expect(withTsx.stderr).toBe('');
+    expect(withTsx.stdout).toMatch(/Run completed in .*: produced 20, consumed 20/);
+    expect(withTsx.status).toBe(0);
+  });
+});
