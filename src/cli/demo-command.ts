@@ -4,7 +4,7 @@
  * only the result as JSON with --json); a story runs the pipeline exactly as `pipeline-tui run`
  * would with the story's flags. An unknown name is a UsageError naming the accepted ones.
  */
-import { DEMOS, findDemo, LESSONS, runLesson, type LessonEntry, type StoryEntry } from '../demos/index.js';
+import { DEMOS, findDemo, LESSONS, type LessonEntry, runLesson, type StoryEntry } from '../demos/index.js';
 import { STORIES } from '../demos/stories.js';
 import { toRunRequest } from './parse-args.js';
 import { runCommand } from './run-command.js';
@@ -31,7 +31,7 @@ export function demoList(): string {
 export async function demoCommand(args: Parsed, stdoutIsTTY: boolean): Promise<number> {
   const name = args.name as string | undefined;
   if (name === undefined) {
-    process.stdout.write(demoList() + '\n');
+    process.stdout.write(`${demoList()}\n`);
     return EXIT.ok;
   }
   const demo = findDemo(name);
@@ -86,7 +86,7 @@ function presetUnder(preset: Parsed, user: Parsed): Parsed {
 }
 
 async function runLessonCommand(lesson: LessonEntry, quick: boolean, json: boolean): Promise<number> {
-  const print = (line: string): void => void process.stdout.write(line + '\n');
+  const print = (line: string): void => void process.stdout.write(`${line}\n`);
   if (!json) print(`== ${lesson.name}: ${lesson.summary}\n`);
   const { result } = await runLesson(lesson, { quick, write: json ? () => {} : print });
   print(json ? JSON.stringify(result, null, 2) : `\nResult: ${JSON.stringify(result)}`);

@@ -163,16 +163,42 @@ export function buildParser(argv: string[], version: string) {
           .option('quick', { type: 'boolean', default: false, describe: 'small sizes and short waits (for CI)' }),
       ).epilog(DEMO_EPILOG),
     )
-    .command('replay <file>', 'replay a metrics log (--metrics) into the same dashboard: space pauses, arrows step', (y) =>
-      y
-        .positional('file', { type: 'string', describe: 'the .jsonl metrics log of a run' })
-        .option('speed', { default: 1, requiresArg: true, describe: 'playback speed (2 = twice as fast)' }),
+    .command(
+      'replay <file>',
+      'replay a metrics log (--metrics) into the same dashboard: space pauses, arrows step',
+      (y) =>
+        y
+          .positional('file', { type: 'string', describe: 'the .jsonl metrics log of a run' })
+          .option('speed', { default: 1, requiresArg: true, describe: 'playback speed (2 = twice as fast)' }),
     )
-    .option('plain', { type: 'boolean', default: false, describe: 'plain progress lines instead of the dashboard (automatic when stdout is not a terminal)', group: 'Output:' })
-    .option('json', { type: 'boolean', default: false, describe: 'print only the final summary as JSON', group: 'Output:' })
-    .option('color', { type: 'boolean', default: true, describe: 'colours (--no-color, NO_COLOR or TERM=dumb turn them off)', group: 'Output:' })
-    .option('record', { type: 'string', describe: 'record the dashboard as an asciicast v2 file (asciinema play run.cast)', group: 'Output:' })
-    .option('metrics', { type: 'string', describe: 'write every snapshot to a JSONL metrics log (pipeline-tui replay run.jsonl)', group: 'Output:' })
+    .option('plain', {
+      type: 'boolean',
+      default: false,
+      describe: 'plain progress lines instead of the dashboard (automatic when stdout is not a terminal)',
+      group: 'Output:',
+    })
+    .option('json', {
+      type: 'boolean',
+      default: false,
+      describe: 'print only the final summary as JSON',
+      group: 'Output:',
+    })
+    .option('color', {
+      type: 'boolean',
+      default: true,
+      describe: 'colours (--no-color, NO_COLOR or TERM=dumb turn them off)',
+      group: 'Output:',
+    })
+    .option('record', {
+      type: 'string',
+      describe: 'record the dashboard as an asciicast v2 file (asciinema play run.cast)',
+      group: 'Output:',
+    })
+    .option('metrics', {
+      type: 'string',
+      describe: 'write every snapshot to a JSONL metrics log (pipeline-tui replay run.jsonl)',
+      group: 'Output:',
+    })
     .example(EXAMPLES)
     .epilog(
       [
@@ -242,10 +268,16 @@ export function toReplayRequest(args: Parsed, stdoutIsTTY: boolean): ReplayReque
 function outputOf(args: Parsed, stdoutIsTTY: boolean): Pick<RunRequest, 'output' | 'color' | 'record' | 'metrics'> {
   if (args.plain && args.json) throw new UsageError('--plain and --json cannot be used together: give one');
   for (const flag of ['record', 'metrics'] as const) {
-    if (args[flag] !== undefined && (typeof args[flag] !== 'string' || args[flag] === '')) throw new UsageError(`--${flag} needs a file name`);
+    if (args[flag] !== undefined && (typeof args[flag] !== 'string' || args[flag] === ''))
+      throw new UsageError(`--${flag} needs a file name`);
   }
   const output: OutputMode = args.json ? 'json' : args.plain || !stdoutIsTTY ? 'plain' : 'dashboard';
-  return { output, color: colorEnabled(process.env, { color: args.color as boolean }), record: args.record as string | undefined, metrics: args.metrics as string | undefined };
+  return {
+    output,
+    color: colorEnabled(process.env, { color: args.color as boolean }),
+    record: args.record as string | undefined,
+    metrics: args.metrics as string | undefined,
+  };
 }
 
 export { FLAGS };

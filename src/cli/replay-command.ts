@@ -4,7 +4,7 @@
  * JSON summary — ending on the recorded Summary. A log that cannot be read is a UsageError naming
  * the file and line (exit 2); a log cut short (no summary line) replays to its end and exits 4.
  */
-import { MetricsLogError, readMetricsLog } from '../record/metrics-log.js';
+import { type MetricsLog, MetricsLogError, readMetricsLog } from '../record/metrics-log.js';
 import { startReplay } from '../record/replay.js';
 import { REPLAY_KEYS } from '../tui/keys.js';
 import type { ReplayRequest } from './parse-args.js';
@@ -12,7 +12,7 @@ import { presentRun } from './present-run.js';
 import { EXIT, UsageError } from './usage-error.js';
 
 export function replayCommand(request: ReplayRequest): Promise<number> {
-  let log;
+  let log: MetricsLog;
   try {
     log = readMetricsLog(request.file);
   } catch (error) {

@@ -33,7 +33,9 @@ export function resolveTarget(target: Target): ResolvedTarget {
   if (target && typeof target === 'object' && 'module' in target) {
     return { module: moduleUrl(target.module).href, name: target.export ?? 'default' };
   }
-  throw new TypeError(`target must name a module and an exported function ("./work.js#crunch", a URL, or { module, export }), got ${String(target)}`);
+  throw new TypeError(
+    `target must name a module and an exported function ("./work.js#crunch", a URL, or { module, export }), got ${String(target)}`,
+  );
 }
 
 function exportOf(hash: string): string | undefined {
@@ -48,5 +50,7 @@ export function checkArgs(args: unknown): unknown[] {
   if (args === undefined) return [];
   if (Array.isArray(args)) return args;
   const shown = typeof args === 'string' ? JSON.stringify(args) : String(args);
-  throw new TypeError(`args must be an array of arguments; got ${typeof args === 'string' ? 'a string' : `a ${typeof args}`} — did you mean args: [${shown}]?`);
+  throw new TypeError(
+    `args must be an array of arguments; got ${typeof args === 'string' ? 'a string' : `a ${typeof args}`} — did you mean args: [${shown}]?`,
+  );
 }

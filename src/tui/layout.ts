@@ -5,7 +5,7 @@
  * worker rows as fit, the rest folded into one "+N more" line.
  */
 import type { WorkerRow, WorkerState } from '../pipeline/types.js';
-import { LEGEND, type KeyHelp } from './keys.js';
+import { type KeyHelp, LEGEND } from './keys.js';
 
 /** Lines of the help panel: a title, one per key, the legend. */
 export const helpPanelLines = (keys: readonly KeyHelp[]): number => 1 + keys.length + LEGEND.length;
@@ -71,7 +71,16 @@ function firstByFailure<W extends Pickable>(rows: readonly W[], n: number): W[] 
   return [...rows].sort((a, b) => Number(b.state === 'failed') - Number(a.state === 'failed')).slice(0, n);
 }
 
-const STATE_ORDER: readonly WorkerState[] = ['failed', 'blocked-full', 'blocked-empty', 'producing', 'consuming', 'paused', 'starting', 'done'];
+const STATE_ORDER: readonly WorkerState[] = [
+  'failed',
+  'blocked-full',
+  'blocked-empty',
+  'producing',
+  'consuming',
+  'paused',
+  'starting',
+  'done',
+];
 
 /** "6 blocked-full, 4 producing, 2 done": how many hidden workers are in each state. */
 export function stateCounts(rows: readonly WorkerRow[]): string {

@@ -60,7 +60,7 @@ function workersLine(workers: Summary['workers']): string {
   const { shown, hidden } = pickWorkers(workers, PLAIN_WORKERS_SHOWN + 1);
   const entries = shown.map(workerEntry);
   if (hidden.length > 0) entries.push(`+${hidden.length} more`);
-  return 'Workers: ' + entries.join(', ');
+  return `Workers: ${entries.join(', ')}`;
 }
 
 /** The Summary as JSON, fields in the documented order. */

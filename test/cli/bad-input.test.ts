@@ -43,7 +43,27 @@ describe('help and version', () => {
   it('--help teaches: flags, examples, keys, exit codes', async () => {
     const { code, stdout } = await runCli(['--help']);
     expect(code).toBe(0);
-    for (const text of ['--producers', '--consumers', '--capacity', '--items', '--duration', '--rate', '--produce-ms', '--consume-ms', '--jitter', '--work', '--producer', '--consumer', '--shutdown', '--refresh', '--plain', '--json', '--seed', 'Examples:', 'Exit codes']) {
+    for (const text of [
+      '--producers',
+      '--consumers',
+      '--capacity',
+      '--items',
+      '--duration',
+      '--rate',
+      '--produce-ms',
+      '--consume-ms',
+      '--jitter',
+      '--work',
+      '--producer',
+      '--consumer',
+      '--shutdown',
+      '--refresh',
+      '--plain',
+      '--json',
+      '--seed',
+      'Examples:',
+      'Exit codes',
+    ]) {
       expect(stdout).toContain(text);
     }
   });

@@ -4,12 +4,12 @@
  * (`--json`, the same output as `pipeline-tui run --json`) asserted.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { Summary } from '../../src/pipeline/types.js';
 import { DEMOS } from '../../src/demos/index.js';
 import { STORIES } from '../../src/demos/stories.js';
+import type { Summary } from '../../src/pipeline/types.js';
 import { runCli } from '../helpers/cli.js';
-import { DEADLINE_MS } from '../helpers/workers.js';
 import { ensureBuilt } from '../helpers/dist.js';
+import { DEADLINE_MS } from '../helpers/workers.js';
 
 beforeAll(() => ensureBuilt(), 150_000);
 
@@ -98,9 +98,12 @@ describe('pipeline stories deliver every item (quick, --json)', () => {
 
 describe('a story takes every run flag; a lesson refuses them (issue 12)', () => {
   it('the flags the user typed override the preset, the preset stays for the rest', async () => {
-    const { code, stdout } = await runCli(['demo', 'slow-consumer', '--quick', '--json', '-p', '6', '--consumers', '2'], {
-      deadlineMs: DEADLINE_MS,
-    });
+    const { code, stdout } = await runCli(
+      ['demo', 'slow-consumer', '--quick', '--json', '-p', '6', '--consumers', '2'],
+      {
+        deadlineMs: DEADLINE_MS,
+      },
+    );
     expect(code).toBe(0);
     const summary = JSON.parse(stdout) as Summary;
     expect(producers(summary)).toHaveLength(6);
@@ -109,12 +112,18 @@ describe('a story takes every run flag; a lesson refuses them (issue 12)', () =>
   });
 
   it('a typed --duration replaces the preset --items', async () => {
-    const { code, stdout } = await runCli(['demo', 'balanced', '--json', '--duration', '300ms'], { deadlineMs: DEADLINE_MS });
+    const { code, stdout } = await runCli(['demo', 'balanced', '--json', '--duration', '300ms'], {
+      deadlineMs: DEADLINE_MS,
+    });
     expect(code).toBe(0);
     expect((JSON.parse(stdout) as Summary).endedBy).toBe('completed');
   });
 
-  for (const flags of [['--record', 'x.cast'], ['--metrics', 'y.jsonl'], ['-p', '3']]) {
+  for (const flags of [
+    ['--record', 'x.cast'],
+    ['--metrics', 'y.jsonl'],
+    ['-p', '3'],
+  ]) {
     it(`demo race ${flags.join(' ')}: one line, exit 2, nothing run`, async () => {
       const { code, stdout, stderr } = await runCli(['demo', 'race', '--quick', ...flags]);
       expect(code).toBe(2);
@@ -129,7 +138,8 @@ describe('a story takes every run flag; a lesson refuses them (issue 12)', () =>
   it('demo --help lists the run flags and says which apply', async () => {
     const { code, stdout } = await runCli(['demo', '--help']);
     expect(code).toBe(0);
-    for (const flag of ['--producers', '--consume-ms', '--record', '--metrics', '--quick']) expect(stdout).toContain(flag);
+    for (const flag of ['--producers', '--consume-ms', '--record', '--metrics', '--quick'])
+      expect(stdout).toContain(flag);
     const text = stdout.replace(/\s+/g, ' '); // yargs wraps the epilog to the terminal
     expect(text).toMatch(/Which flags apply: a story .* takes every run flag/);
     expect(text).toMatch(/A lesson .* takes only --quick and --json/);

@@ -4,7 +4,7 @@
  * new "type": "module" project, in a clean environment (PATH, HOME, TERM, LANG: no NODE_ENV, no
  * test-runner variables). The install goes to npm's cache first (--offline, then --prefer-offline).
  */
-import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
+import { type SpawnSyncReturns, spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -34,21 +34,31 @@ function run(command: string, args: string[], cwd: string, deadlineMs = RUN_DEAD
 }
 
 /** Every file under examples/, relative to it. */
-const EXAMPLES = readdirSync(join(ROOT, 'examples'), { recursive: true, encoding: 'utf8' }).filter((f) => /\.[cm]?js$/.test(f));
+const EXAMPLES = readdirSync(join(ROOT, 'examples'), { recursive: true, encoding: 'utf8' }).filter((f) =>
+  /\.[cm]?js$/.test(f),
+);
 
-beforeAll(() => {
-  ensureBuilt();
-  const pack = run('npm', ['pack', '--ignore-scripts', '--silent', '--pack-destination', dir], ROOT, INSTALL_DEADLINE_MS);
-  expect(pack.status, pack.stderr).toBe(0);
-  const tarball = join(dir, pack.stdout.trim().split('\n').at(-1)!);
-  mkdirSync(project);
-  writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'new-user', private: true, type: 'module' }));
-  const flags = ['install', '--no-audit', '--no-fund', '--ignore-scripts', tarball];
-  let install = run('npm', [...flags, '--offline'], project, INSTALL_DEADLINE_MS);
-  if (install.status !== 0) install = run('npm', [...flags, '--prefer-offline'], project, INSTALL_DEADLINE_MS);
-  expect(install.status, install.stderr).toBe(0);
-  cpSync(join(ROOT, 'examples'), join(project, 'examples'), { recursive: true });
-}, INSTALL_DEADLINE_MS * 2 + 60_000);
+beforeAll(
+  () => {
+    ensureBuilt();
+    const pack = run(
+      'npm',
+      ['pack', '--ignore-scripts', '--silent', '--pack-destination', dir],
+      ROOT,
+      INSTALL_DEADLINE_MS,
+    );
+    expect(pack.status, pack.stderr).toBe(0);
+    const tarball = join(dir, pack.stdout.trim().split('\n').at(-1)!);
+    mkdirSync(project);
+    writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'new-user', private: true, type: 'module' }));
+    const flags = ['install', '--no-audit', '--no-fund', '--ignore-scripts', tarball];
+    let install = run('npm', [...flags, '--offline'], project, INSTALL_DEADLINE_MS);
+    if (install.status !== 0) install = run('npm', [...flags, '--prefer-offline'], project, INSTALL_DEADLINE_MS);
+    expect(install.status, install.stderr).toBe(0);
+    cpSync(join(ROOT, 'examples'), join(project, 'examples'), { recursive: true });
+  },
+  INSTALL_DEADLINE_MS * 2 + 60_000,
+);
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -56,7 +66,8 @@ describe('README examples, against the installed tarball', () => {
   it('the README shows every example file as it is', () => {
     const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
     expect(EXAMPLES.length).toBeGreaterThanOrEqual(5);
-    for (const example of EXAMPLES) expect(readme, example).toContain(readFileSync(join(ROOT, 'examples', example), 'utf8'));
+    for (const example of EXAMPLES)
+      expect(readme, example).toContain(readFileSync(join(ROOT, 'examples', example), 'utf8'));
   });
 
   it('threads: four Threads under one Lock count exactly, started from another directory', () => {

@@ -1,11 +1,11 @@
 /** Package hygiene (issue 12): what a user who installs the package gets besides the code. */
 import { getEventListeners } from 'node:events';
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { produce } from '../../src/demos/stories/bursty-producer.js';
-import type { WorkerContext } from '../../src/pipeline/user-modules.js';
 import type { Summary } from '../../src/pipeline/types.js';
+import type { WorkerContext } from '../../src/pipeline/user-modules.js';
 import { formatSummary } from '../../src/tui/plain.js';
 import { ensureBuilt } from '../helpers/dist.js';
 
@@ -70,17 +70,21 @@ describe('the plain summary', () => {
     state,
     blockedMs: 0,
   });
-  const summary = (workers: Summary['workers']): Summary => ({
-    produced: 0,
-    consumed: 0,
-    durationMs: 1000,
-    itemsPerSecond: 0,
-    latencyMs: { p50: 0, p95: 0, p99: 0 },
-    shutdown: { mode: 'sentinel', sentinelsSent: 0, consumersExited: 0 },
-    workers,
-    endedBy: 'completed',
-  } as unknown as Summary);
-  const workersLine = (s: Summary): string => formatSummary(s).split('\n').find((l) => l.startsWith('Workers:'))!;
+  const summary = (workers: Summary['workers']): Summary =>
+    ({
+      produced: 0,
+      consumed: 0,
+      durationMs: 1000,
+      itemsPerSecond: 0,
+      latencyMs: { p50: 0, p95: 0, p99: 0 },
+      shutdown: { mode: 'sentinel', sentinelsSent: 0, consumersExited: 0 },
+      workers,
+      endedBy: 'completed',
+    }) as unknown as Summary;
+  const workersLine = (s: Summary): string =>
+    formatSummary(s)
+      .split('\n')
+      .find((l) => l.startsWith('Workers:'))!;
 
   it('lists every worker of a small run', () => {
     expect(workersLine(summary([worker('P1'), worker('C1')]))).toBe('Workers: P1 5, C1 5');

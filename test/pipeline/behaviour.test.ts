@@ -16,13 +16,18 @@ describe('what the snapshots show', () => {
   it('a slow consumer fills the queue and blocks producers on full', async () => {
     const snapshots: Snapshot[] = [];
     const summary = await within(
-      runPipeline({ producers: 3, consumers: 1, capacity: 5, items: 150, produceMs: 0, consumeMs: 5, jitter: 0, refreshMs: 20 }, { onSnapshot: collect(snapshots) }),
+      runPipeline(
+        { producers: 3, consumers: 1, capacity: 5, items: 150, produceMs: 0, consumeMs: 5, jitter: 0, refreshMs: 20 },
+        { onSnapshot: collect(snapshots) },
+      ),
       60_000,
       'run',
     );
     expect(summary.endedBy).toBe('completed');
     expect(snapshots.some((s) => s.queue.depth === 5)).toBe(true);
-    expect(snapshots.some((s) => s.workers.some((w) => w.role === 'producer' && w.state === 'blocked-full'))).toBe(true);
+    expect(snapshots.some((s) => s.workers.some((w) => w.role === 'producer' && w.state === 'blocked-full'))).toBe(
+      true,
+    );
     expect(snapshots.at(-1)!.queue.highWater).toBe(5);
     expect(summary.workers.filter((w) => w.role === 'producer').every((w) => w.blockedMs > 0)).toBe(true);
   });
@@ -30,19 +35,31 @@ describe('what the snapshots show', () => {
   it('a fast consumer starves: consumers block on empty', async () => {
     const snapshots: Snapshot[] = [];
     const summary = await within(
-      runPipeline({ producers: 1, consumers: 3, capacity: 5, items: 60, produceMs: 5, consumeMs: 0, jitter: 0, refreshMs: 20 }, { onSnapshot: collect(snapshots) }),
+      runPipeline(
+        { producers: 1, consumers: 3, capacity: 5, items: 60, produceMs: 5, consumeMs: 0, jitter: 0, refreshMs: 20 },
+        { onSnapshot: collect(snapshots) },
+      ),
       60_000,
       'run',
     );
     expect(summary.endedBy).toBe('completed');
-    expect(snapshots.some((s) => s.workers.some((w) => w.role === 'consumer' && w.state === 'blocked-empty'))).toBe(true);
+    expect(snapshots.some((s) => s.workers.some((w) => w.role === 'consumer' && w.state === 'blocked-empty'))).toBe(
+      true,
+    );
     expect(summary.workers.filter((w) => w.role === 'consumer').every((w) => w.blockedMs > 0)).toBe(true);
   });
 
   it('snapshots are immutable and their rates agree with the totals', async () => {
     const snapshots: Snapshot[] = [];
     const refreshMs = 25;
-    await within(runPipeline({ producers: 2, consumers: 2, durationMs: 2500, produceMs: 1, consumeMs: 1, refreshMs }, { onSnapshot: collect(snapshots) }), 60_000, 'run');
+    await within(
+      runPipeline(
+        { producers: 2, consumers: 2, durationMs: 2500, produceMs: 1, consumeMs: 1, refreshMs },
+        { onSnapshot: collect(snapshots) },
+      ),
+      60_000,
+      'run',
+    );
     const s = snapshots[Math.floor(snapshots.length / 2)]!;
     expect(Object.isFrozen(s)).toBe(true);
     expect(Object.isFrozen(s.workers[0])).toBe(true);
@@ -50,8 +67,12 @@ describe('what the snapshots show', () => {
       (s.totals as { produced: number }).produced = -1;
     }).toThrow(TypeError);
     for (const snap of snapshots) {
-      expect(snap.totals.produced).toBe(snap.workers.filter((w) => w.role === 'producer').reduce((a, w) => a + w.items, 0));
-      expect(snap.totals.consumed).toBe(snap.workers.filter((w) => w.role === 'consumer').reduce((a, w) => a + w.items, 0));
+      expect(snap.totals.produced).toBe(
+        snap.workers.filter((w) => w.role === 'producer').reduce((a, w) => a + w.items, 0),
+      );
+      expect(snap.totals.consumed).toBe(
+        snap.workers.filter((w) => w.role === 'consumer').reduce((a, w) => a + w.items, 0),
+      );
       expect(snap.rates.produced).toBeGreaterThanOrEqual(0);
       expect(snap.totals.consumed).toBeLessThanOrEqual(snap.totals.produced);
     }
@@ -62,15 +83,22 @@ describe('what the snapshots show', () => {
       const after = snapshots.find((x) => x.t >= snap.t - 1000 + 2 * refreshMs)!;
       const spanMax = snap.t - before.t;
       const spanMin = snap.t - after.t;
-      expect(snap.rates.produced * (spanMax / 1000)).toBeGreaterThanOrEqual(snap.totals.produced - after.totals.produced - 1);
-      expect(snap.rates.produced * (spanMin / 1000)).toBeLessThanOrEqual(snap.totals.produced - before.totals.produced + 1);
+      expect(snap.rates.produced * (spanMax / 1000)).toBeGreaterThanOrEqual(
+        snap.totals.produced - after.totals.produced - 1,
+      );
+      expect(snap.rates.produced * (spanMin / 1000)).toBeLessThanOrEqual(
+        snap.totals.produced - before.totals.produced + 1,
+      );
     }
   });
 
   it('pause stops every worker, resume continues; adding and removing workers shows in the rows', async () => {
     const snapshots: Snapshot[] = [];
     // Consumers slower than producers: items wait in the queue, and a paused consumer must leave them there.
-    const run = startPipeline({ producers: 1, consumers: 1, durationMs: 60_000, produceMs: 1, consumeMs: 3, refreshMs: 20 }, { onSnapshot: collect(snapshots) });
+    const run = startPipeline(
+      { producers: 1, consumers: 1, durationMs: 60_000, produceMs: 1, consumeMs: 3, refreshMs: 20 },
+      { onSnapshot: collect(snapshots) },
+    );
     const waitFor = async (pred: (s: Snapshot) => boolean, what: string): Promise<Snapshot> =>
       within(
         (async () => {
@@ -85,7 +113,10 @@ describe('what the snapshots show', () => {
       );
     await waitFor((s) => s.totals.produced > 10, 'first items');
     run.pause();
-    const paused = await waitFor((s) => s.state === 'paused' && s.workers.every((w) => w.state === 'paused'), 'every worker paused');
+    const paused = await waitFor(
+      (s) => s.state === 'paused' && s.workers.every((w) => w.state === 'paused'),
+      'every worker paused',
+    );
     expect(paused.queue.depth).toBeGreaterThan(0);
     await new Promise((r) => setTimeout(r, 200));
     // Nothing moves while paused: not a produced item, not a consumed one.
@@ -95,12 +126,22 @@ describe('what the snapshots show', () => {
     await waitFor((s) => s.state === 'running' && s.totals.produced > paused.totals.produced, 'resumed');
     run.addProducer();
     run.addConsumer();
-    await waitFor((s) => s.workers.filter((w) => w.role === 'producer').length === 2 && s.workers.find((w) => w.id === 'P2')!.items > 0, 'P2 producing');
+    await waitFor(
+      (s) =>
+        s.workers.filter((w) => w.role === 'producer').length === 2 && s.workers.find((w) => w.id === 'P2')!.items > 0,
+      'P2 producing',
+    );
     await waitFor((s) => s.workers.some((w) => w.id === 'C2'), 'C2 row');
     run.removeConsumer();
-    await waitFor((s) => s.workers.filter((w) => w.role === 'consumer' && w.state === 'done').length === 1, 'a consumer left');
+    await waitFor(
+      (s) => s.workers.filter((w) => w.role === 'consumer' && w.state === 'done').length === 1,
+      'a consumer left',
+    );
     run.removeProducer();
-    await waitFor((s) => s.workers.filter((w) => w.role === 'producer' && w.state === 'done').length === 1, 'a producer left');
+    await waitFor(
+      (s) => s.workers.filter((w) => w.role === 'producer' && w.state === 'done').length === 1,
+      'a producer left',
+    );
     run.stop();
     const summary = await within(run.done, 30_000, 'graceful stop');
     expect(summary.endedBy).toBe('stopped');
@@ -110,7 +151,10 @@ describe('what the snapshots show', () => {
 
   it('a graceful stop (signal) drains the queue: nothing produced is lost', async () => {
     const controller = new AbortController();
-    const run = startPipeline({ producers: 2, consumers: 2, durationMs: 60_000, produceMs: 1, consumeMs: 2, capacity: 10, refreshMs: 20 }, { signal: controller.signal });
+    const run = startPipeline(
+      { producers: 2, consumers: 2, durationMs: 60_000, produceMs: 1, consumeMs: 2, capacity: 10, refreshMs: 20 },
+      { signal: controller.signal },
+    );
     await within(
       (async () => {
         while (!(run.latest()?.totals.produced ?? 0)) await new Promise((r) => setTimeout(r, 10));
@@ -127,7 +171,11 @@ describe('what the snapshots show', () => {
   });
 
   it('duration bounds a run', async () => {
-    const summary = await within(runPipeline({ producers: 1, consumers: 1, durationMs: 300, produceMs: 1, consumeMs: 0, refreshMs: 20 }), 30_000, 'run');
+    const summary = await within(
+      runPipeline({ producers: 1, consumers: 1, durationMs: 300, produceMs: 1, consumeMs: 0, refreshMs: 20 }),
+      30_000,
+      'run',
+    );
     expect(summary.endedBy).toBe('completed');
     expect(summary.consumed).toBe(summary.produced);
     expect(summary.durationMs).toBeGreaterThanOrEqual(300);
@@ -140,7 +188,18 @@ describe('faults', () => {
     process.env.PT_FAIL_AT = '50';
     process.env.PT_ITEMS_PER_PRODUCER = '200';
     try {
-      const summary = await within(runPipeline({ producers: 2, consumers: 2, capacity: 4, producer: userModule('producer'), consumer: userModule('consumer'), refreshMs: 20 }), 60_000, 'run');
+      const summary = await within(
+        runPipeline({
+          producers: 2,
+          consumers: 2,
+          capacity: 4,
+          producer: userModule('producer'),
+          consumer: userModule('consumer'),
+          refreshMs: 20,
+        }),
+        60_000,
+        'run',
+      );
       expect(summary.endedBy).toBe('failed');
       expect(summary.error).toMatch(/cannot handle item P\d:50/);
       const failed = summary.workers.filter((w) => w.state === 'failed');
@@ -155,10 +214,19 @@ describe('faults', () => {
   });
 
   it('a worker terminated mid-put does not hang the run', async () => {
-    const run = startPipeline({ producers: 2, consumers: 1, capacity: 1, durationMs: 60_000, produceMs: 0, consumeMs: 3, refreshMs: 20 });
+    const run = startPipeline({
+      producers: 2,
+      consumers: 1,
+      capacity: 1,
+      durationMs: 60_000,
+      produceMs: 0,
+      consumeMs: 3,
+      refreshMs: 20,
+    });
     await within(
       (async () => {
-        while (!(run.latest()?.workers.some((w) => w.id === 'P1' && w.state === 'blocked-full'))) await new Promise((r) => setTimeout(r, 5));
+        while (!run.latest()?.workers.some((w) => w.id === 'P1' && w.state === 'blocked-full'))
+          await new Promise((r) => setTimeout(r, 5));
       })(),
       30_000,
       'P1 blocked in put',
@@ -170,8 +238,17 @@ describe('faults', () => {
   });
 
   it('a worker that dies holding the queue lock is detected; the run ends instead of hanging', async () => {
-    const run = startPipeline({ producers: 1, consumers: 1, durationMs: 60_000, produceMs: 5, consumeMs: 5, refreshMs: 20 });
-    const holder = spawnWorker(fixtureUrl('queue-lock-holder'), { workerData: { lock: run.internals.queue.lockHandle } });
+    const run = startPipeline({
+      producers: 1,
+      consumers: 1,
+      durationMs: 60_000,
+      produceMs: 5,
+      consumeMs: 5,
+      refreshMs: 20,
+    });
+    const holder = spawnWorker(fixtureUrl('queue-lock-holder'), {
+      workerData: { lock: run.internals.queue.lockHandle },
+    });
     await within(new Promise((r) => holder.once('exit', r)), 30_000, 'lock holder exit');
     const summary = await within(run.done, 30_000, 'run end');
     expect(summary.endedBy).toBe('failed');
@@ -179,7 +256,20 @@ describe('faults', () => {
   });
 
   it('a run where nothing moves ends as stalled', async () => {
-    const summary = await within(runPipeline({ producers: 1, consumers: 1, capacity: 2, items: 10, produceMs: 0, consumer: userModule('hanging-consumer'), stallMs: 500, refreshMs: 20 }), 30_000, 'run');
+    const summary = await within(
+      runPipeline({
+        producers: 1,
+        consumers: 1,
+        capacity: 2,
+        items: 10,
+        produceMs: 0,
+        consumer: userModule('hanging-consumer'),
+        stallMs: 500,
+        refreshMs: 20,
+      }),
+      30_000,
+      'run',
+    );
     expect(summary.endedBy).toBe('stalled');
     expect(summary.error).toMatch(/no item moved for 500 ms/);
   });

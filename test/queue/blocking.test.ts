@@ -5,8 +5,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { BoundedQueue, QueueEmpty, QueueFull } from '../../src/index.js';
-import { DEADLINE_MS, within } from '../helpers/workers.js';
 import { until } from '../helpers/poll.js';
+import { DEADLINE_MS, within } from '../helpers/workers.js';
 import { append, entries } from './log.js';
 import { blockedIn, startOp } from './ops.js';
 
@@ -60,7 +60,11 @@ describe('a blocked call wakes when the other side acts, in another worker', () 
   it('a worker blocked in get wakes for a put from another worker (neither side on the main thread)', async () => {
     const q = new BoundedQueue({ capacity: 1 });
     const getter = await blockedIn(q, { op: 'get' });
-    const putter = startOp(q, { op: 'put', item: { from: 'worker' } }, { log: getter.log, before: MAIN_ACTS, after: 4 });
+    const putter = startOp(
+      q,
+      { op: 'put', item: { from: 'worker' } },
+      { log: getter.log, before: MAIN_ACTS, after: 4 },
+    );
     expect(await putter.result).toMatchObject({ value: 'put' });
     expect(await getter.result).toMatchObject({ value: { from: 'worker' } });
     const log = entries(getter.log);
@@ -143,7 +147,11 @@ describe('timeouts', () => {
 
   it('timed get/put on the main thread raise QueueEmpty/QueueFull after about the timeout, leaving the queue as it was', async () => {
     const q = new BoundedQueue({ capacity: 1 });
-    const timed = async (fn: () => unknown, timeout: number, error: typeof QueueEmpty | typeof QueueFull): Promise<void> => {
+    const timed = async (
+      fn: () => unknown,
+      timeout: number,
+      error: typeof QueueEmpty | typeof QueueFull,
+    ): Promise<void> => {
       const t0 = performance.now();
       await expect(settle(Promise.resolve().then(fn), 'timed call')).rejects.toThrow(error);
       expect(performance.now() - t0, 'returned well before its timeout').toBeGreaterThanOrEqual(0.6 * timeout);

@@ -9,7 +9,13 @@ import { ensureBuilt } from '../helpers/dist.js';
 import { CONFIG, makeSnapshot, makeSummary } from '../tui/snapshots.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'pipeline-tui-logs-'));
-const header = JSON.stringify({ format: 'pipeline-tui-metrics', version: 1, tool: '0.0.0', startedAt: '2026-01-01T00:00:00Z', config: CONFIG });
+const header = JSON.stringify({
+  format: 'pipeline-tui-metrics',
+  version: 1,
+  tool: '0.0.0',
+  startedAt: '2026-01-01T00:00:00Z',
+  config: CONFIG,
+});
 const snap = (t: number) => JSON.stringify({ snapshot: makeSnapshot({ t }) });
 const summary = JSON.stringify({ summary: makeSummary() });
 
@@ -23,14 +29,34 @@ const CASES: Array<[string, string, RegExp]> = [
   ['empty', '', /empty\.jsonl:1: the file is empty/],
   ['not-json', 'hello\n', /not-json\.jsonl:1: not valid JSON/],
   ['other-format', '{"format":"something-else"}\n', /other-format\.jsonl:1: not a pipeline-tui metrics log/],
-  ['future-version', header.replace('"version":1', '"version":9') + '\n', /future-version\.jsonl:1: metrics log version 9 is not supported/],
-  ['no-snapshots', header + '\n', /no-snapshots\.jsonl:2: the log has no snapshots/],
+  [
+    'future-version',
+    `${header.replace('"version":1', '"version":9')}\n`,
+    /future-version\.jsonl:1: metrics log version 9 is not supported/,
+  ],
+  ['no-snapshots', `${header}\n`, /no-snapshots\.jsonl:2: the log has no snapshots/],
   ['truncated', `${header}\n${snap(100)}\n${snap(200).slice(0, 40)}`, /truncated\.jsonl:3: the line is cut short/],
-  ['corrupt-middle', `${header}\n${snap(100)}\n{"snapshot": oops}\n${snap(300)}\n`, /corrupt-middle\.jsonl:3: not valid JSON/],
-  ['not-a-snapshot', `${header}\n${snap(100)}\n{"snapshot":{"t":5}}\n`, /not-a-snapshot\.jsonl:3: a snapshot without its fields/],
+  [
+    'corrupt-middle',
+    `${header}\n${snap(100)}\n{"snapshot": oops}\n${snap(300)}\n`,
+    /corrupt-middle\.jsonl:3: not valid JSON/,
+  ],
+  [
+    'not-a-snapshot',
+    `${header}\n${snap(100)}\n{"snapshot":{"t":5}}\n`,
+    /not-a-snapshot\.jsonl:3: a snapshot without its fields/,
+  ],
   ['unknown-line', `${header}\n${snap(100)}\n[1,2]\n`, /unknown-line\.jsonl:3: expected a JSON object/],
-  ['time-goes-back', `${header}\n${snap(300)}\n${snap(100)}\n`, /time-goes-back\.jsonl:3: snapshot time 100 ms goes back from 300 ms/],
-  ['after-summary', `${header}\n${snap(100)}\n${summary}\n${snap(200)}\n`, /after-summary\.jsonl:4: a line after the summary/],
+  [
+    'time-goes-back',
+    `${header}\n${snap(300)}\n${snap(100)}\n`,
+    /time-goes-back\.jsonl:3: snapshot time 100 ms goes back from 300 ms/,
+  ],
+  [
+    'after-summary',
+    `${header}\n${snap(100)}\n${summary}\n${snap(200)}\n`,
+    /after-summary\.jsonl:4: a line after the summary/,
+  ],
 ];
 
 describe('readMetricsLog refuses what it cannot replay', () => {
@@ -59,22 +85,34 @@ describe('pipeline-tui replay with a bad log', () => {
     const r = await runCli(['replay', path, '--json']);
     expect(r.code).toBe(2);
     expect(r.stdout).toBe('');
-    expect(r.stderr.trim().split('\n')).toEqual([`pipeline-tui: ${path}:3: the line is cut short (the recording ended mid-write)`]);
+    expect(r.stderr.trim().split('\n')).toEqual([
+      `pipeline-tui: ${path}:3: the line is cut short (the recording ended mid-write)`,
+    ]);
   });
 
   it('a crashed run replays to a summary that says the log was cut short', async () => {
     const path = log('cli-crashed.jsonl', `${header}\n${snap(100)}\n${snap(200)}\n`);
     const r = await runCli(['replay', path, '--json', '--speed', '100']);
     expect(r.code).toBe(4); // EXIT.cutShort: the replay says the log was cut short
-    expect(JSON.parse(r.stdout)).toMatchObject({ endedBy: 'stopped', error: expect.stringMatching(/cut short/), durationMs: 200 });
+    expect(JSON.parse(r.stdout)).toMatchObject({
+      endedBy: 'stopped',
+      error: expect.stringMatching(/cut short/),
+      durationMs: 200,
+    });
   });
 
   it('refuses a bad --speed and a missing file', async () => {
     for (const [args, message] of [
       [['replay', join(dir, 'nowhere.jsonl')], /nowhere\.jsonl: no such file/],
       [['replay', join(dir, 'x.jsonl'), '--speed', '0'], /--speed must be a number above 0/],
-      [['-n', '10', '--metrics', join(dir, 'no/such/dir/run.jsonl')], /--metrics .*: cannot write it \(no such directory\)/],
-      [['-n', '10', '--record', join(dir, 'no/such/dir/run.cast')], /--record .*: cannot write it \(no such directory\)/],
+      [
+        ['-n', '10', '--metrics', join(dir, 'no/such/dir/run.jsonl')],
+        /--metrics .*: cannot write it \(no such directory\)/,
+      ],
+      [
+        ['-n', '10', '--record', join(dir, 'no/such/dir/run.cast')],
+        /--record .*: cannot write it \(no such directory\)/,
+      ],
       [['replay', join(dir, 'x.jsonl'), '-p', '3'], /unknown flag -p \(did you mean/], // a replay has no pipeline to size
     ] as const) {
       const r = await runCli([...args]);

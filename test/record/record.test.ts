@@ -19,7 +19,23 @@ let runJson: Record<string, unknown>;
 
 beforeAll(async () => {
   ensureBuilt();
-  const run = await runCli(['-p', '2', '-c', '3', '-n', '600', '--produce-ms', '1', '--consume-ms', '3', '--record', cast, '--metrics', metrics, '--json']);
+  const run = await runCli([
+    '-p',
+    '2',
+    '-c',
+    '3',
+    '-n',
+    '600',
+    '--produce-ms',
+    '1',
+    '--consume-ms',
+    '3',
+    '--record',
+    cast,
+    '--metrics',
+    metrics,
+    '--json',
+  ]);
   expect(run.stderr).toBe('');
   expect(run.code).toBe(0);
   runJson = JSON.parse(run.stdout) as Record<string, unknown>;
@@ -28,7 +44,11 @@ beforeAll(async () => {
 describe('--metrics', () => {
   it('writes a header, every snapshot in time order, and the same Summary the run printed', () => {
     const log = readMetricsLog(metrics);
-    expect(log.header).toMatchObject({ format: 'pipeline-tui-metrics', version: 1, config: { producers: 2, consumers: 3, items: 600 } });
+    expect(log.header).toMatchObject({
+      format: 'pipeline-tui-metrics',
+      version: 1,
+      config: { producers: 2, consumers: 3, items: 600 },
+    });
     expect(log.snapshots.length).toBeGreaterThan(2);
     expect(log.snapshots.at(-1)!.totals).toEqual({ produced: 600, consumed: 600 });
     expect(log.summary).toEqual(runJson);
@@ -38,7 +58,11 @@ describe('--metrics', () => {
 describe('--record', () => {
   it('writes a valid asciicast v2 of the dashboard, with \\r\\n line ends and the phase markers in order', () => {
     const { header, events, output } = parseCast(readFileSync(cast, 'utf8'));
-    expect(header).toMatchObject({ width: 100, height: 32, title: expect.stringContaining('2 producers → 3 consumers') });
+    expect(header).toMatchObject({
+      width: 100,
+      height: 32,
+      title: expect.stringContaining('2 producers → 3 consumers'),
+    });
     expect(output).toMatch(/Queue .*\/16/);
     expect(output).toMatch(/Workers +state/);
     expect(output).toContain('Run completed');
@@ -51,11 +75,14 @@ describe('--record', () => {
 });
 
 // asciinema's own reader, where it is installed (Debian: apt install asciinema).
-const ASCIINEMA_PYTHON = ['/usr/bin/python3', 'python3'].find((py) => spawnSync(py, ['-c', 'import asciinema.asciicast']).status === 0);
+const ASCIINEMA_PYTHON = ['/usr/bin/python3', 'python3'].find(
+  (py) => spawnSync(py, ['-c', 'import asciinema.asciicast']).status === 0,
+);
 
 describe.skipIf(ASCIINEMA_PYTHON === undefined)("the cast in asciinema's own reader", () => {
   it('loads the header and every event', () => {
-    const script = 'import sys, json, asciinema.asciicast as a\nwith a.open_from_url(sys.argv[1]) as c:\n  print(json.dumps({"header": c.v2_header, "events": sum(1 for e in c.events())}))';
+    const script =
+      'import sys, json, asciinema.asciicast as a\nwith a.open_from_url(sys.argv[1]) as c:\n  print(json.dumps({"header": c.v2_header, "events": sum(1 for e in c.events())}))';
     const r = spawnSync(ASCIINEMA_PYTHON!, ['-c', script, cast], { encoding: 'utf8' });
     expect(r.stderr).toBe('');
     const read = JSON.parse(r.stdout) as { header: { version: number }; events: number };

@@ -5,11 +5,11 @@
  */
 import { describe, expect, it } from 'vitest';
 import { Condition, Lock, LockNotHeldError, RLock } from '../../src/index.js';
-import { runFixture, runFixtures, startFixture, within } from '../helpers/workers.js';
+import type { BlockerResult } from '../fixtures/sync-blocker.js';
 import { sleep, until } from '../helpers/poll.js';
 import { logStep, newSteps, readSteps, STEP } from '../helpers/steps.js';
-import { expectAboutTimeout, shared, STRESS, timed, timedAsync } from '../helpers/sync.js';
-import type { BlockerResult } from '../fixtures/sync-blocker.js';
+import { expectAboutTimeout, STRESS, shared, timed, timedAsync } from '../helpers/sync.js';
+import { runFixture, runFixtures, startFixture, within } from '../helpers/workers.js';
 
 const KINDS = [
   ['default RLock', () => new Condition()],
@@ -37,13 +37,19 @@ describe.concurrent('Condition', () => {
     it(`notify(n) wakes exactly n: notify(3), notify(5), notifyAll across 5 workers (CPython _check_notify; over ${name}, ${async ? 'waitAsync' : 'wait'})`, async () => {
       const cond = make();
       const state = shared(CHECK.WORDS);
-      const results = (log: number, len: number): number[] => Array.from({ length: Atomics.load(state, len) }, (_, i) => Atomics.load(state, log + i));
+      const results = (log: number, len: number): number[] =>
+        Array.from({ length: Atomics.load(state, len) }, (_, i) => Atomics.load(state, log + i));
       const results1 = (): number[] => results(CHECK.RESULTS1, CHECK.LEN1);
       const results2 = (): number[] => results(CHECK.RESULTS2, CHECK.LEN2);
-      const workers = Array.from({ length: 5 }, () => startFixture('sync-cond-notify-check', { handle: cond.handle, state, async }));
+      const workers = Array.from({ length: 5 }, () =>
+        startFixture('sync-cond-notify-check', { handle: cond.handle, state, async }),
+      );
       const done = Promise.all(workers.map((w) => w.result));
       const settle = async (what: string, predicate: () => boolean): Promise<void> => {
-        await Promise.race([until(predicate, what), done.then(() => expect.fail(`workers ended early, while waiting for: ${what}`))]);
+        await Promise.race([
+          until(predicate, what),
+          done.then(() => expect.fail(`workers ended early, while waiting for: ${what}`)),
+        ]);
       };
 
       await settle('all 5 in their first wait', () => Atomics.load(state, CHECK.READY) === 5 && cond.waiters === 5);
@@ -59,7 +65,10 @@ describe.concurrent('Condition', () => {
       expect(results1()).toEqual([1, 1, 1]);
       expect(results2()).toEqual([]);
       // Phase 2: the three are back in their second wait, two still in their first; notify(5) wakes all five.
-      await settle('the three woken in their second wait', () => Atomics.load(state, CHECK.READY) === 3 && cond.waiters === 5);
+      await settle(
+        'the three woken in their second wait',
+        () => Atomics.load(state, CHECK.READY) === 3 && cond.waiters === 5,
+      );
       await locked(cond, () => {
         cond.notify(5);
         Atomics.store(state, CHECK.PHASE, 2);
@@ -140,7 +149,12 @@ describe.concurrent('Condition', () => {
   for (const op of ['cond-wait', 'cond-waitAsync'] as const) {
     it(`${op.slice(5)}(timeout) in a worker returns false after about the timeout and leaves no waiter behind`, async () => {
       const cond = new Condition();
-      const r = await runFixture<BlockerResult>('sync-blocker', { handle: cond.handle, op, steps: newSteps(), timeout: 200 });
+      const r = await runFixture<BlockerResult>('sync-blocker', {
+        handle: cond.handle,
+        op,
+        steps: newSteps(),
+        timeout: 200,
+      });
       expect(r.result).toBe(false);
       expectAboutTimeout(r.elapsed, 200);
       expect(cond.waiters).toBe(0);
@@ -177,7 +191,13 @@ describe.concurrent('Condition', () => {
     expectAboutTimeout(async.elapsed, 100);
     expect(cond.waitFor(() => null, 0)).toBe(null);
     cond.release();
-    const worker = await runFixture<BlockerResult>('sync-blocker', { handle: cond.handle, op: 'cond-waitFor', steps: newSteps(), word: shared(1), timeout: 200 });
+    const worker = await runFixture<BlockerResult>('sync-blocker', {
+      handle: cond.handle,
+      op: 'cond-waitFor',
+      steps: newSteps(),
+      word: shared(1),
+      timeout: 200,
+    });
     expect(worker.result).toBe(0);
     expectAboutTimeout(worker.elapsed, 200);
   });
@@ -186,7 +206,12 @@ describe.concurrent('Condition', () => {
     const cond = new Condition(new Lock());
     const word = shared(1);
     const steps = newSteps();
-    const blocker = startFixture<BlockerResult>('sync-blocker', { handle: cond.handle, op: 'cond-waitFor', steps, word });
+    const blocker = startFixture<BlockerResult>('sync-blocker', {
+      handle: cond.handle,
+      op: 'cond-waitFor',
+      steps,
+      word,
+    });
     await until(() => cond.waiters === 1, 'the worker waiting');
     await locked(cond, () => cond.notify()); // predicate still false: it must wait again
     await until(() => cond.waiters === 1, 'the worker waiting again');
@@ -222,7 +247,14 @@ describe.concurrent('Condition', () => {
       const cond = make();
       cond.acquire();
       const r = await runFixture('sync-cond-misuse', { handle: cond.handle });
-      expect(r).toEqual({ notify: 'LockNotHeldError', notifyAll: 'LockNotHeldError', wait: 'LockNotHeldError', waitAsync: 'LockNotHeldError', waitFor: 'LockNotHeldError', lockedByMe: false });
+      expect(r).toEqual({
+        notify: 'LockNotHeldError',
+        notifyAll: 'LockNotHeldError',
+        wait: 'LockNotHeldError',
+        waitAsync: 'LockNotHeldError',
+        waitFor: 'LockNotHeldError',
+        lockedByMe: false,
+      });
       expect(cond.lock.isOwnedByMe()).toBe(true);
       expect(cond.waiters).toBe(0);
       cond.release();
@@ -231,11 +263,16 @@ describe.concurrent('Condition', () => {
 
   it('wait releases every level of a re-entrant lock, and restores them on return', async () => {
     const cond = new Condition(new RLock());
-    const waiter = startFixture<{ notified: boolean; level: number; lockedAfter: boolean }>('sync-cond-depth', { handle: cond.handle, depth: 3 });
+    const waiter = startFixture<{ notified: boolean; level: number; lockedAfter: boolean }>('sync-cond-depth', {
+      handle: cond.handle,
+      depth: 3,
+    });
     await until(() => cond.waiters === 1, 'the worker waiting three levels deep');
     // A waiter is counted before it lets go of the lock, so wait for the lock rather than try it:
     // were any of the three levels kept, this would time out.
-    expect(await within(cond.acquireAsync({ timeout: 30_000 }), 35_000, 'the lock, all three levels released')).toBe(true);
+    expect(await within(cond.acquireAsync({ timeout: 30_000 }), 35_000, 'the lock, all three levels released')).toBe(
+      true,
+    );
     cond.notify();
     cond.release();
     expect(await within(waiter.result, 30_000, 'the waiter')).toEqual({ notified: true, level: 3, lockedAfter: false });
@@ -248,7 +285,8 @@ describe.concurrent('Condition', () => {
       const state = shared(2 + 2 * rounds);
       await runFixtures(2, 'sync-ping-pong', (id) => ({ handle: cond.handle, id, shared: state, rounds }));
       expect(state[1]).toBe(2 * rounds);
-      for (let i = 0; i < 2 * rounds; i++) if (state[2 + i] !== i % 2) expect.fail(`turn ${i} taken by ${state[2 + i]}`);
+      for (let i = 0; i < 2 * rounds; i++)
+        if (state[2 + i] !== i % 2) expect.fail(`turn ${i} taken by ${state[2 + i]}`);
     });
   }
 
@@ -260,7 +298,8 @@ describe.concurrent('Condition', () => {
     const main = (async () => {
       for (let i = 0; i < rounds; i++) {
         using _ = await cond.holdAsync({ timeout: 30_000 });
-        if (!(await cond.waitForAsync(() => state[0] === 0, 30_000))) throw new Error(`main waited 30 s for its turn (round ${i})`);
+        if (!(await cond.waitForAsync(() => state[0] === 0, 30_000)))
+          throw new Error(`main waited 30 s for its turn (round ${i})`);
         state[2 + state[1]!] = 0;
         state[1]!++;
         state[0] = 1;
@@ -277,7 +316,9 @@ describe.concurrent('Condition', () => {
     const state = shared(3); // items available, items taken, done
     const items = 1000 * STRESS;
     const timeouts = [undefined, undefined, 1, 3];
-    const consumers = timeouts.map((timeout) => startFixture<{ taken: number; timeouts: number }>('sync-cond-consumer', { handle: cond.handle, state, timeout }));
+    const consumers = timeouts.map((timeout) =>
+      startFixture<{ taken: number; timeouts: number }>('sync-cond-consumer', { handle: cond.handle, state, timeout }),
+    );
     for (let i = 0; i < items; i++) {
       using _ = await cond.holdAsync({ timeout: 30_000 });
       state[0]!++;

@@ -1,36 +1,48 @@
 /** Event across workers: set/clear/wait, CPython's set-and-clear test, timeouts, async waits. */
 import { describe, expect, it } from 'vitest';
 import { Event } from '../../src/index.js';
-import { runFixture, runFixtures, startFixture, within } from '../helpers/workers.js';
+import type { BlockerResult } from '../fixtures/sync-blocker.js';
 import { sleep, until } from '../helpers/poll.js';
 import { logStep, newSteps, readSteps, STEP } from '../helpers/steps.js';
-import { expectAboutTimeout, shared, STRESS, timed, timedAsync } from '../helpers/sync.js';
-import type { BlockerResult } from '../fixtures/sync-blocker.js';
+import { expectAboutTimeout, STRESS, shared, timed, timedAsync } from '../helpers/sync.js';
+import { runFixture, runFixtures, startFixture, within } from '../helpers/workers.js';
 
 describe.concurrent('Event', () => {
   it('set() wakes every waiter in every worker; clear() resets the flag', async () => {
     const event = new Event();
     const ready = shared(1);
-    const waiters = Array.from({ length: 4 }, () => startFixture('sync-event-waiter', { handle: event.handle, ready, timeout: 30_000 }));
+    const waiters = Array.from({ length: 4 }, () =>
+      startFixture('sync-event-waiter', { handle: event.handle, ready, timeout: 30_000 }),
+    );
     await until(() => Atomics.load(ready, 0) === 4, 'four workers waiting');
     await sleep(50);
     expect(event.isSet()).toBe(false);
     event.set();
     expect(event.isSet()).toBe(true);
-    expect(await within(Promise.all(waiters.map((w) => w.result)), 30_000, 'the waiters')).toEqual([true, true, true, true]);
+    expect(await within(Promise.all(waiters.map((w) => w.result)), 30_000, 'the waiters')).toEqual([
+      true,
+      true,
+      true,
+      true,
+    ]);
     event.clear();
     expect(event.isSet()).toBe(false);
     expect(event.wait(20)).toBe(false);
     // Once set, wait returns true at once, in any worker, however often.
     event.set();
     event.set();
-    expect(await runFixtures(2, 'sync-event-waiter', () => ({ handle: event.handle, ready, timeout: 0 }))).toEqual([true, true]);
+    expect(await runFixtures(2, 'sync-event-waiter', () => ({ handle: event.handle, ready, timeout: 0 }))).toEqual([
+      true,
+      true,
+    ]);
   });
 
   it('waiters return true even if the event is cleared right after set (CPython test_set_and_clear, #13502)', async () => {
     const event = new Event();
     const ready = shared(1);
-    const waiters = Array.from({ length: 3 }, () => startFixture('sync-event-waiter', { handle: event.handle, ready, timeout: 30_000 }));
+    const waiters = Array.from({ length: 3 }, () =>
+      startFixture('sync-event-waiter', { handle: event.handle, ready, timeout: 30_000 }),
+    );
     await until(() => Atomics.load(ready, 0) === 3, 'three workers waiting');
     await sleep(100); // let them really sleep
     event.set();
@@ -54,7 +66,12 @@ describe.concurrent('Event', () => {
 
     it(`${op.slice(6)}(timeout) in a worker returns false after about the timeout`, async () => {
       const event = new Event();
-      const r = await runFixture<BlockerResult>('sync-blocker', { handle: event.handle, op, steps: newSteps(), timeout: 200 });
+      const r = await runFixture<BlockerResult>('sync-blocker', {
+        handle: event.handle,
+        op,
+        steps: newSteps(),
+        timeout: 200,
+      });
       expect(r.result).toBe(false);
       expectAboutTimeout(r.elapsed, 200);
       event.set(); // still works after a timed-out wait

@@ -1,11 +1,11 @@
 /** Semaphore and BoundedSemaphore across workers (their lock-like behaviour is in lock-like.test.ts). */
 import { describe, expect, it } from 'vitest';
 import { BoundedSemaphore, Semaphore, SemaphoreOverReleaseError } from '../../src/index.js';
-import { runFixture, runFixtures, startFixture, within } from '../helpers/workers.js';
-import { sleep, until } from '../helpers/poll.js';
-import { expectAboutTimeout, shared, STRESS, timed, timedAsync } from '../helpers/sync.js';
 import type { BlockerResult } from '../fixtures/sync-blocker.js';
 import type { HolderMode } from '../fixtures/sync-sem-holders.js';
+import { sleep, until } from '../helpers/poll.js';
+import { expectAboutTimeout, STRESS, shared, timed, timedAsync } from '../helpers/sync.js';
+import { runFixture, runFixtures, startFixture, within } from '../helpers/workers.js';
 
 describe.concurrent('Semaphore(k) admits at most k holders at once', () => {
   const modes: HolderMode[] = ['blocking', 'blocking', 'timed', 'timed', 'async', 'async'];
@@ -18,7 +18,12 @@ describe.concurrent('Semaphore(k) admits at most k holders at once', () => {
       const sem = make();
       const stats = shared(2); // [holders now, most holders at once]
       const rounds = 200 * STRESS;
-      const results = await runFixtures<{ rounds: number }>(modes.length, 'sync-sem-holders', (i) => ({ handle: sem.handle, stats, rounds, mode: modes[i] }));
+      const results = await runFixtures<{ rounds: number }>(modes.length, 'sync-sem-holders', (i) => ({
+        handle: sem.handle,
+        stats,
+        rounds,
+        mode: modes[i],
+      }));
       expect(results.every((r) => r.rounds === rounds)).toBe(true);
       expect(stats[1]).toBeLessThanOrEqual(k);
       expect(stats[1]).toBeGreaterThanOrEqual(1);
@@ -32,7 +37,15 @@ describe.concurrent('Semaphore(k) admits at most k holders at once', () => {
 describe.concurrent('Semaphore', () => {
   it('release(n) wakes exactly n of the workers asleep on it', async () => {
     const sem = new Semaphore(0);
-    const acquirers = Array.from({ length: 3 }, () => startFixture<BlockerResult>('sync-blocker', { handle: sem.handle, op: 'acquire', steps: shared(8), timeout: 30_000, keep: true }));
+    const acquirers = Array.from({ length: 3 }, () =>
+      startFixture<BlockerResult>('sync-blocker', {
+        handle: sem.handle,
+        op: 'acquire',
+        steps: shared(8),
+        timeout: 30_000,
+        keep: true,
+      }),
+    );
     await until(() => sem.waiting === 3, 'three workers asleep on the semaphore');
     const settled: unknown[] = [];
     for (const a of acquirers) void a.result.then((r) => settled.push(r.result));
@@ -65,7 +78,12 @@ describe.concurrent('Semaphore', () => {
     const async = await timedAsync(() => sem.acquireAsync({ timeout: 100 }));
     expect(async.value).toBe(false);
     expectAboutTimeout(async.elapsed, 100);
-    const worker = await runFixture<BlockerResult>('sync-blocker', { handle: sem.handle, op: 'acquire', steps: shared(8), timeout: 200 });
+    const worker = await runFixture<BlockerResult>('sync-blocker', {
+      handle: sem.handle,
+      op: 'acquire',
+      steps: shared(8),
+      timeout: 200,
+    });
     expect(worker.result).toBe(false);
     expectAboutTimeout(worker.elapsed, 200);
     expect(sem.waiting).toBe(0); // state after timeout: no sleeper left registered

@@ -4,10 +4,22 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { activeCount, currentThread, enumerate, Event, Lock, mainThread, setExcepthook, Thread, ThreadStateError, Timer, type ExceptHookArgs } from '../../src/index.js';
-import { startFixture, within } from '../helpers/workers.js';
+import {
+  activeCount,
+  currentThread,
+  Event,
+  type ExceptHookArgs,
+  enumerate,
+  Lock,
+  mainThread,
+  setExcepthook,
+  Thread,
+  ThreadStateError,
+  Timer,
+} from '../../src/index.js';
 import { sleep, until } from '../helpers/poll.js';
 import { userEnv } from '../helpers/user-env.js';
+import { startFixture, within } from '../helpers/workers.js';
 
 const TASKS = fileURLToPath(new URL('../fixtures/thread-tasks.ts', import.meta.url));
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -26,7 +38,8 @@ interface Seen {
   active: number;
   names: string[];
 }
-const readSeen = (out: Int32Array): Seen => JSON.parse(new TextDecoder().decode(new Uint8Array(out.buffer).slice(4, 4 + out[0]!))) as Seen;
+const readSeen = (out: Int32Array): Seen =>
+  JSON.parse(new TextDecoder().decode(new Uint8Array(out.buffer).slice(4, 4 + out[0]!))) as Seen;
 const names = (): string[] => enumerate().map((t) => t.name);
 
 describe('Thread', () => {
@@ -57,8 +70,11 @@ describe('Thread', () => {
   it('a Lock passed as an argument synchronises several threads (exact count)', async () => {
     const lock = new Lock();
     const shared = new Int32Array(new SharedArrayBuffer(4));
-    const threads = Array.from({ length: 4 }, (_, i) => new Thread({ target: task('lockedIncrements'), args: [lock, shared, 5000], name: `adder-${i}` }));
-    threads.forEach((t) => t.start());
+    const threads = Array.from(
+      { length: 4 },
+      (_, i) => new Thread({ target: task('lockedIncrements'), args: [lock, shared, 5000], name: `adder-${i}` }),
+    );
+    for (const t of threads) t.start();
     await within(Promise.all(threads.map((t) => t.join())), 60_000, 'joins');
     expect(shared[0]).toBe(20_000);
     expect(lock.locked()).toBe(false);
@@ -82,7 +98,9 @@ describe('Thread', () => {
   });
 
   it('the args pitfall: a bare value instead of an array gets an error showing the fix', () => {
-    expect(() => new Thread({ target: task('sleep'), args: 'hello' as never })).toThrow('args must be an array of arguments; got a string — did you mean args: ["hello"]?');
+    expect(() => new Thread({ target: task('sleep'), args: 'hello' as never })).toThrow(
+      'args must be an array of arguments; got a string — did you mean args: ["hello"]?',
+    );
     expect(() => new Thread({ target: task('sleep'), args: 5 as never })).toThrow(/did you mean args: \[5\]/);
   });
 
@@ -109,7 +127,10 @@ describe('Thread', () => {
 
   it('runs the default export when no name is given; { module, export } works too', async () => {
     const a = new Thread({ target: TASKS, args: [1] });
-    const b = new Thread({ target: { module: new URL('../fixtures/thread-tasks.ts', import.meta.url), export: 'sleep' }, args: [1] });
+    const b = new Thread({
+      target: { module: new URL('../fixtures/thread-tasks.ts', import.meta.url), export: 'sleep' },
+      args: [1],
+    });
     a.start();
     b.start();
     expect(await within(a.join(), JOIN_MS, 'join')).toBe(true);
@@ -217,7 +238,7 @@ describe('Timer', () => {
     expect(await within(t.join(), JOIN_MS, 'join')).toBe(true);
   });
 
-  it('setting `finished` from another thread cancels it (Python\'s Timer.finished)', async () => {
+  it("setting `finished` from another thread cancels it (Python's Timer.finished)", async () => {
     let ran = false;
     const t = new Timer(10, () => (ran = true));
     const setter = new Thread({ target: task('setEvent'), args: [t.finished] });
@@ -264,9 +285,15 @@ describe('at process exit, in a real child process (built dist/)', () => {
   /** Runs `main` (an ES module's text) in a fresh node process, next to a `late.mjs` and `boom.mjs`. */
   const runChild = (main: string) => {
     const dir = mkdtempSync(join(tmpdir(), 'pt-threads-'));
-    writeFileSync(join(dir, 'late.mjs'), `export default function late() { Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 300); console.log('thread finished'); }\n`);
+    writeFileSync(
+      join(dir, 'late.mjs'),
+      `export default function late() { Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 300); console.log('thread finished'); }\n`,
+    );
     writeFileSync(join(dir, 'boom.mjs'), `export function boom() { throw new TypeError('boom from a thread'); }\n`);
-    writeFileSync(join(dir, 'main.mjs'), `import { Thread, ThreadPoolExecutor } from ${JSON.stringify(DIST)};\nconst dir = ${JSON.stringify(dir)};\n${main}`);
+    writeFileSync(
+      join(dir, 'main.mjs'),
+      `import { Thread, ThreadPoolExecutor } from ${JSON.stringify(DIST)};\nconst dir = ${JSON.stringify(dir)};\n${main}`,
+    );
     return spawnSync(process.execPath, [join(dir, 'main.mjs')], { encoding: 'utf8', timeout: 60_000, env: userEnv() });
   };
 
@@ -284,14 +311,20 @@ describe('at process exit, in a real child process (built dist/)', () => {
   });
 
   it('the default excepthook prints "Exception in thread <name>:" and the stack; the process goes on', () => {
-    const r = runChild(`const t = new Thread({ target: dir + '/boom.mjs#boom' });\nt.start();\nconsole.log(await t.join());\nconsole.log('still here');\n`);
+    const r = runChild(
+      `const t = new Thread({ target: dir + '/boom.mjs#boom' });\nt.start();\nconsole.log(await t.join());\nconsole.log('still here');\n`,
+    );
     expect(r.status).toBe(0);
     expect(r.stdout).toBe('true\nstill here\n');
-    expect(r.stderr).toMatch(/^Exception in thread Thread-1:\nTypeError: boom from a thread\n\s+at boom \(file:\/\/.*boom\.mjs:1:/);
+    expect(r.stderr).toMatch(
+      /^Exception in thread Thread-1:\nTypeError: boom from a thread\n\s+at boom \(file:\/\/.*boom\.mjs:1:/,
+    );
   });
 
   it('pending executor tasks finish before the process exits, without a shutdown call', () => {
-    const r = runChild(`const pool = new ThreadPoolExecutor({ maxWorkers: 1 });\npool.submit(dir + '/late.mjs');\npool.submit(dir + '/late.mjs');\nconsole.log('main done');\n`);
+    const r = runChild(
+      `const pool = new ThreadPoolExecutor({ maxWorkers: 1 });\npool.submit(dir + '/late.mjs');\npool.submit(dir + '/late.mjs');\nconsole.log('main done');\n`,
+    );
     expect(r.stderr).toBe('');
     expect(r.stdout).toBe('main done\nthread finished\nthread finished\n');
   });
