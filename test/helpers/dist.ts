@@ -45,7 +45,14 @@ function stale(): string[] {
  */
 export function ensureBuilt(): void {
   if (stale().length === 0) return;
-  const build = spawnSync('npm', ['run', 'build', '--silent'], { cwd: ROOT, encoding: 'utf8', timeout: 120_000 });
+  // tsc alone, not `npm run build`: that empties dist/ first, under the feet of test files that
+  // run the built command in parallel.
+  const tsc = `${ROOT}node_modules/typescript/bin/tsc`;
+  const build = spawnSync(process.execPath, [tsc, '-p', 'tsconfig.build.json'], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    timeout: 120_000,
+  });
   const left = stale();
   if (left.length > 0) {
     throw new Error(`npm run build left dist/ stale for ${left.join(', ')}:\n${build.stdout}\n${build.stderr}`);

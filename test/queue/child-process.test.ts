@@ -5,35 +5,19 @@
  * users import) in a child `node` process; dist is rebuilt first if it is older than src/queue.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { ensureBuilt } from '../helpers/dist.js';
 import { userEnv } from '../helpers/user-env.js';
 import { DEADLINE_MS } from '../helpers/workers.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const DIST_INDEX = pathToFileURL(join(ROOT, 'dist/index.js')).href;
 
-/** src/queue files whose built output is missing or older than the source. */
-function staleQueueBuild(): string[] {
-  return readdirSync(join(ROOT, 'src/queue'))
-    .filter((f) => f.endsWith('.ts'))
-    .filter((f) => {
-      const built = join(ROOT, 'dist/queue', f.replace(/\.ts$/, '.js'));
-      return !existsSync(built) || statSync(built).mtimeMs < statSync(join(ROOT, 'src/queue', f)).mtimeMs;
-    });
-}
-
-beforeAll(() => {
-  if (staleQueueBuild().length === 0 && existsSync(fileURLToPath(DIST_INDEX))) return;
-  // A type error elsewhere in the tree fails tsc but still emits JavaScript: judge by the output.
-  const build = spawnSync('npm', ['run', 'build', '--silent'], { cwd: ROOT, encoding: 'utf8', timeout: 120_000 });
-  const stale = staleQueueBuild();
-  if (stale.length > 0)
-    throw new Error(`npm run build left dist/queue stale for ${stale.join(', ')}:\n${build.stdout}\n${build.stderr}`);
-}, 120_000);
+beforeAll(() => ensureBuilt(), 120_000);
 
 /** Runs `body` as an ES module with `m` = the built package and `out(x)` printing a line; returns exit code and output. */
 function runScript(body: string): { code: number | null; stdout: string; stderr: string } {
