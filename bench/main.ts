@@ -13,7 +13,9 @@ const quick = process.argv.includes('--quick');
 const began = performance.now();
 const rows: Row[] = [];
 console.log(
-  `pipeline-tui benchmarks${quick ? ' (quick: one run of each, small sizes)' : ' (full: median of 5 runs of each)'} — ${machineLine()}\n`,
+  `pipeline-tui benchmarks${
+    quick ? ' (quick: one run of each, small sizes)' : ' (full: median of 5 runs of each)'
+  } — ${machineLine()}\n`,
 );
 rows.push(...(await queueBenchmarks(quick)));
 rows.push(...(await lockBenchmarks(quick)));
@@ -33,5 +35,9 @@ try {
 }
 console.log(formatTable(rows));
 console.log(
-  `\n${rows.filter((r) => r.verified === false).length === 0 ? 'every checked row delivered each item exactly once' : 'SOME ROWS FAILED THE EXACTLY-ONCE CHECK'} · ${((performance.now() - began) / 1000).toFixed(0)} s`,
+  `\n${
+    rows.filter((r) => r.verified === false).length === 0
+      ? 'every checked row delivered each item exactly once'
+      : 'SOME ROWS FAILED THE EXACTLY-ONCE CHECK'
+  } · ${((performance.now() - began) / 1000).toFixed(0)} s`,
 );

@@ -38,7 +38,8 @@ export function goalCell(row: Row): string {
 
 export function machineLine(): string {
   const cpu = cpus()[0]?.model ?? 'unknown CPU';
-  return `${cpu} · ${cpus().length} cores · Node ${process.version} · ${new Date().toISOString().replace('T', ' ').slice(0, 16)} UTC`;
+  const when = new Date().toISOString().replace('T', ' ').slice(0, 16);
+  return `${cpu} · ${cpus().length} cores · Node ${process.version} · ${when} UTC`;
 }
 
 export function formatValue(value: number, unit: string): string {

@@ -116,7 +116,8 @@ export function ansiToSvg(screen: string, title = 'pipeline-tui'): string {
       const x = pad + col * CELL.width;
       if (bg)
         out.push(
-          `<rect x="${x.toFixed(1)}" y="${y - 14}" width="${(cells * CELL.width).toFixed(1)}" height="${CELL.height}" fill="${bg}"/>`,
+          `<rect x="${x.toFixed(1)}" y="${y - 14}" ` +
+            `width="${(cells * CELL.width).toFixed(1)}" height="${CELL.height}" fill="${bg}"/>`,
         );
       const attrs = [
         `x="${x.toFixed(1)}"`,
@@ -127,7 +128,8 @@ export function ansiToSvg(screen: string, title = 'pipeline-tui'): string {
         .filter(Boolean)
         .join(' ');
       spans.push(
-        `<tspan ${attrs} textLength="${(cells * CELL.width).toFixed(1)}" lengthAdjust="spacingAndGlyphs">${escapeXml(text)}</tspan>`,
+        `<tspan ${attrs} textLength="${(cells * CELL.width).toFixed(1)}" lengthAdjust="spacingAndGlyphs">` +
+          `${escapeXml(text)}</tspan>`,
       );
       col += cells;
     }

@@ -98,7 +98,8 @@ export async function main({ quick, out }: LessonContext): Promise<LockPipelineR
   await Promise.all(threads.map((t) => t.join()));
   const result = { sent, received: Array.from(received.subarray(1, 1 + received[0]!)) };
   out.print(
-    `Sent ${result.sent.length} messages, received ${result.received.length}, in the same order: ${String(result.sent.join() === result.received.join())}.`,
+    `Sent ${result.sent.length} messages, received ${result.received.length}, ` +
+      `in the same order: ${String(result.sent.join() === result.received.join())}.`,
   );
   return result;
 }

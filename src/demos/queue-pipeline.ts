@@ -71,7 +71,8 @@ export async function main({ quick, out }: LessonContext): Promise<QueuePipeline
   for (let i = 0; i < (quick ? 2 : 5); i++) {
     await sleepAsync(quick ? 50 : 200);
     out.print(
-      `Main: queue size ${queue.qsize()}/${queue.capacity}, produced ${Atomics.load(produced, 0)}, consumed ${Atomics.load(consumed, 0)}`,
+      `Main: queue size ${queue.qsize()}/${queue.capacity}, ` +
+        `produced ${Atomics.load(produced, 0)}, consumed ${Atomics.load(consumed, 0)}`,
     );
   }
   out.print('Main: about to set the event');

@@ -77,7 +77,8 @@ export const STORIES: readonly Story[] = [
     name: 'crash',
     summary: 'a consumer throws mid-run: the run reports it, the others drain the queue, exit code 1',
     watch:
-      'The consumer module throws on item 40 (about 3 s in): the producer stops, the queue shuts down, the other consumers drain it; the run ends "failed" (exit 1).',
+      'The consumer module throws on item 40 (about 3 s in): the producer stops, the queue shuts down, ' +
+      'the other consumers drain it; the run ends "failed" (exit 1).',
     flags: (quick) => ({
       producers: 1,
       consumers: 3,
@@ -91,7 +92,8 @@ export const STORIES: readonly Story[] = [
     name: 'shutdown',
     summary: 'graceful shutdown: one sentinel per consumer travels behind the items to twelve consumers',
     watch:
-      'When the producers are done, 12 sentinels are queued behind the last items; each consumer exits on the one it takes.',
+      'When the producers are done, 12 sentinels are queued behind the last items; ' +
+      'each consumer exits on the one it takes.',
     flags: (quick) => ({
       producers: 2,
       consumers: 12,

@@ -14,7 +14,8 @@ export function lookAround(out: BoundedQueue<string>, gate: Barrier, index: numb
   const me = currentThread();
   Atomics.store(seen, index, activeCount());
   out.put(
-    `${me.name}: currentThread().name = ${me.name}, activeCount() = ${activeCount()}, mainThread().name = ${mainThread().name}`,
+    `${me.name}: currentThread().name = ${me.name}, activeCount() = ${activeCount()}, ` +
+      `mainThread().name = ${mainThread().name}`,
   );
   gate.wait(); // nobody ends before everyone has looked
 }

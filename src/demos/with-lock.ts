@@ -33,7 +33,10 @@ export function addMany(out: BoundedQueue<string>, lock: Lock, counter: Int32Arr
   out.put(`${style.padEnd(11)}: added ${times}`);
 }
 
-/** Runs in a thread: a block that throws while holding the lock. Writes 1 to `lockedAfter[0]` if the lock is still held afterwards. */
+/**
+ * Runs in a thread: a block that throws while holding the lock. Writes 1 to `lockedAfter[0]` if
+ * the lock is still held afterwards.
+ */
 export function throwInside(out: BoundedQueue<string>, lock: Lock, lockedAfter: Int32Array): void {
   try {
     using _held = lock.hold();

@@ -60,7 +60,10 @@ const WORKER_MAIN = ownModule(import.meta.url, './worker-main');
 function exitMessage(id: string, code: number): string {
   // 13 is Node's "unsettled top-level await": the worker awaited a promise nothing could settle.
   if (code === 13)
-    return `${id} exited with code 13: it awaited a promise that nothing can settle (no timer, I/O or message keeps its thread alive)`;
+    return (
+      `${id} exited with code 13: it awaited a promise that nothing can settle ` +
+      '(no timer, I/O or message keeps its thread alive)'
+    );
   return `${id} exited with code ${code}`;
 }
 

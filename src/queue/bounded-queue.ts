@@ -630,7 +630,8 @@ export class BoundedQueue<T = unknown> extends SharedObject<'BoundedQueue'> {
         yield* this.waitOn(this.notFull, PUTTERS, deadline, () =>
           withCount(
             new QueueFull(
-              `put() timed out after ${opts?.timeout} ms: the queue stayed full (capacity ${this.capacity}); are the consumers running?`,
+              `put() timed out after ${opts?.timeout} ms: the queue stayed full ` +
+                `(capacity ${this.capacity}); are the consumers running?`,
             ),
             done,
           ),

@@ -37,7 +37,8 @@ export class ItemTooLargeError extends RangeError {
     const needed = (itemBytes + 8 + 7) & ~7;
     super(
       `item encodes to ${itemBytes} bytes but a slot of ${slotBytes} bytes holds at most ${slotBytes - 8}: ` +
-        `create the queue with a larger slotBytes (at least ${needed}, e.g. new BoundedQueue({ capacity, slotBytes: ${needed} })) or put smaller items`,
+        `create the queue with a larger slotBytes (at least ${needed}, ` +
+        `e.g. new BoundedQueue({ capacity, slotBytes: ${needed} })) or put smaller items`,
     );
     this.neededSlotBytes = needed;
   }

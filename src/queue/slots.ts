@@ -118,6 +118,7 @@ function tagOf(item: boolean | symbol | null | undefined): number {
 
 function corrupt(i: number, high: number): Error {
   return new Error(
-    `corrupt queue slot ${i} (header 0x${(high >>> 0).toString(16)}): the queue's memory was overwritten by something else`,
+    `corrupt queue slot ${i} (header 0x${(high >>> 0).toString(16)}): ` +
+      "the queue's memory was overwritten by something else",
   );
 }

@@ -112,7 +112,8 @@ export function readMetricsLog(path: string): MetricsLog {
   if (header['version'] !== METRICS_VERSION)
     fail(
       1,
-      `metrics log version ${String(header['version'])} is not supported (this pipeline-tui reads version ${METRICS_VERSION})`,
+      `metrics log version ${String(header['version'])} is not supported ` +
+        `(this pipeline-tui reads version ${METRICS_VERSION})`,
     );
   if (!isObject(header['config'])) fail(1, 'the header has no "config"');
 

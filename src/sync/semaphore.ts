@@ -79,7 +79,8 @@ export class Semaphore extends SharedObject<'Semaphore' | 'BoundedSemaphore'> {
       const permits = Atomics.load(this.i32, PERMITS);
       if (bound !== UNBOUNDED && permits + n > bound) {
         throw new SemaphoreOverReleaseError(
-          `Semaphore released too many times: ${permits} of ${bound} permits are free, releasing ${n} more would exceed the bound; release only what you acquired`,
+          `Semaphore released too many times: ${permits} of ${bound} permits are free, ` +
+            `releasing ${n} more would exceed the bound; release only what you acquired`,
         );
       }
       if (Atomics.compareExchange(this.i32, PERMITS, permits, permits + n) === permits) break;

@@ -142,6 +142,7 @@ export class Thread implements ThreadInfo {
   }
 
   toString(): string {
-    return `<Thread ${this.name} (${this.exited ? 'stopped' : this.worker ? `started ${this.ident}` : 'initial'}${this.daemon ? ' daemon' : ''})>`;
+    const state = this.exited ? 'stopped' : this.worker ? `started ${this.ident}` : 'initial';
+    return `<Thread ${this.name} (${state}${this.daemon ? ' daemon' : ''})>`;
   }
 }

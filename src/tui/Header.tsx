@@ -21,7 +21,9 @@ export function Header({ snapshot: s }: HeaderProps) {
       .length;
   const p = workers('producer');
   const c = workers('consumer');
-  const config = `${p} producer${p === 1 ? '' : 's'} → ${c} consumer${c === 1 ? '' : 's'} · capacity ${s.queue.capacity} · ${workload(s.config)}`;
+  const config =
+    `${p} producer${p === 1 ? '' : 's'} → ${c} consumer${c === 1 ? '' : 's'} · ` +
+    `capacity ${s.queue.capacity} · ${workload(s.config)}`;
   return (
     <Box>
       <Box flexGrow={1} flexShrink={1}>

@@ -9,7 +9,9 @@ export interface LockLineProps {
   lock: Snapshot['lock'];
 }
 
-/** "Lock  12,345 acquisitions  ██░░░░░░░░ 3% contended": the queue lock's traffic and contention. */
+/**
+ * "Lock  12,345 acquisitions  ██░░░░░░░░ 3% contended": the queue lock's traffic and contention.
+ */
 export function LockLine({ lock }: LockLineProps) {
   const theme = useTheme();
   const contended = lock.acquisitions > 0 ? lock.contended / lock.acquisitions : 0;

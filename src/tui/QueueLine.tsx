@@ -12,7 +12,10 @@ export interface QueueLineProps {
   widths: LineWidths;
 }
 
-/** "Queue  ██████░░░░  8/16  high 16  ▁▂▃▅▇": depth gauge, high-water mark, depth over the last minute. */
+/**
+ * "Queue  ██████░░░░  8/16  high 16  ▁▂▃▅▇": depth gauge, high-water mark,
+ * depth over the last minute.
+ */
 export function QueueLine({ queue, depths, widths }: QueueLineProps) {
   const theme = useTheme();
   const gaugeLength = widths.gauge + 1 + String(queue.capacity).length * 2 + 1;

@@ -34,22 +34,26 @@ describe('one React build for React and the reconciler', () => {
     ['development', 'development'],
     ['production', 'production'],
   ] as const) {
-    it(`NODE_ENV ${nodeEnv ?? 'unset'}: every React module is the ${build} build, and a recording from a pipe has real frames`, async () => {
-      const cast = join(dir, `${nodeEnv ?? 'unset'}.cast`);
-      const env: Record<string, string> = nodeEnv ? { NODE_ENV: nodeEnv } : {};
-      const { code, stderr } = await runCli(['-n', '300', '--record', cast, '--json'], {
-        env,
-        nodeArgs: ['--import', probe],
-      });
-      expect(code).toBe(0);
-      const builds = JSON.parse(/^BUILDS (.*)$/m.exec(stderr)![1]!) as string[];
-      expect(builds).toEqual(
-        expect.arrayContaining([`react/cjs/react.${build}.js`, `react-reconciler/cjs/react-reconciler.${build}.js`]),
-      );
-      expect(builds.filter((b) => !b.includes(`.${build}.`))).toEqual([]);
-      const { output } = parseCast(readFileSync(cast, 'utf8'));
-      // A quick run may end before a live frame is due; the summary is drawn by Ink all the same.
-      expect(output).toContain('Run completed');
-    });
+    it(
+      `NODE_ENV ${nodeEnv ?? 'unset'}: every React module is the ${build} build, ` +
+        'and a recording from a pipe has real frames',
+      async () => {
+        const cast = join(dir, `${nodeEnv ?? 'unset'}.cast`);
+        const env: Record<string, string> = nodeEnv ? { NODE_ENV: nodeEnv } : {};
+        const { code, stderr } = await runCli(['-n', '300', '--record', cast, '--json'], {
+          env,
+          nodeArgs: ['--import', probe],
+        });
+        expect(code).toBe(0);
+        const builds = JSON.parse(/^BUILDS (.*)$/m.exec(stderr)![1]!) as string[];
+        expect(builds).toEqual(
+          expect.arrayContaining([`react/cjs/react.${build}.js`, `react-reconciler/cjs/react-reconciler.${build}.js`]),
+        );
+        expect(builds.filter((b) => !b.includes(`.${build}.`))).toEqual([]);
+        const { output } = parseCast(readFileSync(cast, 'utf8'));
+        // A quick run may end before a live frame is due; the summary is drawn by Ink all the same.
+        expect(output).toContain('Run completed');
+      },
+    );
   }
 });

@@ -19,7 +19,7 @@ const NO_STACK = /\bat .*\.js:\d+/;
 
 describe('SIGTERM and SIGHUP, as a supervisor or a closed ssh session sends them', () => {
   for (const signal of ['SIGTERM', 'SIGHUP'] as const) {
-    it(`the first ${signal} drains gracefully: the summary, exit 0, and a metrics log that ends with the Summary`, async () => {
+    it(`the first ${signal} drains gracefully: the summary, exit 0, a metrics log ending in the Summary`, async () => {
       const metrics = join(dir, `${signal}.jsonl`);
       const cli = startCli(['--plain', '--duration', '60s', '--consume-ms', '2', '--metrics', metrics]);
       await cli.stdoutMatching(RUNNING);
@@ -63,7 +63,7 @@ describe('SIGTERM and SIGHUP, as a supervisor or a closed ssh session sends them
 });
 
 describe('a stdout that nobody reads (pipeline-tui --plain | head -1)', () => {
-  it('after a SIGHUP (a closed ssh session: its terminal is gone too) the graceful stop still ends gracefully', async () => {
+  it('after a SIGHUP (a closed ssh session: its terminal is gone too) the stop still ends gracefully', async () => {
     const metrics = join(dir, 'hup-closed.jsonl');
     const cli = startCli(['--plain', '--duration', '60s', '--consume-ms', '50', '-q', '64', '--metrics', metrics]);
     await cli.stdoutMatching(/queue 64\/64/);

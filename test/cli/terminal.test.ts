@@ -19,7 +19,7 @@ afterEach(() => session?.kill());
 describe.skipIf(!HAS_TMUX)('the dashboard in a real terminal (tmux)', () => {
   beforeAll(() => ensureBuilt(), 120_000);
 
-  it('draws the live dashboard; + and > add workers; q stops gracefully and exits 0 with the summary on screen', async () => {
+  it('draws the live dashboard; + and > add workers; q stops gracefully, exits 0, the summary on screen', async () => {
     session = new TmuxSession(['-p', '1', '-c', '1', '-n', '1000000', '--produce-ms', '1', '--consume-ms', '1']);
     const live = await session.waitFor(/Queue .*\/16[\s\S]*Workers[\s\S]*q stop/);
     expect(live).toMatch(/1 producer → 1 consumer/);

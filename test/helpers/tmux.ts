@@ -29,7 +29,14 @@ export class TmuxSession {
     this.ttyFile = join(dir, 'stty');
     // env -i: the command sees a user's shell environment, not the tmux server's or vitest's.
     const vars = Object.entries(userEnv(env)).map(([k, v]) => `${k}=${shellQuote(v)}`);
-    const command = `${before} env -i ${vars.join(' ')} ${shellQuote(process.execPath)} ${shellQuote(BIN)} ${args.map(shellQuote).join(' ')}; code=$?; stty -a > ${shellQuote(this.ttyFile)}; echo $code > ${shellQuote(this.exitFile)}; sleep 600`;
+    const program = `${shellQuote(process.execPath)} ${shellQuote(BIN)} ${args.map(shellQuote).join(' ')}`;
+    const command = [
+      `${before} env -i ${vars.join(' ')} ${program}`,
+      'code=$?',
+      `stty -a > ${shellQuote(this.ttyFile)}`,
+      `echo $code > ${shellQuote(this.exitFile)}`,
+      'sleep 600',
+    ].join('; ');
     this.tmux('new-session', '-d', '-x', String(columns), '-y', String(rows), command);
   }
 

@@ -4,20 +4,24 @@ import { PipelineBoard } from '../../src/pipeline/metrics.js';
 import { runFixtures } from '../helpers/workers.js';
 
 describe('the shared board', () => {
-  it('an item budget is claimed exactly, one at a time or in batches, by many producers racing for it (regression: overdraw read as "unlimited")', async () => {
-    for (let round = 0; round < 5; round++) {
-      const board = new PipelineBoard();
-      const budget = 200_000;
-      board.setBudget(budget);
-      const start = new Barrier(6);
-      const claims = await runFixtures<number>(6, 'pipeline-claimer', (i) => ({
-        board: board.handle,
-        start: start.handle,
-        claims: i,
-      }));
-      expect(claims.reduce((a, b) => a + b, 0)).toBe(budget);
-    }
-  });
+  it(
+    'an item budget is claimed exactly, one at a time or in batches, by many producers racing for it ' +
+      '(regression: overdraw read as "unlimited")',
+    async () => {
+      for (let round = 0; round < 5; round++) {
+        const board = new PipelineBoard();
+        const budget = 200_000;
+        board.setBudget(budget);
+        const start = new Barrier(6);
+        const claims = await runFixtures<number>(6, 'pipeline-claimer', (i) => ({
+          board: board.handle,
+          start: start.handle,
+          claims: i,
+        }));
+        expect(claims.reduce((a, b) => a + b, 0)).toBe(budget);
+      }
+    },
+  );
 
   it('no budget means unlimited; a zero budget means none', () => {
     const board = new PipelineBoard();

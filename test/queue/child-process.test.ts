@@ -19,7 +19,10 @@ const DIST_INDEX = pathToFileURL(join(ROOT, 'dist/index.js')).href;
 
 beforeAll(() => ensureBuilt(), 120_000);
 
-/** Runs `body` as an ES module with `m` = the built package and `out(x)` printing a line; returns exit code and output. */
+/**
+ * Runs `body` as an ES module with `m` = the built package and `out(x)` printing a line; returns
+ * exit code and output.
+ */
 function runScript(body: string): { code: number | null; stdout: string; stderr: string } {
   const dir = mkdtempSync(join(tmpdir(), 'queue-child-'));
   const file = join(dir, 'main.mjs');
@@ -31,12 +34,17 @@ function runScript(body: string): { code: number | null; stdout: string; stderr:
   return { code: child.status, stdout: child.stdout.trim(), stderr: child.stderr };
 }
 
-/** Code for the child: a worker that, 300 ms from now, runs `code` with `q` = the queue (unref'd: it keeps nothing alive). */
-const later = (code: string): string => `
+/**
+ * Code for the child: a worker that, 300 ms from now, runs `code` with `q` = the queue (unref'd: it
+ * keeps nothing alive).
+ */
+const later = (code: string): string =>
+  `
   const { Worker } = await import('node:worker_threads');
   new Worker(\`
     const { workerData } = require('node:worker_threads');
-    import(workerData.dist).then((m) => setTimeout(() => { const q = m.BoundedQueue.from(workerData.handle); ${code} }, 300));
+    import(workerData.dist).then((m) => setTimeout(() => {` +
+  ` const q = m.BoundedQueue.from(workerData.handle); ${code} }, 300));
   \`, { eval: true, workerData: { dist: ${JSON.stringify(DIST_INDEX)}, handle: q.handle } }).unref();`;
 
 describe('a lone await of an async queue call in a child process', () => {

@@ -87,7 +87,7 @@ describe('exactly-once delivery, many producers and consumers (real workers, sha
     await run({ producers: 3, consumers: 3, perProducer: 100_000 * STRESS, mode: 'batch', capacity: 16 });
   });
 
-  it('2 producers × 2 consumers on the async paths (putAsync/getAsync), numbers, strings and objects mixed', async () => {
+  it('2 producers × 2 consumers on the async paths (putAsync/getAsync), numbers, strings, objects mixed', async () => {
     await run({ producers: 2, consumers: 2, perProducer: 15_000 * STRESS, mode: 'mixed', capacity: 8, async: true });
   });
 

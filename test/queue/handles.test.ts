@@ -40,7 +40,8 @@ describe('handles', () => {
     expect(await startOp(q, { op: 'getMany', max: 2 }).result).toMatchObject({ value: ['a', 2] });
     const words = buffer.byteLength / 4;
     expect(Array.from(canary.subarray(0, 16)).every((w) => w === 0x5a5a5a5a)).toBe(true); // before it: untouched
-    expect(Array.from(canary.subarray((64 + bytes) / 4, words)).every((w) => w === 0x5a5a5a5a)).toBe(true); // after it: untouched
+    const after = Array.from(canary.subarray((64 + bytes) / 4, words));
+    expect(after.every((w) => w === 0x5a5a5a5a)).toBe(true); // after it: untouched
     expect(() => new BoundedQueue({ capacity: 4, slotBytes: 64, memory: { buffer, byteOffset: 64 } })).toThrow(
       /needs \d+ bytes/,
     );

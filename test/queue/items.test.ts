@@ -50,7 +50,14 @@ const OTHERS: unknown[] = [
   undefined,
   [],
   [1, 'two', [3, [4, { five: 5 }]], null, true],
-  { id: 7, name: 'x', tags: ['a', 'b'], nested: { deep: [null, { deeper: 'ü' }] }, ключ: 'значение', '': 0 },
+  {
+    id: 7,
+    name: 'x',
+    tags: ['a', 'b'],
+    nested: { deep: [null, { deeper: 'ü' }] },
+    ключ: 'значение',
+    '': 0,
+  },
   { nan: NaN, negZero: -0, inf: -Infinity, undef: undefined },
   new Date(0),
   new Map<unknown, unknown>([
@@ -84,12 +91,16 @@ describe('FIFO order and item fidelity', () => {
     expect(q.empty()).toBe(true);
   });
 
-  it('returns strings (ASCII, UTF-8, lone surrogates), objects, arrays, nested and structured-clone types unchanged, in order', () => {
-    const q = new BoundedQueue({ capacity: OTHERS.length });
-    for (const item of OTHERS) q.put(item);
-    expect(q.qsize()).toBe(OTHERS.length);
-    for (const [i, item] of OTHERS.entries()) sameItem(q.get(), item, `item #${i} (${typeof item})`);
-  });
+  it(
+    'returns strings (ASCII, UTF-8, lone surrogates), objects, arrays, ' +
+      'nested and structured-clone types unchanged, in order',
+    () => {
+      const q = new BoundedQueue({ capacity: OTHERS.length });
+      for (const item of OTHERS) q.put(item);
+      expect(q.qsize()).toBe(OTHERS.length);
+      for (const [i, item] of OTHERS.entries()) sameItem(q.get(), item, `item #${i} (${typeof item})`);
+    },
+  );
 
   it('decodes a fresh value each time: changing what get returned or what was put changes nothing else', () => {
     const q = new BoundedQueue<{ list: number[] }>({ capacity: 4 });
@@ -105,46 +116,50 @@ describe('FIFO order and item fidelity', () => {
     expect(b.list).toEqual([1, 2]);
   });
 
-  it('gives back exactly the structured clone of data that JSON would change (plain data travels as JSON, the rest does not)', () => {
-    // biome-ignore lint/suspicious/noSparseArray: a hole is what this case is about
-    const sparse = [1, , 3];
-    const withProperty = Object.assign([1, 2], { extra: 'kept' });
-    const cyclic: Record<string, unknown> = { name: 'loop' };
-    cyclic.self = cyclic;
-    let deep: unknown = 'bottom';
-    for (let i = 0; i < 40; i++) deep = { down: deep };
-    const nullProto = Object.assign(Object.create(null) as object, { a: 1 });
-    class Point {
-      constructor(readonly x: number) {}
-    }
-    const items: unknown[] = [
-      { plain: [1, 'two', { three: [true, null] }] }, // plain data: the JSON path
-      { '2': 'b', '1': 'a', z: 0, __proto__: { inherited: 1 } }, // an inherited enumerable key: not plain
-      { ['__proto__']: 5 }, // an own key named __proto__
-      { nested: { negZero: -0, nan: NaN, inf: Infinity, undef: undefined } },
-      sparse,
-      withProperty,
-      cyclic,
-      deep,
-      nullProto,
-      new Point(3),
-      { when: new Date(1), big: 2n ** 70n },
-      { lone: 'x\ud800y', emoji: '🎉' },
-    ];
-    const q = new BoundedQueue({ capacity: items.length, slotBytes: 2048 });
-    for (const item of items) q.put(item);
-    items.forEach((item, i) => {
-      const got = q.get();
-      const clone = structuredClone(item);
-      expect(got, `item #${i}`).toStrictEqual(clone);
-      expect(Object.keys(got as object), `keys of item #${i}`).toEqual(Object.keys(clone as object));
-    });
-    const back = (() => {
-      q.put(cyclic);
-      return q.get() as Record<string, unknown>;
-    })();
-    expect(back.self).toBe(back);
-  });
+  it(
+    'gives back exactly the structured clone of data that JSON would change ' +
+      '(plain data travels as JSON, the rest does not)',
+    () => {
+      // biome-ignore lint/suspicious/noSparseArray: a hole is what this case is about
+      const sparse = [1, , 3];
+      const withProperty = Object.assign([1, 2], { extra: 'kept' });
+      const cyclic: Record<string, unknown> = { name: 'loop' };
+      cyclic.self = cyclic;
+      let deep: unknown = 'bottom';
+      for (let i = 0; i < 40; i++) deep = { down: deep };
+      const nullProto = Object.assign(Object.create(null) as object, { a: 1 });
+      class Point {
+        constructor(readonly x: number) {}
+      }
+      const items: unknown[] = [
+        { plain: [1, 'two', { three: [true, null] }] }, // plain data: the JSON path
+        { '2': 'b', '1': 'a', z: 0, __proto__: { inherited: 1 } }, // an inherited enumerable key: not plain
+        { ['__proto__']: 5 }, // an own key named __proto__
+        { nested: { negZero: -0, nan: NaN, inf: Infinity, undef: undefined } },
+        sparse,
+        withProperty,
+        cyclic,
+        deep,
+        nullProto,
+        new Point(3),
+        { when: new Date(1), big: 2n ** 70n },
+        { lone: 'x\ud800y', emoji: '🎉' },
+      ];
+      const q = new BoundedQueue({ capacity: items.length, slotBytes: 2048 });
+      for (const item of items) q.put(item);
+      items.forEach((item, i) => {
+        const got = q.get();
+        const clone = structuredClone(item);
+        expect(got, `item #${i}`).toStrictEqual(clone);
+        expect(Object.keys(got as object), `keys of item #${i}`).toEqual(Object.keys(clone as object));
+      });
+      const back = (() => {
+        q.put(cyclic);
+        return q.get() as Record<string, unknown>;
+      })();
+      expect(back.self).toBe(back);
+    },
+  );
 
   it('keeps FIFO order while wrapping around the ring many times, one by one and in batches', () => {
     const q = new BoundedQueue<number | string>({ capacity: 3 });
@@ -216,7 +231,7 @@ describe('items too big for a slot', () => {
     throw new Error('expected an ItemTooLargeError');
   }
 
-  it('throws ItemTooLargeError with both sizes and a slotBytes that would do, and leaves the queue unharmed', async () => {
+  it('throws ItemTooLargeError with both sizes and a slotBytes that would do, leaving the queue unharmed', async () => {
     const q = new BoundedQueue({ capacity: 2, slotBytes: 64 });
     q.put('small');
     const before = q.stats();

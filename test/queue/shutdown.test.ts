@@ -94,7 +94,7 @@ describe('shutdown wakes every blocked party, in any worker', () => {
     expect(() => q.get()).toThrow(QueueShutDown);
   });
 
-  it('several getters and putters blocked in several workers (sync and async) and on the main thread all wake', async () => {
+  it('getters and putters blocked in several workers (sync and async) and on the main thread all wake', async () => {
     const empty = new BoundedQueue({ capacity: 2 });
     const full = new BoundedQueue({ capacity: 1 });
     full.put('full');

@@ -178,7 +178,9 @@ describe('a lone await of an async form keeps the process alive until it settles
   for (const [name, body, expected] of timedOut) {
     it(`${name} settles after its 200 ms timeout, and the process exits 0 (not 13)`, () => {
       const r = runScript(
-        `const t0 = performance.now();\nconst out = (v) => console.log(String(v), Math.round(performance.now() - t0));\n${body}`,
+        'const t0 = performance.now();\n' +
+          'const out = (v) => console.log(String(v), Math.round(performance.now() - t0));\n' +
+          body,
         name.startsWith('BoundedQueue'),
       );
       expect(r.stderr).toBe('');
@@ -212,15 +214,18 @@ describe('a lone await of an async form keeps the process alive until it settles
   const releasedByWorker: Array<[string, string]> = [
     [
       'an untimed Lock.acquireAsync()',
-      `const l = new m.Lock(); l.acquire(); later('lock', 'm.Lock.from(h).release()', l.handle); console.log(await l.acquireAsync());`,
+      "const l = new m.Lock(); l.acquire(); later('lock', 'm.Lock.from(h).release()', l.handle); " +
+        'console.log(await l.acquireAsync());',
     ],
     [
       'Event.waitAsync() with a timeout beyond 2^31-1 ms',
-      `const e = new m.Event(); later('event', 'm.Event.from(h).set()', e.handle); console.log(await e.waitAsync(3_000_000_000));`,
+      "const e = new m.Event(); later('event', 'm.Event.from(h).set()', e.handle); " +
+        'console.log(await e.waitAsync(3_000_000_000));',
     ],
     [
       'Semaphore.acquireAsync() with a timeout of 2^31 ms',
-      `const s = new m.Semaphore(0); later('semaphore', 'm.Semaphore.from(h).release()', s.handle); console.log(await s.acquireAsync({ timeout: 2 ** 31 }));`,
+      "const s = new m.Semaphore(0); later('semaphore', 'm.Semaphore.from(h).release()', s.handle); " +
+        'console.log(await s.acquireAsync({ timeout: 2 ** 31 }));',
     ],
   ];
   const LATER = `function later(module, code, h) {

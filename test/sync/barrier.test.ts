@@ -17,24 +17,28 @@ function expectPermutations(indices: Int32Array, parties: number, rounds: number
 }
 
 describe.concurrent('Barrier', () => {
-  it('several rounds with 4 workers: arrival indices are a permutation of 0..3 each round, the action runs once per round', async () => {
-    const parties = 4;
-    const rounds = 50 * STRESS;
-    const barrier = new Barrier(parties);
-    const indices = shared(parties * rounds);
-    const actions = shared(1);
-    const results = await runFixtures(parties, 'sync-barrier-party', () => ({
-      handle: barrier.handle,
-      rounds,
-      indices,
-      actions,
-    }));
-    expect(results).toEqual(['ok', 'ok', 'ok', 'ok']);
-    expectPermutations(indices, parties, rounds);
-    expect(actions[0]).toBe(rounds);
-    expect(barrier.broken).toBe(false);
-    expect(barrier.nWaiting).toBe(0);
-  });
+  it(
+    'several rounds with 4 workers: arrival indices are a permutation of 0..3 each round, ' +
+      'the action runs once per round',
+    async () => {
+      const parties = 4;
+      const rounds = 50 * STRESS;
+      const barrier = new Barrier(parties);
+      const indices = shared(parties * rounds);
+      const actions = shared(1);
+      const results = await runFixtures(parties, 'sync-barrier-party', () => ({
+        handle: barrier.handle,
+        rounds,
+        indices,
+        actions,
+      }));
+      expect(results).toEqual(['ok', 'ok', 'ok', 'ok']);
+      expectPermutations(indices, parties, rounds);
+      expect(actions[0]).toBe(rounds);
+      expect(barrier.broken).toBe(false);
+      expect(barrier.nWaiting).toBe(0);
+    },
+  );
 
   it('the main thread can be one of the parties, with its own action', async () => {
     const parties = 3;
@@ -161,7 +165,7 @@ describe.concurrent('Barrier', () => {
     expect(await within(other.result, 30_000, 'the next round')).toBe('ok');
   });
 
-  it('an action that throws breaks the barrier: the last party gets its error, the others BrokenBarrierError', async () => {
+  it('an action that throws breaks the barrier: the last party gets its error, others BrokenBarrierError', async () => {
     const barrier = new Barrier(2, {
       action: () => {
         throw new Error('action failed');

@@ -76,19 +76,23 @@ describe('handles', () => {
   for (const kind of NAMES) {
     const { make, from, type } = KINDS[kind];
 
-    it(`${kind}: the handle survives structuredClone; ${kind}.from() and revive() rebuild a ${kind} over the same memory`, () => {
-      const original = make();
-      const copy = structuredClone(original.handle);
-      expect(copy.kind).toBe(kind);
-      expect(isHandle(copy)).toBe(true);
-      for (const rebuilt of [from(copy as never), revive(copy) as Shared]) {
-        expect(rebuilt).toBeInstanceOf(type);
-        expect(rebuilt.constructor.name).toBe(kind);
-        expect(rebuilt.byteOffset).toBe(original.byteOffset);
-        expect(rebuilt.buffer.byteLength).toBe(original.buffer.byteLength);
-        expect(structuredClone(rebuilt.handle)).toEqual(copy);
-      }
-    });
+    it(
+      `${kind}: the handle survives structuredClone; ` +
+        `${kind}.from() and revive() rebuild a ${kind} over the same memory`,
+      () => {
+        const original = make();
+        const copy = structuredClone(original.handle);
+        expect(copy.kind).toBe(kind);
+        expect(isHandle(copy)).toBe(true);
+        for (const rebuilt of [from(copy as never), revive(copy) as Shared]) {
+          expect(rebuilt).toBeInstanceOf(type);
+          expect(rebuilt.constructor.name).toBe(kind);
+          expect(rebuilt.byteOffset).toBe(original.byteOffset);
+          expect(rebuilt.buffer.byteLength).toBe(original.buffer.byteLength);
+          expect(structuredClone(rebuilt.handle)).toEqual(copy);
+        }
+      },
+    );
 
     it(`${kind}.from() refuses a handle of every other kind, and one that lies about its kind`, () => {
       for (const other of NAMES.filter((k) => k !== kind)) {

@@ -72,26 +72,29 @@ function describeLockLike(name: string, make: () => LockLike, { reentrant }: { r
       lock.release();
     });
 
-    it('while a worker holds it: non-blocking and timed acquires fail in about the time asked, and leave it usable', async () => {
-      const lock = make();
-      const holder = await heldByWorker(lock);
-      expect(lock.acquire({ blocking: false })).toBe(false);
-      const sync = timed(() => lock.acquire({ timeout: 150 }));
-      expect(sync.value).toBe(false);
-      expectAboutTimeout(sync.elapsed, 150);
-      const async = await timedAsync(() => lock.acquireAsync({ timeout: 150 }));
-      expect(async.value).toBe(false);
-      expectAboutTimeout(async.elapsed, 150);
-      expect(() => lock.hold({ timeout: 10 })).toThrow(AcquireTimeoutError);
-      expect(() => lock.hold({ blocking: false })).toThrow(AcquireTimeoutError);
-      await expect(lock.holdAsync({ timeout: 10 })).rejects.toThrow(AcquireTimeoutError);
-      // State after timeout (CPython test_state_after_timeout): the failed attempts left no trace.
-      await holder.letGo();
-      expect(lock.acquire({ blocking: false })).toBe(true);
-      lock.release();
-      expect(lock.acquire({ timeout: 5000 })).toBe(true);
-      lock.release();
-    });
+    it(
+      'while a worker holds it: non-blocking and timed acquires fail in about the time asked, ' + 'and leave it usable',
+      async () => {
+        const lock = make();
+        const holder = await heldByWorker(lock);
+        expect(lock.acquire({ blocking: false })).toBe(false);
+        const sync = timed(() => lock.acquire({ timeout: 150 }));
+        expect(sync.value).toBe(false);
+        expectAboutTimeout(sync.elapsed, 150);
+        const async = await timedAsync(() => lock.acquireAsync({ timeout: 150 }));
+        expect(async.value).toBe(false);
+        expectAboutTimeout(async.elapsed, 150);
+        expect(() => lock.hold({ timeout: 10 })).toThrow(AcquireTimeoutError);
+        expect(() => lock.hold({ blocking: false })).toThrow(AcquireTimeoutError);
+        await expect(lock.holdAsync({ timeout: 10 })).rejects.toThrow(AcquireTimeoutError);
+        // State after timeout (CPython test_state_after_timeout): the failed attempts left no trace.
+        await holder.letGo();
+        expect(lock.acquire({ blocking: false })).toBe(true);
+        lock.release();
+        expect(lock.acquire({ timeout: 5000 })).toBe(true);
+        lock.release();
+      },
+    );
 
     it('a timed acquire in a worker fails in about the time asked while the main thread holds it', async () => {
       const lock = make();

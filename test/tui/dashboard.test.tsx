@@ -145,7 +145,7 @@ describe('Dashboard fits the terminal', () => {
     expect(frame.split('\n').filter((l) => /^ {2}[PC]\d/.test(l))).toHaveLength(8);
   });
 
-  it('never writes a line wider than the terminal, and truncates rather than wraps (same line count at any width)', () => {
+  it('never writes a line wider than the terminal, truncates rather than wraps (same line count at any width)', () => {
     const workers = [
       makeWorker('P1', { state: 'failed', error: 'a very long error message '.repeat(10) }),
       ...makeWorkers(0, 3),

@@ -1,8 +1,9 @@
 /**
  * A consumer module for the "crash" story (the same shape as a user's --consumer module): it
  * works a few milliseconds per item and throws on item 40 (the 41st the first producer makes) —
- * a bug that strikes mid-run, in whichever consumer happens to take that item. The run then reports the failure, stops the producers, shuts the queue down,
- * and the other consumers drain what is left.
+ * a bug that strikes mid-run, in whichever consumer happens to take that item. The run then
+ * reports the failure, stops the producers, shuts the queue down, and the other consumers drain
+ * what is left.
  */
 import type { WorkerContext } from '../../pipeline/user-modules.js';
 
