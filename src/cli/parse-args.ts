@@ -153,7 +153,9 @@ export function buildParser(argv: string[], version: string) {
   return yargs(argv)
     .scriptName('pipeline-tui')
     .usage(
-      '$0 [run] [options]\n\nRuns a bounded producer-consumer pipeline on real worker threads joined by a shared-memory queue,\nand shows it live: queue depth, throughput, who is blocked on whom, and the sentinel shutdown.',
+      '$0 [run] [options]\n\n' +
+        'Runs a bounded producer-consumer pipeline on real worker threads joined by a shared-memory queue,\n' +
+        'and shows it live: queue depth, throughput, who is blocked on whom, and the sentinel shutdown.',
     )
     .command(['run', '$0'], 'run a pipeline and show it live (the default command)', runOptions)
     .command('demo [name]', 'list the demos, or run one: every classic threading lesson, and pipeline stories', (y) =>
@@ -202,7 +204,8 @@ export function buildParser(argv: string[], version: string) {
     .example(EXAMPLES)
     .epilog(
       [
-        'Keys: q stop gracefully (sentinels) · Ctrl-C twice abort · p pause/resume · +/- producers · >/< consumers · ? help',
+        'Keys: q stop gracefully (sentinels) · Ctrl-C twice abort · p pause/resume · ' +
+          '+/- producers · >/< consumers · ? help',
         'Ctrl-C, SIGTERM or SIGHUP once: a graceful stop; a second one aborts.',
         'Exit codes: 0 completed or stopped, 1 a worker failed, 2 bad input, 3 stalled, 4 replay of a log cut short,',
         '  130 aborted by Ctrl-C (143 by SIGTERM, 129 by SIGHUP), 141 stdout closed (| head).',

@@ -34,7 +34,8 @@ export function resolveTarget(target: Target): ResolvedTarget {
     return { module: moduleUrl(target.module).href, name: target.export ?? 'default' };
   }
   throw new TypeError(
-    `target must name a module and an exported function ("./work.js#crunch", a URL, or { module, export }), got ${String(target)}`,
+    'target must name a module and an exported function ("./work.js#crunch", a URL, or { module, export }), ' +
+      `got ${String(target)}`,
   );
 }
 
@@ -51,6 +52,7 @@ export function checkArgs(args: unknown): unknown[] {
   if (Array.isArray(args)) return args;
   const shown = typeof args === 'string' ? JSON.stringify(args) : String(args);
   throw new TypeError(
-    `args must be an array of arguments; got ${typeof args === 'string' ? 'a string' : `a ${typeof args}`} — did you mean args: [${shown}]?`,
+    `args must be an array of arguments; got ${typeof args === 'string' ? 'a string' : `a ${typeof args}`}` +
+      ` — did you mean args: [${shown}]?`,
   );
 }

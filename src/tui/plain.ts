@@ -32,12 +32,16 @@ const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' 
 
 /** The end-of-run summary, a few readable lines. */
 export function formatSummary(s: Summary): string {
+  const { latencyMs: l, shutdown: sd } = s;
+  const exited = plural(sd.consumersExited, 'consumer');
+  const took = sd.ms !== undefined ? ` in ${duration(sd.ms)}` : '';
   const lines = [
-    `Run ${ENDINGS[s.endedBy]} in ${duration(s.durationMs)}: produced ${count(s.produced)}, consumed ${count(s.consumed)} (${rate(s.itemsPerSecond)}).`,
-    `Latency (put to get): p50 ${latency(s.latencyMs.p50)}, p95 ${latency(s.latencyMs.p95)}, p99 ${latency(s.latencyMs.p99)}.`,
-    s.shutdown.mode === 'sentinel'
-      ? `Shutdown: ${plural(s.shutdown.sentinelsSent, 'sentinel')} sent, ${plural(s.shutdown.consumersExited, 'consumer')} exited${s.shutdown.ms !== undefined ? ` in ${duration(s.shutdown.ms)}` : ''}.`
-      : `Shutdown: queue closed, ${plural(s.shutdown.consumersExited, 'consumer')} drained and exited${s.shutdown.ms !== undefined ? ` in ${duration(s.shutdown.ms)}` : ''}.`,
+    `Run ${ENDINGS[s.endedBy]} in ${duration(s.durationMs)}: ` +
+      `produced ${count(s.produced)}, consumed ${count(s.consumed)} (${rate(s.itemsPerSecond)}).`,
+    `Latency (put to get): p50 ${latency(l.p50)}, p95 ${latency(l.p95)}, p99 ${latency(l.p99)}.`,
+    sd.mode === 'sentinel'
+      ? `Shutdown: ${plural(sd.sentinelsSent, 'sentinel')} sent, ${exited} exited${took}.`
+      : `Shutdown: queue closed, ${exited} drained and exited${took}.`,
     workersLine(s.workers),
   ];
   if (s.error) lines.push(`Error: ${s.error}`);

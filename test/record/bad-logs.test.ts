@@ -113,7 +113,8 @@ describe('pipeline-tui replay with a bad log', () => {
         ['-n', '10', '--record', join(dir, 'no/such/dir/run.cast')],
         /--record .*: cannot write it \(no such directory\)/,
       ],
-      [['replay', join(dir, 'x.jsonl'), '-p', '3'], /unknown flag -p \(did you mean/], // a replay has no pipeline to size
+      // A replay has no pipeline to size.
+      [['replay', join(dir, 'x.jsonl'), '-p', '3'], /unknown flag -p \(did you mean/],
     ] as const) {
       const r = await runCli([...args]);
       expect(r.code, args.join(' ')).toBe(2);
