@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { MessageChannel } from 'node:worker_threads';
 import { Barrier, BoundedQueue, SENTINEL } from '../dist/index.js';
 import { runWorkers } from './run-workers.js';
-import { median, type Row } from './table.js';
+import { type Goal, median, type Row } from './table.js';
 
 const worker = (name: string): URL => new URL(`./workers/${name}.ts`, import.meta.url);
 
@@ -168,34 +168,24 @@ export async function queueBenchmarks(quick: boolean): Promise<Row[]> {
         ? { text: `≥ 1× Java ABQ ${p}P${c}C`, target: 1, better: 'higher' as const, of: abq.rate }
         : undefined;
     const javaNote = abq ? `, ${(r.rate / abq.rate).toFixed(2)}× Java ABQ` : '';
-    const name = `BoundedQueue ${p}P${c}C, numbers, capacity ${capacity}`;
-    if (p === 1) {
-      single1 = r.rate;
-      const note =
-        `${(r.rate / pm.rate).toFixed(1)}× postMessage` +
-        (py ? `, ${(r.rate / py.rate).toFixed(1)}× Python` : '') +
-        javaNote;
-      rows.push({
-        group: 'queue',
-        name,
-        value: r.rate,
-        unit: 'items/s',
-        verified: r.verified,
-        note,
-        goal: vsJava ?? { text: '≥ 10 M/s', target: 10 * M, better: 'higher' },
-      });
-    } else {
-      const goal = vsJava ?? { text: '≥ 0.7× 1P1C', target: 0.7, better: 'higher' as const, of: single1 };
-      rows.push({
-        group: 'queue',
-        name,
-        value: r.rate,
-        unit: 'items/s',
-        verified: r.verified,
-        note: `${(r.rate / single1).toFixed(2)}× 1P1C${javaNote}`,
-        goal,
-      });
-    }
+    if (p === 1) single1 = r.rate;
+    const vsOthers =
+      p === 1
+        ? `${(r.rate / pm.rate).toFixed(1)}× postMessage` + (py ? `, ${(r.rate / py.rate).toFixed(1)}× Python` : '')
+        : `${(r.rate / single1).toFixed(2)}× 1P1C`;
+    const otherwise: Goal =
+      p === 1
+        ? { text: '≥ 10 M/s', target: 10 * M, better: 'higher' }
+        : { text: '≥ 0.7× 1P1C', target: 0.7, better: 'higher', of: single1 };
+    rows.push({
+      group: 'queue',
+      name: `BoundedQueue ${p}P${c}C, numbers, capacity ${capacity}`,
+      value: r.rate,
+      unit: 'items/s',
+      verified: r.verified,
+      note: vsOthers + javaNote,
+      goal: vsJava ?? otherwise,
+    });
   }
   for (const [p, c] of [
     [1, 1],
