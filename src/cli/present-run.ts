@@ -89,6 +89,17 @@ export async function presentRun(start: (onSnapshot: (s: Snapshot) => void) => R
     }
   };
 
+  // The dashboard's code (React, Ink) is loaded before the run starts: on a busy machine that takes
+  // seconds, and a short run that ended meanwhile was shown, and recorded, as its summary alone,
+  // without a single frame of the dashboard.
+  let dashboard: DashboardModule | undefined;
+  try {
+    dashboard = terminal !== undefined ? await loadDashboard() : undefined;
+  } catch (error) {
+    cast?.close();
+    metrics?.close();
+    throw error;
+  }
   const source = start(onSnapshot);
   const guard = guardRun(source, (reason) => {
     const notice = stoppingNotice(reason);
@@ -98,8 +109,8 @@ export async function presentRun(start: (onSnapshot: (s: Snapshot) => void) => R
   // stop request is a no-op.
   process.stdout.on('error', onOutputError);
   try {
-    if (terminal !== undefined) {
-      ui = await mountDashboard(p, guard.controls, terminal, cast);
+    if (terminal !== undefined && dashboard !== undefined) {
+      ui = mountDashboard(dashboard, p, guard.controls, terminal, cast);
       const latest = source.latest();
       if (latest !== undefined) ui.push(latest);
     }
@@ -124,13 +135,19 @@ function castHeader(c: PipelineConfig, terminal: TerminalLike) {
   return { width: terminal.columns || 80, height: terminal.rows || 24, title: `pipeline-tui: ${c.producers} producers → ${c.consumers} consumers, capacity ${c.capacity}` };
 }
 
-async function mountDashboard(p: Presentation, controls: DashboardControls, terminal: TerminalLike, cast: CastWriter | undefined): Promise<DashboardHandle> {
+type DashboardModule = typeof import('../tui/run-dashboard.js');
+
+/** Loads the dashboard's code (React and Ink), for a terminal or a recording. */
+async function loadDashboard(): Promise<DashboardModule> {
   // Ink draws no live frames when it believes it runs in CI (is-in-ci reads CI once, on import),
   // and chalk then drops colours. The dashboard is only chosen for a terminal or a recording,
   // and both want every frame; whether to colour is our own decision (colorEnabled).
   delete process.env['CI'];
   delete process.env['CONTINUOUS_INTEGRATION'];
-  const { startDashboard } = await import('../tui/run-dashboard.js');
+  return import('../tui/run-dashboard.js');
+}
+
+function mountDashboard({ startDashboard }: DashboardModule, p: Presentation, controls: DashboardControls, terminal: TerminalLike, cast: CastWriter | undefined): DashboardHandle {
   const onScreen = terminal === process.stdout;
   const sized = terminal.columns > 0 && terminal.rows > 0;
   const stdout = cast !== undefined || !sized ? (new TappedTerminal(terminal, cast) as unknown as NodeJS.WriteStream) : process.stdout;
