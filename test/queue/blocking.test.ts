@@ -32,6 +32,10 @@ describe('a blocked call wakes when the other side acts, in another worker', () 
     const q = new BoundedQueue({ capacity: 1 });
     q.put('first');
     const { log, result } = await blockedIn(q, { op: 'put', item: 'second' });
+    // blockedIn only knows the worker logged its step and had not returned 100 ms later, not that
+    // it has reached put yet (a loaded machine can hold it back longer): wait until the queue has
+    // counted the put as blocked, or the get below could come first and the put never block.
+    await until(() => q.stats().putBlocked === 1, 'the put counted as blocked on the full queue');
     append(log, MAIN_ACTS);
     expect(q.get()).toBe('first');
     expect(await result).toMatchObject({ value: 'put' });
@@ -76,7 +80,9 @@ describe('a blocked call wakes when the other side acts, in another worker', () 
     const q = new BoundedQueue<number>({ capacity: 4 });
     const items = Array.from({ length: 100 }, (_, i) => i);
     const putter = await blockedIn(q, { op: 'putMany', items });
-    expect(q.qsize()).toBe(4); // the first chunk went in; the rest waits for room
+    // The first chunk goes in, the rest waits for room. Waited for, not read at once: blockedIn
+    // does not know the worker has reached putMany yet, only that it logged its step.
+    await until(() => q.qsize() === 4, 'the first chunk in the queue');
     const got: number[] = [];
     while (got.length < items.length) got.push(...q.getMany(3, { timeout: DEADLINE_MS }));
     expect(got).toEqual(items);

@@ -19,6 +19,9 @@ let runJson: Record<string, unknown>;
 
 beforeAll(async () => {
   ensureBuilt();
+  // Snapshots come from a timer (--refresh), so how many a run logs depends on how often that timer
+  // got to fire. The consumers' sleeps make this run last at least 600 ms; at 20 ms a snapshot, the
+  // few the test asks for below need only a small part of those ticks, even on a loaded machine.
   const run = await runCli([
     '-p',
     '2',
@@ -30,6 +33,8 @@ beforeAll(async () => {
     '1',
     '--consume-ms',
     '3',
+    '--refresh',
+    '20',
     '--record',
     cast,
     '--metrics',

@@ -104,7 +104,10 @@ describe.concurrent('Condition', () => {
     // waiting when notify ran, so it must return false, and the worker true.
     const cond = new Condition(new Lock());
     const counts = shared(2);
-    const waiter = startFixture('sync-cond-waiter', { handle: cond.handle, counts, timeout: 2000 });
+    // The worker's timeout only bounds a failure (a stolen notify leaves it waiting): it must outlast
+    // everything the main thread does before its notify, however slow the machine, or the worker
+    // would time out first and rightly return false.
+    const waiter = startFixture('sync-cond-waiter', { handle: cond.handle, counts, timeout: 20_000 });
     await until(() => cond.waiters === 1, 'a worker waiting');
     expect(await within(cond.acquireAsync(), 30_000, 'acquire')).toBe(true);
     cond.notify();

@@ -40,11 +40,14 @@ describe.concurrent('Event', () => {
   it('waiters return true even if the event is cleared right after set (CPython test_set_and_clear, #13502)', async () => {
     const event = new Event();
     const ready = shared(1);
+    // Each waiter counts itself ready only once its wait has begun (registered: waitAsync has read
+    // the generation and parked), so set-then-clear is sure to land during the waits. A waiter
+    // counted before its wait began, as a sleep would assume, might start after the clear and rightly
+    // wait on: nothing is promised to a wait that was not waiting when set() ran.
     const waiters = Array.from({ length: 3 }, () =>
-      startFixture('sync-event-waiter', { handle: event.handle, ready, timeout: 30_000 }),
+      startFixture('sync-event-waiter', { handle: event.handle, ready, timeout: 30_000, registered: true }),
     );
     await until(() => Atomics.load(ready, 0) === 3, 'three workers waiting');
-    await sleep(100); // let them really sleep
     event.set();
     event.clear();
     expect(await within(Promise.all(waiters.map((w) => w.result)), 30_000, 'the waiters')).toEqual([true, true, true]);

@@ -282,12 +282,18 @@ describe('at process exit, in a real child process (built dist/)', () => {
     }
   }, 180_000);
 
-  /** Runs `main` (an ES module's text) in a fresh node process, next to a `late.mjs` and `boom.mjs`. */
+  /** Runs `main` (an ES module's text) in a fresh node process, next to a `late.mjs`, an `endless.mjs` and a `boom.mjs`. */
   const runChild = (main: string) => {
     const dir = mkdtempSync(join(tmpdir(), 'pt-threads-'));
     writeFileSync(
       join(dir, 'late.mjs'),
       `export default function late() { Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 300); console.log('thread finished'); }\n`,
+    );
+    // For the daemon case: so long that only a process that waited for it could print its line (a
+    // 300 ms thread may rightly finish first when the process is slow to exit on a loaded machine).
+    writeFileSync(
+      join(dir, 'endless.mjs'),
+      `export default function endless() { Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 30_000); console.log('thread finished'); }\n`,
     );
     writeFileSync(join(dir, 'boom.mjs'), `export function boom() { throw new TypeError('boom from a thread'); }\n`);
     writeFileSync(
@@ -305,7 +311,9 @@ describe('at process exit, in a real child process (built dist/)', () => {
   });
 
   it('a daemon thread does not: the process exits without waiting for it', () => {
-    const r = runChild(`new Thread({ target: dir + '/late.mjs', daemon: true }).start();\nconsole.log('main done');\n`);
+    const r = runChild(
+      `new Thread({ target: dir + '/endless.mjs', daemon: true }).start();\nconsole.log('main done');\n`,
+    );
     expect(r.status).toBe(0);
     expect(r.stdout).toBe('main done\n');
   });
