@@ -126,7 +126,7 @@ export class Sampler {
         id: w.id,
         role: w.role,
         index: w.index,
-        state: shownState(this.board.state(w.slot), state),
+        state: this.board.state(w.slot),
         items,
         rate: rate(items, first.items.get(w.slot)),
         blockedFraction: span > 0 ? Math.min(1, Math.max(0, (blockedMs - blockedThen) / span)) : 0,
@@ -160,13 +160,4 @@ export class Sampler {
     if (error !== undefined) snapshot.error = error;
     return deepFreeze(snapshot);
   }
-}
-
-/**
- * A worker waiting on the queue while the run is paused is shown as paused: workers pause between
- * items, and one already waiting (for an item no paused producer will put, or for room no paused
- * consumer will make) cannot move before the run resumes either.
- */
-function shownState(worker: WorkerState, run: RunState): WorkerState {
-  return run === 'paused' && (worker === 'blocked-empty' || worker === 'blocked-full') ? 'paused' : worker;
 }

@@ -67,14 +67,38 @@ function shouldStop(): boolean {
  */
 function put(item: unknown): void {
   if (queue.full() || !tryPut(item)) {
-    board.beginBlocked(slot, 'blocked-full');
-    try {
-      queue.put(item);
-    } finally {
-      board.endBlocked(slot, 'producing');
-    }
+    whileBlocked('blocked-full', 'producing', (timeout) => queue.put(item, { timeout }), QueueFull);
   }
   board.addItem(slot);
+}
+
+/**
+ * Waits on the queue (`attempt`: a put on a full one or a get from an empty one), shown as
+ * blocked, a refresh at a time: a pause that comes meanwhile is honoured here too, so in a paused
+ * run every worker is really paused and nothing moves until it resumes. Pause time is not counted
+ * as blocked.
+ */
+function whileBlocked<T>(
+  blocked: 'blocked-full' | 'blocked-empty',
+  busy: 'producing' | 'consuming',
+  attempt: (timeout: number) => T,
+  gaveUp: typeof QueueFull | typeof QueueEmpty,
+): T {
+  board.beginBlocked(slot, blocked);
+  try {
+    for (;;) {
+      try {
+        return attempt(config.refreshMs);
+      } catch (error) {
+        if (!(error instanceof gaveUp)) throw error;
+      }
+      board.endBlocked(slot, busy);
+      waitIfPaused(busy);
+      board.beginBlocked(slot, blocked);
+    }
+  } finally {
+    board.endBlocked(slot, busy);
+  }
 }
 
 /** putNowait, as a boolean: false when the queue was full. */
@@ -160,12 +184,7 @@ async function runConsumer(): Promise<void> {
       waitIfPaused('consuming');
       let item = tryGet();
       if (item === NOTHING) {
-        board.beginBlocked(slot, 'blocked-empty');
-        try {
-          item = queue.get();
-        } finally {
-          board.endBlocked(slot, 'consuming');
-        }
+        item = whileBlocked('blocked-empty', 'consuming', (timeout) => queue.get({ timeout }), QueueEmpty);
       }
       if (item === SENTINEL) {
         post({ type: 'sentinel' });
