@@ -139,7 +139,9 @@ describe('non-blocking calls', () => {
 });
 
 describe('timeouts', () => {
-  it('rejects a negative or NaN timeout, even when the call could complete at once (Python raises ValueError)', async () => {
+  const rejectsBadTimeout =
+    'rejects a negative or NaN timeout, even when the call could complete at once (Python raises ValueError)';
+  it(rejectsBadTimeout, async () => {
     const q = new BoundedQueue({ capacity: 2 });
     expect(() => q.put(1, { timeout: -1 })).toThrow(RangeError);
     expect(() => q.put(1, { timeout: NaN })).toThrow(/timeout must be a non-negative number/);
@@ -151,7 +153,9 @@ describe('timeouts', () => {
     expect(q.qsize()).toBe(1);
   });
 
-  it('timed get/put on the main thread raise QueueEmpty/QueueFull after about the timeout, leaving the queue as it was', async () => {
+  const timedGetPut =
+    'timed get/put on the main thread raise QueueEmpty/QueueFull after about the timeout, leaving the queue as it was';
+  it(timedGetPut, async () => {
     const q = new BoundedQueue({ capacity: 1 });
     const timed = async (
       fn: () => unknown,

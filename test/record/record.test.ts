@@ -87,7 +87,9 @@ const ASCIINEMA_PYTHON = ['/usr/bin/python3', 'python3'].find(
 describe.skipIf(ASCIINEMA_PYTHON === undefined)("the cast in asciinema's own reader", () => {
   it('loads the header and every event', () => {
     const script =
-      'import sys, json, asciinema.asciicast as a\nwith a.open_from_url(sys.argv[1]) as c:\n  print(json.dumps({"header": c.v2_header, "events": sum(1 for e in c.events())}))';
+      'import sys, json, asciinema.asciicast as a\n' +
+      'with a.open_from_url(sys.argv[1]) as c:\n' +
+      '  print(json.dumps({"header": c.v2_header, "events": sum(1 for e in c.events())}))';
     const r = spawnSync(ASCIINEMA_PYTHON!, ['-c', script, cast], { encoding: 'utf8' });
     expect(r.stderr).toBe('');
     const read = JSON.parse(r.stdout) as { header: { version: number }; events: number };

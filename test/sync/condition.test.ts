@@ -34,7 +34,10 @@ describe.concurrent('Condition', () => {
     [KINDS[0][0], KINDS[0][1], false],
     [KINDS[1][0], KINDS[1][1], true],
   ] as const) {
-    it(`notify(n) wakes exactly n: notify(3), notify(5), notifyAll across 5 workers (CPython _check_notify; over ${name}, ${async ? 'waitAsync' : 'wait'})`, async () => {
+    const title =
+      'notify(n) wakes exactly n: notify(3), notify(5), notifyAll across 5 workers ' +
+      `(CPython _check_notify; over ${name}, ${async ? 'waitAsync' : 'wait'})`;
+    it(title, async () => {
       const cond = make();
       const state = shared(CHECK.WORDS);
       const results = (log: number, len: number): number[] =>
@@ -150,7 +153,9 @@ describe.concurrent('Condition', () => {
   });
 
   for (const op of ['cond-wait', 'cond-waitAsync'] as const) {
-    it(`${op.slice(5)}(timeout) in a worker returns false after about the timeout and leaves no waiter behind`, async () => {
+    const method = op.slice(5);
+    const title = `${method}(timeout) in a worker returns false after about the timeout and leaves no waiter behind`;
+    it(title, async () => {
       const cond = new Condition();
       const r = await runFixture<BlockerResult>('sync-blocker', {
         handle: cond.handle,

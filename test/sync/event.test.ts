@@ -37,7 +37,9 @@ describe.concurrent('Event', () => {
     ]);
   });
 
-  it('waiters return true even if the event is cleared right after set (CPython test_set_and_clear, #13502)', async () => {
+  const setAndClear =
+    'waiters return true even if the event is cleared right after set (CPython test_set_and_clear, #13502)';
+  it(setAndClear, async () => {
     const event = new Event();
     const ready = shared(1);
     // Each waiter counts itself ready only once its wait has begun (registered: waitAsync has read
@@ -93,7 +95,9 @@ describe.concurrent('Event', () => {
     expect(event.wait(0)).toBe(false);
   });
 
-  it('waitAsync on the main thread resolves true when a worker sets the event; clear in a worker is seen here', async () => {
+  const setInWorker =
+    'waitAsync on the main thread resolves true when a worker sets the event; clear in a worker is seen here';
+  it(setInWorker, async () => {
     const event = new Event();
     const flag = shared(1);
     const pending = event.waitAsync(30_000);

@@ -14,7 +14,10 @@ describe.concurrent('Semaphore(k) admits at most k holders at once', () => {
     [2, () => new Semaphore(2)],
     [3, () => new BoundedSemaphore(3)],
   ] as const) {
-    it(`${make().constructor.name}(${k}): 6 workers (blocking, timed, async acquirers); the max concurrent holders is ${k}`, async () => {
+    const title =
+      `${make().constructor.name}(${k}): 6 workers (blocking, timed, async acquirers); ` +
+      `the max concurrent holders is ${k}`;
+    it(title, async () => {
       const sem = make();
       const stats = shared(2); // [holders now, most holders at once]
       const rounds = 200 * STRESS;

@@ -282,23 +282,29 @@ describe('at process exit, in a real child process (built dist/)', () => {
     }
   }, 180_000);
 
-  /** Runs `main` (an ES module's text) in a fresh node process, next to a `late.mjs`, an `endless.mjs` and a `boom.mjs`. */
+  /**
+   * Runs `main` (an ES module's text) in a fresh node process, next to a `late.mjs`, an `endless.mjs` and a
+   * `boom.mjs`.
+   */
   const runChild = (main: string) => {
     const dir = mkdtempSync(join(tmpdir(), 'pt-threads-'));
     writeFileSync(
       join(dir, 'late.mjs'),
-      `export default function late() { Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 300); console.log('thread finished'); }\n`,
+      'export default function late() { Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 300); ' +
+        "console.log('thread finished'); }\n",
     );
     // For the daemon case: so long that only a process that waited for it could print its line (a
     // 300 ms thread may rightly finish first when the process is slow to exit on a loaded machine).
     writeFileSync(
       join(dir, 'endless.mjs'),
-      `export default function endless() { Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 30_000); console.log('thread finished'); }\n`,
+      'export default function endless() { Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 30_000); ' +
+        "console.log('thread finished'); }\n",
     );
     writeFileSync(join(dir, 'boom.mjs'), `export function boom() { throw new TypeError('boom from a thread'); }\n`);
     writeFileSync(
       join(dir, 'main.mjs'),
-      `import { Thread, ThreadPoolExecutor } from ${JSON.stringify(DIST)};\nconst dir = ${JSON.stringify(dir)};\n${main}`,
+      `import { Thread, ThreadPoolExecutor } from ${JSON.stringify(DIST)};\n` +
+        `const dir = ${JSON.stringify(dir)};\n${main}`,
     );
     return spawnSync(process.execPath, [join(dir, 'main.mjs')], { encoding: 'utf8', timeout: 60_000, env: userEnv() });
   };
@@ -320,7 +326,8 @@ describe('at process exit, in a real child process (built dist/)', () => {
 
   it('the default excepthook prints "Exception in thread <name>:" and the stack; the process goes on', () => {
     const r = runChild(
-      `const t = new Thread({ target: dir + '/boom.mjs#boom' });\nt.start();\nconsole.log(await t.join());\nconsole.log('still here');\n`,
+      `const t = new Thread({ target: dir + '/boom.mjs#boom' });\nt.start();\n` +
+        `console.log(await t.join());\nconsole.log('still here');\n`,
     );
     expect(r.status).toBe(0);
     expect(r.stdout).toBe('true\nstill here\n');
@@ -331,7 +338,8 @@ describe('at process exit, in a real child process (built dist/)', () => {
 
   it('pending executor tasks finish before the process exits, without a shutdown call', () => {
     const r = runChild(
-      `const pool = new ThreadPoolExecutor({ maxWorkers: 1 });\npool.submit(dir + '/late.mjs');\npool.submit(dir + '/late.mjs');\nconsole.log('main done');\n`,
+      `const pool = new ThreadPoolExecutor({ maxWorkers: 1 });\n` +
+        `pool.submit(dir + '/late.mjs');\npool.submit(dir + '/late.mjs');\nconsole.log('main done');\n`,
     );
     expect(r.stderr).toBe('');
     expect(r.stdout).toBe('main done\nthread finished\nthread finished\n');
