@@ -171,7 +171,7 @@ export async function queueBenchmarks(quick: boolean): Promise<Row[]> {
     if (p === 1) single1 = r.rate;
     const vsOthers =
       p === 1
-        ? `${(r.rate / pm.rate).toFixed(1)}× postMessage` + (py ? `, ${(r.rate / py.rate).toFixed(1)}× Python` : '')
+        ? `${(r.rate / pm.rate).toFixed(1)}× postMessage${py ? `, ${(r.rate / py.rate).toFixed(1)}× Python` : ''}`
         : `${(r.rate / single1).toFixed(2)}× 1P1C`;
     const otherwise: Goal =
       p === 1

@@ -17,7 +17,6 @@ import type {
   Snapshot,
   WorkerRole,
   WorkerRow,
-  WorkerState,
 } from './types.js';
 
 /** What the sampler needs to know about each worker the run has started. */
