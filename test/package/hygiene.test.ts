@@ -1,4 +1,6 @@
 /** Package hygiene (issue 12): what a user who installs the package gets besides the code. */
+
+import { spawnSync } from 'node:child_process';
 import { getEventListeners } from 'node:events';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -7,13 +9,21 @@ import { produce } from '../../src/demos/stories/bursty-producer.js';
 import type { Summary } from '../../src/pipeline/types.js';
 import type { WorkerContext } from '../../src/pipeline/user-modules.js';
 import { formatSummary } from '../../src/tui/plain.js';
+import { BIN } from '../helpers/cli.js';
 import { ensureBuilt } from '../helpers/dist.js';
+import { userEnv } from '../helpers/user-env.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const read = (path: string): string => readFileSync(`${ROOT}${path}`, 'utf8');
 
 describe('package hygiene', () => {
   beforeAll(() => ensureBuilt(), 180_000);
+
+  it('the built bin runs as a program, as npx runs it (a fresh dist/ must not lose the x bit)', () => {
+    const r = spawnSync(BIN, ['--version'], { encoding: 'utf8', env: userEnv(), timeout: 30_000 });
+    expect(r.error).toBeUndefined();
+    expect(r.stdout.trim()).toBe(JSON.parse(read('package.json')).version);
+  });
 
   it('has the MIT LICENSE that package.json names', () => {
     expect(JSON.parse(read('package.json')).license).toBe('MIT');
