@@ -81,7 +81,12 @@ function startOn(port: number, dir: string, password: string | undefined): Promi
   child.stdout.on('data', (d: Buffer) => (output += d));
   child.stderr.on('data', (d: Buffer) => (output += d));
   let exited = false;
-  const exit = new Promise<void>((resolve) => child.once('exit', () => ((exited = true), resolve())));
+  const exit = new Promise<void>((resolve) =>
+    child.once('exit', () => {
+      exited = true;
+      resolve();
+    }),
+  );
   const auth = password === undefined ? [] : ['--no-auth-warning', '-a', password];
   const server: RedisServer = {
     port,
