@@ -26,9 +26,10 @@ export const DEFAULT_REDIS_PORT = 6379;
 export const REDACTED = '***';
 
 // scheme://userinfo@ — userinfo runs to the last '@' before the host (a password may hold an '@').
-const USERINFO = /\b(rediss?:\/\/)([^\s/]*)@/gi;
+// Any scheme: a URL refused for its scheme (http://:pw@…) is still quoted in the message.
+const USERINFO = /\b([a-z][a-z0-9+.-]*:\/\/)([^\s/]*)@/gi;
 
-/** `text` with the password of every redis:// or rediss:// URL in it replaced by `***`. */
+/** `text` with the password of every URL in it (redis://, rediss://, any) replaced by `***`. */
 export function redactUrl(text: string): string {
   return text.replace(USERINFO, (_match, scheme: string, userinfo: string) => {
     const colon = userinfo.indexOf(':');

@@ -85,8 +85,8 @@ export async function connectBroker(address: BrokerAddress, options: ConnectOpti
     maxRetriesPerRequest: null,
     retryStrategy: (attempt) => {
       if (!connected) return null; // the first connection is not retried: the user hears at once
-      lostAt ??= performance.now();
-      if (performance.now() - lostAt > reconnectForMs) return null;
+      lost();
+      if (performance.now() - lostAt! > reconnectForMs) return null;
       return Math.min(BACKOFF_MAX_MS, BACKOFF_FIRST_MS * 2 ** Math.min(attempt - 1, 10));
     },
   };
@@ -94,12 +94,13 @@ export async function connectBroker(address: BrokerAddress, options: ConnectOpti
   redis.on('error', (error: Error) => {
     lastError = error;
   });
-  redis.on('close', () => {
-    if (connected && lostAt === undefined && !closing.has(redis)) {
-      lostAt = performance.now();
-      onLost?.(describeCause(lastError));
-    }
-  });
+  // Called from 'close' and from the retry strategy, whichever ioredis runs first.
+  const lost = (): void => {
+    if (!connected || lostAt !== undefined || closing.has(redis)) return;
+    lostAt = performance.now();
+    onLost?.(describeCause(lastError));
+  };
+  redis.on('close', lost);
   redis.on('ready', () => {
     if (!connected || lostAt === undefined) return;
     lostAt = undefined;

@@ -8,6 +8,7 @@ import type { PipelineConfig } from '../pipeline/types.js';
 import { colorEnabled } from '../tui/theme.js';
 import { parseDuration } from './duration.js';
 import { UsageError } from './usage-error.js';
+import { watchOptions } from './watch-args.js';
 
 export type OutputMode = 'dashboard' | 'plain' | 'json';
 
@@ -90,6 +91,7 @@ const KNOWN_FLAGS = [
     ...Object.values(FLAGS),
     ...['--plain', '--json', '--color', '--no-color', '--record', '--metrics'],
     ...['--quick', '--speed', '--help', '--version'],
+    ...['--stream', '--group'],
   ]),
 ];
 
@@ -173,6 +175,11 @@ export function buildParser(argv: string[], version: string) {
           .positional('file', { type: 'string', describe: 'the .jsonl metrics log of a run' })
           .option('speed', { default: 1, requiresArg: true, describe: 'playback speed (2 = twice as fast)' }),
     )
+    .command(
+      'watch <url>',
+      'a read-only dashboard of a Redis stream: length, rate, lag and pending per group and consumer',
+      watchOptions,
+    )
     .option('plain', {
       type: 'boolean',
       default: false,
@@ -208,6 +215,7 @@ export function buildParser(argv: string[], version: string) {
           '+/- producers · >/< consumers · ? help',
         'Ctrl-C, SIGTERM or SIGHUP once: a graceful stop; a second one aborts.',
         'Exit codes: 0 completed or stopped, 1 a worker failed, 2 bad input, 3 stalled, 4 replay of a log cut short,',
+        '  5 the broker cannot be used (unreachable, password refused),',
         '  130 aborted by Ctrl-C (143 by SIGTERM, 129 by SIGHUP), 141 stdout closed (| head).',
       ].join('\n'),
     )

@@ -39,3 +39,9 @@ export const LEGEND: readonly string[] = [
   'blocked-empty: a consumer waits for items (queue empty) — producers are the bottleneck',
   'blocked %: share of the last few seconds spent waiting on the queue',
 ];
+
+/** The keys of `watch` (read-only: nothing to pause or resize). */
+export const WATCH_KEYS: readonly KeyHelp[] = [
+  { keys: 'q', short: 'quit', long: 'stop watching' },
+  { keys: '^C', short: 'quit', long: 'stop watching' },
+];

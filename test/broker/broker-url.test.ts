@@ -46,6 +46,8 @@ describe('redactUrl', () => {
     expect(redactUrl('from redis://:a@b@h:1/0 to rediss://user:x y@h2 and redis://h3:5')).toBe(
       'from redis://:***@h:1/0 to rediss://user:x y@h2 and redis://h3:5',
     );
-    expect(redactUrl('REDIS://:pw@h rediss://token@h')).toBe('REDIS://:***@h rediss://***@h');
+    expect(redactUrl('REDIS://:pw@h rediss://token@h http://u:p@h')).toBe(
+      'REDIS://:***@h rediss://***@h http://u:***@h',
+    );
   });
 });
