@@ -144,7 +144,8 @@ describe.skipIf(!HAS_REDIS)('pipeline-tui watch on redis-server', () => {
     const { code, stderr } = await runCli(['watch', dead.url, '--stream', 'orders']);
     expect(code).toBe(5);
     expect(stderr).toBe(
-      `pipeline-tui: cannot use the broker at 127.0.0.1:${dead.port}: connection refused (is redis-server running there?)\n`,
+      `pipeline-tui: cannot use the broker at 127.0.0.1:${dead.port}: ` +
+        'connection refused (is redis-server running there?)\n',
     );
   });
 
