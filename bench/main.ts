@@ -21,6 +21,7 @@ rows.push(...(await queueBenchmarks(quick)));
 rows.push(...(await lockBenchmarks(quick)));
 const bare2P2C = rows.find((r) => r.name.startsWith('BoundedQueue 2P2C, numbers'))?.value;
 rows.push(...(await pipelineBenchmarks(quick, bare2P2C)));
+rows.push(...(await (await import('./broker.js')).brokerBenchmarks(quick, rows)));
 try {
   // Loaded late: it needs the dashboard (dist/tui), which a partial build may lack.
   const { dashboardBenchmarks } = await import('./dashboard.js');
