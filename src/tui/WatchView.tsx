@@ -41,7 +41,7 @@ export function WatchView({ snapshot: s, history, columns, rows }: WatchViewProp
   const theme = useTheme();
   const state = s.connection === 'ok' ? 'running' : s.connection === 'lost' ? 'paused' : 'failed';
   const label = s.connection === 'ok' ? 'watching' : s.connection === 'lost' ? 'broker lost' : 'broker gone';
-  const spark = Math.max(0, Math.min(40, columns - LABEL_WIDTH - 60));
+  const spark = Math.max(0, Math.min(30, columns - LABEL_WIDTH - 60));
   const heading =
     'Groups'.padEnd(COL.name) +
     'lag'.padStart(COL.lag) +
@@ -76,9 +76,7 @@ export function WatchView({ snapshot: s, history, columns, rows }: WatchViewProp
           ? `length ${count(s.length).padStart(7)}   added ${rate(s.addedPerSecond).padStart(8)}  `
           : 'no such stream (yet): waiting for its first entry  '}
         <Sparkline values={history} width={spark} style={theme.produced()} />
-        {s.exists && (
-          <Text {...theme.muted()}>{`  ${count(s.entriesAdded)} added in all, last ${s.lastId ?? '-'}`}</Text>
-        )}
+        {s.exists && <Text {...theme.muted()}>{`  ${count(s.entriesAdded)} added in all`}</Text>}
       </Text>
       <Text wrap="truncate-end" {...theme.error()}>
         {connectionText(s) || ' '}
