@@ -76,6 +76,7 @@ describe('the plain summary', () => {
   const worker = (id: string, state: Summary['workers'][number]['state'] = 'done'): Summary['workers'][number] => ({
     id,
     role: id.startsWith('P') ? 'producer' : 'consumer',
+    stage: id.startsWith('P') ? 0 : 1,
     items: 5,
     state,
     blockedMs: 0,
