@@ -14,15 +14,19 @@ export interface LessonRun<R = object> {
   lines: string[];
 }
 
+export interface LessonOptions {
+  /** Small sizes and short waits (CI). */
+  quick?: boolean;
+  /** Receives each printed line (default: stdout). */
+  write?: (line: string) => void;
+}
+
 export interface LessonEntry {
   kind: 'lesson';
   name: string;
   summary: string;
-  /**
-   * Runs the lesson: `write` receives each printed line (default: stdout). Resolves once the
-   * lesson and every thread it started have ended; rejects with the lesson's error.
-   */
-  run<R extends object = object>(options?: { quick?: boolean; write?: (line: string) => void }): Promise<LessonRun<R>>;
+  /** Runs the lesson; resolves once it and every thread it started have ended, rejects with its error. */
+  run<R extends object = object>(options?: LessonOptions): Promise<LessonRun<R>>;
 }
 
 export type StoryEntry = Story & { kind: 'story' };
@@ -32,7 +36,7 @@ const lesson = (name: string, summary: string, load: () => Promise<{ main: Lesso
   kind: 'lesson',
   name,
   summary,
-  async run<R extends object>({ quick = false, write }: { quick?: boolean; write?: (line: string) => void } = {}) {
+  async run<R extends object>({ quick = false, write }: LessonOptions = {}) {
     const { main } = await load();
     const out = new Transcript(write);
     try {
