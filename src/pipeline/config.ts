@@ -39,6 +39,8 @@ export const DEFAULTS: Readonly<PipelineConfig> = Object.freeze({
   refreshMs: 100,
   seed: 1,
   stallMs: 10_000,
+  stages: [],
+  pool: undefined,
 });
 
 /** Command-line flag of each option, for messages. */
@@ -59,6 +61,8 @@ export const FLAGS: Record<keyof PipelineConfig, string> = {
   refreshMs: '--refresh',
   seed: '--seed',
   stallMs: '--stall-ms',
+  stages: '--stage',
+  pool: '--pool',
 };
 
 type Check = (value: unknown) => string | undefined;
@@ -78,6 +82,18 @@ const oneOf =
   (v) =>
     values.includes(v as string) ? undefined : `one of ${values.join(', ')}`;
 const text: Check = (v) => (typeof v === 'string' && v.length > 0 ? undefined : 'a module path or URL');
+const stageList: Check = (v) =>
+  Array.isArray(v) &&
+  v.every(
+    (s) =>
+      typeof s?.module === 'string' &&
+      typeof s?.name === 'string' &&
+      Number.isInteger(s?.workers) &&
+      s.workers >= 1 &&
+      s.workers <= MAX_WORKERS_PER_ROLE,
+  )
+    ? undefined
+    : `a list of { module, name, workers } with 1 to ${MAX_WORKERS_PER_ROLE} workers each`;
 
 const CHECKS: Record<keyof PipelineConfig, Check> = {
   producers: integer(1, MAX_WORKERS_PER_ROLE),
@@ -96,9 +112,11 @@ const CHECKS: Record<keyof PipelineConfig, Check> = {
   refreshMs: integer(16, 10_000),
   seed: integer(0, 0xffffffff),
   stallMs: integer(100, 86_400_000),
+  stages: stageList,
+  pool: integer(1, MAX_WORKERS_PER_ROLE),
 };
 
-const OPTIONAL = new Set<keyof PipelineConfig>(['items', 'durationMs', 'rate', 'producer', 'consumer']);
+const OPTIONAL = new Set<keyof PipelineConfig>(['items', 'durationMs', 'rate', 'producer', 'consumer', 'pool']);
 
 /** How a value is shown in an error: strings quoted, the rest as written. */
 function show(v: unknown): string {

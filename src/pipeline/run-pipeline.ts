@@ -95,7 +95,7 @@ export function startPipeline(input: Partial<PipelineConfig>, options: RunOption
   const sampler = new Sampler(config, board, readQueue);
 
   const workers: RunningWorker[] = [];
-  const started = { producer: 0, consumer: 0 };
+  const started: Record<WorkerRole, number> = { producer: 0, stage: 0, consumer: 0 };
   let state: RunState = 'running';
   let paused = false;
   let stopRequests = 0;
@@ -121,14 +121,15 @@ export function startPipeline(input: Partial<PipelineConfig>, options: RunOption
     ms: shutdownMs,
   });
 
-  function spawn(role: WorkerRole): void {
+  function spawn(role: 'producer' | 'consumer'): void {
     const index = started[role]++;
     const slot = slotOf(role, index);
     const id = `${role === 'producer' ? 'P' : 'C'}${index + 1}`;
     board.setState(slot, 'starting');
     const workerData: PipelineWorkerData = { role, index, slot, id, config, queue: queue.handle, board: board.handle };
     const worker = spawnWorker(WORKER_MAIN, { workerData });
-    const entry: RunningWorker = { id, role, index, slot, worker, threadId: worker.threadId, exited: false };
+    const stage = role === 'producer' ? 0 : 1;
+    const entry: RunningWorker = { id, role, stage, index, slot, worker, threadId: worker.threadId, exited: false };
     workers.push(entry);
     worker.on('message', (message: WorkerMessage) => onMessage(entry, message));
     worker.on('error', (e) => fail(entry, e.message));
@@ -292,18 +293,16 @@ export function startPipeline(input: Partial<PipelineConfig>, options: RunOption
       paused = false;
       board.setPaused(false);
     },
-    addProducer() {
-      if (state === 'running' && started.producer < MAX_WORKERS_PER_ROLE) spawn('producer');
+    addWorker(stage) {
+      const role = stage === 0 ? 'producer' : 'consumer';
+      if (state === 'running' && started[role] < MAX_WORKERS_PER_ROLE) spawn(role);
     },
-    removeProducer() {
-      const live = alive('producer').filter((w) => !board.isRetired(w.slot));
-      if (state === 'running' && live.length > 1) board.retire(live[live.length - 1]!.slot);
-    },
-    addConsumer() {
-      if (state === 'running' && started.consumer < MAX_WORKERS_PER_ROLE) spawn('consumer');
-    },
-    removeConsumer() {
-      if (state === 'running' && alive('consumer').length - sentinelsPending > 1) void sendSentinels(1);
+    removeWorker(stage) {
+      if (state !== 'running') return;
+      if (stage === 0) {
+        const live = alive('producer').filter((w) => !board.isRetired(w.slot));
+        if (live.length > 1) board.retire(live[live.length - 1]!.slot);
+      } else if (alive('consumer').length - sentinelsPending > 1) void sendSentinels(1);
     },
   };
 

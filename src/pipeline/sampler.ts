@@ -15,6 +15,7 @@ import type {
   RunState,
   ShutdownProgress,
   Snapshot,
+  StageRow,
   WorkerRole,
   WorkerRow,
 } from './types.js';
@@ -23,6 +24,8 @@ import type {
 export interface WorkerInfo {
   id: string;
   role: WorkerRole;
+  /** Index of its stage in the chain (0: producers, last: consumers). */
+  stage: number;
   index: number;
   slot: number;
   error?: string;
@@ -67,6 +70,31 @@ function deepFreeze<T>(value: T): T {
     for (const v of Object.values(value)) deepFreeze(v);
   }
   return value;
+}
+
+/** One stage's row, from its workers' rows (a one-link chain: producers then consumers). */
+function stageRow(
+  name: string,
+  role: WorkerRole,
+  rows: readonly WorkerRow[],
+  moved: { in?: number; out?: number },
+): StageRow {
+  const mine = rows.filter((r) => r.role === role);
+  const mean = (f: (r: WorkerRow) => number): number =>
+    mine.length === 0 ? 0 : mine.reduce((sum, r) => sum + f(r), 0) / mine.length;
+  const blocked = mean((r) => r.blockedFraction);
+  return {
+    name,
+    role,
+    workers: mine.length,
+    running: mine.filter((r) => r.state !== 'done' && r.state !== 'failed').length,
+    in: moved.in ?? 0,
+    out: moved.out ?? 0,
+    dropped: 0,
+    rate: mean((r) => r.rate) * mine.length,
+    blockedOnInput: role === 'producer' ? 0 : blocked,
+    blockedOnOutput: role === 'producer' ? blocked : 0,
+  };
 }
 
 export class Sampler {
@@ -124,6 +152,7 @@ export class Sampler {
       const row: WorkerRow = {
         id: w.id,
         role: w.role,
+        stage: w.stage,
         index: w.index,
         state: this.board.state(w.slot),
         items,
@@ -146,6 +175,21 @@ export class Sampler {
         putBlocked: q.putBlocked,
         getBlocked: q.getBlocked,
       },
+      stages: [
+        stageRow('producers', 'producer', rows, { out: point.produced }),
+        stageRow('consumers', 'consumer', rows, { in: point.consumed }),
+      ],
+      links: [
+        {
+          depth: q.depth,
+          capacity: q.capacity,
+          highWater: q.highWater,
+          putBlocked: q.putBlocked,
+          getBlocked: q.getBlocked,
+          sentinelsSent: shutdown.sentinelsSent,
+          closed: false,
+        },
+      ],
       totals: { produced: point.produced, consumed: point.consumed },
       rates: { produced: rate(point.produced, first.produced), consumed: rate(point.consumed, first.consumed) },
       latencyMs: this.latencyMs(),

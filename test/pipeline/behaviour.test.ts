@@ -133,20 +133,20 @@ describe('what the snapshots show', () => {
     expect(run.latest()!.queue.depth).toBe(paused.queue.depth);
     run.resume();
     await waitFor((s) => s.state === 'running' && s.totals.produced > paused.totals.produced, 'resumed');
-    run.addProducer();
-    run.addConsumer();
+    run.addWorker(0);
+    run.addWorker(1);
     await waitFor(
       (s) =>
         s.workers.filter((w) => w.role === 'producer').length === 2 && s.workers.find((w) => w.id === 'P2')!.items > 0,
       'P2 producing',
     );
     await waitFor((s) => s.workers.some((w) => w.id === 'C2'), 'C2 row');
-    run.removeConsumer();
+    run.removeWorker(1);
     await waitFor(
       (s) => s.workers.filter((w) => w.role === 'consumer' && w.state === 'done').length === 1,
       'a consumer left',
     );
-    run.removeProducer();
+    run.removeWorker(0);
     await waitFor(
       (s) => s.workers.filter((w) => w.role === 'producer' && w.state === 'done').length === 1,
       'a producer left',

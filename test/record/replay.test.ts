@@ -48,8 +48,8 @@ describe('startReplay', () => {
   it("stop ends at once with the whole run's summary; add/remove workers do nothing", async () => {
     const seen: Snapshot[] = [];
     const replay = startReplay(logOf(100, 1000), { onSnapshot: (s) => seen.push(s) });
-    replay.addProducer();
-    replay.removeConsumer();
+    replay.addWorker(0);
+    replay.removeWorker(1);
     replay.stop();
     expect((await within(replay.done, 5000, 'stopped replay')).produced).toBe(100);
     const count = seen.length;
