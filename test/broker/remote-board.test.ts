@@ -13,7 +13,6 @@ import { parseBrokerUrl } from '../../src/broker/broker-url.js';
 import { closeBroker, connectBroker } from '../../src/broker/connect.js';
 import {
   announceRun,
-  publishRows,
   type RemoteWorkerReading,
   readRows,
   readRun,
