@@ -34,6 +34,12 @@ export function watchOptions<T>(y: Argv<T>) {
     .option('group', { type: 'string', requiresArg: true, describe: 'only this consumer group (default: all)' })
     .option('refresh', { requiresArg: true, describe: 'sample every this many ms', defaultDescription: '1000' })
     .option('duration', { type: 'string', requiresArg: true, describe: 'stop after this long (30s, 1.5m)' })
+    .option('json', {
+      type: 'boolean',
+      default: false,
+      describe: 'one JSON line per refresh: length, pending, lag, every group and consumer',
+      group: 'Output:',
+    })
     .example('$0 watch redis://localhost:6379 --stream orders', 'length, rate, lag and pending of a live stream')
     .example('$0 watch redis://:pw@db:6379 --stream orders --group billing --json', 'one JSON line a second');
 }
