@@ -3,10 +3,11 @@
  *
  *   producers done ──▶ link 0 ended ──▶ stage 1 exits ──▶ link 1 ended ──▶ … ──▶ consumers exit
  *
- * Ending a link tells its downstream to leave: with shutdown "sentinel", one sentinel per
- * downstream worker still running (minus those already queued for it) goes in behind the items;
- * with "close", the queue is shut down and its downstream drains it and exits. A link is never
- * ended before every worker upstream of it has exited, so no item can be put behind its sentinels.
+ * Ending a link tells its downstream to leave: with shutdown "sentinel", one sentinel goes in
+ * behind the items for each downstream worker still staying (running, and not already leaving
+ * with a sentinel it took), less those already queued for it; with "close", the queue is shut
+ * down and its downstream drains it and exits. A link is never ended before every worker
+ * upstream of it has exited, so no item can be put behind its sentinels.
  *
  * A failure anywhere switches the rest of the cascade to "close" and shuts down at once the
  * failed stage's input link and every link before it (producers stop; nobody upstream can block
@@ -36,7 +37,7 @@ export class Cascade {
       if (link.ended) continue;
       link.ended = true;
       if (this.mode === 'close' || link.closed) link.close();
-      else void link.sendSentinels(this.stages[i + 1]!.alive().length - link.sentinelsPending);
+      else void link.sendSentinels(this.stages[i + 1]!.staying() - link.sentinelsPending);
     }
   }
 
@@ -49,7 +50,7 @@ export class Cascade {
   /** Asks one worker of stage `stage` (not the producers) to leave: a sentinel on its input link. */
   dismissOne(stage: number): boolean {
     const link = this.links[stage - 1]!;
-    if (link.ended || this.stages[stage]!.alive().length - link.sentinelsPending <= 1) return false;
+    if (link.ended || this.stages[stage]!.staying() - link.sentinelsPending <= 1) return false;
     void link.sendSentinels(1);
     return true;
   }

@@ -114,8 +114,10 @@ export function startPipeline(input: Partial<PipelineConfig>, options: RunOption
 
   function onMessage(w: RunningWorker, message: WorkerMessage): void {
     if (message.type === 'latency') sampler.addLatency(message.histogram);
-    else if (message.type === 'sentinel') links[w.stage - 1]!.sentinelTaken();
-    else if (message.type === 'failed') fail(w, message.message);
+    else if (message.type === 'sentinel') {
+      w.leaving = true;
+      links[w.stage - 1]!.sentinelTaken();
+    } else if (message.type === 'failed') fail(w, message.message);
   }
 
   function onExit(w: RunningWorker, code: number): void {

@@ -17,6 +17,8 @@ import type { PipelineWorkerData, WorkerMessage } from './worker-main.js';
 export interface RunningWorker extends WorkerInfo {
   worker: Worker;
   threadId: number;
+  /** It took its sentinel: it is on its way out, though it may not have exited yet. */
+  leaving: boolean;
   exited: boolean;
 }
 
@@ -72,7 +74,17 @@ export class StageWorkers {
       ...(role === 'consumer' && pool !== undefined ? { pool: pool.handle as SharedHandle<'BoundedSemaphore'> } : {}),
     };
     const worker = spawnWorker(WORKER_MAIN, { workerData });
-    const w: RunningWorker = { id, role, stage, index, slot, worker, threadId: worker.threadId, exited: false };
+    const w: RunningWorker = {
+      id,
+      role,
+      stage,
+      index,
+      slot,
+      worker,
+      threadId: worker.threadId,
+      leaving: false,
+      exited: false,
+    };
     this.all.push(w);
     worker.on('message', (message: WorkerMessage) => events.message(w, message));
     worker.on('error', (e) => events.error(w, e.message));
@@ -82,6 +94,11 @@ export class StageWorkers {
 
   alive(): RunningWorker[] {
     return this.all.filter((w) => !w.exited);
+  }
+
+  /** Workers running and not yet told to leave by a sentinel they took. */
+  staying(): number {
+    return this.all.filter((w) => !w.exited && !w.leaving).length;
   }
 
   get exited(): number {
