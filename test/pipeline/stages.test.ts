@@ -51,7 +51,7 @@ describe('a chain of stages', () => {
     [2, 3, 'close'],
   ];
   for (const [producers, consumers, shutdown] of shapes) {
-    it(`every item through three stages once: ${producers} producers, ${consumers} consumers, ${shutdown}`, async () => {
+    it(`each item through three stages once: ${producers} producers, ${consumers} consumers, ${shutdown}`, async () => {
       const perProducer = 300;
       const { summary, snapshots, seen } = await runThrough(
         { producers, consumers, shutdown, stages: THREE_STAGES },
