@@ -52,11 +52,7 @@ export interface PipelineRun extends PipelineControls {
   /** The latest snapshot taken. */
   latest(): Snapshot | undefined;
   /** @internal fault injection and diagnostics for tests: the links' queues and the workers' handles. */
-  readonly internals: {
-    queue: BoundedQueue<unknown>;
-    links: BoundedQueue<unknown>[];
-    worker(id: string): Worker | undefined;
-  };
+  readonly internals: { links: BoundedQueue<unknown>[]; worker(id: string): Worker | undefined };
 }
 
 /** Why a worker that exited without reporting an error went away. */
@@ -259,7 +255,6 @@ export function startPipeline(input: Partial<PipelineConfig>, options: RunOption
   if (options.signal?.aborted) controls.stop();
 
   const internals = {
-    queue: links[0]!.queue,
     links: links.map((link) => link.queue),
     worker: (id: string) => workers().find((w) => w.id === id)?.worker,
   };

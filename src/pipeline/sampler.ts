@@ -197,13 +197,6 @@ export class Sampler {
       t,
       state,
       config: this.config,
-      queue: (({ depth, capacity, highWater, putBlocked, getBlocked }) => ({
-        depth,
-        capacity,
-        highWater,
-        putBlocked,
-        getBlocked,
-      }))(linkRows[0]!),
       stages: stageRows,
       links: linkRows,
       totals: { produced: point.produced, consumed: point.consumed },

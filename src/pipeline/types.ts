@@ -180,14 +180,6 @@ export interface Snapshot {
   t: number;
   state: RunState;
   config: PipelineConfig;
-  /** @deprecated the first link, as before stages existed; read `links` (removed with log version 2). */
-  queue: {
-    depth: number;
-    capacity: number;
-    highWater: number;
-    putBlocked: number;
-    getBlocked: number;
-  };
   /** The chain: producers, each stage, consumers (see StageRow). */
   stages: StageRow[];
   /** links[i] joins stages[i] and stages[i + 1]. */
