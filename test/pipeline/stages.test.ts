@@ -5,7 +5,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { runPipeline, startPipeline } from '../../src/pipeline/run-pipeline.js';
 import type { PipelineConfig, ShutdownMode, Snapshot, StageConfig } from '../../src/pipeline/types.js';
-import { until } from '../helpers/poll.js';
+import { sleep, until } from '../helpers/poll.js';
 import { within } from '../helpers/workers.js';
 import { outDir, seenItems, userModule } from './helpers.js';
 
@@ -150,7 +150,7 @@ describe('a chain of stages', () => {
 });
 
 describe('live controls on a stage', () => {
-  it('a stage worker can be added and removed (with a sentinel on its input link)', async () => {
+  it('a stage worker is added, and removed with a sentinel on its input link; pause holds every stage', async () => {
     const run = startPipeline({
       producers: 1,
       consumers: 1,
@@ -172,6 +172,14 @@ describe('live controls on a stage', () => {
     expect(latest()!.links[0]!.sentinelsSent).toBe(1);
     expect(latest()!.stages[1]!.running).toBe(1);
     run.removeWorker(1); // the last one stays
+    run.pause();
+    await until(() => latest()!.workers.every((w) => w.state === 'paused' || w.state === 'done'), 'all paused');
+    const paused = latest()!;
+    await sleep(200);
+    // Nothing moves while paused, in any stage.
+    expect(latest()!.stages.map((st) => [st.in, st.out])).toEqual(paused.stages.map((st) => [st.in, st.out]));
+    run.resume();
+    await until(() => latest()!.stages[2]!.in > paused.stages[2]!.in, 'moving again');
     run.stop();
     const summary = await within(run.done, 30_000, 'graceful stop');
     expect(summary.endedBy).toBe('stopped');
