@@ -47,6 +47,24 @@ describe('stages and the pool on the command line', () => {
     expect(summary.pool!.acquisitions).toBe(300);
   });
 
+  it('a TypeScript stage module loads through tsx, and is named after its file', async () => {
+    const halve = fileURLToPath(new URL('../fixtures/user/halve.ts', import.meta.url));
+    const { code, stdout, stderr } = await runCli(
+      ['-n', '200', '--produce-ms', '0', '--consume-ms', '0'].concat([
+        '--stage',
+        `${halve}=1`,
+        '--json',
+        '--stall-ms',
+        '60000',
+      ]),
+      { deadlineMs: 120_000 },
+    );
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    const summary = JSON.parse(stdout) as Summary;
+    expect(summary.stages[1]).toEqual({ name: 'halve', workers: 1, in: 200, out: 100, dropped: 100 });
+  });
+
   it('a failing middle stage: exit code 1, the error on the summary, downstream drained', async () => {
     const env = { PT_OUT: outDir(), PT_ITEMS_PER_PRODUCER: '500', PT_STAGE_FAIL_AT: '20' };
     const args = ['--producer', user('producer'), '--consumer', user('consumer'), '--json', '--stall-ms', '60000'];
