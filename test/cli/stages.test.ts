@@ -49,14 +49,9 @@ describe('stages and the pool on the command line', () => {
 
   it('a TypeScript stage module loads through tsx, and is named after its file', async () => {
     const halve = fileURLToPath(new URL('../fixtures/user/halve.ts', import.meta.url));
+    const args = ['-p', '1', '-n', '200', '--produce-ms', '0', '--consume-ms', '0', '--json', '--stall-ms', '60000'];
     const { code, stdout, stderr } = await runCli(
-      ['-n', '200', '--produce-ms', '0', '--consume-ms', '0'].concat([
-        '--stage',
-        `${halve}=1`,
-        '--json',
-        '--stall-ms',
-        '60000',
-      ]),
+      [...args, '--stage', `${halve}=1`], // one producer: the numbers 0 to 199, half of them even
       { deadlineMs: 120_000 },
     );
     expect(stderr).toBe('');
