@@ -74,18 +74,6 @@ export function runPipeline(config: Partial<PipelineConfig>, options: RunOptions
 /** Starts a pipeline and returns its live controls. @throws ConfigError for bad configuration. */
 export function startPipeline(input: Partial<PipelineConfig>, options: RunOptions = {}): PipelineRun {
   const config = resolveConfig(input);
-  const chain = chainOf(config);
-  const board = new PipelineBoard(chain.length);
-  board.setBudget(config.items);
-  const links = chain.slice(1).map(() => new Link(config.capacity, config.refreshMs, () => endedBy === undefined));
-  const pool = config.pool !== undefined ? new BoundedSemaphore(config.pool) : undefined;
-  const events: WorkerEvents = { message: onMessage, error: fail, exit: onExit };
-  const stages = chain.map((spec, i) => new StageWorkers(i, spec, { config, board, links, pool, events }));
-  const [producers, consumers] = [stages[0]!, stages.at(-1)!];
-  const cascade = new Cascade(stages, links, config.shutdown);
-  const workers = (): RunningWorker[] => stages.flatMap((s) => s.all);
-  const sampler = new Sampler(config, board, links);
-
   let state: RunState = 'running';
   let paused = false;
   let stopRequests = 0;
@@ -97,6 +85,19 @@ export function startPipeline(input: Partial<PipelineConfig>, options: RunOption
   let latest: Snapshot | undefined;
   let resolveDone!: (summary: Summary) => void;
   const done = new Promise<Summary>((resolve) => (resolveDone = resolve));
+
+  // The chain's parts: the board, a link between each two stages, each stage's workers, the cascade.
+  const chain = chainOf(config);
+  const board = new PipelineBoard(chain.length);
+  board.setBudget(config.items);
+  const links = chain.slice(1).map(() => new Link(config.capacity, config.refreshMs, () => endedBy === undefined));
+  const pool = config.pool !== undefined ? new BoundedSemaphore(config.pool) : undefined;
+  const events: WorkerEvents = { message: onMessage, error: fail, exit: onExit };
+  const stages = chain.map((spec, i) => new StageWorkers(i, spec, { config, board, links, pool, events }));
+  const [producers, consumers] = [stages[0]!, stages.at(-1)!];
+  const cascade = new Cascade(stages, links, config.shutdown);
+  const workers = (): RunningWorker[] => stages.flatMap((s) => s.all);
+  const sampler = new Sampler(config, board, links);
 
   const progress = (): ShutdownProgress => ({
     mode: config.shutdown,
@@ -128,6 +129,7 @@ export function startPipeline(input: Partial<PipelineConfig>, options: RunOption
   function fail(w: RunningWorker, message: string): void {
     if (w.error === undefined) w.error = message;
     board.setState(w.slot, 'failed');
+    if (endedBy) return; // torn down already: nothing left to wind down
     if (error === undefined) {
       error = `${w.id} failed: ${message}`;
       state = 'failed';
