@@ -39,7 +39,9 @@ describe('pipeline-tui demo', () => {
     expect(code).toBe(2);
     expect(stdout).toBe('');
     expect(stderr.trimEnd().split('\n')).toHaveLength(1);
-    expect(stderr).toMatch(/^pipeline-tui: unknown demo "nope"; the demos are: join, daemon, .*race.*, shutdown$/m);
+    expect(stderr).toMatch(
+      /^pipeline-tui: unknown demo "nope"; the demos are: join, daemon, .*race.*, shutdown, stages, pool$/m,
+    );
   });
 
   it('a lesson runs from the built package: demo race --quick --json', async () => {
