@@ -12,7 +12,7 @@ export function formatProgressLine(s: Snapshot): string {
   return [
     `[${duration(s.t)}]`,
     s.state,
-    `queue ${s.queue.depth}/${s.queue.capacity}`,
+    `queue ${s.links[0]!.depth}/${s.links[0]!.capacity}`,
     `produced ${count(s.totals.produced)} (${rate(s.rates.produced)})`,
     `consumed ${count(s.totals.consumed)} (${rate(s.rates.consumed)})`,
     `p50 ${latency(s.latencyMs.p50)}`,
