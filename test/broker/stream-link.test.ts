@@ -7,9 +7,25 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseBrokerUrl } from '../../src/broker/broker-url.js';
 import { StreamLink } from '../../src/broker/stream-link.js';
 import { StreamQueue } from '../../src/broker/stream-queue.js';
+import type { Link } from '../../src/pipeline/link.js';
 import { SENTINEL } from '../../src/queue/sentinel.js';
 import { HAS_REDIS, type RedisServer, startRedisServer } from '../helpers/redis-server.js';
 import { DEADLINE_MS, within } from '../helpers/workers.js';
+
+/** What the cascade and the sampler use of a link: StreamLink must offer all of it (the type checker says so). */
+type LinkSurface = Pick<
+  Link,
+  | 'sentinelsSent'
+  | 'sentinelsPending'
+  | 'ended'
+  | 'closed'
+  | 'close'
+  | 'sendSentinels'
+  | 'sentinelTaken'
+  | 'lockHolder'
+  | 'readings'
+>;
+export const asLink = (link: StreamLink): LinkSurface => link;
 
 describe.skipIf(!HAS_REDIS)('StreamLink on redis-server', () => {
   let server: RedisServer;
