@@ -15,6 +15,10 @@ async function main(argv: string[]): Promise<number> {
   if (args.help || args.version) return EXIT.ok;
   if ((args._ as unknown[])[0] === 'demo')
     return (await import('./demo-command.js')).demoCommand(args, Boolean(process.stdout.isTTY));
+  if ((args._ as unknown[])[0] === 'worker') {
+    const { toWorkerRequest } = await import('./worker-args.js');
+    return (await import('./worker-command.js')).workerCommand(toWorkerRequest(args));
+  }
   if ((args._ as unknown[])[0] === 'watch') {
     const { toWatchRequest } = await import('./watch-args.js');
     return (await import('./watch-command.js')).watchCommand(toWatchRequest(args, Boolean(process.stdout.isTTY)));

@@ -10,6 +10,7 @@ import { colorEnabled } from '../tui/theme.js';
 import { parseDuration } from './duration.js';
 import { UsageError } from './usage-error.js';
 import { watchOptions } from './watch-args.js';
+import { workerOptions } from './worker-args.js';
 
 export type OutputMode = 'dashboard' | 'plain' | 'json';
 
@@ -103,7 +104,7 @@ const KNOWN_FLAGS = [
     ...Object.values(FLAGS),
     ...['--plain', '--json', '--color', '--no-color', '--record', '--metrics'],
     ...['--quick', '--speed', '--help', '--version'],
-    ...['--stream', '--group'],
+    ...['--stream', '--group', '--broker', '--role'],
   ]),
 ];
 
@@ -186,6 +187,11 @@ export function buildParser(argv: string[], version: string) {
         y
           .positional('file', { type: 'string', describe: 'the .jsonl metrics log of a run' })
           .option('speed', { default: 1, requiresArg: true, describe: 'playback speed (2 = twice as fast)' }),
+    )
+    .command(
+      'worker',
+      'join a run on a Redis stream from another process or machine (its --broker and --stream)',
+      workerOptions,
     )
     .command(
       'watch <url>',
