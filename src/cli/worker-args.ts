@@ -4,18 +4,13 @@
  * password never appears in one.
  */
 import type { Argv } from 'yargs';
-import { type BrokerAddress, parseBrokerUrl } from '../broker/broker-url.js';
+import { parseBrokerUrl } from '../broker/broker-url.js';
+import type { RemoteConsumersOptions } from '../broker/remote-consumers.js';
 import { UsageError } from './usage-error.js';
 
-export interface WorkerRequest {
+/** What the consumers need (remote-consumers.ts), and how to report. */
+export interface WorkerRequest extends Omit<RemoteConsumersOptions, 'onRows'> {
   command: 'worker';
-  address: BrokerAddress;
-  /** The URL as typed (with its password), for the worker threads' connections only. */
-  url: string;
-  stream: string;
-  consumers: number;
-  consumer: string | undefined;
-  refreshMs: number;
   json: boolean;
 }
 

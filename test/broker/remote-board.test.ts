@@ -11,14 +11,8 @@ import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseBrokerUrl } from '../../src/broker/broker-url.js';
 import { closeBroker, connectBroker } from '../../src/broker/connect.js';
-import {
-  announceRun,
-  type RemoteWorkerReading,
-  readRows,
-  readRun,
-  remoteWorkerId,
-  setRunPhase,
-} from '../../src/broker/remote-board.js';
+import { announceRun, readRun, remoteWorkerId, setRunPhase } from '../../src/broker/remote-board.js';
+import { boardRowsWhen } from '../helpers/board.js';
 import { ensureBuilt } from '../helpers/dist.js';
 import { HAS_REDIS, type RedisServer, startRedisServer } from '../helpers/redis-server.js';
 import { userEnv } from '../helpers/user-env.js';
@@ -79,22 +73,18 @@ describe.skipIf(!HAS_REDIS)('the run board on redis-server', () => {
     });
     const exited = new Promise((r) => child.once('exit', r));
     const staleMs = 500;
-    /** Reads the rows until `ok` says they are as awaited (failing after DEADLINE_MS). */
-    const rowsWhen = async (ok: (rows: RemoteWorkerReading[]) => boolean, what: string) => {
-      const deadline = performance.now() + DEADLINE_MS;
-      for (;;) {
-        const rows = await readRows(redis, 'board', staleMs);
-        if (ok(rows)) return rows;
-        if (performance.now() > deadline) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(rows)}`);
-        await new Promise((r) => setTimeout(r, 20));
-      }
-    };
-    let rows = await rowsWhen((r) => r.length === 2 && r[0]!.items >= 10, 'two rows, renewed');
+    let rows = await boardRowsWhen(
+      redis,
+      'board',
+      (r) => r.length === 2 && r[0]!.items >= 10,
+      'two rows, renewed',
+      staleMs,
+    );
     expect(rows.map((r) => r.id)).toEqual([`C1@${hostname()}:${child.pid}`, `C2@${hostname()}:${child.pid}`]);
     expect(rows.map((r) => r.stale)).toEqual([false, false]);
     child.kill('SIGKILL');
     await within(exited, DEADLINE_MS, 'the killed worker to exit');
-    rows = await rowsWhen((r) => r[0]!.stale, "the killed worker's row to go stale");
+    rows = await boardRowsWhen(redis, 'board', (r) => r[0]!.stale, "the killed worker's row to go stale", staleMs);
     expect(rows[0]).toMatchObject({ state: 'consuming', stale: true });
     expect(rows[1]).toMatchObject({ state: 'done', stale: false });
   });

@@ -9,9 +9,10 @@ import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseBrokerUrl } from '../../src/broker/broker-url.js';
 import { closeBroker, connectBroker } from '../../src/broker/connect.js';
-import { announceRun, type RemoteWorkerReading, readRows } from '../../src/broker/remote-board.js';
+import { announceRun, readRows } from '../../src/broker/remote-board.js';
 import { StreamQueue } from '../../src/broker/stream-queue.js';
 import { resolveConfig } from '../../src/pipeline/config.js';
+import { boardRowsWhen } from '../helpers/board.js';
 import { runCli, startCli } from '../helpers/cli.js';
 import { ensureBuilt } from '../helpers/dist.js';
 import { HAS_REDIS, type RedisServer, startRedisServer } from '../helpers/redis-server.js';
@@ -29,17 +30,6 @@ describe.skipIf(!HAS_REDIS)('pipeline-tui worker on redis-server', () => {
     if (redis) await closeBroker(redis);
     await server?.stop();
   });
-
-  /** Reads the board until `ok` (failing after DEADLINE_MS). */
-  async function rowsWhen(stream: string, ok: (rows: RemoteWorkerReading[]) => boolean, what: string) {
-    const deadline = performance.now() + DEADLINE_MS;
-    for (;;) {
-      const rows = await readRows(redis, stream);
-      if (ok(rows)) return rows;
-      if (performance.now() > deadline) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(rows)}`);
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  }
 
   it('joins a run with 2 consumers, takes every item exactly once, and exits 0 at its sentinels', async () => {
     const stream = 'jobs';
@@ -59,7 +49,7 @@ describe.skipIf(!HAS_REDIS)('pipeline-tui worker on redis-server', () => {
     // The run fills the stream as fast as its capacity allows while the worker's consumers take.
     await run.putMany(Array.from({ length: total }, (_, n) => n));
     await within(run.drained(), DEADLINE_MS, 'the stream to drain');
-    const busy = await rowsWhen(stream, (r) => r.length === 2, "the worker's two rows");
+    const busy = await boardRowsWhen(redis, stream, (r) => r.length === 2, "the worker's two rows");
     expect(busy.map((r) => r.id)).toEqual([
       `C1@${hostname()}:${worker.child.pid}`,
       `C2@${hostname()}:${worker.child.pid}`,
