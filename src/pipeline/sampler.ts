@@ -7,6 +7,7 @@
  * what is happening now rather than the average since the start.
  */
 import * as hdr from 'hdr-histogram-js';
+import { BottleneckJudge } from './bottleneck.js';
 import type { PipelineBoard } from './metrics.js';
 import { epochMs } from './metrics.js';
 import type {
@@ -103,6 +104,7 @@ export class Sampler {
   private readonly acquisitions = new WrappingCounter();
   private readonly contended = new WrappingCounter();
   private readonly startedAt = epochMs();
+  private readonly bottlenecks = new BottleneckJudge();
 
   constructor(
     private readonly config: PipelineConfig,
@@ -200,6 +202,8 @@ export class Sampler {
       workers: rows,
       shutdown: { ...shutdown },
     };
+    const bottleneck = this.bottlenecks.observe(snapshot);
+    if (bottleneck !== undefined) snapshot.bottleneck = bottleneck;
     if (error !== undefined) snapshot.error = error;
     return deepFreeze(snapshot);
   }

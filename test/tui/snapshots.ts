@@ -27,14 +27,18 @@ export const CONFIG: PipelineConfig = {
   jitter: 0.2,
 };
 
-/** A worker row; the role and index follow from the id ("P1", "C3"). */
+/**
+ * A worker row; the role, stage and index follow from the id: "P1", "C3" (one link, consumers are
+ * stage 1), "S2.1" (stage 2's first worker). A consumer of a longer chain needs `stage` overridden.
+ */
 export function makeWorker(id: string, overrides: Partial<WorkerRow> = {}): WorkerRow {
-  const role = id.startsWith('P') ? 'producer' : 'consumer';
+  const staged = /^S(\d+)\.(\d+)$/.exec(id);
+  const role: WorkerRole = staged ? 'stage' : id.startsWith('P') ? 'producer' : 'consumer';
   return {
     id,
     role,
-    stage: role === 'producer' ? 0 : 1,
-    index: Number(id.slice(1)) - 1,
+    stage: staged ? Number(staged[1]) : role === 'producer' ? 0 : 1,
+    index: (staged ? Number(staged[2]) : Number(id.slice(1))) - 1,
     state: role === 'producer' ? 'producing' : 'consuming',
     items: 100,
     rate: 50,
@@ -95,6 +99,47 @@ export function makeSnapshot(overrides: DeepPartial<Snapshot> = {}): Snapshot {
         : value;
   }
   return merged as unknown as Snapshot;
+}
+
+/**
+ * A running snapshot of a longer chain: producers, one `--stage` per name, consumers, `workers`
+ * workers each (ids P1, S1.1, …, C1), every link 8/16; then `overrides` as for makeSnapshot.
+ */
+export function makeStagedSnapshot(
+  names: readonly string[],
+  overrides: DeepPartial<Snapshot> = {},
+  workers = 2,
+): Snapshot {
+  const last = names.length + 1;
+  const stageWorkers = (i: number): WorkerRow[] =>
+    Array.from({ length: workers }, (_, k) =>
+      i === 0
+        ? makeWorker(`P${k + 1}`)
+        : i === last
+          ? makeWorker(`C${k + 1}`, { stage: last })
+          : makeWorker(`S${i}.${k + 1}`),
+    );
+  const row = (s: StageRow): StageRow => ({ ...s, workers, running: workers });
+  return makeSnapshot({
+    config: { ...CONFIG, stages: names.map((name) => ({ module: `./${name}.js`, name, workers })) },
+    stages: [
+      row(stageRow('producers', 'producer', { out: 1204, rate: 98 })),
+      ...names.map((name) => row(stageRow(name, 'stage', { in: 1100, out: 1000, dropped: 90, rate: 95 }))),
+      row(stageRow('consumers', 'consumer', { in: 1000, rate: 90 })),
+    ],
+    links: Array.from({ length: last }, () => ({
+      depth: 8,
+      capacity: 16,
+      highWater: 16,
+      putBlocked: 0,
+      getBlocked: 0,
+      sentinelsSent: 0,
+      closed: false,
+    })),
+    workers: Array.from({ length: last + 1 }, (_, i) => stageWorkers(i)).flat(),
+    ...overrides,
+    shutdown: { producers: workers, consumers: workers, ...overrides.shutdown },
+  });
 }
 
 /** A sequence of snapshots one refresh apart, `f(i)` giving each one's overrides. */
