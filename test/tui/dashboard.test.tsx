@@ -10,7 +10,7 @@ import { Dashboard } from '../../src/tui/Dashboard.js';
 import { historyOf } from '../../src/tui/history.js';
 import { createTheme } from '../../src/tui/theme.js';
 import { ThemeContext } from '../../src/tui/theme-context.js';
-import { makeSequence, makeSnapshot, makeWorker, makeWorkers } from './snapshots.js';
+import { makeLink, makeSequence, makeSnapshot, makeWorker, makeWorkers } from './snapshots.js';
 import { renderOn } from './terminal-stub.js';
 
 const ANSI = /\u001B\[[0-9;]*m/g;
@@ -41,13 +41,13 @@ describe('Dashboard panels', () => {
   });
 
   it('queue: depth / capacity with a fill bar in proportion, and the high-water mark', () => {
-    const half = lineOf(draw(makeSnapshot({ queue: { depth: 8, capacity: 16, highWater: 12 } })), 'Queue');
+    const half = lineOf(draw(makeSnapshot({ links: [makeLink({ depth: 8, capacity: 16, highWater: 12 })] })), 'Queue');
     expect(half).toMatch(/ 8\/16 {2}high 12/);
     const full = (half.match(/█/g) ?? []).length;
     const empty = (half.match(/░/g) ?? []).length;
     expect(full).toBeGreaterThan(0);
     expect(full).toBe(empty); // half full
-    const none = lineOf(draw(makeSnapshot({ queue: { depth: 0, highWater: 0 } })), 'Queue');
+    const none = lineOf(draw(makeSnapshot({ links: [makeLink({ depth: 0, highWater: 0 })] })), 'Queue');
     expect(none).not.toContain('█');
   });
 
@@ -109,7 +109,7 @@ describe('Dashboard panels', () => {
   });
 
   it('sparklines follow the history: a rising depth draws rising bars', () => {
-    const seq = makeSequence(200, (i) => ({ queue: { depth: Math.floor(i / 13) } }));
+    const seq = makeSequence(200, (i) => ({ links: [makeLink({ depth: Math.floor(i / 13) })] }));
     const queue = lineOf(draw(seq.at(-1)!, { history: historyOf(seq) }), 'Queue');
     const bars = [...queue.trimEnd().slice(-20)].map((ch) => ' ▁▂▃▄▅▆▇█'.indexOf(ch));
     expect(bars.every((b) => b >= 0)).toBe(true);
@@ -150,7 +150,7 @@ describe('Dashboard fits the terminal', () => {
       makeWorker('P1', { state: 'failed', error: 'a very long error message '.repeat(10) }),
       ...makeWorkers(0, 3),
     ];
-    const history = historyOf(makeSequence(120, (i) => ({ queue: { depth: i % 16 } })));
+    const history = historyOf(makeSequence(120, (i) => ({ links: [makeLink({ depth: i % 16 })] })));
     const heights = new Set<number>();
     for (const columns of [50, 80, 132]) {
       const s = makeSnapshot({ workers, error: 'x'.repeat(300) });

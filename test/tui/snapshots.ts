@@ -4,6 +4,7 @@
  */
 import { DEFAULTS } from '../../src/pipeline/config.js';
 import type {
+  LinkRow,
   PipelineConfig,
   PipelineControls,
   Snapshot,
@@ -62,6 +63,20 @@ export function stageRow(name: string, role: WorkerRole, overrides: Partial<Stag
   return { name, role, workers: 2, running: 2, ...zero, ...overrides };
 }
 
+/** A link 8/16 deep, high water 16, with any field overridden. */
+export function makeLink(overrides: Partial<LinkRow> = {}): LinkRow {
+  return {
+    depth: 8,
+    capacity: 16,
+    highWater: 16,
+    putBlocked: 0,
+    getBlocked: 0,
+    sentinelsSent: 0,
+    closed: false,
+    ...overrides,
+  };
+}
+
 /** A running snapshot of 2 producers and 2 consumers, with any field overridden (one level deep). */
 export function makeSnapshot(overrides: DeepPartial<Snapshot> = {}): Snapshot {
   const base: Snapshot = {
@@ -73,7 +88,7 @@ export function makeSnapshot(overrides: DeepPartial<Snapshot> = {}): Snapshot {
       stageRow('producers', 'producer', { out: 1204, rate: 98, blockedOnOutput: 0.3 }),
       stageRow('consumers', 'consumer', { in: 1190, rate: 97, blockedOnInput: 0.05 }),
     ],
-    links: [{ depth: 8, capacity: 16, highWater: 16, putBlocked: 3, getBlocked: 1, sentinelsSent: 0, closed: false }],
+    links: [makeLink({ putBlocked: 3, getBlocked: 1 })],
     totals: { produced: 1204, consumed: 1190 },
     rates: { produced: 98, consumed: 97 },
     latencyMs: { p50: 3.1, p95: 8.2, p99: 12 },
@@ -127,15 +142,7 @@ export function makeStagedSnapshot(
       ...names.map((name) => row(stageRow(name, 'stage', { in: 1100, out: 1000, dropped: 90, rate: 95 }))),
       row(stageRow('consumers', 'consumer', { in: 1000, rate: 90 })),
     ],
-    links: Array.from({ length: last }, () => ({
-      depth: 8,
-      capacity: 16,
-      highWater: 16,
-      putBlocked: 0,
-      getBlocked: 0,
-      sentinelsSent: 0,
-      closed: false,
-    })),
+    links: Array.from({ length: last }, () => makeLink()),
     workers: Array.from({ length: last + 1 }, (_, i) => stageWorkers(i)).flat(),
     ...overrides,
     shutdown: { producers: workers, consumers: workers, ...overrides.shutdown },
