@@ -168,7 +168,9 @@ export class BottleneckJudge {
         name: 'producers',
         evidence: `every queue is empty and consumers wait ${pct(figure(`in:${last}`))} of the time`,
         advice:
-          rate !== undefined ? `--rate holds each producer to ${rate}/s` : 'select producers and press + to add one',
+          rate !== undefined
+            ? `--rate holds each producer to ${rate}/s`
+            : 'add producers (press + on them, or raise -p)',
       };
     }
     const i = Number(key.slice('stage:'.length));
@@ -176,7 +178,7 @@ export class BottleneckJudge {
       stage: i,
       name: s.stages[i]!.name,
       evidence: `its input queue is full and upstream is blocked ${pct(figure(`out:${i - 1}`))} of the time`,
-      advice: i === last ? 'press > to add a consumer' : 'select it and press + to add a worker',
+      advice: i === last ? 'add consumers (press >, or raise -c)' : 'add workers to it (select it and press +)',
     };
   }
 }

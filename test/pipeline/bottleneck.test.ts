@@ -65,7 +65,7 @@ describe('bottleneck verdicts', () => {
       stage: 1,
       name: 'keep-odd',
       evidence: 'its input queue is full and upstream is blocked 80% of the time',
-      advice: 'select it and press + to add a worker',
+      advice: 'add workers to it (select it and press +)',
     });
     // Named only once the evidence has held for a while, never on the first samples.
     expect(verdicts.slice(0, HOLD_MS / STEP_MS)).toEqual(Array(HOLD_MS / STEP_MS).fill(undefined));
@@ -73,7 +73,7 @@ describe('bottleneck verdicts', () => {
 
   it('the consumers, when backpressure reaches back through every stage', () => {
     const v = judge(30, () => [{ out: 0.9 }, { out: 0.9 }, { out: 0.8 }, {}]).at(-1);
-    expect(v).toMatchObject({ stage: 3, name: 'consumers', advice: 'press > to add a consumer' });
+    expect(v).toMatchObject({ stage: 3, name: 'consumers', advice: 'add consumers (press >, or raise -c)' });
     expect(v!.evidence).toBe('its input queue is full and upstream is blocked 80% of the time');
   });
 
@@ -89,7 +89,7 @@ describe('bottleneck verdicts', () => {
       stage: 0,
       name: 'producers',
       evidence: 'every queue is empty and consumers wait 90% of the time',
-      advice: 'select producers and press + to add one',
+      advice: 'add producers (press + on them, or raise -p)',
     });
     const limited = makeSnapshot({ config: { ...CONFIG, rate: 50 } });
     expect(judge(30, () => [{}, { in: 0.9 }], { base: limited }).at(-1)?.advice).toBe(

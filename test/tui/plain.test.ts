@@ -12,7 +12,7 @@ const KEEP_ODD: Bottleneck = {
   stage: 1,
   name: 'keep-odd',
   evidence: 'its input queue is full and upstream is blocked 76% of the time',
-  advice: 'select it and press + to add a worker',
+  advice: 'add workers to it (select it and press +)',
 };
 
 describe('the progress line', () => {
@@ -58,7 +58,7 @@ describe('the summary', () => {
     const text = formatSummary(makeSummary({ bottleneck: { ...KEEP_ODD, stage: 1, name: 'consumers' } }));
     expect(text).toContain(
       'Bottleneck: consumers — its input queue is full and upstream is blocked 76% of the time; ' +
-        'select it and press + to add a worker.',
+        'add workers to it (select it and press +).',
     );
   });
 

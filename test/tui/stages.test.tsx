@@ -137,12 +137,12 @@ describe('pool and bottleneck', () => {
         stage: 1,
         name: 'keep-odd',
         evidence: 'its input queue is full and upstream is blocked 76% of the time',
-        advice: 'select it and press + to add a worker',
+        advice: 'add workers to it (select it and press +)',
       },
     });
     expect(lineOf(draw(s, { columns: 160 }), 'Bottleneck')).toBe(
       'Bottleneck keep-odd — its input queue is full and upstream is blocked 76% of the time; ' +
-        'select it and press + to add a worker',
+        'add workers to it (select it and press +)',
     );
     expect(lineOf(draw(STAGED), 'Bottleneck').trimEnd()).toBe('Bottleneck none');
   });
