@@ -81,7 +81,7 @@ export function Dashboard({
         </Text>
       )}
       {spacer}
-      <WorkerTable workers={s.workers} stages={s.stages} lines={layout.workerLines} />
+      {layout.workerLines > 0 && <WorkerTable workers={s.workers} stages={s.stages} lines={layout.workerLines} />}
       {spacer}
       {helpOpen && <HelpPanel keys={keys} />}
       <KeyBar

@@ -27,7 +27,7 @@ export interface Layout {
   compact: boolean;
   /** Lines for the chain panel: every stage and queue, or fewer with folds (pickChain). */
   chainLines: number;
-  /** Lines available to the worker table's body, including a "+N more" line. */
+  /** Lines available to the worker table's body, including a "+N more" line; 0: no table at all. */
   workerLines: number;
 }
 
@@ -44,7 +44,11 @@ export function dashboardLayout({ rows, workers, stages, help, hasError, hasPool
   if (room - SPACERS >= chain + wanted)
     return { compact: false, chainLines: chain, workerLines: room - SPACERS - chain };
   // Short: no spacers; the chain yields lines to the workers down to its folded three.
-  const chainLines = Math.max(Math.min(chain, 3), Math.min(chain, room - Math.min(workers, 3)));
+  const least = Math.min(chain, 3);
+  // Too short for even one worker row (the help open on 24 rows): the table and its heading go.
+  if (room - least < 1)
+    return { compact: true, chainLines: Math.min(chain, Math.max(least, room + 1)), workerLines: 0 };
+  const chainLines = Math.max(least, Math.min(chain, room - Math.min(workers, 3)));
   return { compact: true, chainLines, workerLines: Math.max(1, room - chainLines) };
 }
 

@@ -21,12 +21,23 @@ interface DrawOptions {
   color?: boolean;
   selected?: number;
   history?: ReturnType<typeof historyOf>;
+  helpOpen?: boolean;
 }
 
-function draw(s: Snapshot, { columns = 120, rows = 50, color = false, selected, history }: DrawOptions = {}): string {
+function draw(
+  s: Snapshot,
+  { columns = 120, rows = 50, color = false, selected, history, helpOpen = false }: DrawOptions = {},
+): string {
   const { terminal, unmount } = renderOn(
     <ThemeContext.Provider value={createTheme(color)}>
-      <Dashboard snapshot={s} history={history ?? historyOf([s])} columns={columns} rows={rows} selected={selected} />
+      <Dashboard
+        snapshot={s}
+        history={history ?? historyOf([s])}
+        columns={columns}
+        rows={rows}
+        selected={selected}
+        helpOpen={helpOpen}
+      />
     </ThemeContext.Provider>,
     columns,
     rows,
@@ -210,6 +221,16 @@ describe('fitting the terminal', () => {
     expect(labels).toContain('e');
     expect(labels).toContain('Queue 5'); // the bottleneck's input queue
     expect(labels.some((l) => l.startsWith('⋮'))).toBe(true);
+  });
+
+  it('with the help open too, on a terminal as short as 24 rows', () => {
+    for (const s of [makeSnapshot(), many]) {
+      for (const rows of [24, 30]) {
+        const frame = draw(s, { rows, columns: 80, helpOpen: true });
+        expect(frame).toContain('Help');
+        expect(lines(frame).length, `rows ${rows}`).toBeLessThan(rows);
+      }
+    }
   });
 
   it('never writes a line wider than the terminal', () => {
