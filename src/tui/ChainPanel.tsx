@@ -50,7 +50,8 @@ const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' 
 export function ChainPanel({ snapshot: s, history, widths, columns, lines, selected }: ChainPanelProps) {
   const theme = useTheme();
   const texts = s.stages.map((_, i) => stageText(s, i));
-  const body = Math.max(widths.body, ...texts.map((t) => t.length + 2));
+  // Wide enough for every stage's text, so the sparklines line up; no wider than the terminal.
+  const body = Math.min(Math.max(widths.body, ...texts.map((t) => t.length + 2)), columns - LABEL_WIDTH);
   const w: LineWidths = { ...widths, body, spark: Math.max(0, Math.min(history.size, columns - LABEL_WIDTH - body)) };
   const max = Math.max(0, ...history.rates.flat());
   const keep = [selected, s.bottleneck?.stage].filter((i): i is number => i !== undefined);

@@ -30,7 +30,7 @@ export const KEYS: readonly KeyHelp[] = [
   {
     keys: '+/-',
     short: 'producers',
-    long: 'add / remove a worker in the selected stage (a removed stage worker or consumer gets a sentinel)',
+    long: 'add / remove a worker of the selected stage (a removed one is sent a sentinel)',
   },
   { keys: '>/<', short: 'consumers', long: 'add / remove a consumer, whichever stage is selected' },
   { keys: '?', short: 'help', long: 'show / hide this help' },
@@ -47,8 +47,8 @@ export const REPLAY_KEYS: readonly KeyHelp[] = [
 /** The colour legend under the keys in the help panel. */
 export const LEGEND: readonly string[] = [
   'producing / consuming: working on an item, or moving it through the queue',
-  'blocked-full: a producer waits for room (queue full) — consumers are the bottleneck',
-  'blocked-empty: a consumer waits for items (queue empty) — producers are the bottleneck',
+  'blocked-full: a producer waits for room (queue full) — a stage after it is the bottleneck',
+  'blocked-empty: a consumer waits for items (queue empty) — a stage before it is the bottleneck',
   'blocked %: share of the last second spent waiting on a queue (in: for items, out: for room)',
   'Bottleneck: the stage that holds the others back, named once the evidence has held for a second',
 ];
