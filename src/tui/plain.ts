@@ -17,12 +17,18 @@ function folded(entries: readonly string[], shown: number): string[] {
 
 /**
  * One progress line: "[3.2s] running  queue 12/16  produced 1,204 (380/s)  consumed …  p50 …
- * blocked 2/4", with each stage in between ("keep-odd 1,100→1,000 (95/s)") and each queue
+ * blocked 2/4", with each stage in between ("keep-odd 1,100→1,000 (90 dropped, 95/s)") and each queue
  * ("queues 12/16 3/16") in a chain, then the pool and the bottleneck when there are any.
  */
 export function formatProgressLine(s: Snapshot): string {
   const blocked = s.workers.filter((w) => w.state === 'blocked-full' || w.state === 'blocked-empty').length;
-  const middle = s.stages.slice(1, -1).map((st) => `${st.name} ${count(st.in)}→${count(st.out)} (${rate(st.rate)})`);
+  const middle = s.stages
+    .slice(1, -1)
+    .map(
+      (st) =>
+        `${st.name} ${count(st.in)}→${count(st.out)} (${st.dropped > 0 ? `${count(st.dropped)} dropped, ` : ''}` +
+        `${rate(st.rate)})`,
+    );
   const queues = s.links.map((l) => `${l.depth}/${l.capacity}`);
   const parts = [
     `[${duration(s.t)}]`,

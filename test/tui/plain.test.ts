@@ -39,7 +39,9 @@ describe('the progress line', () => {
     });
     const line = formatProgressLine(s);
     expect(line).toContain('queues 16/16 3/16 0/16');
-    expect(line).toContain('produced 1,204 (98/s)  keep-odd 1,100→1,000 (95/s)  square 1,100→1,000 (95/s)  consumed');
+    expect(line).toContain(
+      'produced 1,204 (98/s)  keep-odd 1,100→1,000 (90 dropped, 95/s)  square 1,100→1,000 (90 dropped, 95/s)  consumed',
+    );
     expect(line).toMatch(/ {2}pool 2\/2 \(3 waiting\) {2}bottleneck keep-odd$/);
   });
 
