@@ -3,6 +3,7 @@
  * Everything here works across workers: pass `x.handle` to a worker, `revive(handle)` it there.
  */
 
+export type { Consume, Produce, WorkerContext } from './pipeline/user-modules.js';
 export type {
   BoundedQueueOptions,
   QueueHandle,

@@ -5,7 +5,7 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { STORIES } from '../../src/demos/stories.js';
+import { STORIES } from '../../demos/stories.js';
 import { resolveConfig } from '../../src/pipeline/config.js';
 import type { PipelineConfig } from '../../src/pipeline/types.js';
 

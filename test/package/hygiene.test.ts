@@ -5,7 +5,7 @@ import { getEventListeners } from 'node:events';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { produce } from '../../src/demos/stories/bursty-producer.js';
+import { produce } from '../../demos/stories/bursty-producer.js';
 import type { Summary } from '../../src/pipeline/types.js';
 import type { WorkerContext } from '../../src/pipeline/user-modules.js';
 import { formatSummary } from '../../src/tui/plain.js';

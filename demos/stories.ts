@@ -5,8 +5,6 @@
  * A story's own flags win over the command line's (output flags aside): to vary one, run
  * `pipeline-tui run` with its flags. Full-size stories last a few seconds, long enough to watch.
  */
-import { ownModule } from '../threads/spawn.js';
-
 /** Flags as yargs hands them to `toRunRequest` (camelCase), e.g. `{ producers: 4, consumeMs: 10 }`. */
 export type RunFlags = Record<string, unknown>;
 
@@ -20,8 +18,11 @@ export interface Story {
   expect: 'completed' | 'failed';
 }
 
-/** A module of the stories/ folder, as the --producer/--consumer flags take it (.ts in development, .js when built). */
-const storyModule = (name: string): string => ownModule(import.meta.url, `./stories/${name}`).href;
+/** The extension of the demos where this file runs: `.ts` in a checkout (the tests), `.js` when built. */
+const EXT = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
+
+/** A module of the stories/ folder, as the --producer/--consumer flags take it. */
+const storyModule = (name: string): string => new URL(`./stories/${name}${EXT}`, import.meta.url).href;
 
 export const STORIES: readonly Story[] = [
   {
