@@ -2,14 +2,18 @@
  * The bottleneck judge: names the stage that holds a running pipeline back, from the Snapshot
  * stream alone, and does not change its mind on a whim.
  *
- * The evidence is backpressure. A stage that cannot keep up fills its input queue, so the stage
- * before it waits for room (blocked on output) while it does not wait on its own output; the
- * pool is the cause when those consumers spend their time waiting for a permit; the producers
- * are, when every later stage waits for items. Each candidate gets a score 0..1 per sample:
+ * The evidence is backpressure. In a chain of bounded queues the stage that cannot keep up is
+ * busy all the time (it waits neither for items nor for room), its input queue is full and the
+ * stage before it waits for room; every stage after it waits for items. The pool is the cause
+ * when those busy consumers spend their time waiting for a permit; the producers are, when every
+ * later stage waits for items. Each candidate gets a score 0..1 per sample:
  *
- *   stage i ≥ 1   upstream blocked on output × (1 − its own share blocked on output)
- *                 (× (1 − the pool's waited share) for the consumers, when there is a pool)
- *   the pool      the consumers' score × the share of their time spent waiting for a permit
+ *   stage i ≥ 1   pressure on its input × its busy share (1 − blocked on input − blocked on output),
+ *                 pressure = the larger of: upstream's share blocked on output, and how far its
+ *                 input queue is past half full (half full 0, full 1)
+ *   the pool      the consumers' score, all of it once they wait for a permit POOL_BOUND of the
+ *                 time (a third consumer behind two permits waits a third of it); the consumers
+ *                 keep the rest
  *   producers     the least share any later stage waits for items × (1 − producers' blocked share)
  *
  * Steadiness: scores are smoothed over about a second (the shares already are sliding-window
@@ -22,10 +26,10 @@
  * The sampler calls `observe` on every snapshot it takes and stores the verdict in it, so the
  * metrics log records it and a replay shows the same.
  */
-import type { Bottleneck, PoolReading, RunState, Snapshot, StageRow } from './types.js';
+import type { Bottleneck, LinkRow, RunState, Snapshot, StageRow } from './types.js';
 
 /** What the judge reads from a snapshot. */
-export type BottleneckReading = Pick<Snapshot, 't' | 'state' | 'stages' | 'pool' | 'config'>;
+export type BottleneckReading = Pick<Snapshot, 't' | 'state' | 'stages' | 'links' | 'pool' | 'config'>;
 
 /** Smoothed score needed to be named, or to challenge the one named. */
 export const ENTER = 0.4;
@@ -36,6 +40,8 @@ export const MARGIN = 0.1;
 /** How long, and over how many samples, a change must hold before it is made. */
 export const HOLD_MS = 1000;
 export const HOLD_SAMPLES = 3;
+/** Share of the consumers' time waiting for a permit from which the pool takes all the blame. */
+export const POOL_BOUND = 0.25;
 /** Time constant of the smoothing. */
 const TAU_MS = 1000;
 
@@ -51,22 +57,33 @@ interface Candidate {
   score: number;
 }
 
+const clamp01 = (x: number): number => Math.min(1, Math.max(0, x));
+
+/** How full link `i` is, 0..1. */
+const fillOf = (links: readonly LinkRow[], i: number): number => {
+  const link = links[i];
+  return link !== undefined && link.capacity > 0 ? link.depth / link.capacity : 0;
+};
+
 /** The raw, unsmoothed score of every candidate in one sample. */
-function rawScores(stages: readonly StageRow[], pool: PoolReading | undefined): Candidate[] {
+function rawScores(s: BottleneckReading): Candidate[] {
+  const { stages, links, pool } = s;
   const out: Candidate[] = [];
   const last = stages.length - 1;
-  const working = (s: StageRow): boolean => s.running > 0;
+  const working = (stage: StageRow): boolean => stage.running > 0;
   for (let i = 1; i <= last; i++) {
     const stage = stages[i]!;
     if (!working(stage)) continue;
-    const pressure = stages[i - 1]!.blockedOnOutput * (1 - stage.blockedOnOutput);
+    const pressure = Math.max(stages[i - 1]!.blockedOnOutput, clamp01(2 * fillOf(links, i - 1) - 1));
+    const score = pressure * clamp01(1 - stage.blockedOnInput - stage.blockedOnOutput);
     if (i === last && pool !== undefined) {
-      out.push({ key: 'pool', score: pressure * pool.waitedFraction });
-      out.push({ key: `stage:${i}`, score: pressure * (1 - pool.waitedFraction) });
-    } else out.push({ key: `stage:${i}`, score: pressure });
+      const blame = Math.min(1, pool.waitedFraction / POOL_BOUND);
+      out.push({ key: 'pool', score: score * blame });
+      out.push({ key: `stage:${i}`, score: score * (1 - blame) });
+    } else out.push({ key: `stage:${i}`, score });
   }
   if (last >= 1 && working(stages[0]!)) {
-    const starving = Math.min(...stages.slice(1).map((s) => s.blockedOnInput));
+    const starving = Math.min(...stages.slice(1).map((stage) => stage.blockedOnInput));
     out.push({ key: 'producers', score: starving * (1 - stages[0]!.blockedOnOutput) });
   }
   return out;
@@ -98,7 +115,7 @@ export class BottleneckJudge {
       return v;
     };
     const scores = new Map<Key, number>();
-    for (const c of rawScores(s.stages, s.pool)) scores.set(c.key, smooth(this.smoothed, c.key, c.score));
+    for (const c of rawScores(s)) scores.set(c.key, smooth(this.smoothed, c.key, c.score));
     for (const key of this.smoothed.keys()) if (!scores.has(key)) this.smoothed.delete(key);
     this.smoothFigures(s, smooth);
 
@@ -125,6 +142,7 @@ export class BottleneckJudge {
       smooth(this.figures, `out:${i}`, stage.blockedOnOutput);
       smooth(this.figures, `in:${i}`, stage.blockedOnInput);
     });
+    for (let i = 0; i < s.links.length; i++) smooth(this.figures, `fill:${i}`, fillOf(s.links, i));
     smooth(this.figures, 'pool', s.pool?.waitedFraction ?? 0);
   }
 
@@ -174,10 +192,12 @@ export class BottleneckJudge {
       };
     }
     const i = Number(key.slice('stage:'.length));
+    const fill = figure(`fill:${i - 1}`);
+    const queue = fill >= 0.9 ? 'full' : `${pct(fill)} full`;
     return {
       stage: i,
       name: s.stages[i]!.name,
-      evidence: `its input queue is full and upstream is blocked ${pct(figure(`out:${i - 1}`))} of the time`,
+      evidence: `its input queue is ${queue} and upstream is blocked ${pct(figure(`out:${i - 1}`))} of the time`,
       advice: i === last ? 'add consumers (press >, or raise -c)' : 'add workers to it (select it and press +)',
     };
   }

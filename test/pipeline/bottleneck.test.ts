@@ -10,8 +10,11 @@ import { CONFIG, makeSnapshot, makeStagedSnapshot } from '../tui/snapshots.js';
 
 const STEP_MS = 100;
 
-/** Blocked shares of each stage in the chain, producers first. */
-type Shares = ReadonlyArray<{ in?: number; out?: number }>;
+/**
+ * Each stage in the chain, producers first: its blocked shares, and how full its input queue is
+ * (0..1; half full, which says nothing, unless given).
+ */
+type Shares = ReadonlyArray<{ in?: number; out?: number; fill?: number }>;
 
 interface Options {
   base?: Snapshot;
@@ -33,6 +36,7 @@ function reading(
       blockedOnInput: shares[k]?.in ?? 0,
       blockedOnOutput: shares[k]?.out ?? 0,
     })),
+    links: base.links.map((link, k) => ({ ...link, depth: Math.round(link.capacity * (shares[k + 1]?.fill ?? 0.5)) })),
     ...(pool ? { pool } : {}),
   };
 }
@@ -44,8 +48,8 @@ const judge = (n: number, f: (i: number) => Shares, options: Options = {}) =>
 const names = (verdicts: ReadonlyArray<Bottleneck | undefined>) => verdicts.map((v) => v?.name ?? '-');
 
 /** keep-odd is slow: its input is full, the producers wait for room, everything after it waits for items. */
-const KEEP_ODD_SLOW: Shares = [{ out: 0.8 }, { in: 0 }, { in: 0.7 }, { in: 0.7 }];
-const SQUARE_SLOW: Shares = [{ out: 0.8 }, { out: 0.8 }, {}, { in: 0.7 }];
+const KEEP_ODD_SLOW: Shares = [{ out: 0.8 }, { fill: 1 }, { in: 0.7, fill: 0 }, { in: 0.7, fill: 0 }];
+const SQUARE_SLOW: Shares = [{ out: 0.8 }, { out: 0.8, fill: 1 }, { fill: 1 }, { in: 0.7, fill: 0 }];
 
 const pool = (waitedFraction: number): PoolReading => ({
   size: 2,
@@ -72,9 +76,18 @@ describe('bottleneck verdicts', () => {
   });
 
   it('the consumers, when backpressure reaches back through every stage', () => {
-    const v = judge(30, () => [{ out: 0.9 }, { out: 0.9 }, { out: 0.8 }, {}]).at(-1);
+    const v = judge(30, () => [{ out: 0.9 }, { out: 0.9, fill: 1 }, { out: 0.8, fill: 1 }, { fill: 1 }]).at(-1);
     expect(v).toMatchObject({ stage: 3, name: 'consumers', advice: 'add consumers (press >, or raise -c)' });
     expect(v!.evidence).toBe('its input queue is full and upstream is blocked 80% of the time');
+  });
+
+  it('not a stage that waits for room part of the time: the busy one after it, here the pool', () => {
+    // Seen in a real run: square idles 36% of its time on a full output queue; the consumers never
+    // wait for items, but a third of their time for one of the pool's two permits.
+    const shares: Shares = [{ out: 0.6, fill: 1 }, { out: 0.98, fill: 1 }, { out: 0.36, fill: 0.97 }, { fill: 1 }];
+    const v = judge(30, () => shares, { pool: pool(0.32) }).at(-1);
+    expect(v?.name).toBe('the pool');
+    expect(judge(30, () => shares).at(-1)?.name).toBe('consumers'); // without a pool, they are the cause
   });
 
   it('the consumers of a one-link run', () => {
