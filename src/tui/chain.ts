@@ -49,18 +49,14 @@ const itemAt = (j: number): ChainItem =>
  * The chain's lines for at most `lines` lines. When not all fit, the producers, the first
  * queue and the consumers stay, then the stages in `keep` (the selected one, the bottleneck),
  * then their input queues, then the rest in order; each run of hidden lines folds into one
- * "+2 stages, 3 queues" line. Never fewer than three lines (two for a chain of one link).
+ * "+2 stages, 3 queues" line. Never fewer than three lines.
  */
 export function pickChain(s: Pick<Chain, 'stages'>, lines: number, keep: readonly number[] = []): ChainItem[] {
   const total = 2 * s.stages.length - 1;
   if (total <= lines) return Array.from({ length: total }, (_, j) => itemAt(j));
   const last = total - 1;
-  const priority = [
-    0,
-    last,
-    1,
-    ...keep.filter((i) => i > 0 && i < s.stages.length - 1).flatMap((i) => [2 * i, 2 * i - 1]),
-  ];
+  const kept = keep.filter((i) => i > 0 && i < s.stages.length - 1);
+  const priority = [0, last, 1, ...kept.map((i) => 2 * i), ...kept.map((i) => 2 * i - 1)];
   for (let j = 0; j <= last; j++) priority.push(j);
   const shown = new Set<number>();
   const height = (set: ReadonlySet<number>): number => {
