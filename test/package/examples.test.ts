@@ -95,6 +95,13 @@ describe('README examples, against the installed tarball', () => {
     expect(r.status).toBe(0);
   });
 
+  it('library: runPipeline runs the engine and resolves with its Summary', () => {
+    const r = run(process.execPath, [join(project, 'examples/library/run.js')], dir);
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toMatch(/^completed: produced 500, consumed 500\nthe queue held at most \d+ of 16 items/);
+    expect(r.status).toBe(0);
+  });
+
   it('pipeline-tui demo lists the lessons and the stories', () => {
     const r = run(join(project, 'node_modules/.bin/pipeline-tui'), ['demo'], dir);
     expect(r.stderr).toBe('');
