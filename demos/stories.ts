@@ -21,7 +21,7 @@ export interface Story {
 /** The extension of the demos where this file runs: `.ts` in a checkout (the tests), `.js` when built. */
 const EXT = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
 
-/** A module of the stories/ folder, as the --producer/--consumer flags take it. */
+/** A module of the stories/ folder, as the --producer/--consumer/--stage flags take it. */
 const storyModule = (name: string): string => new URL(`./stories/${name}${EXT}`, import.meta.url).href;
 
 export const STORIES: readonly Story[] = [
@@ -102,6 +102,39 @@ export const STORIES: readonly Story[] = [
       produceMs: 1,
       consumeMs: quick ? 8 : 40,
       shutdown: 'sentinel',
+    }),
+    expect: 'completed',
+  },
+  {
+    name: 'stages',
+    summary: 'a chain of three stages, the middle one slow: the queue before it fills, the one after it starves',
+    watch:
+      'validate (drops every fifth item) → enrich (6 ms an item, 2 workers) → format: the queue into ' +
+      'enrich stays full and validate waits for room, the queue after it stays empty and format waits for items.',
+    flags: (quick) => ({
+      producers: 2,
+      consumers: 2,
+      capacity: 16,
+      items: quick ? 100 : 1500,
+      produceMs: 1,
+      consumeMs: 1,
+      stage: [`${storyModule('validate')}=1`, `${storyModule('enrich')}=2`, `${storyModule('format')}=1`],
+    }),
+    expect: 'completed',
+  },
+  {
+    name: 'pool',
+    summary: 'six consumers, a pool of two connections: at most two consume at once, the rest wait',
+    watch:
+      '6 consumers at 20 ms an item share --pool 2 (a BoundedSemaphore): two work, four wait for a ' +
+      'connection, and the queue fills behind them; the pool never has more than two in use.',
+    flags: (quick) => ({
+      producers: 2,
+      consumers: 6,
+      pool: 2,
+      items: quick ? 40 : 600,
+      produceMs: 2,
+      consumeMs: quick ? 5 : 20,
     }),
     expect: 'completed',
   },

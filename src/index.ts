@@ -18,7 +18,7 @@ export type {
   Summary,
   WorkerRow,
 } from './pipeline/types.js';
-export type { Consume, Produce, WorkerContext } from './pipeline/user-modules.js';
+export type { Consume, Produce, Transform, WorkerContext } from './pipeline/user-modules.js';
 export type {
   BoundedQueueOptions,
   QueueHandle,

@@ -65,6 +65,8 @@ const RUN_FLAGS: Record<string, string> = {
   seed: '--seed',
   producer: '--producer',
   consumer: '--consumer',
+  stage: '--stage',
+  pool: '--pool',
   refresh: '--refresh',
   stallMs: '--stall-ms',
   record: '--record',

@@ -19,6 +19,9 @@ export class ConfigError extends Error {
 /** Most workers of one role a run may have (the shared metrics block is sized for this). */
 export const MAX_WORKERS_PER_ROLE = 64;
 
+/** Most `--stage`s a run may have (each has a row of worker slots on the shared board). */
+export const MAX_STAGES = 16;
+
 /** Items the built-in workload produces when neither `items` nor `durationMs` is given. */
 export const DEFAULT_ITEMS = 3000;
 
@@ -84,6 +87,7 @@ const oneOf =
 const text: Check = (v) => (typeof v === 'string' && v.length > 0 ? undefined : 'a module path or URL');
 const stageList: Check = (v) =>
   Array.isArray(v) &&
+  v.length <= MAX_STAGES &&
   v.every(
     (s) =>
       typeof s?.module === 'string' &&
@@ -93,7 +97,7 @@ const stageList: Check = (v) =>
       s.workers <= MAX_WORKERS_PER_ROLE,
   )
     ? undefined
-    : `a list of { module, name, workers } with 1 to ${MAX_WORKERS_PER_ROLE} workers each`;
+    : `given at most ${MAX_STAGES} times, each as { module, name, workers } with 1 to ${MAX_WORKERS_PER_ROLE} workers`;
 
 const CHECKS: Record<keyof PipelineConfig, Check> = {
   producers: integer(1, MAX_WORKERS_PER_ROLE),
@@ -118,8 +122,9 @@ const CHECKS: Record<keyof PipelineConfig, Check> = {
 
 const OPTIONAL = new Set<keyof PipelineConfig>(['items', 'durationMs', 'rate', 'producer', 'consumer', 'pool']);
 
-/** How a value is shown in an error: strings quoted, the rest as written. */
+/** How a value is shown in an error: strings quoted, lists by their length, the rest as written. */
 function show(v: unknown): string {
+  if (Array.isArray(v)) return `a list of ${v.length}`;
   return typeof v === 'string' ? JSON.stringify(v) : String(v);
 }
 

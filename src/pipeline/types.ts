@@ -84,7 +84,7 @@ export interface WorkerRow {
   items: number;
   /** Items/s over the sampler's sliding window. */
   rate: number;
-  /** Fraction 0..1 of the window spent blocked on the queue. */
+  /** Fraction 0..1 of the window spent blocked on its queues (waiting for items or for room). */
   blockedFraction: number;
   blockedMs: number;
   error?: string;
@@ -100,6 +100,7 @@ export interface ShutdownProgress {
   mode: ShutdownMode;
   producersDone: number;
   producers: number;
+  /** Sentinels put on the consumers' queue, the last link (every link's own count is in Snapshot.links). */
   sentinelsSent: number;
   consumersExited: number;
   consumers: number;
@@ -180,14 +181,6 @@ export interface Snapshot {
   t: number;
   state: RunState;
   config: PipelineConfig;
-  /** @deprecated the first link, as before stages existed; read `links` (removed with log version 2). */
-  queue: {
-    depth: number;
-    capacity: number;
-    highWater: number;
-    putBlocked: number;
-    getBlocked: number;
-  };
   /** The chain: producers, each stage, consumers (see StageRow). */
   stages: StageRow[];
   /** links[i] joins stages[i] and stages[i + 1]. */

@@ -95,6 +95,27 @@ describe('README examples, against the installed tarball', () => {
     expect(r.status).toBe(0);
   });
 
+  it('stages: the README command line runs the chain, every stage counted', () => {
+    const bin = join(project, 'node_modules/.bin/pipeline-tui');
+    const chain = ['--stage', './keep-odd.mjs', '--stage', './square.mjs=4'];
+    const r = run(
+      bin,
+      ['-p', '1', '--producer', './numbers.mjs', ...chain, '--json'],
+      join(project, 'examples/stages'),
+    );
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    const summary = JSON.parse(r.stdout) as { produced: number; consumed: number; stages: unknown[] };
+    expect(summary.produced).toBe(1000);
+    expect(summary.consumed).toBe(500);
+    expect(summary.stages).toEqual([
+      { name: 'producers', workers: 1, in: 0, out: 1000, dropped: 0 },
+      { name: 'keep-odd', workers: 2, in: 1000, out: 500, dropped: 500 },
+      { name: 'square', workers: 4, in: 500, out: 500, dropped: 0 },
+      { name: 'consumers', workers: 3, in: 500, out: 0, dropped: 0 },
+    ]);
+  });
+
   it('library: runPipeline runs the engine and resolves with its Summary', () => {
     const r = run(process.execPath, [join(project, 'examples/library/run.js')], dir);
     expect(r.stderr).toBe('');

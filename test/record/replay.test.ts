@@ -8,7 +8,7 @@ import { within } from '../helpers/workers.js';
 import { CONFIG, makeSequence, makeSummary } from '../tui/snapshots.js';
 
 const logOf = (n: number, stepMs = 100): MetricsLog => ({
-  header: { format: 'pipeline-tui-metrics', version: 1, tool: 'test', startedAt: '', config: CONFIG },
+  header: { format: 'pipeline-tui-metrics', version: 2, tool: 'test', startedAt: '', config: CONFIG },
   snapshots: makeSequence(n, (i) => ({ totals: { produced: i, consumed: i } }), stepMs),
   summary: makeSummary({ produced: n }),
 });

@@ -83,7 +83,6 @@ export function makeSnapshot(overrides: DeepPartial<Snapshot> = {}): Snapshot {
     t: 12_300,
     state: 'running',
     config: CONFIG,
-    queue: { depth: 8, capacity: 16, highWater: 16, putBlocked: 3, getBlocked: 1 },
     stages: [
       stageRow('producers', 'producer', { out: 1204, rate: 98, blockedOnOutput: 0.3 }),
       stageRow('consumers', 'consumer', { in: 1190, rate: 97, blockedOnInput: 0.05 }),
