@@ -7,6 +7,7 @@
  * what is happening now rather than the average since the start.
  */
 import * as hdr from 'hdr-histogram-js';
+import { BottleneckJudge } from './bottleneck.js';
 import type { ChainStage } from './chain.js';
 import type { Link } from './link.js';
 import type { PipelineBoard } from './metrics.js';
@@ -89,6 +90,7 @@ export class Sampler {
   private readonly acquisitions: WrappingCounter[];
   private readonly contended: WrappingCounter[];
   private readonly startedAt = epochMs();
+  private readonly bottlenecks = new BottleneckJudge();
 
   constructor(
     private readonly config: PipelineConfig,
@@ -215,6 +217,8 @@ export class Sampler {
       const live = consumers.filter((w) => running(w.row));
       snapshot.pool = this.pool(this.config.pool, slots(consumers), slots(live), share);
     }
+    const bottleneck = this.bottlenecks.observe(snapshot);
+    if (bottleneck !== undefined) snapshot.bottleneck = bottleneck;
     if (error !== undefined) snapshot.error = error;
     return deepFreeze(snapshot);
   }
