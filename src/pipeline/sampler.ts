@@ -162,25 +162,26 @@ export class Sampler {
       if (w.error !== undefined) row.error = w.error;
       return row;
     });
-    const rowsOf = (stage: number): WorkerRow[] => rows.filter((r) => r.stage === stage);
-    const slotOfRow = (row: WorkerRow): number => workers[rows.indexOf(row)]!.slot;
+    /** The workers of one stage: each one's slot on the board and its row. */
+    const inStage = (stage: number): Array<{ slot: number; row: WorkerRow }> =>
+      workers.flatMap((w, i) => (w.stage === stage ? [{ slot: w.slot, row: rows[i]! }] : []));
+    const slots = (ws: ReadonlyArray<{ slot: number }>): number[] => ws.map((w) => w.slot);
 
     const stageRows = stages.map(({ spec }, i): StageRow => {
-      const mine = rowsOf(i);
-      const live = mine.filter(running);
-      const items = sum(mine, (r) => r.items);
-      const slots = mine.map(slotOfRow);
+      const mine = inStage(i);
+      const live = slots(mine.filter((w) => running(w.row)));
+      const items = sum(mine, (w) => w.row.items);
       return {
         name: spec.name,
         role: spec.role,
         workers: mine.length,
         running: live.length,
         in: spec.role === 'producer' ? 0 : items,
-        out: spec.role === 'producer' ? items : spec.role === 'stage' ? sum(slots, (s) => board.out(s)) : 0,
-        dropped: spec.role === 'stage' ? sum(slots, (s) => board.dropped(s)) : 0,
-        rate: sum(mine, (r) => r.rate),
-        blockedOnInput: mean(live.map(slotOfRow), (s) => share(s, (r) => r.blocked - r.blockedOut)),
-        blockedOnOutput: mean(live.map(slotOfRow), (s) => share(s, (r) => r.blockedOut)),
+        out: spec.role === 'producer' ? items : spec.role === 'stage' ? sum(slots(mine), (s) => board.out(s)) : 0,
+        dropped: spec.role === 'stage' ? sum(slots(mine), (s) => board.dropped(s)) : 0,
+        rate: sum(mine, (w) => w.row.rate),
+        blockedOnInput: mean(live, (s) => share(s, (r) => r.blocked - r.blockedOut)),
+        blockedOnOutput: mean(live, (s) => share(s, (r) => r.blockedOut)),
       };
     });
 
@@ -190,8 +191,8 @@ export class Sampler {
       this.contended[i]!.update(lockContended);
       return {
         ...reading,
-        putBlocked: rowsOf(i).filter((r) => r.state === 'blocked-full').length,
-        getBlocked: rowsOf(i + 1).filter((r) => r.state === 'blocked-empty').length,
+        putBlocked: inStage(i).filter((w) => w.row.state === 'blocked-full').length,
+        getBlocked: inStage(i + 1).filter((w) => w.row.state === 'blocked-empty').length,
       };
     });
 
@@ -212,13 +213,9 @@ export class Sampler {
       shutdown: { ...shutdown },
     };
     if (this.config.pool !== undefined) {
-      const consumers = rows.filter((r) => r.role === 'consumer');
-      snapshot.pool = this.pool(
-        this.config.pool,
-        consumers.map(slotOfRow),
-        consumers.filter(running).map(slotOfRow),
-        share,
-      );
+      const consumers = inStage(stages.length - 1);
+      const live = consumers.filter((w) => running(w.row));
+      snapshot.pool = this.pool(this.config.pool, slots(consumers), slots(live), share);
     }
     const bottleneck = this.bottlenecks.observe(snapshot);
     if (bottleneck !== undefined) snapshot.bottleneck = bottleneck;
