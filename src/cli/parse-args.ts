@@ -230,7 +230,7 @@ export function buildParser(argv: string[], version: string) {
     .epilog(
       [
         'Keys: q stop gracefully (sentinels) · Ctrl-C twice abort · p pause/resume · ' +
-          '+/- producers · >/< consumers · ? help',
+          'Tab/↑↓ select a stage · +/- add/remove a worker there · >/< consumers · ? help',
         'Ctrl-C, SIGTERM or SIGHUP once: a graceful stop; a second one aborts.',
         'Exit codes: 0 completed or stopped, 1 a worker failed, 2 bad input, 3 stalled, 4 replay of a log cut short,',
         '  5 the broker cannot be used (unreachable, password refused),',

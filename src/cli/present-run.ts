@@ -143,7 +143,9 @@ function castHeader(c: PipelineConfig, terminal: TerminalLike) {
   return {
     width: terminal.columns || 80,
     height: terminal.rows || 24,
-    title: `pipeline-tui: ${c.producers} producers → ${c.consumers} consumers, capacity ${c.capacity}`,
+    title:
+      `pipeline-tui: ${c.producers} producers → ${c.stages.map((s) => `${s.name} ×${s.workers} → `).join('')}` +
+      `${c.consumers} consumers, capacity ${c.capacity}`,
   };
 }
 

@@ -14,8 +14,8 @@
  * Faults: a worker that fails ends the run as "failed": producers stop, the links up to the
  * failed stage are shut down so nobody stays blocked, and everything downstream drains. A worker
  * that dies holding a link's lock would leave everyone blocked forever: that is detected at its
- * exit and the run is torn down. If no item moves for `stallMs` while work remains, the run ends
- * as "stalled".
+ * exit and the run is torn down. If no item moves for `stallMs` while work remains (and no worker
+ * is still starting), the run ends as "stalled".
  */
 import type { Worker } from 'node:worker_threads';
 import type { BoundedQueue } from '../queue/index.js';
@@ -177,7 +177,9 @@ export function startPipeline(input: Partial<PipelineConfig>, options: RunOption
     const snapshot = snap();
     const moved = snapshot.stages.reduce((sum, stage) => sum + stage.in + stage.out, 0);
     const now = snapshot.t;
-    if (moved !== lastMoved.total || paused) lastMoved = { total: moved, at: now };
+    // A worker still starting (loading its code, slow on a busy machine) holds the clock: not a stall.
+    const starting = snapshot.workers.some((w) => w.state === 'starting');
+    if (moved !== lastMoved.total || paused || starting) lastMoved = { total: moved, at: now };
     else if (now - lastMoved.at >= config.stallMs) {
       error = `no item moved for ${config.stallMs} ms while work remained`;
       teardown('stalled');

@@ -7,6 +7,7 @@
  * what is happening now rather than the average since the start.
  */
 import * as hdr from 'hdr-histogram-js';
+import { BottleneckJudge } from './bottleneck.js';
 import type { ChainStage } from './chain.js';
 import type { Link } from './link.js';
 import type { PipelineBoard } from './metrics.js';
@@ -89,6 +90,7 @@ export class Sampler {
   private readonly acquisitions: WrappingCounter[];
   private readonly contended: WrappingCounter[];
   private readonly startedAt = epochMs();
+  private readonly bottlenecks = new BottleneckJudge();
 
   constructor(
     private readonly config: PipelineConfig,
@@ -160,25 +162,26 @@ export class Sampler {
       if (w.error !== undefined) row.error = w.error;
       return row;
     });
-    const rowsOf = (stage: number): WorkerRow[] => rows.filter((r) => r.stage === stage);
-    const slotOfRow = (row: WorkerRow): number => workers[rows.indexOf(row)]!.slot;
+    /** The workers of one stage: each one's slot on the board and its row. */
+    const inStage = (stage: number): Array<{ slot: number; row: WorkerRow }> =>
+      workers.flatMap((w, i) => (w.stage === stage ? [{ slot: w.slot, row: rows[i]! }] : []));
+    const slots = (ws: ReadonlyArray<{ slot: number }>): number[] => ws.map((w) => w.slot);
 
     const stageRows = stages.map(({ spec }, i): StageRow => {
-      const mine = rowsOf(i);
-      const live = mine.filter(running);
-      const items = sum(mine, (r) => r.items);
-      const slots = mine.map(slotOfRow);
+      const mine = inStage(i);
+      const live = slots(mine.filter((w) => running(w.row)));
+      const items = sum(mine, (w) => w.row.items);
       return {
         name: spec.name,
         role: spec.role,
         workers: mine.length,
         running: live.length,
         in: spec.role === 'producer' ? 0 : items,
-        out: spec.role === 'producer' ? items : spec.role === 'stage' ? sum(slots, (s) => board.out(s)) : 0,
-        dropped: spec.role === 'stage' ? sum(slots, (s) => board.dropped(s)) : 0,
-        rate: sum(mine, (r) => r.rate),
-        blockedOnInput: mean(live.map(slotOfRow), (s) => share(s, (r) => r.blocked - r.blockedOut)),
-        blockedOnOutput: mean(live.map(slotOfRow), (s) => share(s, (r) => r.blockedOut)),
+        out: spec.role === 'producer' ? items : spec.role === 'stage' ? sum(slots(mine), (s) => board.out(s)) : 0,
+        dropped: spec.role === 'stage' ? sum(slots(mine), (s) => board.dropped(s)) : 0,
+        rate: sum(mine, (w) => w.row.rate),
+        blockedOnInput: mean(live, (s) => share(s, (r) => r.blocked - r.blockedOut)),
+        blockedOnOutput: mean(live, (s) => share(s, (r) => r.blockedOut)),
       };
     });
 
@@ -188,8 +191,8 @@ export class Sampler {
       this.contended[i]!.update(lockContended);
       return {
         ...reading,
-        putBlocked: rowsOf(i).filter((r) => r.state === 'blocked-full').length,
-        getBlocked: rowsOf(i + 1).filter((r) => r.state === 'blocked-empty').length,
+        putBlocked: inStage(i).filter((w) => w.row.state === 'blocked-full').length,
+        getBlocked: inStage(i + 1).filter((w) => w.row.state === 'blocked-empty').length,
       };
     });
 
@@ -210,14 +213,12 @@ export class Sampler {
       shutdown: { ...shutdown },
     };
     if (this.config.pool !== undefined) {
-      const consumers = rows.filter((r) => r.role === 'consumer');
-      snapshot.pool = this.pool(
-        this.config.pool,
-        consumers.map(slotOfRow),
-        consumers.filter(running).map(slotOfRow),
-        share,
-      );
+      const consumers = inStage(stages.length - 1);
+      const live = consumers.filter((w) => running(w.row));
+      snapshot.pool = this.pool(this.config.pool, slots(consumers), slots(live), share);
     }
+    const bottleneck = this.bottlenecks.observe(snapshot);
+    if (bottleneck !== undefined) snapshot.bottleneck = bottleneck;
     if (error !== undefined) snapshot.error = error;
     return deepFreeze(snapshot);
   }

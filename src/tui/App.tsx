@@ -2,7 +2,7 @@ import { Text } from 'ink';
 import { type ReactNode, useMemo } from 'react';
 import { Dashboard } from './Dashboard.js';
 import type { DashboardStore } from './dashboard-store.js';
-import type { KeyHelp } from './keys.js';
+import { KEYS, type KeyHelp } from './keys.js';
 import { SummaryView } from './SummaryView.js';
 import { createTheme } from './theme.js';
 import { ThemeContext } from './theme-context.js';
@@ -25,7 +25,9 @@ export interface AppProps {
 export function App({ store, controls, color, keys }: AppProps) {
   const { snapshot, history, summary } = useDashboardState(store);
   const { columns, rows } = useTerminalSize();
-  const { helpOpen, stopRequested } = useKeys(controls, snapshot?.state, snapshot?.stages.length);
+  const { helpOpen, selected, stopRequested } = useKeys(controls, snapshot?.state, snapshot?.stages.length);
+  // A stage is selectable only where the keys can act on one (a live run, not a replay).
+  const selectable = (keys ?? KEYS).some((k) => k.keys === 'tab');
   const theme = useMemo(() => createTheme(color), [color]);
   let view: ReactNode;
   if (summary !== undefined) view = <SummaryView summary={summary} columns={columns} rows={rows} />;
@@ -39,6 +41,7 @@ export function App({ store, controls, color, keys }: AppProps) {
         helpOpen={helpOpen}
         stopRequested={stopRequested}
         keys={keys}
+        selected={selectable ? selected : undefined}
       />
     );
   else view = <Text {...theme.muted()}>pipeline-tui: starting…</Text>;

@@ -1,15 +1,17 @@
 import { Box, Text } from 'ink';
 import type { Snapshot } from '../pipeline/types.js';
+import { BottleneckLine } from './BottleneckLine.js';
+import { ChainPanel } from './ChainPanel.js';
 import { Header } from './Header.js';
 import { HelpPanel } from './HelpPanel.js';
 import type { History } from './history.js';
 import { KeyBar } from './KeyBar.js';
 import { KEYS, type KeyHelp } from './keys.js';
+import { LatencyLine } from './LatencyLine.js';
 import { LockLine } from './LockLine.js';
 import { dashboardLayout, LABEL_WIDTH, lineWidths } from './layout.js';
-import { QueueLine } from './QueueLine.js';
+import { PoolLine } from './PoolLine.js';
 import { ShutdownLine } from './ShutdownLine.js';
-import { ThroughputPanel } from './ThroughputPanel.js';
 import { useTheme } from './use-theme.js';
 import { WorkerTable } from './WorkerTable.js';
 
@@ -23,12 +25,15 @@ export interface DashboardProps {
   stopRequested?: boolean;
   /** The keys the key bar and help panel show (default: a live run's). */
   keys?: readonly KeyHelp[];
+  /** The stage + and - act on, highlighted (undefined: no selection, as in a replay). */
+  selected?: number | undefined;
 }
 
 /**
- * The live view of one Snapshot: header, queue, throughput, lock, shutdown, workers, keys.
- * A pure render of its props — live runs and replays feed it the same way. It stays shorter
- * than `rows` and every line truncates at `columns`, so Ink can redraw it in place.
+ * The live view of one Snapshot: header; the chain (producers, each queue and stage, consumers),
+ * the pool, the bottleneck; latency, lock, shutdown; workers; keys. A pure render of its props —
+ * live runs and replays feed it the same way. It stays shorter than `rows` and every line
+ * truncates at `columns`, so Ink can redraw it in place.
  */
 export function Dashboard({
   snapshot: s,
@@ -38,24 +43,37 @@ export function Dashboard({
   helpOpen = false,
   stopRequested = false,
   keys = KEYS,
+  selected,
 }: DashboardProps) {
   const theme = useTheme();
   const layout = dashboardLayout({
     rows,
     workers: s.workers.length,
+    stages: s.stages.length,
     help: helpOpen ? keys : undefined,
     hasError: s.error !== undefined,
+    hasPool: s.pool !== undefined,
   });
-  const widths = lineWidths(columns, s.links[0]!.capacity, history.size);
+  const capacity = Math.max(0, ...s.links.map((l) => l.capacity));
+  const widths = lineWidths(columns, capacity, history.size);
   const spacer = layout.compact ? null : <Box height={1} />;
   return (
     <Box flexDirection="column">
       <Header snapshot={s} />
       {spacer}
-      <QueueLine queue={s.links[0]!} depths={history.depth} widths={widths} />
-      <ThroughputPanel snapshot={s} history={history} widths={widths} />
+      <ChainPanel
+        snapshot={s}
+        history={history}
+        widths={widths}
+        columns={columns}
+        lines={layout.chainLines}
+        selected={selected}
+      />
+      {s.pool !== undefined && <PoolLine pool={s.pool} />}
+      <BottleneckLine bottleneck={s.bottleneck} />
+      <LatencyLine latencyMs={s.latencyMs} />
       <LockLine lock={s.lock} />
-      <ShutdownLine shutdown={s.shutdown} state={s.state} />
+      <ShutdownLine snapshot={s} columns={columns} />
       {s.error !== undefined && (
         <Text wrap="truncate-end" {...theme.error()}>
           {'Error'.padEnd(LABEL_WIDTH)}
@@ -63,10 +81,15 @@ export function Dashboard({
         </Text>
       )}
       {spacer}
-      <WorkerTable workers={s.workers} lines={layout.workerLines} />
+      {layout.workerLines > 0 && <WorkerTable workers={s.workers} stages={s.stages} lines={layout.workerLines} />}
       {spacer}
       {helpOpen && <HelpPanel keys={keys} />}
-      <KeyBar keys={keys} paused={s.state === 'paused'} stopRequested={stopRequested} />
+      <KeyBar
+        keys={keys}
+        paused={s.state === 'paused'}
+        stopRequested={stopRequested}
+        selected={selected !== undefined ? s.stages[selected]?.name : undefined}
+      />
     </Box>
   );
 }

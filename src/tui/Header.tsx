@@ -1,5 +1,5 @@
 import { Box, Text } from 'ink';
-import type { RunState, Snapshot, WorkerRole } from '../pipeline/types.js';
+import type { RunState, Snapshot } from '../pipeline/types.js';
 import { duration, workload } from './format.js';
 import { useTheme } from './use-theme.js';
 
@@ -10,20 +10,23 @@ export interface HeaderProps {
 const LIVE: ReadonlySet<RunState> = new Set(['starting', 'running', 'paused']);
 
 /**
- * The top line: the configuration (producers → consumers, capacity, workload) on the left,
- * truncated when narrow; the coloured run state and the elapsed time on the right, always shown.
+ * The top line: the chain (producers → each stage's workers → consumers), capacity and workload
+ * on the left, truncated when narrow; the coloured run state and the elapsed time on the right,
+ * always shown.
  */
 export function Header({ snapshot: s }: HeaderProps) {
   const theme = useTheme();
   // While the run is live, count the workers still at it (+/- change them); afterwards, all.
-  const workers = (role: WorkerRole): number =>
-    s.workers.filter((w) => w.role === role && (!LIVE.has(s.state) || (w.state !== 'done' && w.state !== 'failed')))
+  const workers = (stage: number): number =>
+    s.workers.filter((w) => w.stage === stage && (!LIVE.has(s.state) || (w.state !== 'done' && w.state !== 'failed')))
       .length;
-  const p = workers('producer');
-  const c = workers('consumer');
+  const last = s.stages.length - 1;
+  const p = workers(0);
+  const c = workers(last);
+  const middle = s.stages.slice(1, last).map((stage, i) => `${stage.name} ×${workers(i + 1)} → `);
   const config =
-    `${p} producer${p === 1 ? '' : 's'} → ${c} consumer${c === 1 ? '' : 's'} · ` +
-    `capacity ${s.links[0]!.capacity} · ${workload(s.config)}`;
+    `${p} producer${p === 1 ? '' : 's'} → ${middle.join('')}${c} consumer${c === 1 ? '' : 's'} · ` +
+    `capacity ${s.links[0]?.capacity ?? s.config.capacity} · ${workload(s.config)}`;
   return (
     <Box>
       <Box flexGrow={1} flexShrink={1}>

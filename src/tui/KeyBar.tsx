@@ -8,15 +8,18 @@ export interface KeyBarProps {
   paused: boolean;
   /** A graceful stop is under way: say that Ctrl-C again aborts. */
   stopRequested: boolean;
+  /** The selected stage's name, shown on `+/-` ("+/- keep-odd"). */
+  selected?: string | undefined;
 }
 
 /** The bottom line: each key and what it does ("q stop  ^C twice aborts  p pause …"). */
-export function KeyBar({ keys, paused, stopRequested }: KeyBarProps) {
+export function KeyBar({ keys, paused, stopRequested, selected }: KeyBarProps) {
   const theme = useTheme();
   const entries = keys.map((k) => {
     if (paused && k.pausedShort !== undefined) return { ...k, short: k.pausedShort };
     if (k.keys === '^C' && stopRequested) return { ...k, short: 'again aborts' };
     if (k.keys === 'q' && stopRequested) return { ...k, short: 'stopping…' };
+    if (k.keys === '+/-' && selected !== undefined) return { ...k, short: selected };
     return k;
   });
   return (

@@ -11,16 +11,20 @@ export interface SummaryViewProps {
 
 /**
  * The view left on screen when a run ends: the same lines as the plain summary (plain.ts), the
- * first coloured by how the run ended. Long lines wrap when the whole still fits the terminal
- * (it must stay shorter than it, or Ink would clear the screen); otherwise they truncate.
+ * first coloured by how the run ended, the bottleneck and any error picked out. Long lines wrap
+ * when the whole still fits the terminal (it must stay shorter than it, or Ink would clear the
+ * screen); otherwise they truncate.
  */
 export function SummaryView({ summary, columns, rows }: SummaryViewProps) {
   const theme = useTheme();
   const lines = formatSummary(summary).split('\n');
   const height = lines.reduce((n, l) => n + Math.max(1, Math.ceil(l.length / Math.max(1, columns))), 0);
   const wrap = height < rows ? 'wrap' : 'truncate-end';
-  const style = (line: string, i: number) =>
-    i === 0 ? theme.ending(summary.endedBy) : line.startsWith('Error:') ? theme.error() : {};
+  const style = (line: string, i: number) => {
+    if (i === 0) return theme.ending(summary.endedBy);
+    if (line.startsWith('Error:')) return theme.error();
+    return line.startsWith('Bottleneck:') ? theme.bottleneck() : {};
+  };
   return (
     <Box flexDirection="column">
       {lines.map((line, i) => (

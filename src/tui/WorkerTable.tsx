@@ -1,26 +1,31 @@
 import { Box, Text } from 'ink';
-import type { WorkerRow as Row } from '../pipeline/types.js';
+import { Fragment } from 'react';
+import type { WorkerRow as Row, StageRow } from '../pipeline/types.js';
 import { WORKER_COLUMNS as col, pickWorkers, stateCounts } from './layout.js';
 import { useTheme } from './use-theme.js';
 import { WorkerRow } from './WorkerRow.js';
 
 export interface WorkerTableProps {
   workers: readonly Row[];
+  /** The chain's stages: in a run with stages between producers and consumers, rows are grouped under their names. */
+  stages: readonly Pick<StageRow, 'name'>[];
   /** Lines for the rows (the heading is extra); workers that do not fit fold into "+N more". */
   lines: number;
 }
 
 /**
- * The per-worker table: a heading, one row per producer and consumer that fits, and
- * "+N more: 6 blocked-full, 4 producing" for the rest, so a glance still tells who waits on whom.
+ * The per-worker table: a heading, one row per worker that fits — producers, each stage's
+ * workers (S1.1, S1.2, … under the stage's name), consumers — and "+N more: 6 blocked-full,
+ * 4 producing" for the rest, so a glance still tells who waits on whom.
  */
-export function WorkerTable({ workers, lines }: WorkerTableProps) {
+export function WorkerTable({ workers, stages, lines }: WorkerTableProps) {
   const theme = useTheme();
-  // Producers above consumers, each by number, however the run added them (+ and > append).
-  const ordered = [...workers].sort(
-    (a, b) => Number(a.role === 'consumer') - Number(b.role === 'consumer') || a.index - b.index,
-  );
-  const { shown, hidden } = pickWorkers(ordered, lines);
+  // By stage, each by number, however the run added them (+ and > append).
+  const ordered = [...workers].sort((a, b) => a.stage - b.stage || a.index - b.index);
+  // Group names cost a line each: only for a chain with stages in between, and only when rows still fit.
+  const groups = stages.length > 2 ? new Set(workers.map((w) => w.stage)).size : 0;
+  const named = groups > 0 && lines - groups >= Math.min(workers.length, groups + 1);
+  const { shown, hidden } = pickWorkers(ordered, named ? lines - groups : lines);
   const heading =
     'Workers'.padEnd(col.id) +
     'state'.padEnd(col.state) +
@@ -33,8 +38,15 @@ export function WorkerTable({ workers, lines }: WorkerTableProps) {
       <Text wrap="truncate-end" {...theme.label()}>
         {heading}
       </Text>
-      {shown.map((w) => (
-        <WorkerRow key={w.id} worker={w} />
+      {shown.map((w, i) => (
+        <Fragment key={w.id}>
+          {named && shown[i - 1]?.stage !== w.stage && (
+            <Text wrap="truncate-end" {...theme.muted()}>
+              {` ${stages[w.stage]?.name ?? `stage ${w.stage}`}`}
+            </Text>
+          )}
+          <WorkerRow worker={w} />
+        </Fragment>
       ))}
       {hidden.length > 0 && (
         <Text wrap="truncate-end" {...theme.muted()}>

@@ -1,4 +1,7 @@
-/** What each key does — one list read by the key bar, the help panel and the input hook. */
+/**
+ * What each key does — one list read by the key bar, the help panel and the input hook. The
+ * key bar names the selected stage in place of "producers" on `+/-` (KeyBar's `selected`).
+ */
 
 export interface KeyHelp {
   /** The key(s) as shown. */
@@ -19,8 +22,17 @@ export const KEYS: readonly KeyHelp[] = [
     long: 'Ctrl-C: the first press stops gracefully like q, the second aborts at once',
   },
   { keys: 'p', short: 'pause', pausedShort: 'resume', long: 'pause / resume every worker' },
-  { keys: '+/-', short: 'producers', long: 'add / remove a producer' },
-  { keys: '>/<', short: 'consumers', long: 'add / remove a consumer (a removed consumer is sent a sentinel)' },
+  {
+    keys: 'tab',
+    short: 'stage',
+    long: 'select the next stage (↑/↓ and shift-tab too): + and - act on it; it is marked ▸',
+  },
+  {
+    keys: '+/-',
+    short: 'producers',
+    long: 'add / remove a worker of the selected stage (a removed one is sent a sentinel)',
+  },
+  { keys: '>/<', short: 'consumers', long: 'add / remove a consumer, whichever stage is selected' },
   { keys: '?', short: 'help', long: 'show / hide this help' },
 ];
 
@@ -35,9 +47,10 @@ export const REPLAY_KEYS: readonly KeyHelp[] = [
 /** The colour legend under the keys in the help panel. */
 export const LEGEND: readonly string[] = [
   'producing / consuming: working on an item, or moving it through the queue',
-  'blocked-full: a producer waits for room (queue full) — consumers are the bottleneck',
-  'blocked-empty: a consumer waits for items (queue empty) — producers are the bottleneck',
-  'blocked %: share of the last few seconds spent waiting on the queue',
+  'blocked-full: a producer waits for room (queue full) — a stage after it is the bottleneck',
+  'blocked-empty: a consumer waits for items (queue empty) — a stage before it is the bottleneck',
+  'blocked %: share of the last second spent waiting on a queue (in: for items, out: for room)',
+  'Bottleneck: the stage that holds the others back, named once the evidence has held for a second',
 ];
 
 /** The keys of `watch` (read-only: nothing to pause or resize). */

@@ -1,8 +1,9 @@
 /**
  * How the dashboard spends the terminal's rows. Ink redraws in place only while its output is
  * shorter than the terminal; at full height it clears the screen (and the scrollback) on every
- * frame. So the live region is kept to `rows - 1` lines: the fixed panels first, then as many
- * worker rows as fit, the rest folded into one "+N more" line.
+ * frame. So the live region is kept to `rows - 1` lines: the fixed lines first, then the chain
+ * (stages and queues, chain.ts pickChain folds it), then as many worker rows as fit, the rest
+ * folded into one "+N more" line.
  */
 import type { WorkerRow, WorkerState } from '../pipeline/types.js';
 import { type KeyHelp, LEGEND } from './keys.js';
@@ -13,28 +14,42 @@ export const helpPanelLines = (keys: readonly KeyHelp[]): number => 1 + keys.len
 export interface LayoutInput {
   rows: number;
   workers: number;
+  /** Stages in the chain (producers and consumers included): 2 for a run of one queue. */
+  stages: number;
   /** The help panel's keys when it is open. */
   help: readonly KeyHelp[] | undefined;
   hasError: boolean;
+  hasPool: boolean;
 }
 
 export interface Layout {
   /** Drop the blank spacer lines (short terminal). */
   compact: boolean;
-  /** Lines available to the worker table's body, including a "+N more" line. */
+  /** Lines for the chain panel: every stage and queue, or fewer with folds (pickChain). */
+  chainLines: number;
+  /** Lines available to the worker table's body, including a "+N more" line; 0: no table at all. */
   workerLines: number;
 }
 
-// Header, queue, produced, consumed, latency, lock, shutdown, table heading, key bar.
-const FIXED = 9;
+// Header, bottleneck, latency, lock, shutdown, table heading, key bar.
+const FIXED = 7;
 const SPACERS = 3;
 
 /** Where the rows go for a terminal of `rows` lines. */
-export function dashboardLayout({ rows, workers, help, hasError }: LayoutInput): Layout {
-  const fixed = FIXED + (hasError ? 1 : 0) + (help ? helpPanelLines(help) : 0);
+export function dashboardLayout({ rows, workers, stages, help, hasError, hasPool }: LayoutInput): Layout {
+  const fixed = FIXED + (hasError ? 1 : 0) + (hasPool ? 1 : 0) + (help ? helpPanelLines(help) : 0);
   const room = rows - 1 - fixed;
-  const compact = room - SPACERS < Math.min(workers, 6);
-  return { compact, workerLines: Math.max(1, compact ? room : room - SPACERS) };
+  const chain = 2 * stages - 1;
+  const wanted = Math.min(workers, 6);
+  if (room - SPACERS >= chain + wanted)
+    return { compact: false, chainLines: chain, workerLines: room - SPACERS - chain };
+  // Short: no spacers; the chain yields lines to the workers down to its folded three.
+  const least = Math.min(chain, 3);
+  // Too short for even one worker row (the help open on 24 rows): the table and its heading go.
+  if (room - least < 1)
+    return { compact: true, chainLines: Math.min(chain, Math.max(least, room + 1)), workerLines: 0 };
+  const chainLines = Math.max(least, Math.min(chain, room - Math.min(workers, 3)));
+  return { compact: true, chainLines, workerLines: Math.max(1, room - chainLines) };
 }
 
 export interface WorkerPick<W = WorkerRow> {
@@ -45,25 +60,39 @@ export interface WorkerPick<W = WorkerRow> {
 }
 
 /** What pickWorkers looks at: a live row, or a Summary's worker entry. */
-type Pickable = Pick<WorkerRow, 'role' | 'state'>;
+type Pickable = Pick<WorkerRow, 'stage' | 'state'>;
 
 /**
  * Chooses which worker rows fit in `lines` lines. When not all fit, one line is kept for
- * "+N more" and the rest are shared between producers and consumers in proportion (each role
- * keeps at least one row when there is room), failed workers first.
+ * "+N more" and the rest are shared between the stages in proportion to their workers (each
+ * stage keeps at least one row when there is room), failed workers first.
  */
 export function pickWorkers<W extends Pickable>(workers: readonly W[], lines: number): WorkerPick<W> {
   if (workers.length <= lines) return { shown: [...workers], hidden: [] };
   const slots = Math.max(0, lines - 1);
-  const producers = workers.filter((w) => w.role === 'producer');
-  const consumers = workers.filter((w) => w.role === 'consumer');
-  let p = Math.min(producers.length, Math.round((slots * producers.length) / workers.length));
-  if (slots >= 2 && producers.length > 0 && p === 0) p = 1;
-  if (slots >= 2 && consumers.length > 0 && p === slots) p = slots - 1;
-  let c = Math.min(consumers.length, slots - p);
-  p = Math.min(producers.length, slots - c);
-  c = Math.min(consumers.length, slots - p);
-  const chosen = new Set([...firstByFailure(producers, p), ...firstByFailure(consumers, c)]);
+  // (Map.groupBy would do, but Node 20 lacks it.)
+  const byStage = new Map<number, W[]>();
+  for (const w of workers) byStage.set(w.stage, [...(byStage.get(w.stage) ?? []), w]);
+  const groups = [...byStage.entries()].sort(([a], [b]) => a - b).map(([, g]) => g);
+  const share = (g: readonly W[]): number => (slots * g.length) / workers.length;
+  const quota = groups.map((g) => Math.floor(share(g)));
+  if (slots >= groups.length) for (let i = 0; i < quota.length; i++) quota[i] = Math.max(1, quota[i]!);
+  const sum = (): number => quota.reduce((a, b) => a + b, 0);
+  // Too many after the minimum of one each: take from the largest; too few: give by the largest remainder.
+  while (sum() > slots) {
+    const i = quota.indexOf(Math.max(...quota));
+    quota[i]!--;
+  }
+  while (sum() < slots) {
+    let best = -1;
+    for (let i = 0; i < groups.length; i++) {
+      if (quota[i]! >= groups[i]!.length) continue;
+      if (best < 0 || share(groups[i]!) - quota[i]! > share(groups[best]!) - quota[best]!) best = i;
+    }
+    if (best < 0) break;
+    quota[best]!++;
+  }
+  const chosen = new Set(groups.flatMap((g, i) => firstByFailure(g, quota[i]!)));
   return { shown: workers.filter((w) => chosen.has(w)), hidden: workers.filter((w) => !chosen.has(w)) };
 }
 

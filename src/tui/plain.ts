@@ -3,21 +3,46 @@
  * readable summary at the end of every run, and the Summary as JSON (`--json`).
  */
 import type { Snapshot, Summary } from '../pipeline/types.js';
+import { bottleneckText } from './BottleneckLine.js';
 import { count, duration, latency, percent, rate } from './format.js';
 import { pickWorkers } from './layout.js';
 
-/** One progress line: "[3.2s] running  queue 12/16  produced 1,204 (380/s)  consumed ...". */
+/** Stages between the producers and the consumers that plain lines list before folding the rest into "+N more". */
+export const PLAIN_STAGES_SHOWN = 4;
+
+/** The first `shown` entries, then "+N more" for the rest. */
+function folded(entries: readonly string[], shown: number): string[] {
+  return entries.length <= shown + 1 ? [...entries] : [...entries.slice(0, shown), `+${entries.length - shown} more`];
+}
+
+/**
+ * One progress line: "[3.2s] running  queue 12/16  produced 1,204 (380/s)  consumed …  p50 …
+ * blocked 2/4", with each stage in between ("keep-odd 1,100→1,000 (90 dropped, 95/s)") and each queue
+ * ("queues 12/16 3/16") in a chain, then the pool and the bottleneck when there are any.
+ */
 export function formatProgressLine(s: Snapshot): string {
   const blocked = s.workers.filter((w) => w.state === 'blocked-full' || w.state === 'blocked-empty').length;
-  return [
+  const middle = s.stages
+    .slice(1, -1)
+    .map(
+      (st) =>
+        `${st.name} ${count(st.in)}→${count(st.out)} (${st.dropped > 0 ? `${count(st.dropped)} dropped, ` : ''}` +
+        `${rate(st.rate)})`,
+    );
+  const queues = s.links.map((l) => `${l.depth}/${l.capacity}`);
+  const parts = [
     `[${duration(s.t)}]`,
     s.state,
-    `queue ${s.links[0]!.depth}/${s.links[0]!.capacity}`,
+    `${queues.length === 1 ? 'queue' : 'queues'} ${folded(queues, PLAIN_STAGES_SHOWN + 1).join(' ')}`,
     `produced ${count(s.totals.produced)} (${rate(s.rates.produced)})`,
+    ...folded(middle, PLAIN_STAGES_SHOWN),
     `consumed ${count(s.totals.consumed)} (${rate(s.rates.consumed)})`,
     `p50 ${latency(s.latencyMs.p50)}`,
     `blocked ${blocked}/${s.workers.length}`,
-  ].join('  ');
+  ];
+  if (s.pool !== undefined) parts.push(`pool ${s.pool.inUse}/${s.pool.size} (${s.pool.waiting} waiting)`);
+  if (s.bottleneck !== undefined) parts.push(`bottleneck ${s.bottleneck.name}`);
+  return parts.join('  ');
 }
 
 const ENDINGS: Record<Summary['endedBy'], string> = {
@@ -42,10 +67,38 @@ export function formatSummary(s: Summary): string {
     sd.mode === 'sentinel'
       ? `Shutdown: ${plural(sd.sentinelsSent, 'sentinel')} sent, ${exited} exited${took}.`
       : `Shutdown: queue closed, ${exited} drained and exited${took}.`,
-    workersLine(s.workers),
   ];
+  const stages = s.stages ?? [];
+  if (stages.length > 2) lines.push(stagesLine(stages));
+  if (s.pool !== undefined) lines.push(poolLine(s.pool));
+  if (s.bottleneck !== undefined) lines.push(`Bottleneck: ${bottleneckText(s.bottleneck)}.`);
+  lines.push(workersLine(s.workers));
   if (s.error) lines.push(`Error: ${s.error}`);
   return lines.join('\n');
+}
+
+/** "Stages: producers out 1,000 → keep-odd in 1,000 out 500 dropped 500 → consumers in 500". */
+function stagesLine(stages: Summary['stages']): string {
+  const last = stages.length - 1;
+  const entry = (st: Summary['stages'][number], i: number): string =>
+    i === 0
+      ? `${st.name} out ${count(st.out)}`
+      : i === last
+        ? `${st.name} in ${count(st.in)}`
+        : `${st.name} in ${count(st.in)} out ${count(st.out)}${st.dropped > 0 ? ` dropped ${count(st.dropped)}` : ''}`;
+  const middle = folded(
+    stages.slice(1, last).map((st, i) => entry(st, i + 1)),
+    PLAIN_STAGES_SHOWN,
+  );
+  return `Stages: ${[entry(stages[0]!, 0), ...middle, entry(stages[last]!, last)].join(' → ')}.`;
+}
+
+/** "Pool: 2 permits, at most 2 in use; 340 of 1,000 acquisitions waited, 2.1s in all." */
+function poolLine(p: NonNullable<Summary['pool']>): string {
+  return (
+    `Pool: ${plural(p.size, 'permit')}, at most ${p.maxInUse} in use; ` +
+    `${count(p.waits)} of ${count(p.acquisitions)} acquisitions waited, ${duration(p.waitedMs)} in all.`
+  );
 }
 
 /** Workers the plain `Workers:` line lists before the rest fold into "+N more", as the dashboard's table does. */

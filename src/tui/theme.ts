@@ -38,9 +38,13 @@ export interface Theme {
   error(): Style;
   /** The queue depth sparkline. */
   depth(): Style;
-  /** The produced / consumed sparklines. */
+  /** The produced / consumed sparklines (and the rates of the stages in between). */
   produced(): Style;
   consumed(): Style;
+  /** The stage the + and - keys act on. */
+  selected(): Style;
+  /** The name on the Bottleneck line. */
+  bottleneck(): Style;
 }
 
 /** Flags that bear on colour; `color: false` is `--no-color`. */
@@ -114,6 +118,8 @@ const COLORFUL: Theme = {
   depth: () => ({ color: 'blue' }),
   produced: () => ({ color: 'cyan' }),
   consumed: () => ({ color: 'magenta' }),
+  selected: () => ({ inverse: true }),
+  bottleneck: () => ({ color: 'yellow', bold: true }),
 };
 
 const none = (): Style => ({});
@@ -133,6 +139,8 @@ const PLAIN: Theme = {
   depth: none,
   produced: none,
   consumed: none,
+  selected: none,
+  bottleneck: none,
 };
 
 /** The theme for colour on or off. */

@@ -13,21 +13,24 @@ const ETX = '\u0003';
 
 export interface KeysState {
   helpOpen: boolean;
+  /** The stage + and - act on (index into Snapshot.stages), 0 (the producers) at first. */
+  selected: number;
   /** A graceful stop was asked for (q or a first Ctrl-C); another Ctrl-C aborts. */
   stopRequested: boolean;
 }
 
 /**
  * The dashboard's keyboard: each key calls a PipelineControls method, nothing more — the run's
- * state comes back through the next Snapshot. Local UI state is only the help toggle and the
- * "Ctrl-C again aborts" hint.
+ * state comes back through the next Snapshot. Local UI state is only the help toggle, the
+ * selected stage and the "Ctrl-C again aborts" hint.
  *
  *   q      stop()                      (once; pressing it again does not abort)
  *   Ctrl-C stop() the first time, abort() the second
  *   p      pause() / resume()          (by the run state, or the last p when not seen yet); space too
  *   ← →    step(-1) / step(+1)         (replays only)
- *   + -    addWorker(0) / removeWorker(0): producers     (= and _ too, for unshifted keyboards)
- *   > <    addWorker(last) / removeWorker(last): consumers     (. and , too)
+ *   Tab ↓  select the next stage, Shift-Tab ↑ the previous one (wrapping; producers at first)
+ *   + -    addWorker(selected) / removeWorker(selected)    (= and _ too, for unshifted keyboards)
+ *   > <    addWorker(last) / removeWorker(last): consumers, whatever is selected     (. and , too)
  *   ?      toggles the help panel; Esc closes it
  *
  * Input is read only where raw mode works (stdin is a TTY); the handler is stable, so Ink
@@ -41,6 +44,9 @@ export function useKeys(controls: DashboardControls, runState: RunState | undefi
   controlsRef.current = controls;
   const lastStage = useRef(stages - 1);
   lastStage.current = stages - 1;
+  const [selected, setSelected] = useState(0);
+  const selectedRef = useRef(0);
+  selectedRef.current = Math.min(selected, stages - 1);
   const stopped = useRef(false);
   const pausedIntent = useRef(runState === 'paused');
   useEffect(() => {
@@ -57,6 +63,11 @@ export function useKeys(controls: DashboardControls, runState: RunState | undefi
       c.stop();
       return true;
     };
+    const select = (delta: 1 | -1): void => {
+      const n = lastStage.current + 1;
+      selectedRef.current = (selectedRef.current + delta + n) % n;
+      setSelected(selectedRef.current);
+    };
     const onKey = (ch: string): void => {
       switch (ch) {
         case 'q':
@@ -72,11 +83,14 @@ export function useKeys(controls: DashboardControls, runState: RunState | undefi
           return;
         case '+':
         case '=':
-          c.addWorker(0);
+          c.addWorker(selectedRef.current);
           return;
         case '-':
         case '_':
-          c.removeWorker(0);
+          c.removeWorker(selectedRef.current);
+          return;
+        case '\t':
+          select(1);
           return;
         case '>':
         case '.':
@@ -97,6 +111,8 @@ export function useKeys(controls: DashboardControls, runState: RunState | undefi
     if (key.ctrl && input === 'c') return ctrlC();
     if (key.escape) return setHelpOpen(false);
     if (key.leftArrow || key.rightArrow) return c.step?.(key.leftArrow ? -1 : 1);
+    if (key.tab) return select(key.shift ? -1 : 1);
+    if (key.upArrow || key.downArrow) return select(key.upArrow ? -1 : 1);
     if (key.ctrl || key.meta) return;
     // Keys typed faster than a read (or pasted) arrive as one string: take each in turn. Ctrl-C
     // pressed twice quickly arrives so too, as two raw ETX characters.
@@ -107,5 +123,5 @@ export function useKeys(controls: DashboardControls, runState: RunState | undefi
   }, []);
 
   useInput(handler, { isActive: isRawModeSupported });
-  return { helpOpen, stopRequested };
+  return { helpOpen, selected: selectedRef.current, stopRequested };
 }

@@ -264,6 +264,30 @@ describe('faults', () => {
     expect(summary.error).toMatch(/holding the queue's lock/);
   });
 
+  it('a worker still starting does not stall the run, however long it takes', async () => {
+    process.env.PT_START_MS = '1500';
+    try {
+      const summary = await within(
+        runPipeline({
+          producers: 1,
+          consumers: 2,
+          capacity: 2,
+          items: 10,
+          produceMs: 0,
+          consumer: userModule('slow-start-consumer'),
+          stallMs: 500, // the consumers load for three times as long, while the queue stays full
+          refreshMs: 20,
+        }),
+        30_000,
+        'run',
+      );
+      expect(summary.endedBy).toBe('completed');
+      expect(summary.consumed).toBe(10);
+    } finally {
+      delete process.env.PT_START_MS;
+    }
+  });
+
   it('a run where nothing moves ends as stalled', async () => {
     const summary = await within(
       runPipeline({

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Barrier } from '../../src/index.js';
-import { PipelineBoard } from '../../src/pipeline/metrics.js';
+import { PipelineBoard, slotOf } from '../../src/pipeline/metrics.js';
 import { runFixtures } from '../helpers/workers.js';
 
 describe('the shared board', () => {
@@ -41,5 +41,44 @@ describe('the shared board', () => {
     board.requestStop();
     expect(other.stopRequested).toBe(true);
     other.waitWhilePaused(3); // returns at once: stop was requested
+  });
+
+  it('blocked time is split by direction: waiting for room on the output, or for items on the input', () => {
+    const board = new PipelineBoard(3);
+    const slot = slotOf(1, 5); // a stage worker: both directions
+    board.beginBlocked(slot, 'blocked-full');
+    board.endBlocked(slot, 'consuming');
+    const out = board.blockedOutMs(slot);
+    expect(out).toBe(board.blockedMs(slot));
+    board.beginBlocked(slot, 'blocked-empty');
+    board.endBlocked(slot, 'consuming');
+    expect(board.blockedOutMs(slot)).toBe(out); // the wait for items is not counted as output
+    expect(board.blockedMs(slot)).toBeGreaterThanOrEqual(out);
+    expect(board.state(slot)).toBe('consuming');
+  });
+
+  it('every stage has its own slots, the last one included', () => {
+    const board = new PipelineBoard(4);
+    const other = PipelineBoard.from(board.handle, 4);
+    for (let stage = 0; stage < 4; stage++) for (let n = 0; n <= stage; n++) board.addItem(slotOf(stage, 63));
+    for (let stage = 0; stage < 4; stage++) {
+      expect(other.items(slotOf(stage, 63))).toBe(stage + 1);
+      expect(other.items(slotOf(stage, 0))).toBe(0);
+    }
+  });
+
+  it('the pool: in use rises and falls with acquisitions, and its high mark stays', () => {
+    const board = new PipelineBoard();
+    const [a, b] = [slotOf(1, 0), slotOf(1, 1)];
+    board.poolAcquired(a, false);
+    board.poolAcquired(b, true);
+    expect([board.poolInUse(), board.poolMaxInUse()]).toEqual([2, 2]);
+    board.poolReleasing();
+    board.poolReleasing();
+    board.poolAcquired(a, false);
+    expect([board.poolInUse(), board.poolMaxInUse()]).toEqual([1, 2]);
+    expect([board.poolAcquisitions(a), board.poolWaits(a), board.poolAcquisitions(b), board.poolWaits(b)]).toEqual([
+      2, 0, 1, 1,
+    ]);
   });
 });

@@ -6,18 +6,26 @@ import { render } from 'ink-testing-library';
 import { describe, expect, it } from 'vitest';
 import { App } from '../../src/tui/App.js';
 import { createDashboardStore } from '../../src/tui/dashboard-store.js';
-import { makeSnapshot, makeSummary, makeWorkers, recordingControls } from './snapshots.js';
+import { REPLAY_KEYS } from '../../src/tui/keys.js';
+import { makeSnapshot, makeStagedSnapshot, makeSummary, makeWorkers, recordingControls } from './snapshots.js';
 import { renderOn } from './terminal-stub.js';
 
 const tick = () => new Promise((resolve) => setTimeout(resolve, 20));
 
-function mount() {
+function mount(snapshot = makeSnapshot(), keys?: typeof REPLAY_KEYS) {
   const store = createDashboardStore();
   const controls = recordingControls();
-  store.push(makeSnapshot());
-  const app = render(<App store={store} controls={controls} color={false} />);
+  store.push(snapshot);
+  const app = render(<App store={store} controls={controls} color={false} keys={keys} />);
   return { store, controls, ...app };
 }
+
+const TAB = '\t';
+const SHIFT_TAB = '\u001B[Z';
+const UP = '\u001B[A';
+const DOWN = '\u001B[B';
+/** The chain line marked as selected, by its label. */
+const selectedLabel = (frame: string | undefined): string | undefined => /^▸(\S+)/m.exec(frame ?? '')?.[1];
 
 async function press(stdin: { write(data: string): void }, ...keys: string[]): Promise<void> {
   for (const key of keys) {
@@ -100,6 +108,57 @@ describe('keys', () => {
     await tick();
     await press(stdin, 'p');
     expect(controls.calls).toEqual(['resume']);
+    unmount();
+  });
+});
+
+describe('selecting a stage', () => {
+  const staged = () => mount(makeStagedSnapshot(['keep-odd', 'square']));
+
+  it('+ and - act on the selected stage: the producers at first, then Tab / ↓ / ↑ / Shift-Tab move it', async () => {
+    const { stdin, controls, unmount } = staged();
+    await tick();
+    await press(stdin, '+', TAB, '+', '-', DOWN, '+', UP, UP, '-', SHIFT_TAB, '+');
+    expect(controls.calls).toEqual([
+      'addWorker(0)',
+      'addWorker(1)',
+      'removeWorker(1)',
+      'addWorker(2)',
+      'removeWorker(0)',
+      'addWorker(3)', // Shift-Tab from the producers wraps round to the consumers
+    ]);
+    unmount();
+  });
+
+  it('> and < stay the consumers, whichever stage is selected', async () => {
+    const { stdin, controls, unmount } = staged();
+    await tick();
+    await press(stdin, TAB, '>', '<');
+    expect(controls.calls).toEqual(['addWorker(3)', 'removeWorker(3)']);
+    unmount();
+  });
+
+  it('the selection wraps and is shown: ▸ on the stage, its name on the key bar; keys only select', async () => {
+    const { stdin, controls, lastFrame, unmount } = staged();
+    await tick();
+    expect(selectedLabel(lastFrame())).toBe('Produced');
+    expect(lastFrame()).toMatch(/\+\/- producers/);
+    await press(stdin, TAB);
+    expect(selectedLabel(lastFrame())).toBe('keep-odd');
+    expect(lastFrame()).toMatch(/\+\/- keep-odd/);
+    await press(stdin, TAB, TAB, TAB);
+    expect(selectedLabel(lastFrame())).toBe('Produced');
+    await press(stdin, UP);
+    expect(selectedLabel(lastFrame())).toBe('Consumed');
+    expect(controls.calls).toEqual([]);
+    unmount();
+  });
+
+  it('a replay has no selection to show', async () => {
+    const { stdin, lastFrame, unmount } = mount(makeStagedSnapshot(['keep-odd']), REPLAY_KEYS);
+    await tick();
+    await press(stdin, TAB);
+    expect(lastFrame()).not.toContain('▸');
     unmount();
   });
 });

@@ -4,6 +4,7 @@
  */
 import { DEFAULTS } from '../../src/pipeline/config.js';
 import type {
+  LinkRow,
   PipelineConfig,
   PipelineControls,
   Snapshot,
@@ -27,14 +28,18 @@ export const CONFIG: PipelineConfig = {
   jitter: 0.2,
 };
 
-/** A worker row; the role and index follow from the id ("P1", "C3"). */
+/**
+ * A worker row; the role, stage and index follow from the id: "P1", "C3" (one link, consumers are
+ * stage 1), "S2.1" (stage 2's first worker). A consumer of a longer chain needs `stage` overridden.
+ */
 export function makeWorker(id: string, overrides: Partial<WorkerRow> = {}): WorkerRow {
-  const role = id.startsWith('P') ? 'producer' : 'consumer';
+  const staged = /^S(\d+)\.(\d+)$/.exec(id);
+  const role: WorkerRole = staged ? 'stage' : id.startsWith('P') ? 'producer' : 'consumer';
   return {
     id,
     role,
-    stage: role === 'producer' ? 0 : 1,
-    index: Number(id.slice(1)) - 1,
+    stage: staged ? Number(staged[1]) : role === 'producer' ? 0 : 1,
+    index: (staged ? Number(staged[2]) : Number(id.slice(1))) - 1,
     state: role === 'producer' ? 'producing' : 'consuming',
     items: 100,
     rate: 50,
@@ -58,6 +63,20 @@ export function stageRow(name: string, role: WorkerRole, overrides: Partial<Stag
   return { name, role, workers: 2, running: 2, ...zero, ...overrides };
 }
 
+/** A link 8/16 deep, high water 16, with any field overridden. */
+export function makeLink(overrides: Partial<LinkRow> = {}): LinkRow {
+  return {
+    depth: 8,
+    capacity: 16,
+    highWater: 16,
+    putBlocked: 0,
+    getBlocked: 0,
+    sentinelsSent: 0,
+    closed: false,
+    ...overrides,
+  };
+}
+
 /** A running snapshot of 2 producers and 2 consumers, with any field overridden (one level deep). */
 export function makeSnapshot(overrides: DeepPartial<Snapshot> = {}): Snapshot {
   const base: Snapshot = {
@@ -68,7 +87,7 @@ export function makeSnapshot(overrides: DeepPartial<Snapshot> = {}): Snapshot {
       stageRow('producers', 'producer', { out: 1204, rate: 98, blockedOnOutput: 0.3 }),
       stageRow('consumers', 'consumer', { in: 1190, rate: 97, blockedOnInput: 0.05 }),
     ],
-    links: [{ depth: 8, capacity: 16, highWater: 16, putBlocked: 3, getBlocked: 1, sentinelsSent: 0, closed: false }],
+    links: [makeLink({ putBlocked: 3, getBlocked: 1 })],
     totals: { produced: 1204, consumed: 1190 },
     rates: { produced: 98, consumed: 97 },
     latencyMs: { p50: 3.1, p95: 8.2, p99: 12 },
@@ -94,6 +113,39 @@ export function makeSnapshot(overrides: DeepPartial<Snapshot> = {}): Snapshot {
         : value;
   }
   return merged as unknown as Snapshot;
+}
+
+/**
+ * A running snapshot of a longer chain: producers, one `--stage` per name, consumers, `workers`
+ * workers each (ids P1, S1.1, …, C1), every link 8/16; then `overrides` as for makeSnapshot.
+ */
+export function makeStagedSnapshot(
+  names: readonly string[],
+  overrides: DeepPartial<Snapshot> = {},
+  workers = 2,
+): Snapshot {
+  const last = names.length + 1;
+  const stageWorkers = (i: number): WorkerRow[] =>
+    Array.from({ length: workers }, (_, k) =>
+      i === 0
+        ? makeWorker(`P${k + 1}`)
+        : i === last
+          ? makeWorker(`C${k + 1}`, { stage: last })
+          : makeWorker(`S${i}.${k + 1}`),
+    );
+  const row = (s: StageRow): StageRow => ({ ...s, workers, running: workers });
+  return makeSnapshot({
+    config: { ...CONFIG, stages: names.map((name) => ({ module: `./${name}.js`, name, workers })) },
+    stages: [
+      row(stageRow('producers', 'producer', { out: 1204, rate: 98 })),
+      ...names.map((name) => row(stageRow(name, 'stage', { in: 1100, out: 1000, dropped: 90, rate: 95 }))),
+      row(stageRow('consumers', 'consumer', { in: 1000, rate: 90 })),
+    ],
+    links: Array.from({ length: last }, () => makeLink()),
+    workers: Array.from({ length: last + 1 }, (_, i) => stageWorkers(i)).flat(),
+    ...overrides,
+    shutdown: { producers: workers, consumers: workers, ...overrides.shutdown },
+  });
 }
 
 /** A sequence of snapshots one refresh apart, `f(i)` giving each one's overrides. */
