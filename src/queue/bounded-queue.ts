@@ -422,7 +422,7 @@ export class BoundedQueue<T = unknown> extends SharedObject<'BoundedQueue'> {
       got: load64(w, L.GOT_LO, L.GOT_HI),
       putBlocked: load(L.PUT_BLOCKED),
       getBlocked: load(L.GET_BLOCKED),
-      unfinished: load(L.UNFINISHED),
+      unfinished: Math.max(0, this.ring.unfinished()),
       dropped: load(L.DROPPED),
       shutDown: load(L.SHUT_DOWN) !== 0,
     };

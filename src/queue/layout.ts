@@ -5,15 +5,16 @@
  * line of its own, so a put touches the producers' line and a get the consumers' line, and the
  * lines cross between cores only when one side must look at the other's — see ring.ts):
  *
- *       0  line 0, the producers' line (written under the put lock, by putters only):
- *            word 0 tag 'QEUE'   bytes 8..31 the put Lock
+ *       0  line 0, the producers' line (written by putters only, under the put lock but for
+ *          PUT_BLOCKED):
+ *            word 0 tag 'QEUE'   word 1 PUT_BLOCKED   bytes 8..31 the put Lock
  *            words 8..15 TAIL, PUT_LO, PUT_HI, HEAD_SEEN, SHUT_DOWN, GETTERS, DATA_SEQ, HIGH_WATER
- *      64  line 1, the consumers' line (written under the get lock, by getters only):
+ *      64  line 1, the consumers' line (the same for getters, under the get lock):
  *            bytes 64..87 the get Lock
- *            words 22..27 HEAD, GOT_LO, GOT_HI, TAIL_SEEN, PUTTERS, SPACE_SEQ
- *     128  line 2, tasks: UNFINISHED, JOINERS (put adds, taskDone takes away, join waits)
- *     192  line 3, cold words: PUT_BLOCKED, GET_BLOCKED, DROPPED, CAPACITY, SLOT_BYTES, FLAGS
- *            (the shape, for `from(handle)`)
+ *            words 22..28 HEAD, GOT_LO, GOT_HI, TAIL_SEEN, PUTTERS, SPACE_SEQ, GET_BLOCKED
+ *     128  line 2, tasks: DONE (tasks marked done, dropped ones included: unfinished is
+ *            PUT_LO - DONE), JOINERS — written by taskDone, join and shutdown, never by put
+ *     192  line 3, cold words: DROPPED, CAPACITY, SLOT_BYTES, FLAGS (the shape, for `from(handle)`)
  *     256  [stamps: one Float64 per slot, when each item was put — only with `stampItems`]
  *          slot headers: one 8-byte word per slot (the number itself, or a boxed tag + length)
  *          slot payloads: capacity × (slotBytes - 8) bytes (see slots.ts)
@@ -22,12 +23,13 @@
  * sit on the producers' line because a putter reads GETTERS on every put (a getter writes it only
  * when it goes to sleep), and PUTTERS/SPACE_SEQ on the consumers' line for the same reason;
  * SHUT_DOWN is written once. PUT/GOT totals are two words each (exact to 2^53); the other
- * counters wrap at 2^32.
+ * counters wrap at 2^32 (unfinished tasks, PUT_LO - DONE, are exact below 2^31).
  */
 
 import { Lock } from '../sync/lock.js';
 
 // Int32 word indices into the queue's memory. Line 0: the producers'.
+export const PUT_BLOCKED = 1;
 export const TAIL = 8;
 export const PUT_LO = 9;
 export const PUT_HI = 10;
@@ -43,17 +45,16 @@ export const GOT_HI = 24;
 export const TAIL_SEEN = 25;
 export const PUTTERS = 26;
 export const SPACE_SEQ = 27;
+export const GET_BLOCKED = 28;
 // Line 2: tasks.
-export const UNFINISHED = 32;
+export const DONE = 32;
 export const JOINERS = 33;
 // Line 3: cold.
-export const PUT_BLOCKED = 48;
-export const GET_BLOCKED = 49;
-export const DROPPED = 50;
-export const CAPACITY = 51;
-export const SLOT_BYTES = 52;
-export const FLAGS = 53;
-export const HEADER_WORDS = 54;
+export const DROPPED = 48;
+export const CAPACITY = 49;
+export const SLOT_BYTES = 50;
+export const FLAGS = 51;
+export const HEADER_WORDS = 52;
 
 export const FLAG_STAMPS = 1;
 

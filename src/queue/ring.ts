@@ -31,7 +31,8 @@
  *      consistent); a getter loads TAIL, then reads the slot; symmetrically for HEAD and reuse.
  *      A cached index was loaded by an earlier holder of the same lock, and the lock hand-over
  *      orders that load before this holder's accesses.
- *   I5 UNFINISHED counts an item before its TAIL store, so taskDone for it never sees 0.
+ *   I5 PUT_LO counts an item before its TAIL store, so taskDone for it never finds no task
+ *      unfinished (unfinished = PUT_LO - DONE, in 32-bit arithmetic).
  *   I6 SHUT_DOWN is set under the put lock: once it is set no put stores an item, so a getter
  *      that reads SHUT_DOWN and then finds the ring empty knows no item can come.
  *
@@ -52,6 +53,7 @@ import { park, type Steps } from '../sync/park.js';
 import type { Prepared } from './item-codec.js';
 import {
   DATA_SEQ,
+  DONE,
   DROPPED,
   GETTERS,
   GOT_HI,
@@ -67,7 +69,6 @@ import {
   SPACE_SEQ,
   TAIL,
   TAIL_SEEN,
-  UNFINISHED,
 } from './layout.js';
 import type { Slots } from './slots.js';
 
@@ -139,10 +140,9 @@ export class Ring {
   private publish(tail: number, n: number): void {
     const w = this.w;
     if (this.stamps) this.stamp(tail, n);
-    Atomics.add(w, UNFINISHED, n); // before TAIL (I5)
+    add64(w, PUT_LO, PUT_HI, n); // before TAIL (I5)
     const next = this.advance(tail, n);
     Atomics.store(w, TAIL, next);
-    add64(w, PUT_LO, PUT_HI, n);
     // High water: the cached depth overstates the real one, so read HEAD only when the cached
     // depth would set a record. After a lap or two that is rare unless the ring runs near empty.
     const high = w[HIGH_WATER]!;
@@ -276,39 +276,51 @@ export class Ring {
     return (forItems ? depth !== 0 : depth !== this.capacity) || Atomics.load(w, SHUT_DOWN) !== 0;
   }
 
-  // --- tasks (no lock: one atomic word) ------------------------------------------------------
+  // --- tasks (no lock: DONE is one atomic word) -----------------------------------------------
+
+  /** Tasks put and not yet marked done (PUT_LO - DONE: exact below 2^31). */
+  unfinished(): number {
+    return (Atomics.load(this.w, PUT_LO) - Atomics.load(this.w, DONE)) | 0;
+  }
 
   /** Counts one task done: false (and no change) if none is unfinished. */
   taskDone(): boolean {
     const w = this.w;
     for (;;) {
-      const unfinished = Atomics.load(w, UNFINISHED);
+      const done = Atomics.load(w, DONE);
+      const unfinished = (Atomics.load(w, PUT_LO) - done) | 0;
       if (unfinished <= 0) return false;
-      if (Atomics.compareExchange(w, UNFINISHED, unfinished, unfinished - 1) === unfinished) {
-        if (unfinished === 1 && Atomics.load(w, JOINERS) !== 0) Atomics.notify(w, UNFINISHED);
+      if (Atomics.compareExchange(w, DONE, done, (done + 1) | 0) === done) {
+        if (unfinished === 1 && Atomics.load(w, JOINERS) !== 0) Atomics.notify(w, DONE);
         return true;
       }
     }
   }
 
-  /** Counts `n` dropped items as done (never below 0, as Python's shutdown does) and wakes join. */
+  /** Counts `n` dropped items as done (never more than are unfinished, as Python's shutdown) and wakes join. */
   dropTasks(n: number): void {
     const w = this.w;
     for (;;) {
-      const unfinished = Atomics.load(w, UNFINISHED);
-      const left = Math.max(0, unfinished - n);
-      if (Atomics.compareExchange(w, UNFINISHED, unfinished, left) === unfinished) break;
+      const done = Atomics.load(w, DONE);
+      const unfinished = (Atomics.load(w, PUT_LO) - done) | 0;
+      if (Atomics.compareExchange(w, DONE, done, (done + Math.min(n, unfinished)) | 0) === done) break;
     }
-    Atomics.notify(w, UNFINISHED);
+    Atomics.notify(w, DONE);
   }
 
-  /** Waits until no task is unfinished (join): the same ordering as sleepSteps, on UNFINISHED. */
+  /**
+   * Waits until no task is unfinished (join), on DONE, in the order sleepSteps uses: count
+   * ourselves a joiner, then look; taskDone reads JOINERS after its change.
+   */
   *joinSteps(): Steps<void> {
     const w = this.w;
     Atomics.add(w, JOINERS, 1);
     try {
-      for (let unfinished = Atomics.load(w, UNFINISHED); unfinished > 0; unfinished = Atomics.load(w, UNFINISHED))
-        yield park(w, UNFINISHED, unfinished, Infinity);
+      for (;;) {
+        const done = Atomics.load(w, DONE);
+        if (((Atomics.load(w, PUT_LO) - done) | 0) <= 0) return;
+        yield park(w, DONE, done, Infinity);
+      }
     } finally {
       Atomics.sub(w, JOINERS, 1);
     }
