@@ -136,7 +136,8 @@ describe('shutdown racing a full or empty ring', () => {
   ];
   for (const { name, producers, consumers } of cases) {
     for (const immediate of [false, true]) {
-      it(`${immediate ? 'an immediate' : 'a'} shutdown of a mostly ${name} ring (capacity 3) stops everyone; no item lost or doubled`, async () => {
+      const what = `${immediate ? 'an immediate' : 'a'} shutdown of a mostly ${name} ring (capacity 3)`;
+      it(`${what} stops everyone; no item lost or doubled`, async () => {
         const q = new BoundedQueue<number>({ capacity: 3, slotBytes: 16 });
         const { producing, consuming } = start(
           q,
