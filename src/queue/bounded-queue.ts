@@ -397,12 +397,12 @@ export class BoundedQueue<T = unknown> extends SharedObject<'BoundedQueue'> {
 
   /** Whether the queue is empty right now (approximate, like {@link qsize}). */
   empty(): boolean {
-    return this.qsize() === 0;
+    return this.ring.empty();
   }
 
   /** Whether the queue is full right now (approximate, like {@link qsize}). */
   full(): boolean {
-    return this.qsize() >= this.capacity;
+    return this.ring.full();
   }
 
   /** Whether `shutdown` has been called (by any thread). */

@@ -338,6 +338,25 @@ export class Ring {
     }
   }
 
+  /**
+   * Whether the ring is empty right now (approximate while others act, exact when nobody does).
+   * The getters' cached view answers when it shows items (it never shows more than there are), so
+   * a getter asking before each get reads the producers' line only when it would anyway.
+   */
+  empty(): boolean {
+    const w = this.w;
+    const head = Atomics.load(w, HEAD);
+    return head === Atomics.load(w, TAIL_SEEN) && head === Atomics.load(w, TAIL);
+  }
+
+  /** Whether the ring is full right now: like {@link empty}, from the putters' cached view first. */
+  full(): boolean {
+    const w = this.w;
+    const tail = Atomics.load(w, TAIL);
+    if (this.distance(Atomics.load(w, HEAD_SEEN), tail) < this.capacity) return false;
+    return this.distance(Atomics.load(w, HEAD), tail) >= this.capacity;
+  }
+
   // --- positions ----------------------------------------------------------------------------
 
   /** Items from position `head` to position `tail` (positions count modulo 2 × capacity). */
