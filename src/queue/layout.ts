@@ -8,10 +8,12 @@
  *       0  line 0, the producers' line (written by putters only, under the put lock but for
  *          PUT_BLOCKED):
  *            word 0 tag 'QEUE'   word 1 PUT_BLOCKED   bytes 8..31 the put Lock
- *            words 8..15 TAIL, PUT_LO, PUT_HI, HEAD_SEEN, SHUT_DOWN, GETTERS, DATA_SEQ, HIGH_WATER
+ *            words 8..15 TAIL, PUT_LO, PUT_HI, HEAD_SEEN, SHUT_DOWN, WAKE_GETTERS, DATA_SEQ,
+ *            HIGH_WATER
  *      64  line 1, the consumers' line (the same for getters, under the get lock):
  *            bytes 64..87 the get Lock
- *            words 22..28 HEAD, GOT_LO, GOT_HI, TAIL_SEEN, PUTTERS, SPACE_SEQ, GET_BLOCKED
+ *            words 22..28 HEAD, GOT_LO, GOT_HI, TAIL_SEEN, WAKE_PUTTERS, SPACE_SEQ,
+ *            GET_BLOCKED
  *     128  line 2, tasks: DONE (tasks marked done, dropped ones included: unfinished is
  *            PUT_LO - DONE), JOINERS — written by taskDone, join and shutdown, never by put
  *     192  line 3, cold words: DROPPED, CAPACITY, SLOT_BYTES, FLAGS (the shape, for `from(handle)`)
@@ -19,9 +21,10 @@
  *          slot headers: one 8-byte word per slot (the number itself, or a boxed tag + length)
  *          slot payloads: capacity × (slotBytes - 8) bytes (see slots.ts)
  *
- * The exceptions to "each side writes its own line" are rare by design: GETTERS and DATA_SEQ
- * sit on the producers' line because a putter reads GETTERS on every put (a getter writes it only
- * when it goes to sleep), and PUTTERS/SPACE_SEQ on the consumers' line for the same reason;
+ * The exceptions to "each side writes its own line" are rare by design: WAKE_GETTERS (a getter
+ * is about to sleep) and DATA_SEQ sit on the producers' line because a putter reads WAKE_GETTERS
+ * on every put (a getter writes it only when it goes to sleep), and WAKE_PUTTERS/SPACE_SEQ on the
+ * consumers' line for the same reason;
  * SHUT_DOWN is written once. PUT/GOT totals are two words each (exact to 2^53); the other
  * counters wrap at 2^32 (unfinished tasks, PUT_LO - DONE, are exact below 2^31).
  */
@@ -35,7 +38,7 @@ export const PUT_LO = 9;
 export const PUT_HI = 10;
 export const HEAD_SEEN = 11;
 export const SHUT_DOWN = 12;
-export const GETTERS = 13;
+export const WAKE_GETTERS = 13;
 export const DATA_SEQ = 14;
 export const HIGH_WATER = 15;
 // Line 1: the consumers'.
@@ -43,7 +46,7 @@ export const HEAD = 22;
 export const GOT_LO = 23;
 export const GOT_HI = 24;
 export const TAIL_SEEN = 25;
-export const PUTTERS = 26;
+export const WAKE_PUTTERS = 26;
 export const SPACE_SEQ = 27;
 export const GET_BLOCKED = 28;
 // Line 2: tasks.

@@ -37,11 +37,14 @@
  *      that reads SHUT_DOWN and then finds the ring empty knows no item can come.
  *
  * Sleeping (no lost wakeups, by the order of sequentially consistent operations, as in Dekker's
- * algorithm): a getter with nothing to take adds itself to GETTERS, reads DATA_SEQ, re-reads
- * TAIL and SHUT_DOWN, and sleeps on DATA_SEQ only if nothing changed; a putter stores TAIL, then
- * reads GETTERS and, only if a getter may sleep, bumps DATA_SEQ and notifies. Either the putter
- * sees the getter, or the getter sees the new TAIL. Putters waiting for room use PUTTERS and
- * SPACE_SEQ the same way, and shutdown bumps both sequences and wakes everyone.
+ * algorithm): a getter with nothing to take sets WAKE_GETTERS, reads DATA_SEQ, re-reads TAIL and
+ * SHUT_DOWN, and sleeps on DATA_SEQ only if nothing changed; a putter stores TAIL, then reads
+ * WAKE_GETTERS and, only if it is set, clears it, bumps DATA_SEQ and wakes every sleeping getter.
+ * Either the putter sees the flag, or the getter sees the new TAIL. Waking them all, once, costs
+ * one notify per round of sleepers, where waking one per item would cost one per put for as long
+ * as the woken getter takes to run (tens of microseconds); those that find nothing sleep again.
+ * Putters waiting for room use WAKE_PUTTERS and SPACE_SEQ the same way, and shutdown bumps both
+ * sequences and wakes everyone.
  *
  * The methods named *Held run with the side's lock held (the caller takes and releases it); the
  * rest take no lock.
@@ -55,7 +58,6 @@ import {
   DATA_SEQ,
   DONE,
   DROPPED,
-  GETTERS,
   GOT_HI,
   GOT_LO,
   HEAD,
@@ -64,11 +66,12 @@ import {
   JOINERS,
   PUT_HI,
   PUT_LO,
-  PUTTERS,
   SHUT_DOWN,
   SPACE_SEQ,
   TAIL,
   TAIL_SEEN,
+  WAKE_GETTERS,
+  WAKE_PUTTERS,
 } from './layout.js';
 import type { Slots } from './slots.js';
 
@@ -152,7 +155,7 @@ export class Ring {
       const depth = this.distance(head, next); // a depth the ring had: putters are held off
       if (depth > high) w[HIGH_WATER] = depth;
     }
-    if (Atomics.load(w, GETTERS) !== 0) wake(w, DATA_SEQ, n);
+    if (Atomics.load(w, WAKE_GETTERS) !== 0 && Atomics.exchange(w, WAKE_GETTERS, 0) !== 0) wake(w, DATA_SEQ);
   }
 
   // --- taking (get lock held) -------------------------------------------------------------------
@@ -206,7 +209,7 @@ export class Ring {
     const w = this.w;
     Atomics.store(w, HEAD, this.advance(head, n));
     add64(w, GOT_LO, GOT_HI, n);
-    if (Atomics.load(w, PUTTERS) !== 0) wake(w, SPACE_SEQ, n);
+    if (Atomics.load(w, WAKE_PUTTERS) !== 0 && Atomics.exchange(w, WAKE_PUTTERS, 0) !== 0) wake(w, SPACE_SEQ);
   }
 
   // --- shutdown (both locks held) ------------------------------------------------------------
@@ -230,8 +233,8 @@ export class Ring {
 
   /** Wakes every thread sleeping for items or for room (after a shutdown). */
   wakeAll(): void {
-    wake(this.w, DATA_SEQ, Infinity);
-    wake(this.w, SPACE_SEQ, Infinity);
+    wake(this.w, DATA_SEQ);
+    wake(this.w, SPACE_SEQ);
   }
 
   // --- waiting (no lock held) -----------------------------------------------------------------
@@ -252,21 +255,17 @@ export class Ring {
    * Sleeps a getter (`forItems`) until a put or a shutdown, or a putter until a get or a
    * shutdown, or until `deadline`; returns at once if the ring is no longer empty (full). The
    * caller re-checks everything after it, as after any wakeup. The order below is what makes it
-   * safe: count ourselves a waiter, read the sequence, then look at the ring — a change after the
-   * look comes from a thread that will see us waiting and bump the sequence.
+   * safe: raise the flag, read the sequence, then look at the ring — a change after the look comes
+   * from a thread that will see the flag and bump the sequence. A sleeper that times out leaves
+   * the flag up: the next put (get) then makes one needless notify.
    */
   *sleepSteps(forItems: boolean, deadline: number): Steps<'ok' | 'timed-out'> {
     const w = this.w;
-    const waiters = forItems ? GETTERS : PUTTERS;
     const seq = forItems ? DATA_SEQ : SPACE_SEQ;
-    Atomics.add(w, waiters, 1);
-    try {
-      const sequence = Atomics.load(w, seq);
-      if (this.changed(forItems)) return 'ok';
-      return (yield park(w, seq, sequence, deadline)) === 'timed-out' ? 'timed-out' : 'ok';
-    } finally {
-      Atomics.sub(w, waiters, 1);
-    }
+    Atomics.store(w, forItems ? WAKE_GETTERS : WAKE_PUTTERS, 1);
+    const sequence = Atomics.load(w, seq);
+    if (this.changed(forItems)) return 'ok';
+    return (yield park(w, seq, sequence, deadline)) === 'timed-out' ? 'timed-out' : 'ok';
   }
 
   /** Whether the ring is no longer empty (`forItems`) or no longer full, or is shut down. */
@@ -384,10 +383,10 @@ export class Ring {
   }
 }
 
-/** Bumps a sequence word and wakes up to `n` threads sleeping on it. */
-function wake(w: Int32Array, seq: number, n: number): void {
+/** Bumps a sequence word and wakes every thread sleeping on it. */
+function wake(w: Int32Array, seq: number): void {
   Atomics.add(w, seq, 1);
-  Atomics.notify(w, seq, n);
+  Atomics.notify(w, seq);
 }
 
 const epochMs = (): number => performance.timeOrigin + performance.now();
