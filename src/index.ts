@@ -3,6 +3,22 @@
  * Everything here works across workers: pass `x.handle` to a worker, `revive(handle)` it there.
  */
 
+export { ConfigError } from './pipeline/config.js';
+export { type PipelineRun, type RunOptions, runPipeline, startPipeline } from './pipeline/run-pipeline.js';
+export type {
+  Bottleneck,
+  EndedBy,
+  LinkRow,
+  PipelineConfig,
+  PipelineControls,
+  PoolReading,
+  Snapshot,
+  StageConfig,
+  StageRow,
+  Summary,
+  WorkerRow,
+} from './pipeline/types.js';
+export type { Consume, Produce, Transform, WorkerContext } from './pipeline/user-modules.js';
 export type {
   BoundedQueueOptions,
   QueueHandle,

@@ -4,8 +4,7 @@
  * only the result as JSON with --json); a story runs the pipeline exactly as `pipeline-tui run`
  * would with the story's flags. An unknown name is a UsageError naming the accepted ones.
  */
-import { DEMOS, findDemo, LESSONS, type LessonEntry, runLesson, type StoryEntry } from '../demos/index.js';
-import { STORIES } from '../demos/stories.js';
+import { type DemoEntry, type LessonEntry, loadDemos, type StoryEntry } from './demo-catalog.js';
 import { toRunRequest } from './parse-args.js';
 import { runCommand } from './run-command.js';
 import { EXIT, UsageError } from './usage-error.js';
@@ -13,15 +12,16 @@ import { EXIT, UsageError } from './usage-error.js';
 type Parsed = Record<string, unknown>;
 
 /** The list `pipeline-tui demo` prints. */
-export function demoList(): string {
-  const width = Math.max(...DEMOS.map((d) => d.name.length)) + 2;
-  const row = (d: { name: string; summary: string }): string => `  ${d.name.padEnd(width)}${d.summary}`;
+function demoList(demos: readonly DemoEntry[]): string {
+  const width = Math.max(...demos.map((d) => d.name.length)) + 2;
+  const rows = (kind: DemoEntry['kind']): string[] =>
+    demos.filter((d) => d.kind === kind).map((d) => `  ${d.name.padEnd(width)}${d.summary}`);
   return [
     "Threading lessons (Python's threading tutorials, on worker threads):",
-    ...LESSONS.map(row),
+    ...rows('lesson'),
     '',
     'Pipeline stories (the live dashboard, run as `pipeline-tui run` would run them):',
-    ...STORIES.map(row),
+    ...rows('story'),
     '',
     'Run one: pipeline-tui demo <name> [--quick] [--plain | --json]',
   ].join('\n');
@@ -30,12 +30,13 @@ export function demoList(): string {
 /** Runs `pipeline-tui demo …` and resolves with the exit code. @throws UsageError for an unknown name */
 export async function demoCommand(args: Parsed, stdoutIsTTY: boolean): Promise<number> {
   const name = args.name as string | undefined;
+  const demos = await loadDemos();
   if (name === undefined) {
-    process.stdout.write(`${demoList()}\n`);
+    process.stdout.write(`${demoList(demos)}\n`);
     return EXIT.ok;
   }
-  const demo = findDemo(name);
-  if (!demo) throw new UsageError(`unknown demo "${name}"; the demos are: ${DEMOS.map((d) => d.name).join(', ')}`);
+  const demo = demos.find((d) => d.name === name);
+  if (!demo) throw new UsageError(`unknown demo "${name}"; the demos are: ${demos.map((d) => d.name).join(', ')}`);
   const quick = Boolean(args.quick);
   if (demo.kind === 'lesson') {
     const flag = LESSON_REFUSES.find((key) => args[key] !== undefined);
@@ -64,6 +65,8 @@ const RUN_FLAGS: Record<string, string> = {
   seed: '--seed',
   producer: '--producer',
   consumer: '--consumer',
+  stage: '--stage',
+  pool: '--pool',
   refresh: '--refresh',
   stallMs: '--stall-ms',
   record: '--record',
@@ -88,7 +91,7 @@ function presetUnder(preset: Parsed, user: Parsed): Parsed {
 async function runLessonCommand(lesson: LessonEntry, quick: boolean, json: boolean): Promise<number> {
   const print = (line: string): void => void process.stdout.write(`${line}\n`);
   if (!json) print(`== ${lesson.name}: ${lesson.summary}\n`);
-  const { result } = await runLesson(lesson, { quick, write: json ? () => {} : print });
+  const { result } = await lesson.run({ quick, write: json ? () => {} : print });
   print(json ? JSON.stringify(result, null, 2) : `\nResult: ${JSON.stringify(result)}`);
   return EXIT.ok;
 }

@@ -54,10 +54,8 @@ export function guardRun(run: DashboardControls, onFirstStop: (reason: StopReaso
     abort: () => abort(EXIT.aborted),
     pause: () => run.pause(),
     resume: () => run.resume(),
-    addProducer: () => run.addProducer(),
-    removeProducer: () => run.removeProducer(),
-    addConsumer: () => run.addConsumer(),
-    removeConsumer: () => run.removeConsumer(),
+    addWorker: (stage) => run.addWorker(stage),
+    removeWorker: (stage) => run.removeWorker(stage),
     ...(run.step ? { step: (delta: -1 | 1) => run.step?.(delta) } : {}),
   };
   const handlers = (Object.keys(SIGNALS) as StopSignal[]).map((signal) => {

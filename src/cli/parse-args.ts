@@ -3,8 +3,9 @@
  * configuration. Every mistake becomes a UsageError (one line naming the flag and what it accepts).
  */
 import yargs, { type Argv } from 'yargs';
-import { ConfigError, DEFAULTS, FLAGS, resolveConfig } from '../pipeline/config.js';
-import type { PipelineConfig } from '../pipeline/types.js';
+import { DEFAULT_STAGE_WORKERS, stageName } from '../pipeline/chain.js';
+import { ConfigError, DEFAULTS, FLAGS, MAX_WORKERS_PER_ROLE, resolveConfig } from '../pipeline/config.js';
+import type { PipelineConfig, StageConfig } from '../pipeline/types.js';
 import { colorEnabled } from '../tui/theme.js';
 import { parseDuration } from './duration.js';
 import { UsageError } from './usage-error.js';
@@ -39,6 +40,8 @@ const EXAMPLES: Array<[string, string]> = [
   ['$0 -p 1 -c 6 --produce-ms 10', 'fast consumers: the queue stays empty, consumers starve'],
   ['$0 --duration 30s --rate 200', '30 seconds at 200 items/s per producer'],
   ['$0 --producer ./producer.mjs --consumer ./consumer.mjs', 'your own producer and consumer modules'],
+  ['$0 --stage ./keep-odd.mjs --stage ./square.mjs=4', 'two stages between them: a filter (2 workers), then 4 workers'],
+  ['$0 -c 6 --pool 2 --consume-ms 20', 'six consumers sharing a pool of two connections'],
   ['$0 -n 100000 --produce-ms 0 --consume-ms 0 --json', 'flat out, headless, summary as JSON'],
   ['$0 --record run.cast --metrics run.jsonl', 'record the dashboard (asciicast) and the metrics (JSONL)'],
   ['$0 replay run.jsonl --speed 4', 'replay a recorded run at 4x speed'],
@@ -72,6 +75,7 @@ function runOptions<T>(y: Argv<T>) {
       ...runFlag('how consumers stop: sentinel (one per consumer, queued behind the items) or close', P, d.shutdown),
       type: 'string',
     })
+    .option('pool', runFlag('consumers share N connections: at most N consume at once (a BoundedSemaphore)', P))
     .option('rate', runFlag('items/s limit per producer', W))
     .option('produce-ms', runFlag('work per produced item (ms)', W, d.produceMs))
     .option('consume-ms', runFlag('work per consumed item (ms)', W, d.consumeMs))
@@ -80,6 +84,14 @@ function runOptions<T>(y: Argv<T>) {
     .option('seed', runFlag('seed for reproducible jitter', W, d.seed))
     .option('producer', { ...runFlag('your module exporting produce(ctx) → (async) iterable', Y), type: 'string' })
     .option('consumer', { ...runFlag('your module exporting consume(item, ctx)', Y), type: 'string' })
+    .option('stage', {
+      ...runFlag(
+        `module[=N]: a stage of N workers (default ${DEFAULT_STAGE_WORKERS}) between producers and consumers, ` +
+          'each item through its transform(item, ctx) (undefined drops it); repeat it for a chain, in order',
+        Y,
+      ),
+      type: 'string',
+    })
     .option('refresh', runFlag('refresh interval (ms)', O, d.refreshMs))
     .option('stall-ms', runFlag('end as "stalled" if no item moves this long', O, d.stallMs));
 }
@@ -228,6 +240,26 @@ type Parsed = Record<string, unknown>;
 
 const asNumber = (v: unknown): number | undefined => (v === undefined ? undefined : (v as number));
 
+/** One `--stage module[=N]`, as typed. @throws UsageError */
+export function parseStage(typed: string): StageConfig {
+  const at = typed.lastIndexOf('=');
+  const module = at === -1 ? typed : typed.slice(0, at);
+  const count = at === -1 ? String(DEFAULT_STAGE_WORKERS) : typed.slice(at + 1);
+  const workers = Number(count);
+  if (module === '' || !/^\d+$/.test(count) || workers < 1 || workers > MAX_WORKERS_PER_ROLE) {
+    throw new UsageError(
+      `--stage must be module[=N] with N from 1 to ${MAX_WORKERS_PER_ROLE}, got ${JSON.stringify(typed)}`,
+    );
+  }
+  return { module, name: stageName(module), workers };
+}
+
+/** Every `--stage`, in the order given (yargs hands over one as a string, several as an array). */
+function stagesOf(value: unknown): StageConfig[] | undefined {
+  if (value === undefined) return undefined;
+  return (Array.isArray(value) ? value : [value]).map((v) => parseStage(String(v)));
+}
+
 /** Turns parsed flags into a run request. @throws UsageError */
 export function toRunRequest(args: Parsed, stdoutIsTTY: boolean): RunRequest {
   const input: Partial<PipelineConfig> = {
@@ -247,6 +279,8 @@ export function toRunRequest(args: Parsed, stdoutIsTTY: boolean): RunRequest {
     refreshMs: asNumber(args.refresh),
     seed: asNumber(args.seed),
     stallMs: asNumber(args.stallMs),
+    stages: stagesOf(args.stage),
+    pool: asNumber(args.pool),
   };
   let config: PipelineConfig;
   try {

@@ -19,6 +19,9 @@ export class ConfigError extends Error {
 /** Most workers of one role a run may have (the shared metrics block is sized for this). */
 export const MAX_WORKERS_PER_ROLE = 64;
 
+/** Most `--stage`s a run may have (each has a row of worker slots on the shared board). */
+export const MAX_STAGES = 16;
+
 /** Items the built-in workload produces when neither `items` nor `durationMs` is given. */
 export const DEFAULT_ITEMS = 3000;
 
@@ -39,6 +42,8 @@ export const DEFAULTS: Readonly<PipelineConfig> = Object.freeze({
   refreshMs: 100,
   seed: 1,
   stallMs: 10_000,
+  stages: [],
+  pool: undefined,
 });
 
 /** Command-line flag of each option, for messages. */
@@ -59,6 +64,8 @@ export const FLAGS: Record<keyof PipelineConfig, string> = {
   refreshMs: '--refresh',
   seed: '--seed',
   stallMs: '--stall-ms',
+  stages: '--stage',
+  pool: '--pool',
 };
 
 type Check = (value: unknown) => string | undefined;
@@ -78,6 +85,19 @@ const oneOf =
   (v) =>
     values.includes(v as string) ? undefined : `one of ${values.join(', ')}`;
 const text: Check = (v) => (typeof v === 'string' && v.length > 0 ? undefined : 'a module path or URL');
+const stageList: Check = (v) =>
+  Array.isArray(v) &&
+  v.length <= MAX_STAGES &&
+  v.every(
+    (s) =>
+      typeof s?.module === 'string' &&
+      typeof s?.name === 'string' &&
+      Number.isInteger(s?.workers) &&
+      s.workers >= 1 &&
+      s.workers <= MAX_WORKERS_PER_ROLE,
+  )
+    ? undefined
+    : `given at most ${MAX_STAGES} times, each as { module, name, workers } with 1 to ${MAX_WORKERS_PER_ROLE} workers`;
 
 const CHECKS: Record<keyof PipelineConfig, Check> = {
   producers: integer(1, MAX_WORKERS_PER_ROLE),
@@ -96,12 +116,15 @@ const CHECKS: Record<keyof PipelineConfig, Check> = {
   refreshMs: integer(16, 10_000),
   seed: integer(0, 0xffffffff),
   stallMs: integer(100, 86_400_000),
+  stages: stageList,
+  pool: integer(1, MAX_WORKERS_PER_ROLE),
 };
 
-const OPTIONAL = new Set<keyof PipelineConfig>(['items', 'durationMs', 'rate', 'producer', 'consumer']);
+const OPTIONAL = new Set<keyof PipelineConfig>(['items', 'durationMs', 'rate', 'producer', 'consumer', 'pool']);
 
-/** How a value is shown in an error: strings quoted, the rest as written. */
+/** How a value is shown in an error: strings quoted, lists by their length, the rest as written. */
 function show(v: unknown): string {
+  if (Array.isArray(v)) return `a list of ${v.length}`;
   return typeof v === 'string' ? JSON.stringify(v) : String(v);
 }
 

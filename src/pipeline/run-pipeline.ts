@@ -1,24 +1,32 @@
 /**
- * runPipeline: P producer workers and C consumer workers joined by one shared BoundedQueue,
- * observed by the sampler and steered through the shared board. The main thread never blocks:
- * it only reads counters, posts sentinels with `putAsync`, and reacts to worker events.
+ * runPipeline: a chain of workers — producers, each `--stage`, consumers — joined by shared
+ * BoundedQueues (links; chain.ts), observed by the sampler and steered through the shared board.
+ * The main thread never blocks: it only reads counters, posts sentinels with `putAsync`, and
+ * reacts to worker events. The parts: a link (link.ts), the workers of one stage
+ * (stage-workers.ts), and the cascade that ends the links in turn (cascade.ts).
  *
  * Life of a run:
  *   running ──(budget spent, duration over, or stop())──▶ draining: producers finish their item
- *   draining ──(every producer exited)──▶ shutting-down: one sentinel per consumer is queued
- *     behind the items (or, with shutdown "close", the queue is shut down and drained)
+ *   draining ──(every producer exited)──▶ shutting-down: the cascade ends link 0 (one sentinel
+ *     per stage-1 worker queued behind the items, or with shutdown "close" the queue shut down),
+ *     then each next link once every worker upstream of it has exited
  *   shutting-down ──(every consumer exited)──▶ done
- * Faults: a worker that fails ends the run as "failed": producers stop, the queue is shut down so
- * nobody stays blocked, consumers drain what is left. A worker that dies holding the queue's lock
- * would leave everyone blocked forever: that is detected at its exit and the run is torn down.
- * If no item moves for `stallMs` while work remains, the run ends as "stalled".
+ * Faults: a worker that fails ends the run as "failed": producers stop, the links up to the
+ * failed stage are shut down so nobody stays blocked, and everything downstream drains. A worker
+ * that dies holding a link's lock would leave everyone blocked forever: that is detected at its
+ * exit and the run is torn down. If no item moves for `stallMs` while work remains, the run ends
+ * as "stalled".
  */
 import type { Worker } from 'node:worker_threads';
-import { BoundedQueue, QueueFull, SENTINEL } from '../queue/index.js';
-import { ownModule, spawnWorker } from '../threads/spawn.js';
-import { MAX_WORKERS_PER_ROLE, resolveConfig } from './config.js';
-import { PipelineBoard, slotOf } from './metrics.js';
-import { type QueueReadings, Sampler, type WorkerInfo } from './sampler.js';
+import type { BoundedQueue } from '../queue/index.js';
+import { BoundedSemaphore } from '../sync/bounded-semaphore.js';
+import { Cascade } from './cascade.js';
+import { chainOf } from './chain.js';
+import { resolveConfig } from './config.js';
+import { Link } from './link.js';
+import { PipelineBoard } from './metrics.js';
+import { Sampler } from './sampler.js';
+import { type RunningWorker, StageWorkers, type WorkerEvents } from './stage-workers.js';
 import { summaryOf } from './summary.js';
 import type {
   EndedBy,
@@ -28,9 +36,8 @@ import type {
   ShutdownProgress,
   Snapshot,
   Summary,
-  WorkerRole,
 } from './types.js';
-import type { PipelineWorkerData, WorkerMessage } from './worker-main.js';
+import type { WorkerMessage } from './worker-main.js';
 
 export interface RunOptions {
   /** Called with every Snapshot, about every `refreshMs`, and once more at the end. */
@@ -44,17 +51,9 @@ export interface PipelineRun extends PipelineControls {
   readonly done: Promise<Summary>;
   /** The latest snapshot taken. */
   latest(): Snapshot | undefined;
-  /** @internal fault injection and diagnostics for tests: the queue and the workers' handles. */
-  readonly internals: { queue: BoundedQueue<unknown>; worker(id: string): Worker | undefined };
+  /** @internal fault injection and diagnostics for tests: the links' queues and the workers' handles. */
+  readonly internals: { links: BoundedQueue<unknown>[]; worker(id: string): Worker | undefined };
 }
-
-interface RunningWorker extends WorkerInfo {
-  worker: Worker;
-  threadId: number;
-  exited: boolean;
-}
-
-const WORKER_MAIN = ownModule(import.meta.url, './worker-main');
 
 /** Why a worker that exited without reporting an error went away. */
 function exitMessage(id: string, code: number): string {
@@ -75,27 +74,6 @@ export function runPipeline(config: Partial<PipelineConfig>, options: RunOptions
 /** Starts a pipeline and returns its live controls. @throws ConfigError for bad configuration. */
 export function startPipeline(input: Partial<PipelineConfig>, options: RunOptions = {}): PipelineRun {
   const config = resolveConfig(input);
-  const queue = new BoundedQueue({ capacity: config.capacity, stampItems: true });
-  const board = new PipelineBoard();
-  board.setBudget(config.items);
-
-  const readQueue = (): QueueReadings => {
-    const s = queue.stats();
-    const l = queue.lockStats();
-    return {
-      depth: s.depth,
-      capacity: config.capacity,
-      highWater: s.highWater,
-      putBlocked: s.putBlocked,
-      getBlocked: s.getBlocked,
-      lockAcquisitions: l.acquisitions,
-      lockContended: l.contended,
-    };
-  };
-  const sampler = new Sampler(config, board, readQueue);
-
-  const workers: RunningWorker[] = [];
-  const started = { producer: 0, consumer: 0 };
   let state: RunState = 'running';
   let paused = false;
   let stopRequests = 0;
@@ -103,42 +81,40 @@ export function startPipeline(input: Partial<PipelineConfig>, options: RunOption
   let error: string | undefined;
   let shutdownStartedAt: number | undefined;
   let shutdownMs: number | undefined;
-  let sentinelsSent = 0;
-  let sentinelsPending = 0; // queued, not yet taken by a consumer
   let lastMoved = { total: -1, at: 0 };
   let latest: Snapshot | undefined;
   let resolveDone!: (summary: Summary) => void;
   const done = new Promise<Summary>((resolve) => (resolveDone = resolve));
 
-  const alive = (role: WorkerRole): RunningWorker[] => workers.filter((w) => w.role === role && !w.exited);
+  // The chain's parts: the board, a link between each two stages, each stage's workers, the cascade.
+  const chain = chainOf(config);
+  const board = new PipelineBoard(chain.length);
+  board.setBudget(config.items);
+  const links = chain.slice(1).map(() => new Link(config.capacity, config.refreshMs, () => endedBy === undefined));
+  const pool = config.pool !== undefined ? new BoundedSemaphore(config.pool) : undefined;
+  const events: WorkerEvents = { message: onMessage, error: fail, exit: onExit };
+  const stages = chain.map((spec, i) => new StageWorkers(i, spec, { config, board, links, pool, events }));
+  const [producers, consumers] = [stages[0]!, stages.at(-1)!];
+  const cascade = new Cascade(stages, links, config.shutdown);
+  const workers = (): RunningWorker[] => stages.flatMap((s) => s.all);
+  const sampler = new Sampler(config, board, links);
+
   const progress = (): ShutdownProgress => ({
     mode: config.shutdown,
-    producersDone: workers.filter((w) => w.role === 'producer' && w.exited).length,
-    producers: started.producer,
-    sentinelsSent,
-    consumersExited: workers.filter((w) => w.role === 'consumer' && w.exited).length,
-    consumers: started.consumer,
+    producersDone: producers.exited,
+    producers: producers.all.length,
+    sentinelsSent: links.at(-1)!.sentinelsSent,
+    consumersExited: consumers.exited,
+    consumers: consumers.all.length,
     ms: shutdownMs,
   });
 
-  function spawn(role: WorkerRole): void {
-    const index = started[role]++;
-    const slot = slotOf(role, index);
-    const id = `${role === 'producer' ? 'P' : 'C'}${index + 1}`;
-    board.setState(slot, 'starting');
-    const workerData: PipelineWorkerData = { role, index, slot, id, config, queue: queue.handle, board: board.handle };
-    const worker = spawnWorker(WORKER_MAIN, { workerData });
-    const entry: RunningWorker = { id, role, index, slot, worker, threadId: worker.threadId, exited: false };
-    workers.push(entry);
-    worker.on('message', (message: WorkerMessage) => onMessage(entry, message));
-    worker.on('error', (e) => fail(entry, e.message));
-    worker.on('exit', (code) => onExit(entry, code));
-  }
-
   function onMessage(w: RunningWorker, message: WorkerMessage): void {
     if (message.type === 'latency') sampler.addLatency(message.histogram);
-    else if (message.type === 'sentinel') sentinelsPending--;
-    else if (message.type === 'failed') fail(w, message.message);
+    else if (message.type === 'sentinel') {
+      w.leaving = true;
+      links[w.stage - 1]!.sentinelTaken();
+    } else if (message.type === 'failed') fail(w, message.message);
   }
 
   function onExit(w: RunningWorker, code: number): void {
@@ -149,87 +125,57 @@ export function startPipeline(input: Partial<PipelineConfig>, options: RunOption
     advance();
   }
 
-  /** Marks a worker failed and winds the run down: no more puts, consumers drain what is left. */
+  /** Marks a worker failed and winds the run down: no more puts, everything downstream drains. */
   function fail(w: RunningWorker, message: string): void {
     if (w.error === undefined) w.error = message;
     board.setState(w.slot, 'failed');
-    if (error !== undefined) return;
-    error = `${w.id} failed: ${message}`;
-    state = 'failed';
-    board.requestStop();
-    // Shutting the queue down takes its lock for a moment; never try that if a dead worker has it.
-    if (queue.lockStats().holder === w.threadId) teardown('failed');
-    else queue.shutdown();
+    if (endedBy) return; // torn down already: nothing left to wind down
+    if (error === undefined) {
+      error = `${w.id} failed: ${message}`;
+      state = 'failed';
+      board.requestStop();
+    }
+    // Shutting a link down takes its lock for a moment; never try that if the failed worker has it.
+    if (links.some((link) => link.lockHolder() === w.threadId)) teardown('failed');
+    else cascade.failed(w.stage);
   }
 
-  /** Moves the run along its life: producers done → shutdown; consumers done → finished. */
+  /** Moves the run along its life: producers done → the cascade; everyone done → finished. */
   function advance(): void {
     if (endedBy) return;
-    if (alive('producer').length === 0 && shutdownStartedAt === undefined) beginShutdown();
-    if (alive('producer').length === 0 && alive('consumer').length === 0) {
+    if (producers.done && shutdownStartedAt === undefined) {
+      shutdownStartedAt = sampler.elapsed();
+      if (error === undefined) state = 'shutting-down';
+    }
+    cascade.advance();
+    if (stages.every((s) => s.done)) {
       if (shutdownStartedAt !== undefined) shutdownMs = sampler.elapsed() - shutdownStartedAt;
       finish(error !== undefined ? 'failed' : stopRequests > 0 ? 'stopped' : 'completed');
     }
   }
 
-  function beginShutdown(): void {
-    shutdownStartedAt = sampler.elapsed();
-    if (error !== undefined) return; // the queue is already shut down
-    state = 'shutting-down';
-    if (config.shutdown === 'close') {
-      queue.shutdown();
-      return;
-    }
-    void sendSentinels(alive('consumer').length - sentinelsPending);
-  }
-
-  async function sendSentinels(count: number): Promise<void> {
-    for (let i = 0; i < count; i++) {
-      sentinelsPending++;
-      if (!(await putWhileRunning(SENTINEL))) {
-        sentinelsPending--;
-        return;
-      }
-      sentinelsSent++;
-    }
-  }
-
   /**
-   * Puts from the main thread, a tick's wait at a time: a put still waiting on a full queue when
-   * the run ends (aborted, stalled) would keep the process alive forever. False if the run ended
-   * first or the queue was shut down by a failure (consumers then drain and exit anyway).
-   */
-  async function putWhileRunning(item: unknown): Promise<boolean> {
-    while (endedBy === undefined) {
-      try {
-        await queue.putAsync(item, { timeout: config.refreshMs });
-        return true;
-      } catch (error) {
-        if (!(error instanceof QueueFull)) return false;
-      }
-    }
-    return false;
-  }
-
-  /**
-   * A thread that exits while holding the queue's lock leaves every other worker blocked forever.
+   * A thread that exits while holding a link's lock leaves every other worker blocked forever.
    * The lock records its holder's thread id: if that thread is neither the main thread nor a live
    * worker of this run, the lock is orphaned and the run is torn down with a clear error.
    */
   function checkOrphanedLock(): boolean {
-    const holder = queue.lockStats().holder;
-    if (holder === undefined || holder === 0 || workers.some((w) => !w.exited && w.threadId === holder)) return false;
-    const who = workers.find((w) => w.threadId === holder)?.id ?? `thread ${holder}`;
-    error = `${who} exited while holding the queue's lock; the queue can no longer be used safely`;
-    state = 'failed';
-    teardown('failed');
-    return true;
+    for (const link of links) {
+      const holder = link.lockHolder();
+      if (holder === undefined || holder === 0 || workers().some((w) => !w.exited && w.threadId === holder)) continue;
+      const who = workers().find((w) => w.threadId === holder)?.id ?? `thread ${holder}`;
+      error = `${who} exited while holding the queue's lock; the queue can no longer be used safely`;
+      state = 'failed';
+      teardown('failed');
+      return true;
+    }
+    return false;
   }
 
   function tick(): void {
     if (endedBy || checkOrphanedLock()) return;
     const snapshot = snap();
-    const moved = snapshot.totals.produced + snapshot.totals.consumed;
+    const moved = snapshot.stages.reduce((sum, stage) => sum + stage.in + stage.out, 0);
     const now = snapshot.t;
     if (moved !== lastMoved.total || paused) lastMoved = { total: moved, at: now };
     else if (now - lastMoved.at >= config.stallMs) {
@@ -244,14 +190,14 @@ export function startPipeline(input: Partial<PipelineConfig>, options: RunOption
 
   function snap(): Snapshot {
     const shown: RunState = endedBy ? state : paused && state === 'running' ? 'paused' : state;
-    latest = sampler.sample(shown, workers, progress(), error);
+    latest = sampler.sample(shown, stages, progress(), error);
     options.onSnapshot?.(latest);
     return latest;
   }
 
   /** Ends the run at once: every worker is terminated (used for abort, stalls, orphaned locks). */
   function teardown(by: EndedBy): void {
-    for (const w of workers) if (!w.exited) void w.worker.terminate();
+    for (const w of workers()) if (!w.exited) void w.worker.terminate();
     finish(by);
   }
 
@@ -265,9 +211,8 @@ export function startPipeline(input: Partial<PipelineConfig>, options: RunOption
     // snap() reads progress() now, so its shutdown numbers are the final ones.
     const summary = summaryOf(last, by, error);
     // Wait for terminated workers to be gone so the caller can exit cleanly.
-    void Promise.all(workers.map((w) => (w.exited ? undefined : new Promise((r) => w.worker.once('exit', r))))).then(
-      () => resolveDone(summary),
-    );
+    const exits = workers().map((w) => (w.exited ? undefined : new Promise((r) => w.worker.once('exit', r))));
+    void Promise.all(exits).then(() => resolveDone(summary));
   }
 
   const controls: PipelineControls = {
@@ -292,28 +237,28 @@ export function startPipeline(input: Partial<PipelineConfig>, options: RunOption
       paused = false;
       board.setPaused(false);
     },
-    addProducer() {
-      if (state === 'running' && started.producer < MAX_WORKERS_PER_ROLE) spawn('producer');
+    addWorker(stage) {
+      if (state === 'running') stages[stage]?.add();
     },
-    removeProducer() {
-      const live = alive('producer').filter((w) => !board.isRetired(w.slot));
-      if (state === 'running' && live.length > 1) board.retire(live[live.length - 1]!.slot);
-    },
-    addConsumer() {
-      if (state === 'running' && started.consumer < MAX_WORKERS_PER_ROLE) spawn('consumer');
-    },
-    removeConsumer() {
-      if (state === 'running' && alive('consumer').length - sentinelsPending > 1) void sendSentinels(1);
+    removeWorker(stage) {
+      if (state !== 'running' || stages[stage] === undefined) return;
+      if (stage > 0) cascade.dismissOne(stage);
+      else {
+        const live = producers.alive().filter((w) => !board.isRetired(w.slot));
+        if (live.length > 1) board.retire(live.at(-1)!.slot);
+      }
     },
   };
 
   const onAbortSignal = (): void => controls.stop();
   options.signal?.addEventListener('abort', onAbortSignal);
-  for (let i = 0; i < config.producers; i++) spawn('producer');
-  for (let i = 0; i < config.consumers; i++) spawn('consumer');
+  for (const stage of stages) for (let i = 0; i < stage.spec.workers; i++) stage.add();
   const timer = setInterval(tick, config.refreshMs);
   if (options.signal?.aborted) controls.stop();
 
-  const internals = { queue, worker: (id: string) => workers.find((w) => w.id === id)?.worker };
+  const internals = {
+    links: links.map((link) => link.queue),
+    worker: (id: string) => workers().find((w) => w.id === id)?.worker,
+  };
   return { ...controls, done, latest: () => latest, internals };
 }

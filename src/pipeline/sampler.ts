@@ -1,20 +1,25 @@
 /**
- * The sampler: reads the shared board, the queue's counters and the latency histogram every
+ * The sampler: reads the shared board, the links' counters and the latency histogram every
  * refresh tick and turns them into one immutable Snapshot. It never blocks and never takes a lock:
- * every figure it reads is a counter with a single writer.
+ * every figure it reads is a counter with a single writer (or an atomic one, for the pool).
  *
  * Rates and "% time blocked" are computed over a sliding window of recent samples, so they show
  * what is happening now rather than the average since the start.
  */
 import * as hdr from 'hdr-histogram-js';
+import type { ChainStage } from './chain.js';
+import type { Link } from './link.js';
 import type { PipelineBoard } from './metrics.js';
 import { epochMs } from './metrics.js';
 import type {
   LatencyMs,
+  LinkRow,
   PipelineConfig,
+  PoolReading,
   RunState,
   ShutdownProgress,
   Snapshot,
+  StageRow,
   WorkerRole,
   WorkerRow,
 } from './types.js';
@@ -23,32 +28,37 @@ import type {
 export interface WorkerInfo {
   id: string;
   role: WorkerRole;
+  /** Index of its stage in the chain (0: producers, last: consumers). */
+  stage: number;
   index: number;
   slot: number;
   error?: string;
 }
 
-/** Queue figures the sampler reads (from BoundedQueue.stats() and lockStats()). */
-export interface QueueReadings {
-  depth: number;
-  capacity: number;
-  highWater: number;
-  putBlocked: number;
-  getBlocked: number;
-  lockAcquisitions: number;
-  lockContended: number;
+/** A stage of the chain and every worker it has started. */
+export interface StageInfo {
+  spec: ChainStage;
+  all: readonly WorkerInfo[];
+}
+
+/** One worker's cumulative figures at one sample. */
+interface Reading {
+  items: number;
+  blocked: number;
+  blockedOut: number;
+  poolWaited: number;
 }
 
 interface Point {
   t: number;
   produced: number;
   consumed: number;
-  items: Map<number, number>;
-  blocked: Map<number, number>;
+  workers: Map<number, Reading>;
 }
 
 const WINDOW_MS = 1000;
 const U32 = 2 ** 32;
+const NONE: Reading = { items: 0, blocked: 0, blockedOut: 0, poolWaited: 0 };
 
 /** Accumulates a counter that wraps at 2^32 into an ever-growing number. */
 class WrappingCounter {
@@ -69,18 +79,25 @@ function deepFreeze<T>(value: T): T {
   return value;
 }
 
+const sum = <T>(xs: readonly T[], f: (x: T) => number): number => xs.reduce((total, x) => total + f(x), 0);
+const mean = <T>(xs: readonly T[], f: (x: T) => number): number => (xs.length === 0 ? 0 : sum(xs, f) / xs.length);
+const running = (row: WorkerRow): boolean => row.state !== 'done' && row.state !== 'failed';
+
 export class Sampler {
   private readonly window: Point[] = [];
   private readonly latency = hdr.build({ numberOfSignificantValueDigits: 2 });
-  private readonly acquisitions = new WrappingCounter();
-  private readonly contended = new WrappingCounter();
+  private readonly acquisitions: WrappingCounter[];
+  private readonly contended: WrappingCounter[];
   private readonly startedAt = epochMs();
 
   constructor(
     private readonly config: PipelineConfig,
     private readonly board: PipelineBoard,
-    private readonly readQueue: () => QueueReadings,
-  ) {}
+    private readonly links: readonly Link[],
+  ) {
+    this.acquisitions = links.map(() => new WrappingCounter());
+    this.contended = links.map(() => new WrappingCounter());
+  }
 
   /** Adds a consumer's latency histogram delta (compressed, as the worker posted it). */
   addLatency(encoded: string): void {
@@ -98,17 +115,22 @@ export class Sampler {
   }
 
   /** Takes one snapshot. */
-  sample(state: RunState, workers: readonly WorkerInfo[], shutdown: ShutdownProgress, error?: string): Snapshot {
+  sample(state: RunState, stages: readonly StageInfo[], shutdown: ShutdownProgress, error?: string): Snapshot {
     const now = epochMs();
     const t = this.elapsed(now);
-    const q = this.readQueue();
-    const point: Point = { t, produced: 0, consumed: 0, items: new Map(), blocked: new Map() };
+    const workers = stages.flatMap((s) => s.all);
+    const board = this.board;
+    const point: Point = { t, produced: 0, consumed: 0, workers: new Map() };
     for (const w of workers) {
-      const items = this.board.items(w.slot);
-      point.items.set(w.slot, items);
-      point.blocked.set(w.slot, this.board.blockedMs(w.slot, now));
-      if (w.role === 'producer') point.produced += items;
-      else point.consumed += items;
+      const reading: Reading = {
+        items: board.items(w.slot),
+        blocked: board.blockedMs(w.slot, now),
+        blockedOut: board.blockedOutMs(w.slot, now),
+        poolWaited: board.poolWaitedMs(w.slot, now),
+      };
+      point.workers.set(w.slot, reading);
+      if (w.role === 'producer') point.produced += reading.items;
+      else if (w.role === 'consumer') point.consumed += reading.items;
     }
     this.window.push(point);
     while (this.window.length > 2 && t - this.window[1]!.t >= WINDOW_MS) this.window.shift();
@@ -116,47 +138,107 @@ export class Sampler {
     const span = t - first.t;
     const rate = (now_: number, then: number | undefined): number =>
       span > 0 ? ((now_ - (then ?? 0)) * 1000) / span : 0;
+    /** The share of the window a worker spent on `field` (blocked, blocked on output, waiting for the pool). */
+    const share = (slot: number, field: (r: Reading) => number): number => {
+      const delta = field(point.workers.get(slot)!) - field(first.workers.get(slot) ?? NONE);
+      return span > 0 ? Math.min(1, Math.max(0, delta / span)) : 0;
+    };
 
     const rows: WorkerRow[] = workers.map((w) => {
-      const items = point.items.get(w.slot)!;
-      const blockedMs = point.blocked.get(w.slot)!;
-      const blockedThen = first.blocked.get(w.slot) ?? 0;
+      const { items, blocked } = point.workers.get(w.slot)!;
       const row: WorkerRow = {
         id: w.id,
         role: w.role,
+        stage: w.stage,
         index: w.index,
-        state: this.board.state(w.slot),
+        state: board.state(w.slot),
         items,
-        rate: rate(items, first.items.get(w.slot)),
-        blockedFraction: span > 0 ? Math.min(1, Math.max(0, (blockedMs - blockedThen) / span)) : 0,
-        blockedMs,
+        rate: rate(items, first.workers.get(w.slot)?.items),
+        blockedFraction: share(w.slot, (r) => r.blocked),
+        blockedMs: blocked,
       };
       if (w.error !== undefined) row.error = w.error;
       return row;
+    });
+    const rowsOf = (stage: number): WorkerRow[] => rows.filter((r) => r.stage === stage);
+    const slotOfRow = (row: WorkerRow): number => workers[rows.indexOf(row)]!.slot;
+
+    const stageRows = stages.map(({ spec }, i): StageRow => {
+      const mine = rowsOf(i);
+      const live = mine.filter(running);
+      const items = sum(mine, (r) => r.items);
+      const slots = mine.map(slotOfRow);
+      return {
+        name: spec.name,
+        role: spec.role,
+        workers: mine.length,
+        running: live.length,
+        in: spec.role === 'producer' ? 0 : items,
+        out: spec.role === 'producer' ? items : spec.role === 'stage' ? sum(slots, (s) => board.out(s)) : 0,
+        dropped: spec.role === 'stage' ? sum(slots, (s) => board.dropped(s)) : 0,
+        rate: sum(mine, (r) => r.rate),
+        blockedOnInput: mean(live.map(slotOfRow), (s) => share(s, (r) => r.blocked - r.blockedOut)),
+        blockedOnOutput: mean(live.map(slotOfRow), (s) => share(s, (r) => r.blockedOut)),
+      };
+    });
+
+    const linkRows = this.links.map((link, i): LinkRow => {
+      const { lockAcquisitions, lockContended, ...reading } = link.readings();
+      this.acquisitions[i]!.update(lockAcquisitions);
+      this.contended[i]!.update(lockContended);
+      return {
+        ...reading,
+        putBlocked: rowsOf(i).filter((r) => r.state === 'blocked-full').length,
+        getBlocked: rowsOf(i + 1).filter((r) => r.state === 'blocked-empty').length,
+      };
     });
 
     const snapshot: Snapshot = {
       t,
       state,
       config: this.config,
-      queue: {
-        depth: q.depth,
-        capacity: q.capacity,
-        highWater: q.highWater,
-        putBlocked: q.putBlocked,
-        getBlocked: q.getBlocked,
-      },
+      stages: stageRows,
+      links: linkRows,
       totals: { produced: point.produced, consumed: point.consumed },
       rates: { produced: rate(point.produced, first.produced), consumed: rate(point.consumed, first.consumed) },
       latencyMs: this.latencyMs(),
       lock: {
-        acquisitions: this.acquisitions.update(q.lockAcquisitions),
-        contended: this.contended.update(q.lockContended),
+        acquisitions: sum(this.acquisitions, (c) => c.total),
+        contended: sum(this.contended, (c) => c.total),
       },
       workers: rows,
       shutdown: { ...shutdown },
     };
+    if (this.config.pool !== undefined) {
+      const consumers = rows.filter((r) => r.role === 'consumer');
+      snapshot.pool = this.pool(
+        this.config.pool,
+        consumers.map(slotOfRow),
+        consumers.filter(running).map(slotOfRow),
+        share,
+      );
+    }
     if (error !== undefined) snapshot.error = error;
     return deepFreeze(snapshot);
+  }
+
+  /** The pool's reading: the consumers' counters summed, the two shared words as they are. */
+  private pool(
+    size: number,
+    slots: readonly number[],
+    live: readonly number[],
+    share: (slot: number, field: (r: Reading) => number) => number,
+  ): PoolReading {
+    const board = this.board;
+    return {
+      size,
+      inUse: board.poolInUse(),
+      waiting: slots.filter((s) => board.poolWaiting(s)).length,
+      maxInUse: board.poolMaxInUse(),
+      acquisitions: sum(slots, (s) => board.poolAcquisitions(s)),
+      waits: sum(slots, (s) => board.poolWaits(s)),
+      waitedMs: sum(slots, (s) => board.poolWaitedMs(s)),
+      waitedFraction: mean(live, (s) => share(s, (r) => r.poolWaited)),
+    };
   }
 }

@@ -1,5 +1,13 @@
 /** The Summary of a run, read off its last Snapshot (live runs and replays of cut-short logs alike). */
-import type { EndedBy, Snapshot, Summary } from './types.js';
+import type { EndedBy, PoolReading, Snapshot, Summary } from './types.js';
+
+const poolOf = ({ size, maxInUse, acquisitions, waits, waitedMs }: PoolReading): NonNullable<Summary['pool']> => ({
+  size,
+  maxInUse,
+  acquisitions,
+  waits,
+  waitedMs,
+});
 
 export function summaryOf(last: Snapshot, endedBy: EndedBy, error: string | undefined = last.error): Summary {
   return {
@@ -14,9 +22,20 @@ export function summaryOf(last: Snapshot, endedBy: EndedBy, error: string | unde
       consumersExited: last.shutdown.consumersExited,
       ms: last.shutdown.ms,
     },
+    stages: last.stages.map(({ name, workers, in: taken, out, dropped }) => ({
+      name,
+      workers,
+      in: taken,
+      out,
+      dropped,
+    })),
+    links: last.links.map(({ capacity, highWater }) => ({ capacity, highWater })),
+    ...(last.pool ? { pool: poolOf(last.pool) } : {}),
+    ...(last.bottleneck ? { bottleneck: last.bottleneck } : {}),
     workers: last.workers.map((w) => ({
       id: w.id,
       role: w.role,
+      stage: w.stage,
       items: w.items,
       state: w.state,
       blockedMs: w.blockedMs,

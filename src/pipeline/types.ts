@@ -32,9 +32,23 @@ export interface PipelineConfig {
   seed: number;
   /** End the run as 'stalled' if no item moves for this long while work remains. */
   stallMs: number;
+  /** `--stage module[=N]`, in order: transforms between the producers and the consumers ([] = one link). */
+  stages: readonly StageConfig[];
+  /** `--pool N`: at most N consumers work at once (a BoundedSemaphore they share); undefined = no pool. */
+  pool: number | undefined;
 }
 
-export type WorkerRole = 'producer' | 'consumer';
+/** One `--stage module[=N]`: N workers taking from one link and putting on the next. */
+export interface StageConfig {
+  /** Path or URL of a module exporting `transform(item, ctx)`, sync or async (undefined drops the item). */
+  module: string;
+  /** How it is shown everywhere: the module's file name without its extension ("keep-odd"). */
+  name: string;
+  workers: number;
+}
+
+/** A stage worker is a consumer of one link and a producer of the next. */
+export type WorkerRole = 'producer' | 'stage' | 'consumer';
 
 export type WorkerState =
   | 'starting'
@@ -59,15 +73,18 @@ export type RunState =
   | 'stalled';
 
 export interface WorkerRow {
-  /** Stable display id, e.g. "P1", "C3". */
+  /** Stable display id, e.g. "P1", "C3", "S1.2" (stage 1's second worker). */
   id: string;
   role: WorkerRole;
+  /** Index into Snapshot.stages: 0 for producers, the last for consumers. */
+  stage: number;
+  /** The worker's number within its stage, from 0. */
   index: number;
   state: WorkerState;
   items: number;
   /** Items/s over the sampler's sliding window. */
   rate: number;
-  /** Fraction 0..1 of the window spent blocked on the queue. */
+  /** Fraction 0..1 of the window spent blocked on its queues (waiting for items or for room). */
   blockedFraction: number;
   blockedMs: number;
   error?: string;
@@ -83,11 +100,79 @@ export interface ShutdownProgress {
   mode: ShutdownMode;
   producersDone: number;
   producers: number;
+  /** Sentinels put on the consumers' queue, the last link (every link's own count is in Snapshot.links). */
   sentinelsSent: number;
   consumersExited: number;
   consumers: number;
   /** Milliseconds from the start of shutdown to the last consumer's exit, once done. */
   ms: number | undefined;
+}
+
+/**
+ * One group of workers in the chain. `Snapshot.stages` is always the whole chain, in order:
+ * the producers, each `--stage`, the consumers; `Snapshot.links[i]` joins stages i and i + 1.
+ * A run without `--stage` is the chain of length one: two stages and one link.
+ */
+export interface StageRow {
+  /** "producers", the stage's module name ("keep-odd"), or "consumers". */
+  name: string;
+  role: WorkerRole;
+  /** Workers started in this stage, and how many of them are still running. */
+  workers: number;
+  running: number;
+  /** Items taken from the input link (0 for producers). */
+  in: number;
+  /** Items put on the output link (0 for consumers). */
+  out: number;
+  /** Items the stage's transform dropped by returning undefined (0 for producers and consumers). */
+  dropped: number;
+  /** Items/s over the sliding window: made (producers) or taken (stages, consumers). */
+  rate: number;
+  /** Mean share (0..1) of its workers' time, over the window, blocked on an empty input link. */
+  blockedOnInput: number;
+  /** Mean share (0..1) of its workers' time, over the window, blocked on a full output link. */
+  blockedOnOutput: number;
+}
+
+/** One bounded queue between two stages. */
+export interface LinkRow {
+  depth: number;
+  capacity: number;
+  highWater: number;
+  /** Workers blocked right now putting on it (full) and getting from it (empty). */
+  putBlocked: number;
+  getBlocked: number;
+  /** Sentinels put on it so far (sentinel shutdown), one per downstream worker. */
+  sentinelsSent: number;
+  /** Shut down (close shutdown, or a failure). */
+  closed: boolean;
+}
+
+/** The `--pool` BoundedSemaphore the consumers share, as they measured it in shared memory. */
+export interface PoolReading {
+  size: number;
+  inUse: number;
+  waiting: number;
+  /** Most permits held at once: measured by the workers, so it proves the limit held. */
+  maxInUse: number;
+  acquisitions: number;
+  /** Acquisitions that had to wait for a permit, and the time spent waiting. */
+  waits: number;
+  waitedMs: number;
+  /** Share (0..1) of the consumers' time, over the window, spent waiting for a permit. */
+  waitedFraction: number;
+}
+
+/** The stage that holds the others back, and why (src/pipeline/bottleneck.ts decides, steadily). */
+export interface Bottleneck {
+  /** Index into Snapshot.stages. */
+  stage: number;
+  /** Its name as shown: "keep-odd", "producers", "consumers", "the pool". */
+  name: string;
+  /** The evidence: "its input queue is full and upstream is blocked 76 % of the time". */
+  evidence: string;
+  /** What to try, if anything: "press + to add a worker". */
+  advice?: string;
 }
 
 /** One immutable sample of a running pipeline, taken every refresh tick. */
@@ -96,13 +181,15 @@ export interface Snapshot {
   t: number;
   state: RunState;
   config: PipelineConfig;
-  queue: {
-    depth: number;
-    capacity: number;
-    highWater: number;
-    putBlocked: number;
-    getBlocked: number;
-  };
+  /** The chain: producers, each stage, consumers (see StageRow). */
+  stages: StageRow[];
+  /** links[i] joins stages[i] and stages[i + 1]. */
+  links: LinkRow[];
+  /** Present when the run has `--pool`. */
+  pool?: PoolReading;
+  /** Present once a stage clearly holds the run back. */
+  bottleneck?: Bottleneck;
+  /** Items made by the producers, and taken by the consumers (the chain's two ends). */
   totals: { produced: number; consumed: number };
   /** Items/s over the sliding window. */
   rates: { produced: number; consumed: number };
@@ -124,9 +211,16 @@ export interface Summary {
   itemsPerSecond: number;
   latencyMs: LatencyMs;
   shutdown: { mode: ShutdownMode; sentinelsSent: number; consumersExited: number; ms: number | undefined };
+  /** The chain's stages as they ended (producers, each stage, consumers). */
+  stages: Array<{ name: string; workers: number; in: number; out: number; dropped: number }>;
+  links: Array<{ capacity: number; highWater: number }>;
+  pool?: { size: number; maxInUse: number; acquisitions: number; waits: number; waitedMs: number };
+  /** The last bottleneck named during the run, if any. */
+  bottleneck?: Bottleneck;
   workers: Array<{
     id: string;
     role: WorkerRole;
+    stage: number;
     items: number;
     state: WorkerState;
     blockedMs: number;
@@ -143,8 +237,8 @@ export interface PipelineControls {
   abort(): void;
   pause(): void;
   resume(): void;
-  addProducer(): void;
-  removeProducer(): void;
-  addConsumer(): void;
-  removeConsumer(): void;
+  /** Adds a worker to stage `stage` (index into Snapshot.stages: 0 producers, last consumers). */
+  addWorker(stage: number): void;
+  /** Removes one: a producer is retired, a stage worker or consumer is sent a sentinel. */
+  removeWorker(stage: number): void;
 }

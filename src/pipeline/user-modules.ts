@@ -7,6 +7,9 @@
  *   // consumer.mjs — called once per item, may be async
  *   export async function consume(item, ctx) { await save(item); }
  *
+ *   // keep-odd.mjs — a --stage: returns the item for the next stage, or undefined to drop it
+ *   export function transform(item, ctx) { return item.n % 2 === 1 ? item : undefined; }
+ *
  * `ctx` is {@link WorkerContext}. A module that lacks the export is refused with a message
  * naming the module and the function it must export. TypeScript (.ts, .mts, .cts) loads through
  * tsx, found from the module's folder or the current directory (load-module.js).
@@ -19,10 +22,10 @@ import { moduleUrl } from '../threads/spawn.js';
 import type { PipelineConfig, WorkerRole } from './types.js';
 
 export interface WorkerContext {
-  /** Display id, e.g. "P1" or "C2". */
+  /** Display id, e.g. "P1", "C2" or "S1.2" (stage 1's second worker). */
   id: string;
   role: WorkerRole;
-  /** 0-based index among workers of this role. */
+  /** 0-based index among the workers of its stage. */
   index: number;
   /** This worker's seed (derived from the run's `--seed`). */
   seed: number;
@@ -32,6 +35,8 @@ export interface WorkerContext {
 
 export type Produce = (ctx: WorkerContext) => Iterable<unknown> | AsyncIterable<unknown>;
 export type Consume = (item: unknown, ctx: WorkerContext) => unknown;
+/** Returns (or resolves to) the item for the next stage; undefined drops it. */
+export type Transform = (item: unknown, ctx: WorkerContext) => unknown;
 
 /** A user module that does not have the shape we need. */
 export class UserModuleError extends Error {
@@ -86,8 +91,11 @@ async function load(path: string, exportName: string, flag: string): Promise<(..
  * that a bad one is refused before any worker starts. @throws UserModuleError naming the flag,
  * the file and the problem.
  */
-export async function checkUserModules(config: Pick<PipelineConfig, 'producer' | 'consumer'>): Promise<void> {
+export async function checkUserModules(
+  config: Pick<PipelineConfig, 'producer' | 'consumer'> & Partial<Pick<PipelineConfig, 'stages'>>,
+): Promise<void> {
   if (config.producer !== undefined) await loadProducer(config.producer);
+  for (const stage of config.stages ?? []) await loadTransform(stage.module);
   if (config.consumer !== undefined) await loadConsumer(config.consumer);
 }
 
@@ -97,4 +105,8 @@ export async function loadProducer(path: string): Promise<Produce> {
 
 export async function loadConsumer(path: string): Promise<Consume> {
   return (await load(path, 'consume', '--consumer')) as Consume;
+}
+
+export async function loadTransform(path: string): Promise<Transform> {
+  return (await load(path, 'transform', '--stage')) as Transform;
 }

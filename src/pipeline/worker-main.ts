@@ -1,28 +1,39 @@
 /**
- * The entry of every producer and consumer worker of a pipeline run.
+ * The entry of every pipeline worker: a producer, a stage worker or a consumer.
  *
- * It publishes its state and counts on the shared board (no locks, one writer per word), moves
- * items through the shared queue, and reports failures and latency histograms by message.
- * A producer ends when its budget or iterable runs out, or on stop/retire; a consumer ends when it
- * takes a sentinel (sentinel mode) or finds the queue shut down and drained (close mode).
+ * A producer puts items on its output link; a consumer takes them from its input link; a stage
+ * worker is both, a consumer of one link and a producer of the next, with the stage's transform
+ * in between. Each publishes its state and counts on the shared board (no locks, one writer per
+ * word) and reports failures and latency histograms by message.
+ * A producer ends when its budget or iterable runs out, or on stop/retire; a stage worker or a
+ * consumer ends when it takes a sentinel (sentinel mode) or finds its input link shut down and
+ * drained (close mode, or a failure).
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import * as hdr from 'hdr-histogram-js';
 import { BoundedQueue, QueueEmpty, QueueFull, type QueueHandle, QueueShutDown, SENTINEL } from '../queue/index.js';
+import { BoundedSemaphore } from '../sync/bounded-semaphore.js';
 import type { SharedHandle } from '../sync/shared-object.js';
 import { PipelineBoard } from './metrics.js';
 import type { PipelineConfig, WorkerRole } from './types.js';
-import { loadConsumer, loadProducer, type WorkerContext } from './user-modules.js';
+import { loadConsumer, loadProducer, loadTransform, type WorkerContext } from './user-modules.js';
 import { makeWork, mulberry32, sleepMs, workerSeed } from './workload.js';
 
 export interface PipelineWorkerData {
   role: WorkerRole;
+  /** Its stage in the chain (0: producers, last: consumers). */
+  stage: number;
   index: number;
   slot: number;
   id: string;
   config: PipelineConfig;
-  queue: QueueHandle;
+  /** The link it takes items from (stage workers, consumers). */
+  input?: QueueHandle;
+  /** The link it puts items on (producers, stage workers). */
+  output?: QueueHandle;
   board: SharedHandle<'Block'>;
+  /** The `--pool` semaphore, for the consumers of a run that has one. */
+  pool?: SharedHandle<'BoundedSemaphore'>;
 }
 
 /** Messages a pipeline worker sends to the main thread. */
@@ -32,17 +43,20 @@ export type WorkerMessage =
   | { type: 'sentinel' };
 
 const data = workerData as PipelineWorkerData;
-const board = PipelineBoard.from(data.board);
-const queue = BoundedQueue.from(data.queue);
 const { slot, config } = data;
+const board = PipelineBoard.from(data.board, config.stages.length + 2);
+const input = data.input ? BoundedQueue.from(data.input) : undefined;
+const output = data.output ? BoundedQueue.from(data.output) : undefined;
+const pool = data.pool ? BoundedSemaphore.from(data.pool) : undefined;
+const busy = data.role === 'producer' ? 'producing' : 'consuming';
 const post = (message: WorkerMessage): void => parentPort!.postMessage(message);
 
 const abort = new AbortController();
 const seed = workerSeed(config.seed, slot);
 const ctx: WorkerContext = { id: data.id, role: data.role, index: data.index, seed, signal: abort.signal };
 
-/** While the run is paused (and not stopping), waits, shown as paused; then carries on as `busy`. */
-function waitIfPaused(busy: 'producing' | 'consuming'): void {
+/** While the run is paused (and not stopping), waits, shown as paused; then carries on. */
+function waitIfPaused(): void {
   if (board.paused && !board.stopRequested && !board.isRetired(slot)) {
     board.setState(slot, 'paused');
     board.waitWhilePaused(slot);
@@ -52,7 +66,7 @@ function waitIfPaused(busy: 'producing' | 'consuming'): void {
 
 /** Whether this producer should stop pulling items (and tells user code via ctx.signal). */
 function shouldStop(): boolean {
-  waitIfPaused('producing');
+  waitIfPaused();
   if (board.stopRequested || board.isRetired(slot)) {
     abort.abort();
     return true;
@@ -61,26 +75,24 @@ function shouldStop(): boolean {
 }
 
 /**
- * Puts one item, publishing "blocked on full" while the queue makes us wait. A queue seen full
- * goes straight to the blocking put: in a backed-up pipeline that is most puts, and a QueueFull
- * thrown (and its stack captured) for each of them cost more than the put itself.
+ * Puts one item on the output link, publishing "blocked on full" while it makes us wait. A link
+ * seen full goes straight to the blocking put: in a backed-up pipeline that is most puts, and a
+ * QueueFull thrown (and its stack captured) for each of them cost more than the put itself.
  */
 function put(item: unknown): void {
-  if (queue.full() || !tryPut(item)) {
-    whileBlocked('blocked-full', 'producing', (timeout) => queue.put(item, { timeout }), QueueFull);
+  const queue = output!;
+  if (queue.full() || !tryPut(queue, item)) {
+    whileBlocked('blocked-full', (timeout) => queue.put(item, { timeout }), QueueFull);
   }
-  board.addItem(slot);
 }
 
 /**
- * Waits on the queue (`attempt`: a put on a full one or a get from an empty one), shown as
- * blocked, a refresh at a time: a pause that comes meanwhile is honoured here too, so in a paused
- * run every worker is really paused and nothing moves until it resumes. Pause time is not counted
- * as blocked.
+ * Waits on a link (`attempt`: a put on a full one or a get from an empty one), shown as blocked,
+ * a refresh at a time: a pause that comes meanwhile is honoured here too, so in a paused run every
+ * worker is really paused and nothing moves until it resumes. Pause time is not counted as blocked.
  */
 function whileBlocked<T>(
   blocked: 'blocked-full' | 'blocked-empty',
-  busy: 'producing' | 'consuming',
   attempt: (timeout: number) => T,
   gaveUp: typeof QueueFull | typeof QueueEmpty,
 ): T {
@@ -93,7 +105,7 @@ function whileBlocked<T>(
         if (!(error instanceof gaveUp)) throw error;
       }
       board.endBlocked(slot, busy);
-      waitIfPaused(busy);
+      waitIfPaused();
       board.beginBlocked(slot, blocked);
     }
   } finally {
@@ -102,7 +114,7 @@ function whileBlocked<T>(
 }
 
 /** putNowait, as a boolean: false when the queue was full. */
-function tryPut(item: unknown): boolean {
+function tryPut(queue: BoundedQueue<unknown>, item: unknown): boolean {
   try {
     queue.putNowait(item);
     return true;
@@ -115,7 +127,7 @@ function tryPut(item: unknown): boolean {
 const NOTHING = Symbol('nothing');
 
 /** getNowait, or NOTHING when the queue was empty (or seen empty: see put). */
-function tryGet(): unknown {
+function tryGet(queue: BoundedQueue<unknown>): unknown {
   if (queue.empty()) return NOTHING;
   try {
     return queue.getNowait();
@@ -123,6 +135,52 @@ function tryGet(): unknown {
     if (error instanceof QueueEmpty) return NOTHING;
     throw error;
   }
+}
+
+/**
+ * The items of the input link, until this worker's sentinel (reported to the main thread, which
+ * counts what is still queued). A link shut down and drained throws QueueShutDown out of the loop.
+ */
+function* takeItems(): Generator<unknown, void, undefined> {
+  const queue = input!;
+  for (;;) {
+    waitIfPaused();
+    let item = tryGet(queue);
+    if (item === NOTHING) item = whileBlocked('blocked-empty', (timeout) => queue.get({ timeout }), QueueEmpty);
+    if (item === SENTINEL) {
+      post({ type: 'sentinel' });
+      return;
+    }
+    yield item;
+  }
+}
+
+/**
+ * Takes a permit of the `--pool` (a no-op without one), waiting a refresh at a time so a pause
+ * is honoured meanwhile; the wait is published on the board, and so is every acquisition.
+ */
+function acquirePermit(): void {
+  if (pool === undefined) return;
+  const waited = !pool.acquire({ blocking: false });
+  if (waited) {
+    board.beginPoolWait(slot);
+    try {
+      while (!pool.acquire({ timeout: config.refreshMs })) {
+        board.endPoolWait(slot);
+        waitIfPaused();
+        board.beginPoolWait(slot);
+      }
+    } finally {
+      board.endPoolWait(slot);
+    }
+  }
+  board.poolAcquired(slot, waited);
+}
+
+function releasePermit(): void {
+  if (pool === undefined) return;
+  board.poolReleasing();
+  pool.release();
 }
 
 function builtinItems(): Iterable<unknown> {
@@ -160,11 +218,32 @@ async function runProducer(): Promise<void> {
         nextAt = Math.max(nextAt + interval, performance.now() - interval);
       }
       put(result.value);
+      board.addItem(slot);
     }
   } catch (error) {
     if (!(error instanceof QueueShutDown)) throw error; // the run is ending: stop quietly
   } finally {
     await iterator.return?.();
+  }
+}
+
+/** A stage worker: each item of the input link through the transform, and on to the output link. */
+async function runStage(): Promise<void> {
+  const transform = await loadTransform(config.stages[data.stage - 1]!.module);
+  board.setState(slot, 'consuming');
+  try {
+    for (const item of takeItems()) {
+      const result = transform(item, ctx);
+      const next = result instanceof Promise ? await result : result;
+      if (next === undefined) board.addDropped(slot);
+      else {
+        put(next);
+        board.addOut(slot);
+      }
+      board.addItem(slot);
+    }
+  } catch (error) {
+    if (!(error instanceof QueueShutDown)) throw error; // a link shut down: drained, or the run failed
   }
 }
 
@@ -180,22 +259,18 @@ async function runConsumer(): Promise<void> {
   };
   board.setState(slot, 'consuming');
   try {
-    for (;;) {
-      waitIfPaused('consuming');
-      let item = tryGet();
-      if (item === NOTHING) {
-        item = whileBlocked('blocked-empty', 'consuming', (timeout) => queue.get({ timeout }), QueueEmpty);
-      }
-      if (item === SENTINEL) {
-        post({ type: 'sentinel' });
-        break;
-      }
-      const age = queue.lastItemAgeMs;
-      if (consume) {
-        const pending = consume(item, ctx);
-        if (pending instanceof Promise) await pending;
-      } else {
-        work();
+    for (const item of takeItems()) {
+      const age = input!.lastItemAgeMs;
+      acquirePermit();
+      try {
+        if (consume) {
+          const pending = consume(item, ctx);
+          if (pending instanceof Promise) await pending;
+        } else {
+          work();
+        }
+      } finally {
+        releasePermit();
       }
       board.addItem(slot);
       latency.recordValue(Math.max(0, Math.round(age * 1000)));
@@ -211,8 +286,10 @@ async function runConsumer(): Promise<void> {
   }
 }
 
+const RUN: Record<WorkerRole, () => Promise<void>> = { producer: runProducer, stage: runStage, consumer: runConsumer };
+
 try {
-  await (data.role === 'producer' ? runProducer() : runConsumer());
+  await RUN[data.role]();
   board.setState(slot, 'done');
 } catch (error) {
   board.setState(slot, 'failed');

@@ -4,16 +4,23 @@
  * Summary. Each line is written with a synchronous write as it comes, so a run that crashes
  * still leaves a log that reads (and replays) up to the crash.
  *
- *   {"format":"pipeline-tui-metrics","version":1,"tool":"0.1.0","startedAt":"…","config":{…}}
+ *   {"format":"pipeline-tui-metrics","version":2,"tool":"0.1.0","startedAt":"…","config":{…}}
  *   {"snapshot":{"t":100,"state":"running",…}}
  *   {"summary":{"produced":3000,…}}
+ *
+ * Version 2 carries the chain: every stage, every link and the pool (Snapshot.stages, .links,
+ * .pool) instead of version 1's one `queue`. Version 1 logs still read, upgraded as they are
+ * read (upgrade-v1.ts).
  */
 import { readFileSync } from 'node:fs';
 import type { PipelineConfig, Snapshot, Summary } from '../pipeline/types.js';
 import { JsonLinesFile } from './json-lines.js';
+import { upgradeConfig, upgradeSnapshot, upgradeSummary } from './upgrade-v1.js';
 
 export const METRICS_FORMAT = 'pipeline-tui-metrics';
-export const METRICS_VERSION = 1;
+export const METRICS_VERSION = 2;
+/** Versions this pipeline-tui reads (older ones are upgraded as they are read). */
+const READS = [1, 2];
 
 export interface MetricsHeader {
   format: typeof METRICS_FORMAT;
@@ -109,13 +116,17 @@ export function readMetricsLog(path: string): MetricsLog {
   const header = parse(1);
   if (header['format'] !== METRICS_FORMAT)
     fail(1, `not a pipeline-tui metrics log (no "format": "${METRICS_FORMAT}" header)`);
-  if (header['version'] !== METRICS_VERSION)
+  const version = header['version'];
+  if (!READS.includes(version as number))
     fail(
       1,
-      `metrics log version ${String(header['version'])} is not supported ` +
-        `(this pipeline-tui reads version ${METRICS_VERSION})`,
+      `metrics log version ${String(version)} is not supported ` +
+        `(this pipeline-tui reads versions ${READS.join(' and ')})`,
     );
   if (!isObject(header['config'])) fail(1, 'the header has no "config"');
+  const v1 = version === 1;
+  if (v1) header['config'] = upgradeConfig(header['config'] as Record<string, unknown>);
+  const config = header['config'] as unknown as PipelineConfig;
 
   const snapshots: Snapshot[] = [];
   let summary: Summary | undefined;
@@ -123,15 +134,19 @@ export function readMetricsLog(path: string): MetricsLog {
     const entry = parse(n);
     if (summary !== undefined) fail(n, 'a line after the summary (the summary must be last)');
     if (isObject(entry['snapshot'])) {
-      const s = entry['snapshot'] as unknown as Snapshot;
-      if (!isSnapshot(s)) fail(n, 'a snapshot without its fields (t, state, queue, totals, workers)');
+      const raw = entry['snapshot'];
+      if (!isSnapshot(raw, v1))
+        fail(n, `a snapshot without its fields (t, state, ${v1 ? 'queue' : 'links'}, totals, workers)`);
+      const s = v1 ? upgradeSnapshot(raw) : (raw as unknown as Snapshot);
       const prev = snapshots.at(-1);
       if (prev !== undefined && s.t < prev.t) fail(n, `snapshot time ${s.t} ms goes back from ${prev.t} ms`);
       snapshots.push(s);
     } else if (isObject(entry['summary'])) {
       summary = entry['summary'] as unknown as Summary;
-      if (typeof summary.endedBy !== 'string' || typeof summary.consumed !== 'number')
-        fail(n, 'a summary without its fields (endedBy, consumed)');
+      const complete = typeof summary.endedBy === 'string' && typeof summary.consumed === 'number';
+      if (!complete || !Array.isArray(summary.workers))
+        fail(n, 'a summary without its fields (endedBy, consumed, workers)');
+      if (v1) summary = upgradeSummary(entry['summary'] as Record<string, unknown>, snapshots.at(-1), config);
     } else fail(n, 'expected {"snapshot": …} or {"summary": …}');
   }
   if (snapshots.length === 0) fail(Math.max(2, lines.length), 'the log has no snapshots to replay');
@@ -140,11 +155,12 @@ export function readMetricsLog(path: string): MetricsLog {
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-function isSnapshot(s: Snapshot): boolean {
+/** The fields a snapshot of that version cannot do without (v1 had one `queue`, v2 has `links`). */
+function isSnapshot(s: Record<string, unknown>, v1: boolean): boolean {
   return (
     typeof s.t === 'number' &&
     typeof s.state === 'string' &&
-    isObject(s.queue) &&
+    (v1 ? isObject(s.queue) : Array.isArray(s.links) && Array.isArray(s.stages)) &&
     isObject(s.totals) &&
     Array.isArray(s.workers) &&
     isObject(s.shutdown) &&

@@ -88,10 +88,8 @@ export function startReplay(log: MetricsLog, { speed = 1, onSnapshot }: ReplayOp
       if (!paused || ended) return;
       show(Math.min(snapshots.length - 1, Math.max(0, index + delta)));
     },
-    addProducer() {},
-    removeProducer() {},
-    addConsumer() {},
-    removeConsumer() {},
+    addWorker() {},
+    removeWorker() {},
   };
   schedule();
   return replay;

@@ -36,5 +36,23 @@ export function moduleUrl(target: string | URL): URL {
 export function spawnWorker(entry: URL, options: WorkerOptions = {}): Worker {
   const data = (options.workerData ?? {}) as Record<string, unknown>;
   const registry = data[REGISTRY_KEY] ?? threadRegistry().handle;
-  return new Worker(BOOTSTRAP, { ...options, workerData: { ...data, [REGISTRY_KEY]: registry, __entry: entry.href } });
+  const worker = new Worker(BOOTSTRAP, {
+    ...options,
+    workerData: { ...data, [REGISTRY_KEY]: registry, __entry: entry.href },
+  });
+  allowPipedOutput(worker);
+  return worker;
+}
+
+/**
+ * A worker's stdout and stderr are piped into the process's own, and each pipe adds an 'error'
+ * listener there: past ten live workers Node warned of a listener leak that is none (a pipeline
+ * with stages starts ten by default). Each live worker raises the limit by one.
+ */
+function allowPipedOutput(worker: Worker): void {
+  const streams = [process.stdout, process.stderr].filter((s) => s.getMaxListeners() > 0); // 0: no limit
+  for (const stream of streams) stream.setMaxListeners(stream.getMaxListeners() + 1);
+  worker.once('exit', () => {
+    for (const stream of streams) stream.setMaxListeners(Math.max(1, stream.getMaxListeners() - 1));
+  });
 }

@@ -25,7 +25,7 @@ export interface AppProps {
 export function App({ store, controls, color, keys }: AppProps) {
   const { snapshot, history, summary } = useDashboardState(store);
   const { columns, rows } = useTerminalSize();
-  const { helpOpen, stopRequested } = useKeys(controls, snapshot?.state);
+  const { helpOpen, stopRequested } = useKeys(controls, snapshot?.state, snapshot?.stages.length);
   const theme = useMemo(() => createTheme(color), [color]);
   let view: ReactNode;
   if (summary !== undefined) view = <SummaryView summary={summary} columns={columns} rows={rows} />;

@@ -46,13 +46,13 @@ export function Dashboard({
     help: helpOpen ? keys : undefined,
     hasError: s.error !== undefined,
   });
-  const widths = lineWidths(columns, s.queue.capacity, history.size);
+  const widths = lineWidths(columns, s.links[0]!.capacity, history.size);
   const spacer = layout.compact ? null : <Box height={1} />;
   return (
     <Box flexDirection="column">
       <Header snapshot={s} />
       {spacer}
-      <QueueLine queue={s.queue} depths={history.depth} widths={widths} />
+      <QueueLine queue={s.links[0]!} depths={history.depth} widths={widths} />
       <ThroughputPanel snapshot={s} history={history} widths={widths} />
       <LockLine lock={s.lock} />
       <ShutdownLine shutdown={s.shutdown} state={s.state} />

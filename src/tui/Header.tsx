@@ -23,7 +23,7 @@ export function Header({ snapshot: s }: HeaderProps) {
   const c = workers('consumer');
   const config =
     `${p} producer${p === 1 ? '' : 's'} → ${c} consumer${c === 1 ? '' : 's'} · ` +
-    `capacity ${s.queue.capacity} · ${workload(s.config)}`;
+    `capacity ${s.links[0]!.capacity} · ${workload(s.config)}`;
   return (
     <Box>
       <Box flexGrow={1} flexShrink={1}>

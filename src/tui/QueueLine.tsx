@@ -6,7 +6,7 @@ import { Sparkline } from './Sparkline.js';
 import { useTheme } from './use-theme.js';
 
 export interface QueueLineProps {
-  queue: Snapshot['queue'];
+  queue: Snapshot['links'][number];
   /** Queue depth per history bucket, oldest first. */
   depths: readonly number[];
   widths: LineWidths;

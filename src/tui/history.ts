@@ -51,7 +51,7 @@ export function pushHistory(h: History, s: Snapshot): History {
   const consumed = [...h.consumed];
   if (bucket === lastBucket && depth.length > 0) {
     const i = depth.length - 1;
-    depth[i] = Math.max(depth[i]!, s.queue.depth);
+    depth[i] = Math.max(depth[i]!, s.links[0]!.depth);
     produced[i] = s.rates.produced;
     consumed[i] = s.rates.consumed;
   } else {
@@ -62,7 +62,7 @@ export function pushHistory(h: History, s: Snapshot): History {
       produced.push(h.produced.at(-1)!);
       consumed.push(h.consumed.at(-1)!);
     }
-    depth.push(s.queue.depth);
+    depth.push(s.links[0]!.depth);
     produced.push(s.rates.produced);
     consumed.push(s.rates.consumed);
   }

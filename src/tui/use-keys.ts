@@ -26,19 +26,21 @@ export interface KeysState {
  *   Ctrl-C stop() the first time, abort() the second
  *   p      pause() / resume()          (by the run state, or the last p when not seen yet); space too
  *   ← →    step(-1) / step(+1)         (replays only)
- *   + -    addProducer() / removeProducer()     (= and _ too, for unshifted keyboards)
- *   > <    addConsumer() / removeConsumer()     (. and , too)
+ *   + -    addWorker(0) / removeWorker(0): producers     (= and _ too, for unshifted keyboards)
+ *   > <    addWorker(last) / removeWorker(last): consumers     (. and , too)
  *   ?      toggles the help panel; Esc closes it
  *
  * Input is read only where raw mode works (stdin is a TTY); the handler is stable, so Ink
  * subscribes once.
  */
-export function useKeys(controls: DashboardControls, runState: RunState | undefined): KeysState {
+export function useKeys(controls: DashboardControls, runState: RunState | undefined, stages = 2): KeysState {
   const { isRawModeSupported } = useStdin();
   const [helpOpen, setHelpOpen] = useState(false);
   const [stopRequested, setStopRequested] = useState(false);
   const controlsRef = useRef(controls);
   controlsRef.current = controls;
+  const lastStage = useRef(stages - 1);
+  lastStage.current = stages - 1;
   const stopped = useRef(false);
   const pausedIntent = useRef(runState === 'paused');
   useEffect(() => {
@@ -70,19 +72,19 @@ export function useKeys(controls: DashboardControls, runState: RunState | undefi
           return;
         case '+':
         case '=':
-          c.addProducer();
+          c.addWorker(0);
           return;
         case '-':
         case '_':
-          c.removeProducer();
+          c.removeWorker(0);
           return;
         case '>':
         case '.':
-          c.addConsumer();
+          c.addWorker(lastStage.current);
           return;
         case '<':
         case ',':
-          c.removeConsumer();
+          c.removeWorker(lastStage.current);
           return;
         case '?':
           setHelpOpen((open) => !open);

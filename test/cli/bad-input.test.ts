@@ -23,6 +23,14 @@ const CASES: Array<[string[], RegExp]> = [
   [['-n', '10', '--duration', '5s'], /--items and --duration cannot be used together/],
   [['--refresh', '1'], /--refresh must be an integer from 16 to 10000, got 1/],
   [['--plain', '--json'], /--plain and --json cannot be used together/],
+  [['--stage', 'x=0'], /^pipeline-tui: --stage must be module\[=N\] with N from 1 to 64, got "x=0"$/m],
+  [['--stage', 'x=65'], /--stage must be module\[=N\] with N from 1 to 64, got "x=65"/],
+  [['--stage', './a.mjs', '--stage', 'b.mjs=two'], /--stage must be module\[=N\] with N from 1 to 64, got "b.mjs=two"/],
+  [['--stage', '=3'], /--stage must be module\[=N\] with N from 1 to 64, got "=3"/],
+  [['--stage'], /--stage needs a value/],
+  [['--pool', '0'], /^pipeline-tui: --pool must be an integer from 1 to 64, got 0$/m],
+  [['--pool', 'few'], /--pool must be an integer from 1 to 64, got "few"/],
+  [['demo', 'balanced', '--stage', 'x=0'], /--stage must be module\[=N\] with N from 1 to 64, got "x=0"/],
   [['run', 'extra'], /unexpected argument "extra"; see pipeline-tui --help/],
 ];
 
@@ -61,6 +69,10 @@ describe('help and version', () => {
       '--plain',
       '--json',
       '--seed',
+      '--stage',
+      '--pool',
+      '--stage ./keep-odd.mjs',
+      './square.mjs=4',
       'Examples:',
       'Exit codes',
     ]) {

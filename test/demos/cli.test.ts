@@ -4,14 +4,18 @@
  * (`--json`, the same output as `pipeline-tui run --json`) asserted.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { DEMOS } from '../../src/demos/index.js';
-import { STORIES } from '../../src/demos/stories.js';
+import * as catalog from '../../demos/index.js';
+import { STORIES } from '../../demos/stories.js';
+import type { DemoCatalog } from '../../src/cli/demo-catalog.js';
 import type { Summary } from '../../src/pipeline/types.js';
 import { runCli } from '../helpers/cli.js';
 import { ensureBuilt } from '../helpers/dist.js';
 import { DEADLINE_MS } from '../helpers/workers.js';
 
 beforeAll(() => ensureBuilt(), 150_000);
+
+// The command loads demos/index at run time (src/cli/demo-catalog.ts): `npm run typecheck` holds it to the contract.
+catalog satisfies DemoCatalog;
 
 /** Runs a story quickly and returns its exit code and Summary. */
 async function story(name: string): Promise<{ code: number | null; summary: Summary; stderr: string }> {
@@ -27,7 +31,7 @@ describe('pipeline-tui demo', () => {
     const { code, stdout, stderr } = await runCli(['demo']);
     expect(code).toBe(0);
     expect(stderr).toBe('');
-    for (const demo of DEMOS) expect(stdout).toMatch(new RegExp(`^  ${demo.name} +\\S.*$`, 'm'));
+    for (const demo of catalog.DEMOS) expect(stdout).toMatch(new RegExp(`^  ${demo.name} +\\S.*$`, 'm'));
   });
 
   it('an unknown name: one line on stderr naming the demos, exit 2', async () => {
@@ -35,7 +39,9 @@ describe('pipeline-tui demo', () => {
     expect(code).toBe(2);
     expect(stdout).toBe('');
     expect(stderr.trimEnd().split('\n')).toHaveLength(1);
-    expect(stderr).toMatch(/^pipeline-tui: unknown demo "nope"; the demos are: join, daemon, .*race.*, shutdown$/m);
+    expect(stderr).toMatch(
+      /^pipeline-tui: unknown demo "nope"; the demos are: join, daemon, .*race.*, shutdown, stages, pool$/m,
+    );
   });
 
   it('a lesson runs from the built package: demo race --quick --json', async () => {
@@ -62,7 +68,7 @@ describe('pipeline-tui demo', () => {
 });
 
 describe('pipeline stories deliver every item (quick, --json)', () => {
-  for (const name of ['balanced', 'slow-consumer', 'fast-consumer', 'bursty', 'shutdown']) {
+  for (const name of ['balanced', 'slow-consumer', 'fast-consumer', 'bursty', 'shutdown', 'pool']) {
     it(name, async () => {
       const { code, summary } = await story(name);
       expect(code).toBe(0);
@@ -83,6 +89,29 @@ describe('pipeline stories deliver every item (quick, --json)', () => {
     const { summary } = await story('shutdown');
     expect(consumers(summary)).toHaveLength(12);
     expect(summary.shutdown).toMatchObject({ mode: 'sentinel', sentinelsSent: 12, consumersExited: 12 });
+  });
+
+  it('stages: three stages, the middle one slow; every item through, every fifth dropped', async () => {
+    const { code, summary } = await story('stages');
+    expect(code).toBe(0);
+    expect(summary.endedBy).toBe('completed');
+    const items = STORIES.find((s) => s.name === 'stages')!.flags(true).items as number;
+    expect(summary.stages.map((s) => [s.name, s.workers, s.in])).toEqual([
+      ['producers', 2, 0],
+      ['validate', 1, items],
+      ['enrich', 2, summary.stages[1]!.out],
+      ['format', 1, summary.stages[2]!.out],
+      ['consumers', 2, summary.stages[3]!.out],
+    ]);
+    expect(summary.stages[1]!.dropped).toBeGreaterThan(0);
+    expect(summary.stages[1]!.in).toBe(summary.stages[1]!.out + summary.stages[1]!.dropped);
+  });
+
+  it('pool: never more than two of the six consumers at once, one permit per item', async () => {
+    const { summary } = await story('pool');
+    expect(consumers(summary)).toHaveLength(6);
+    expect(summary.pool).toMatchObject({ size: 2, acquisitions: summary.consumed });
+    expect(summary.pool!.maxInUse).toBeLessThanOrEqual(2);
   });
 
   it('crash: the run ends failed (exit 1) naming the item; the other consumers drain the rest', async () => {

@@ -1,28 +1,33 @@
 /**
  * Every threading lesson runs to completion in quick mode, on real workers, and shows its point:
- * each lesson's `main` returns a result object, asserted here. No timings are asserted.
+ * each lesson's `main` returns a result object, asserted here. No timings are asserted. The
+ * lessons import the toolkit as `pipeline-tui`, which resolves to the built package (dist/), as
+ * it does for a user.
  */
-import { describe, expect, it } from 'vitest';
-import type { ArgsPitfallResult } from '../../src/demos/args-pitfall.js';
-import type { DaemonResult } from '../../src/demos/daemon.js';
-import type { ExecutorResult } from '../../src/demos/executor.js';
-import type { FinishOrderResult } from '../../src/demos/finish-order.js';
-import { LESSONS, type LessonRun, runLesson } from '../../src/demos/index.js';
-import type { JoinResult } from '../../src/demos/join.js';
-import type { LockPipelineResult } from '../../src/demos/lock-pipeline.js';
-import type { QueuePipelineResult } from '../../src/demos/queue-pipeline.js';
-import type { RaceResult } from '../../src/demos/race.js';
-import type { SemaphoreResult } from '../../src/demos/semaphore.js';
-import type { ThreadsInfoResult } from '../../src/demos/threads-info.js';
-import type { TimerResult } from '../../src/demos/timer.js';
-import type { WithLockResult } from '../../src/demos/with-lock.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { ArgsPitfallResult } from '../../demos/args-pitfall.js';
+import type { DaemonResult } from '../../demos/daemon.js';
+import type { ExecutorResult } from '../../demos/executor.js';
+import type { FinishOrderResult } from '../../demos/finish-order.js';
+import { LESSONS, type LessonRun } from '../../demos/index.js';
+import type { JoinResult } from '../../demos/join.js';
+import type { LockPipelineResult } from '../../demos/lock-pipeline.js';
+import type { QueuePipelineResult } from '../../demos/queue-pipeline.js';
+import type { RaceResult } from '../../demos/race.js';
+import type { SemaphoreResult } from '../../demos/semaphore.js';
+import type { ThreadsInfoResult } from '../../demos/threads-info.js';
+import type { TimerResult } from '../../demos/timer.js';
+import type { WithLockResult } from '../../demos/with-lock.js';
+import { ensureBuilt } from '../helpers/dist.js';
 import { DEADLINE_MS, within } from '../helpers/workers.js';
 
+beforeAll(() => ensureBuilt(), 150_000);
+
 /** Runs lesson `name` quickly and quietly, within the deadline. */
-function run<R>(name: string): Promise<LessonRun<R>> {
+function run<R extends object>(name: string): Promise<LessonRun<R>> {
   const lesson = LESSONS.find((l) => l.name === name);
   if (!lesson) throw new Error(`no lesson ${name}`);
-  return within(runLesson<R>(lesson, { quick: true, write: () => {} }), DEADLINE_MS, `demo ${name}`);
+  return within(lesson.run<R>({ quick: true, write: () => {} }), DEADLINE_MS, `demo ${name}`);
 }
 
 describe('threading lessons (quick mode, real workers)', () => {

@@ -5,7 +5,8 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { STORIES } from '../../src/demos/stories.js';
+import { STORIES } from '../../demos/stories.js';
+import { parseStage } from '../../src/cli/parse-args.js';
 import { resolveConfig } from '../../src/pipeline/config.js';
 import type { PipelineConfig } from '../../src/pipeline/types.js';
 
@@ -13,16 +14,18 @@ describe('story presets', () => {
   for (const story of STORIES) {
     for (const quick of [false, true]) {
       it(`${story.name}${quick ? ' --quick' : ''} is a valid run configuration`, () => {
-        const config = resolveConfig(story.flags(quick) as Partial<PipelineConfig>);
+        const { stage, ...flags } = story.flags(quick);
+        const stages = ((stage ?? []) as string[]).map(parseStage);
+        const config = resolveConfig({ ...flags, stages } as Partial<PipelineConfig>);
         expect(config.items).toBeGreaterThan(0);
-        for (const module of [config.producer, config.consumer]) {
+        for (const module of [config.producer, config.consumer, ...config.stages.map((st) => st.module)]) {
           if (module !== undefined) expect(existsSync(fileURLToPath(module))).toBe(true);
         }
       });
     }
   }
 
-  it('the names are unique and include the six stories', () => {
+  it('the names are unique and include the eight stories', () => {
     expect(STORIES.map((s) => s.name)).toEqual([
       'balanced',
       'slow-consumer',
@@ -30,6 +33,8 @@ describe('story presets', () => {
       'bursty',
       'crash',
       'shutdown',
+      'stages',
+      'pool',
     ]);
   });
 });

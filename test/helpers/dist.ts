@@ -1,8 +1,8 @@
 /**
  * The BUILT package (dist/), for tests that must run what users run: the `pipeline-tui` command
  * and child `node` processes that import dist/index.js. `npm test` builds first; when the tests
- * run alone (`npx vitest run test/sync`), `ensureBuilt()` rebuilds if dist lacks any source's
- * output or is older than it.
+ * run alone (`npx vitest run test/sync`), `ensureBuilt()` rebuilds if dist lacks the output of any
+ * source (of src/ or demos/) or is older than it.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
@@ -25,19 +25,24 @@ export const DIST_SYNC = [
 ].map((name) => fileURLToPath(new URL(`../../dist/sync/${name}.js`, import.meta.url)));
 export const DIST_QUEUE = fileURLToPath(new URL('../../dist/queue/index.js', import.meta.url));
 
-/** Every TypeScript source (relative to src/): dist must be at least as new as each. */
-function sources(): string[] {
-  return readdirSync(`${ROOT}src`, { recursive: true, encoding: 'utf8' }).filter(
-    (f) => /\.tsx?$/.test(f) && !f.endsWith('.d.ts'),
-  );
+/** The two builds of scripts/build.mjs: each project's TypeScript sources and where they are compiled to. */
+const BUILDS = [
+  { project: 'tsconfig.build.json', from: 'src', to: 'dist' },
+  { project: 'tsconfig.demos.json', from: 'demos', to: 'dist/demos' },
+];
+
+/** Every source of `from` whose output in `to` is missing or older than it (paths under the root). */
+function staleIn(from: string, to: string): string[] {
+  return readdirSync(`${ROOT}${from}`, { recursive: true, encoding: 'utf8' })
+    .filter((f) => /\.tsx?$/.test(f) && !f.endsWith('.d.ts'))
+    .filter((src) => {
+      const out = `${ROOT}${to}/${src.replace(/\.tsx?$/, '.js')}`;
+      return !existsSync(out) || statSync(out).mtimeMs < statSync(`${ROOT}${from}/${src}`).mtimeMs;
+    })
+    .map((src) => `${from}/${src}`);
 }
 
-function stale(): string[] {
-  return sources().filter((src) => {
-    const out = `${ROOT}dist/${src.replace(/\.tsx?$/, '.js')}`;
-    return !existsSync(out) || statSync(out).mtimeMs < statSync(`${ROOT}src/${src}`).mtimeMs;
-  });
-}
+const stale = (): string[] => BUILDS.flatMap(({ from, to }) => staleIn(from, to));
 
 /**
  * Builds dist/ unless it is up to date for the checked sources. A type error elsewhere in the tree
@@ -46,15 +51,12 @@ function stale(): string[] {
 export function ensureBuilt(): void {
   if (stale().length === 0) return;
   // tsc alone, not `npm run build`: that empties dist/ first, under the feet of test files that
-  // run the built command in parallel.
+  // run the built command in parallel. In order: the demos compile against the package's declarations.
   const tsc = `${ROOT}node_modules/typescript/bin/tsc`;
-  const build = spawnSync(process.execPath, [tsc, '-p', 'tsconfig.build.json'], {
-    cwd: ROOT,
-    encoding: 'utf8',
-    timeout: 120_000,
+  const output = BUILDS.map(({ project }) => {
+    const build = spawnSync(process.execPath, [tsc, '-p', project], { cwd: ROOT, encoding: 'utf8', timeout: 120_000 });
+    return `${build.stdout}${build.stderr}`;
   });
   const left = stale();
-  if (left.length > 0) {
-    throw new Error(`npm run build left dist/ stale for ${left.join(', ')}:\n${build.stdout}\n${build.stderr}`);
-  }
+  if (left.length > 0) throw new Error(`the build left dist/ stale for ${left.join(', ')}:\n${output.join('\n')}`);
 }

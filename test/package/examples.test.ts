@@ -3,6 +3,7 @@
  * examples/ that the README shows verbatim, run against the `npm pack` tarball installed into a
  * new "type": "module" project, in a clean environment (PATH, HOME, TERM, LANG: no NODE_ENV, no
  * test-runner variables). The install goes to npm's cache first (--offline, then --prefer-offline).
+ * The same install runs `pipeline-tui demo`: the demos are a second build, shipped in dist/demos/.
  */
 import { type SpawnSyncReturns, spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -91,6 +92,56 @@ describe('README examples, against the installed tarball', () => {
     const r = run(bin, args, join(project, 'examples/user-modules'));
     expect(r.stderr).toBe('');
     expect(r.stdout).toMatch(/Run completed in .*: produced 2,000, consumed 2,000/);
+    expect(r.status).toBe(0);
+  });
+
+  it('stages: the README command line runs the chain, every stage counted', () => {
+    const bin = join(project, 'node_modules/.bin/pipeline-tui');
+    const chain = ['--stage', './keep-odd.mjs', '--stage', './square.mjs=4'];
+    const r = run(
+      bin,
+      ['-p', '1', '--producer', './numbers.mjs', ...chain, '--json'],
+      join(project, 'examples/stages'),
+    );
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    const summary = JSON.parse(r.stdout) as { produced: number; consumed: number; stages: unknown[] };
+    expect(summary.produced).toBe(1000);
+    expect(summary.consumed).toBe(500);
+    expect(summary.stages).toEqual([
+      { name: 'producers', workers: 1, in: 0, out: 1000, dropped: 0 },
+      { name: 'keep-odd', workers: 2, in: 1000, out: 500, dropped: 500 },
+      { name: 'square', workers: 4, in: 500, out: 500, dropped: 0 },
+      { name: 'consumers', workers: 3, in: 500, out: 0, dropped: 0 },
+    ]);
+  });
+
+  it('library: runPipeline runs the engine and resolves with its Summary', () => {
+    const r = run(process.execPath, [join(project, 'examples/library/run.js')], dir);
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toMatch(/^completed: produced 500, consumed 500\nthe queue held at most \d+ of 16 items/);
+    expect(r.status).toBe(0);
+  });
+
+  it('pipeline-tui demo lists the lessons and the stories', () => {
+    const r = run(join(project, 'node_modules/.bin/pipeline-tui'), ['demo'], dir);
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toMatch(/^ {2}race +a race condition: /m);
+    expect(r.stdout).toMatch(/^ {2}bursty +a bursty producer: /m);
+    expect(r.status).toBe(0);
+  });
+
+  it('pipeline-tui demo runs a lesson: its Thread targets load from the installed demos', () => {
+    const r = run(join(project, 'node_modules/.bin/pipeline-tui'), ['demo', 'race', '--quick', '--json'], dir);
+    expect(r.stderr).toBe('');
+    expect(JSON.parse(r.stdout)).toEqual({ updates: 2, unlocked: 1, locked: 2 });
+    expect(r.status).toBe(0);
+  });
+
+  it('pipeline-tui demo runs a story: its producer module loads from the installed demos', () => {
+    const r = run(join(project, 'node_modules/.bin/pipeline-tui'), ['demo', 'bursty', '--quick', '--json'], dir);
+    expect(r.stderr).toBe('');
+    expect(JSON.parse(r.stdout)).toMatchObject({ endedBy: 'completed', produced: 160, consumed: 160 });
     expect(r.status).toBe(0);
   });
 

@@ -5,7 +5,7 @@ import { getEventListeners } from 'node:events';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { produce } from '../../src/demos/stories/bursty-producer.js';
+import { produce } from '../../demos/stories/bursty-producer.js';
 import type { Summary } from '../../src/pipeline/types.js';
 import type { WorkerContext } from '../../src/pipeline/user-modules.js';
 import { formatSummary } from '../../src/tui/plain.js';
@@ -76,6 +76,7 @@ describe('the plain summary', () => {
   const worker = (id: string, state: Summary['workers'][number]['state'] = 'done'): Summary['workers'][number] => ({
     id,
     role: id.startsWith('P') ? 'producer' : 'consumer',
+    stage: id.startsWith('P') ? 0 : 1,
     items: 5,
     state,
     blockedMs: 0,

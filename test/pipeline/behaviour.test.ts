@@ -24,11 +24,11 @@ describe('what the snapshots show', () => {
       'run',
     );
     expect(summary.endedBy).toBe('completed');
-    expect(snapshots.some((s) => s.queue.depth === 5)).toBe(true);
+    expect(snapshots.some((s) => s.links[0]!.depth === 5)).toBe(true);
     expect(snapshots.some((s) => s.workers.some((w) => w.role === 'producer' && w.state === 'blocked-full'))).toBe(
       true,
     );
-    expect(snapshots.at(-1)!.queue.highWater).toBe(5);
+    expect(snapshots.at(-1)!.links[0]!.highWater).toBe(5);
     // Every producer that put items was made to wait. Not every producer: they claim items 64 at a
     // time, so one whose worker starts late on a loaded machine may find all 150 claimed and never
     // put (or block) at all. Any that did put had a chunk of at least 22 to push into 5 slots.
@@ -126,27 +126,27 @@ describe('what the snapshots show', () => {
       (s) => s.state === 'paused' && s.workers.every((w) => w.state === 'paused'),
       'every worker paused',
     );
-    expect(paused.queue.depth).toBeGreaterThan(0);
+    expect(paused.links[0]!.depth).toBeGreaterThan(0);
     await new Promise((r) => setTimeout(r, 200));
     // Nothing moves while paused: not a produced item, not a consumed one.
     expect(run.latest()!.totals).toEqual(paused.totals);
-    expect(run.latest()!.queue.depth).toBe(paused.queue.depth);
+    expect(run.latest()!.links[0]!.depth).toBe(paused.links[0]!.depth);
     run.resume();
     await waitFor((s) => s.state === 'running' && s.totals.produced > paused.totals.produced, 'resumed');
-    run.addProducer();
-    run.addConsumer();
+    run.addWorker(0);
+    run.addWorker(1);
     await waitFor(
       (s) =>
         s.workers.filter((w) => w.role === 'producer').length === 2 && s.workers.find((w) => w.id === 'P2')!.items > 0,
       'P2 producing',
     );
     await waitFor((s) => s.workers.some((w) => w.id === 'C2'), 'C2 row');
-    run.removeConsumer();
+    run.removeWorker(1);
     await waitFor(
       (s) => s.workers.filter((w) => w.role === 'consumer' && w.state === 'done').length === 1,
       'a consumer left',
     );
-    run.removeProducer();
+    run.removeWorker(0);
     await waitFor(
       (s) => s.workers.filter((w) => w.role === 'producer' && w.state === 'done').length === 1,
       'a producer left',
@@ -256,7 +256,7 @@ describe('faults', () => {
       refreshMs: 20,
     });
     const holder = spawnWorker(fixtureUrl('queue-lock-holder'), {
-      workerData: { lock: run.internals.queue.lockHandle },
+      workerData: { lock: run.internals.links[0]!.lockHandle },
     });
     await within(new Promise((r) => holder.once('exit', r)), 30_000, 'lock holder exit');
     const summary = await within(run.done, 30_000, 'run end');

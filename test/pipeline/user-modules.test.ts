@@ -1,5 +1,5 @@
 /**
- * Bad --producer/--consumer modules are refused in the main thread before any worker starts
+ * Bad --producer/--consumer/--stage modules are refused in the main thread before any worker starts
  * (issue 12): one stderr line naming the flag, the file and the problem, exit 2, no run output.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -34,6 +34,17 @@ const CASES: Array<[string, string[], (path: string) => string]> = [
     'a module without the export',
     ['--consumer', file('noexport.mjs', 'export function consum() {}\n')],
     (p) => `--consumer ${p}: the module must export a function named "consume"`,
+  ],
+  ['a missing --stage module', ['--stage', join(dir, 'nowhere.mjs')], (p) => `--stage ${p}: no such file`],
+  [
+    'a --stage module without transform',
+    ['--stage', file('notransform.mjs', 'export function consume() {}\n')],
+    (p) => `--stage ${p}: the module must export a function named "transform"`,
+  ],
+  [
+    'a --stage module with a syntax error, with workers given',
+    ['--stage', `${file('broken-stage.mjs', 'export function transform(x) {\n  return x +;\n}\n')}=3`],
+    (p) => `--stage ${p.replace(/=3$/, '')}: syntax error at 2:13: Unexpected token ';'`,
   ],
 ];
 

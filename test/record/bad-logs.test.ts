@@ -11,7 +11,7 @@ import { CONFIG, makeSnapshot, makeSummary } from '../tui/snapshots.js';
 const dir = mkdtempSync(join(tmpdir(), 'pipeline-tui-logs-'));
 const header = JSON.stringify({
   format: 'pipeline-tui-metrics',
-  version: 1,
+  version: 2,
   tool: '0.0.0',
   startedAt: '2026-01-01T00:00:00Z',
   config: CONFIG,
@@ -31,7 +31,7 @@ const CASES: Array<[string, string, RegExp]> = [
   ['other-format', '{"format":"something-else"}\n', /other-format\.jsonl:1: not a pipeline-tui metrics log/],
   [
     'future-version',
-    `${header.replace('"version":1', '"version":9')}\n`,
+    `${header.replace('"version":2', '"version":9')}\n`,
     /future-version\.jsonl:1: metrics log version 9 is not supported/,
   ],
   ['no-snapshots', `${header}\n`, /no-snapshots\.jsonl:2: the log has no snapshots/],
@@ -45,6 +45,16 @@ const CASES: Array<[string, string, RegExp]> = [
     'not-a-snapshot',
     `${header}\n${snap(100)}\n{"snapshot":{"t":5}}\n`,
     /not-a-snapshot\.jsonl:3: a snapshot without its fields/,
+  ],
+  [
+    'v2-without-links',
+    `${header}\n{"snapshot":${JSON.stringify({ ...makeSnapshot(), links: undefined })}}\n`,
+    /v2-without-links\.jsonl:2: a snapshot without its fields \(t, state, links, totals, workers\)/,
+  ],
+  [
+    'v1-without-queue',
+    `${header.replace('"version":2', '"version":1')}\n${snap(100)}\n`,
+    /v1-without-queue\.jsonl:2: a snapshot without its fields \(t, state, queue, totals, workers\)/,
   ],
   ['unknown-line', `${header}\n${snap(100)}\n[1,2]\n`, /unknown-line\.jsonl:3: expected a JSON object/],
   [

@@ -51,7 +51,7 @@ describe('--metrics', () => {
     const log = readMetricsLog(metrics);
     expect(log.header).toMatchObject({
       format: 'pipeline-tui-metrics',
-      version: 1,
+      version: 2,
       config: { producers: 2, consumers: 3, items: 600 },
     });
     expect(log.snapshots.length).toBeGreaterThan(2);

@@ -8,7 +8,7 @@ import { within } from '../helpers/workers.js';
 import { CONFIG, makeSequence, makeSummary } from '../tui/snapshots.js';
 
 const logOf = (n: number, stepMs = 100): MetricsLog => ({
-  header: { format: 'pipeline-tui-metrics', version: 1, tool: 'test', startedAt: '', config: CONFIG },
+  header: { format: 'pipeline-tui-metrics', version: 2, tool: 'test', startedAt: '', config: CONFIG },
   snapshots: makeSequence(n, (i) => ({ totals: { produced: i, consumed: i } }), stepMs),
   summary: makeSummary({ produced: n }),
 });
@@ -48,8 +48,8 @@ describe('startReplay', () => {
   it("stop ends at once with the whole run's summary; add/remove workers do nothing", async () => {
     const seen: Snapshot[] = [];
     const replay = startReplay(logOf(100, 1000), { onSnapshot: (s) => seen.push(s) });
-    replay.addProducer();
-    replay.removeConsumer();
+    replay.addWorker(0);
+    replay.removeWorker(1);
     replay.stop();
     expect((await within(replay.done, 5000, 'stopped replay')).produced).toBe(100);
     const count = seen.length;

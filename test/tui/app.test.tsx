@@ -34,14 +34,14 @@ describe('keys', () => {
     expect(controls.calls).toEqual([
       'pause',
       'resume',
-      'addProducer',
-      'removeProducer',
-      'addConsumer',
-      'removeConsumer',
-      'addProducer',
-      'removeProducer',
-      'addConsumer',
-      'removeConsumer',
+      'addWorker(0)',
+      'removeWorker(0)',
+      'addWorker(1)',
+      'removeWorker(1)',
+      'addWorker(0)',
+      'removeWorker(0)',
+      'addWorker(1)',
+      'removeWorker(1)',
     ]);
     unmount();
   });
@@ -50,7 +50,7 @@ describe('keys', () => {
     const { stdin, controls, unmount } = mount();
     await tick();
     await press(stdin, '+>+');
-    expect(controls.calls).toEqual(['addProducer', 'addConsumer', 'addProducer']);
+    expect(controls.calls).toEqual(['addWorker(0)', 'addWorker(1)', 'addWorker(0)']);
     unmount();
   });
 

@@ -5,13 +5,16 @@
 import './force-color.js';
 import { render } from 'ink-testing-library';
 import { describe, expect, it } from 'vitest';
-import type { Snapshot } from '../../src/pipeline/types.js';
+import type { LinkRow, Snapshot } from '../../src/pipeline/types.js';
 import { Dashboard } from '../../src/tui/Dashboard.js';
 import { historyOf } from '../../src/tui/history.js';
 import { createTheme } from '../../src/tui/theme.js';
 import { ThemeContext } from '../../src/tui/theme-context.js';
 import { makeSequence, makeSnapshot, makeWorker, makeWorkers } from './snapshots.js';
 import { renderOn } from './terminal-stub.js';
+
+/** The one link of a run, with fields overridden. */
+const link = (o: Partial<LinkRow>): LinkRow => ({ ...makeSnapshot().links[0]!, ...o });
 
 const ANSI = /\u001B\[[0-9;]*m/g;
 
@@ -41,13 +44,13 @@ describe('Dashboard panels', () => {
   });
 
   it('queue: depth / capacity with a fill bar in proportion, and the high-water mark', () => {
-    const half = lineOf(draw(makeSnapshot({ queue: { depth: 8, capacity: 16, highWater: 12 } })), 'Queue');
+    const half = lineOf(draw(makeSnapshot({ links: [link({ depth: 8, capacity: 16, highWater: 12 })] })), 'Queue');
     expect(half).toMatch(/ 8\/16 {2}high 12/);
     const full = (half.match(/█/g) ?? []).length;
     const empty = (half.match(/░/g) ?? []).length;
     expect(full).toBeGreaterThan(0);
     expect(full).toBe(empty); // half full
-    const none = lineOf(draw(makeSnapshot({ queue: { depth: 0, highWater: 0 } })), 'Queue');
+    const none = lineOf(draw(makeSnapshot({ links: [link({ depth: 0, highWater: 0 })] })), 'Queue');
     expect(none).not.toContain('█');
   });
 
@@ -109,7 +112,7 @@ describe('Dashboard panels', () => {
   });
 
   it('sparklines follow the history: a rising depth draws rising bars', () => {
-    const seq = makeSequence(200, (i) => ({ queue: { depth: Math.floor(i / 13) } }));
+    const seq = makeSequence(200, (i) => ({ links: [link({ depth: Math.floor(i / 13) })] }));
     const queue = lineOf(draw(seq.at(-1)!, { history: historyOf(seq) }), 'Queue');
     const bars = [...queue.trimEnd().slice(-20)].map((ch) => ' ▁▂▃▄▅▆▇█'.indexOf(ch));
     expect(bars.every((b) => b >= 0)).toBe(true);
@@ -150,7 +153,7 @@ describe('Dashboard fits the terminal', () => {
       makeWorker('P1', { state: 'failed', error: 'a very long error message '.repeat(10) }),
       ...makeWorkers(0, 3),
     ];
-    const history = historyOf(makeSequence(120, (i) => ({ queue: { depth: i % 16 } })));
+    const history = historyOf(makeSequence(120, (i) => ({ links: [link({ depth: i % 16 })] })));
     const heights = new Set<number>();
     for (const columns of [50, 80, 132]) {
       const s = makeSnapshot({ workers, error: 'x'.repeat(300) });

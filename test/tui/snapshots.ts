@@ -3,7 +3,15 @@
  * overridden per test, and a recording fake of PipelineControls.
  */
 import { DEFAULTS } from '../../src/pipeline/config.js';
-import type { PipelineConfig, PipelineControls, Snapshot, Summary, WorkerRow } from '../../src/pipeline/types.js';
+import type {
+  PipelineConfig,
+  PipelineControls,
+  Snapshot,
+  StageRow,
+  Summary,
+  WorkerRole,
+  WorkerRow,
+} from '../../src/pipeline/types.js';
 
 type DeepPartial<T> = {
   [K in keyof T]?: T[K] extends readonly unknown[] ? T[K] : T[K] extends object ? DeepPartial<T[K]> : T[K];
@@ -25,6 +33,7 @@ export function makeWorker(id: string, overrides: Partial<WorkerRow> = {}): Work
   return {
     id,
     role,
+    stage: role === 'producer' ? 0 : 1,
     index: Number(id.slice(1)) - 1,
     state: role === 'producer' ? 'producing' : 'consuming',
     items: 100,
@@ -43,13 +52,23 @@ export function makeWorkers(n: number, m: number): WorkerRow[] {
   ];
 }
 
+/** A stage row of 2 workers, both running, with any field overridden. */
+export function stageRow(name: string, role: WorkerRole, overrides: Partial<StageRow> = {}): StageRow {
+  const zero = { in: 0, out: 0, dropped: 0, rate: 0, blockedOnInput: 0, blockedOnOutput: 0 };
+  return { name, role, workers: 2, running: 2, ...zero, ...overrides };
+}
+
 /** A running snapshot of 2 producers and 2 consumers, with any field overridden (one level deep). */
 export function makeSnapshot(overrides: DeepPartial<Snapshot> = {}): Snapshot {
   const base: Snapshot = {
     t: 12_300,
     state: 'running',
     config: CONFIG,
-    queue: { depth: 8, capacity: 16, highWater: 16, putBlocked: 3, getBlocked: 1 },
+    stages: [
+      stageRow('producers', 'producer', { out: 1204, rate: 98, blockedOnOutput: 0.3 }),
+      stageRow('consumers', 'consumer', { in: 1190, rate: 97, blockedOnInput: 0.05 }),
+    ],
+    links: [{ depth: 8, capacity: 16, highWater: 16, putBlocked: 3, getBlocked: 1, sentinelsSent: 0, closed: false }],
     totals: { produced: 1204, consumed: 1190 },
     rates: { produced: 98, consumed: 97 },
     latencyMs: { p50: 3.1, p95: 8.2, p99: 12 },
@@ -90,11 +109,16 @@ export function makeSummary(overrides: Partial<Summary> = {}): Summary {
     itemsPerSecond: 303,
     latencyMs: { p50: 3.1, p95: 8.2, p99: 12 },
     shutdown: { mode: 'sentinel', sentinelsSent: 2, consumersExited: 2, ms: 42 },
+    stages: [
+      { name: 'producers', workers: 2, in: 0, out: 1000, dropped: 0 },
+      { name: 'consumers', workers: 2, in: 1000, out: 0, dropped: 0 },
+    ],
+    links: [{ capacity: 16, highWater: 16 }],
     workers: [
-      { id: 'P1', role: 'producer', items: 500, state: 'done', blockedMs: 1200 },
-      { id: 'P2', role: 'producer', items: 500, state: 'done', blockedMs: 0 },
-      { id: 'C1', role: 'consumer', items: 480, state: 'done', blockedMs: 0 },
-      { id: 'C2', role: 'consumer', items: 520, state: 'done', blockedMs: 0 },
+      { id: 'P1', role: 'producer', stage: 0, items: 500, state: 'done', blockedMs: 1200 },
+      { id: 'P2', role: 'producer', stage: 0, items: 500, state: 'done', blockedMs: 0 },
+      { id: 'C1', role: 'consumer', stage: 1, items: 480, state: 'done', blockedMs: 0 },
+      { id: 'C2', role: 'consumer', stage: 1, items: 520, state: 'done', blockedMs: 0 },
     ],
     endedBy: 'completed',
     ...overrides,
@@ -103,21 +127,21 @@ export function makeSummary(overrides: Partial<Summary> = {}): Summary {
 
 export type ControlName = keyof PipelineControls;
 
-/** PipelineControls that only record which methods were called, in order. */
-export function recordingControls(): PipelineControls & { calls: ControlName[] } {
-  const calls: ControlName[] = [];
-  const rec = (name: ControlName) => () => {
-    calls.push(name);
-  };
+/** PipelineControls that only record which methods were called, in order: "pause", "addWorker(0)". */
+export function recordingControls(): PipelineControls & { calls: string[] } {
+  const calls: string[] = [];
+  const rec =
+    (name: ControlName) =>
+    (...args: unknown[]) => {
+      calls.push(args.length > 0 ? `${name}(${args.join(', ')})` : name);
+    };
   return {
     calls,
     stop: rec('stop'),
     abort: rec('abort'),
     pause: rec('pause'),
     resume: rec('resume'),
-    addProducer: rec('addProducer'),
-    removeProducer: rec('removeProducer'),
-    addConsumer: rec('addConsumer'),
-    removeConsumer: rec('removeConsumer'),
+    addWorker: rec('addWorker'),
+    removeWorker: rec('removeWorker'),
   };
 }

@@ -5,7 +5,7 @@
  * not the order they were started or joined. Each thread here works a random time; run it twice.
  * (They wait at a Barrier first, so all start together however long each worker took to boot.)
  */
-import { Barrier, type BoundedQueue, Thread } from '../index.js';
+import { Barrier, type BoundedQueue, Thread } from 'pipeline-tui';
 import type { LessonContext } from './lesson.js';
 import { sleep } from './pause.js';
 

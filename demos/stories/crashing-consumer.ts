@@ -5,7 +5,7 @@
  * reports the failure, stops the producers, shuts the queue down, and the other consumers drain
  * what is left.
  */
-import type { WorkerContext } from '../../pipeline/user-modules.js';
+import type { WorkerContext } from 'pipeline-tui';
 
 /** The fatal item. Built-in items are `producerSlot * 1e9 + n`, so this is the first producer's 41st. */
 export const CRASH_AT = 40;

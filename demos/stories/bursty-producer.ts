@@ -3,7 +3,7 @@
  * yields items in bursts of BURST as fast as it can, then goes quiet for PAUSE_MS. The run's
  * --items budget ends it.
  */
-import type { WorkerContext } from '../../pipeline/user-modules.js';
+import type { WorkerContext } from 'pipeline-tui';
 
 const BURST = 40;
 const PAUSE_MS = 150;

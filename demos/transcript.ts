@@ -7,7 +7,7 @@
  * `out.print(text)` first prints every line the threads have queued so far, so a line a thread
  * wrote before (say) `join` returned is always printed before what the main thread says after it.
  */
-import { BoundedQueue, QueueEmpty, QueueShutDown } from '../index.js';
+import { BoundedQueue, QueueEmpty, QueueShutDown } from 'pipeline-tui';
 
 export class Transcript {
   /** Give this to threads; they call `lines.put(text)` to print a line. */

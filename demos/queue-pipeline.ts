@@ -7,7 +7,7 @@
  * told with `queue.shutdown()` (Python 3.13) once the producer has ended: it drains what is left,
  * and its next `get` raises QueueShutDown — so nothing is lost and nobody waits forever.
  */
-import { BoundedQueue, Event, QueueShutDown, Thread } from '../index.js';
+import { BoundedQueue, Event, QueueShutDown, Thread } from 'pipeline-tui';
 import type { LessonContext } from './lesson.js';
 import { sleep, sleepAsync } from './pause.js';
 

@@ -5,7 +5,7 @@
  * Here the target is a module and an exported function — this very file, `#threadFunction` —
  * because a function cannot be sent to another thread; the worker imports this module and calls it.
  */
-import { type BoundedQueue, Thread } from '../index.js';
+import { type BoundedQueue, Thread } from 'pipeline-tui';
 import type { LessonContext } from './lesson.js';
 import { sleep } from './pause.js';
 

@@ -7,7 +7,7 @@
  * with the fix in the message. (TypeScript already rejects it at compile time; the runtime check
  * is for JavaScript callers.)
  */
-import { type BoundedQueue, Thread } from '../index.js';
+import { type BoundedQueue, Thread } from 'pipeline-tui';
 import type { LessonContext } from './lesson.js';
 
 /** Runs in the thread. */

@@ -8,7 +8,7 @@
  * until the other has read too) makes it certain, every run. With the Lock around the
  * read-modify-write the second thread cannot read until the first has written: 2.
  */
-import { Barrier, type BoundedQueue, Lock, Thread } from '../index.js';
+import { Barrier, type BoundedQueue, Lock, Thread } from 'pipeline-tui';
 import type { LessonContext } from './lesson.js';
 import { sleep } from './pause.js';
 

@@ -9,7 +9,7 @@
  */
 import { writeSync } from 'node:fs';
 import { isMainThread } from 'node:worker_threads';
-import { Thread } from '../index.js';
+import { Thread } from 'pipeline-tui';
 import { sleep } from './pause.js';
 
 const say = (text: string): void => void writeSync(1, `${text}\n`);

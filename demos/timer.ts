@@ -4,7 +4,7 @@
  * A Timer calls a function after a delay, unless it is cancelled first. (A function cannot move
  * to another thread, so this Timer calls it on the thread that created it.)
  */
-import { Timer } from '../index.js';
+import { Timer } from 'pipeline-tui';
 import type { LessonContext } from './lesson.js';
 import { sleepAsync } from './pause.js';
 

@@ -5,8 +5,6 @@
  * A story's own flags win over the command line's (output flags aside): to vary one, run
  * `pipeline-tui run` with its flags. Full-size stories last a few seconds, long enough to watch.
  */
-import { ownModule } from '../threads/spawn.js';
-
 /** Flags as yargs hands them to `toRunRequest` (camelCase), e.g. `{ producers: 4, consumeMs: 10 }`. */
 export type RunFlags = Record<string, unknown>;
 
@@ -20,8 +18,11 @@ export interface Story {
   expect: 'completed' | 'failed';
 }
 
-/** A module of the stories/ folder, as the --producer/--consumer flags take it (.ts in development, .js when built). */
-const storyModule = (name: string): string => ownModule(import.meta.url, `./stories/${name}`).href;
+/** The extension of the demos where this file runs: `.ts` in a checkout (the tests), `.js` when built. */
+const EXT = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
+
+/** A module of the stories/ folder, as the --producer/--consumer/--stage flags take it. */
+const storyModule = (name: string): string => new URL(`./stories/${name}${EXT}`, import.meta.url).href;
 
 export const STORIES: readonly Story[] = [
   {
@@ -101,6 +102,39 @@ export const STORIES: readonly Story[] = [
       produceMs: 1,
       consumeMs: quick ? 8 : 40,
       shutdown: 'sentinel',
+    }),
+    expect: 'completed',
+  },
+  {
+    name: 'stages',
+    summary: 'a chain of three stages, the middle one slow: the queue before it fills, the one after it starves',
+    watch:
+      'validate (drops every fifth item) → enrich (6 ms an item, 2 workers) → format: the queue into ' +
+      'enrich stays full and validate waits for room, the queue after it stays empty and format waits for items.',
+    flags: (quick) => ({
+      producers: 2,
+      consumers: 2,
+      capacity: 16,
+      items: quick ? 100 : 1500,
+      produceMs: 1,
+      consumeMs: 1,
+      stage: [`${storyModule('validate')}=1`, `${storyModule('enrich')}=2`, `${storyModule('format')}=1`],
+    }),
+    expect: 'completed',
+  },
+  {
+    name: 'pool',
+    summary: 'six consumers, a pool of two connections: at most two consume at once, the rest wait',
+    watch:
+      '6 consumers at 20 ms an item share --pool 2 (a BoundedSemaphore): two work, four wait for a ' +
+      'connection, and the queue fills behind them; the pool never has more than two in use.',
+    flags: (quick) => ({
+      producers: 2,
+      consumers: 6,
+      pool: 2,
+      items: quick ? 40 : 600,
+      produceMs: 2,
+      consumeMs: quick ? 5 : 20,
     }),
     expect: 'completed',
   },

@@ -7,7 +7,7 @@
  * the consumer waits for the first message. A sentinel value (-1 here) tells the consumer to stop.
  * (A plain Lock has no owner, so one thread may release what another acquired, as in Python.)
  */
-import { type BoundedQueue, Lock, Thread } from '../index.js';
+import { type BoundedQueue, Lock, Thread } from 'pipeline-tui';
 import type { LessonContext } from './lesson.js';
 
 /** The message that means "no more messages". */

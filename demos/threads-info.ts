@@ -5,7 +5,7 @@
  * thread. A Barrier makes the moment exact: every thread looks only once all of them are
  * running, and none ends before all have looked.
  */
-import { activeCount, Barrier, type BoundedQueue, currentThread, enumerate, mainThread, Thread } from '../index.js';
+import { activeCount, Barrier, type BoundedQueue, currentThread, enumerate, mainThread, Thread } from 'pipeline-tui';
 import type { LessonContext } from './lesson.js';
 
 /** Runs in each thread: reports what it sees into `seen[index]` and prints it. */

@@ -6,7 +6,7 @@
  * others wait their turn. (Bounded: releasing more often than acquired is an error, which
  * catches a double release — shown at the end.)
  */
-import { Barrier, type BoundedQueue, BoundedSemaphore, SemaphoreOverReleaseError, Thread } from '../index.js';
+import { Barrier, type BoundedQueue, BoundedSemaphore, SemaphoreOverReleaseError, Thread } from 'pipeline-tui';
 import type { LessonContext } from './lesson.js';
 import { sleep } from './pause.js';
 

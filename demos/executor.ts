@@ -5,7 +5,7 @@
  * in input order (whatever order they finish in). `submit` schedules one call and returns a
  * Future: `await future.result()` gives its value — or throws the error the task threw.
  */
-import { ThreadPoolExecutor } from '../index.js';
+import { ThreadPoolExecutor } from 'pipeline-tui';
 import type { LessonContext } from './lesson.js';
 import { sleep } from './pause.js';
 

@@ -1,26 +1,51 @@
 /**
  * Every demo `pipeline-tui demo` knows: the threading lessons (one module each, loaded when run)
- * and the pipeline stories (presets of `run`).
+ * and the pipeline stories (presets of `run`). The command loads this index when it runs (the
+ * shape it expects: src/cli/demo-catalog.ts); the demos import the toolkit as `pipeline-tui`,
+ * by name, as a user's code does.
  */
 import type { LessonMain } from './lesson.js';
 import { STORIES, type Story } from './stories.js';
 import { Transcript } from './transcript.js';
 
+export interface LessonRun<R = object> {
+  result: R;
+  /** Every line the lesson printed, in order. */
+  lines: string[];
+}
+
+export interface LessonOptions {
+  /** Small sizes and short waits (CI). */
+  quick?: boolean;
+  /** Receives each printed line (default: stdout). */
+  write?: (line: string) => void;
+}
+
 export interface LessonEntry {
   kind: 'lesson';
   name: string;
   summary: string;
-  load(): Promise<{ main: LessonMain }>;
+  /** Runs the lesson; resolves once it and every thread it started have ended, rejects with its error. */
+  run<R extends object = object>(options?: LessonOptions): Promise<LessonRun<R>>;
 }
 
 export type StoryEntry = Story & { kind: 'story' };
 export type DemoEntry = LessonEntry | StoryEntry;
 
-const lesson = (name: string, summary: string, load: LessonEntry['load']): LessonEntry => ({
+const lesson = (name: string, summary: string, load: () => Promise<{ main: LessonMain }>): LessonEntry => ({
   kind: 'lesson',
   name,
   summary,
-  load,
+  async run<R extends object>({ quick = false, write }: LessonOptions = {}) {
+    const { main } = await load();
+    const out = new Transcript(write);
+    try {
+      const result = (await main({ quick, out })) as R;
+      return { result, lines: out.printed };
+    } finally {
+      await out.close();
+    }
+  },
 });
 
 export const LESSONS: readonly LessonEntry[] = [
@@ -86,32 +111,3 @@ export const DEMOS: readonly DemoEntry[] = [
   ...LESSONS,
   ...STORIES.map((story): StoryEntry => ({ ...story, kind: 'story' })),
 ];
-
-/** The demo called `name`, or undefined. */
-export function findDemo(name: string): DemoEntry | undefined {
-  return DEMOS.find((demo) => demo.name === name);
-}
-
-export interface LessonRun<R = object> {
-  result: R;
-  /** Every line the lesson printed, in order. */
-  lines: string[];
-}
-
-/**
- * Runs a lesson: `write` receives each printed line (default: stdout). Resolves once the lesson
- * and every thread it started have ended; rejects with the lesson's error.
- */
-export async function runLesson<R = object>(
-  entry: LessonEntry,
-  { quick = false, write }: { quick?: boolean; write?: (line: string) => void } = {},
-): Promise<LessonRun<R>> {
-  const { main } = await entry.load();
-  const out = new Transcript(write);
-  try {
-    const result = (await main({ quick, out })) as R;
-    return { result, lines: out.printed };
-  } finally {
-    await out.close();
-  }
-}

@@ -6,7 +6,7 @@
  * and the explicit try/finally they stand for. Three threads each add to one shared counter in
  * their own style; none loses an update, and a block that throws still releases the lock.
  */
-import { type BoundedQueue, Lock, Thread, withLock } from '../index.js';
+import { type BoundedQueue, Lock, Thread, withLock } from 'pipeline-tui';
 import type { LessonContext } from './lesson.js';
 
 type Style = 'using' | 'withLock' | 'try/finally';
