@@ -1,15 +1,35 @@
 /**
  * `npm run bench` — the benchmark suite, printed as one table against baselines measured in the
  * same run, with the issue's goals and how far each row is from its goal. `--quick` (used by CI
- * so the suite cannot rot) runs small sizes, once each, and asserts nothing.
+ * so the suite cannot rot) runs small sizes, once each, and asserts nothing. `--only a,b` runs
+ * only those parts (single, batch, object, handoff, lock, pipeline, broker, dashboard), with the
+ * baselines they are held against — for measuring one change; the README table is a full run.
  */
 
 import { lockBenchmarks } from './lock.js';
 import { pipelineBenchmarks } from './pipeline.js';
-import { queueBenchmarks } from './queue.js';
+import { QUEUE_PARTS, type QueuePart, queueBenchmarks } from './queue.js';
 import { formatTable, machineLine, type Row } from './table.js';
 
+const PARTS = [...QUEUE_PARTS, 'lock', 'pipeline', 'broker', 'dashboard'] as const;
+type Part = (typeof PARTS)[number];
+
+/** The parts named by `--only a,b` (or `--only=a,b`); every part without it. */
+function partsToRun(argv: string[]): Set<Part> {
+  const at = argv.findIndex((a) => a === '--only' || a.startsWith('--only='));
+  if (at < 0) return new Set(PARTS);
+  const list = argv[at]!.startsWith('--only=') ? argv[at]!.slice('--only='.length) : (argv[at + 1] ?? '');
+  const names = list.split(',').filter((x) => x !== '');
+  const unknown = names.filter((x) => !(PARTS as readonly string[]).includes(x));
+  if (names.length === 0 || unknown.length > 0) {
+    console.error(`bench: --only takes a comma-separated list of ${PARTS.join(', ')}; got '${list}'`);
+    process.exit(2);
+  }
+  return new Set(names as Part[]);
+}
+
 const quick = process.argv.includes('--quick');
+const parts = partsToRun(process.argv);
 const began = performance.now();
 const rows: Row[] = [];
 console.log(
@@ -17,23 +37,24 @@ console.log(
     quick ? ' (quick: one run of each, small sizes)' : ' (full: median of 5 runs of each)'
   } — ${machineLine()}\n`,
 );
-rows.push(...(await queueBenchmarks(quick)));
-rows.push(...(await lockBenchmarks(quick)));
+rows.push(...(await queueBenchmarks(quick, new Set(QUEUE_PARTS.filter((p: QueuePart) => parts.has(p))))));
+if (parts.has('lock')) rows.push(...(await lockBenchmarks(quick)));
 const bare2P2C = rows.find((r) => r.name.startsWith('BoundedQueue 2P2C, numbers'))?.value;
-rows.push(...(await pipelineBenchmarks(quick, bare2P2C)));
-rows.push(...(await (await import('./broker.js')).brokerBenchmarks(quick, rows)));
-try {
-  // Loaded late: it needs the dashboard (dist/tui), which a partial build may lack.
-  const { dashboardBenchmarks } = await import('./dashboard.js');
-  rows.push(...(await dashboardBenchmarks(quick)));
-} catch (error) {
-  rows.push({
-    group: 'dashboard',
-    name: `dashboard overhead: skipped (${(error as Error).message.split('\n')[0]})`,
-    value: Number.NaN,
-    unit: '%',
-  });
-}
+if (parts.has('pipeline')) rows.push(...(await pipelineBenchmarks(quick, bare2P2C)));
+if (parts.has('broker')) rows.push(...(await (await import('./broker.js')).brokerBenchmarks(quick, rows)));
+if (parts.has('dashboard'))
+  try {
+    // Loaded late: it needs the dashboard (dist/tui), which a partial build may lack.
+    const { dashboardBenchmarks } = await import('./dashboard.js');
+    rows.push(...(await dashboardBenchmarks(quick)));
+  } catch (error) {
+    rows.push({
+      group: 'dashboard',
+      name: `dashboard overhead: skipped (${(error as Error).message.split('\n')[0]})`,
+      value: Number.NaN,
+      unit: '%',
+    });
+  }
 console.log(formatTable(rows));
 console.log(
   `\n${

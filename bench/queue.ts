@@ -126,23 +126,31 @@ async function medianOf<T extends Result>(runs: number, fn: () => Promise<T> | T
   return { rate: median(results.map((r) => r.rate)), verified: results.every((r) => r.verified) };
 }
 
-export async function queueBenchmarks(quick: boolean): Promise<Row[]> {
+/** The parts of the queue suite `--only` can pick (see bench/main.ts). */
+export const QUEUE_PARTS = ['single', 'batch', 'object', 'handoff'] as const;
+export type QueuePart = (typeof QUEUE_PARTS)[number];
+
+export async function queueBenchmarks(quick: boolean, parts: ReadonlySet<QueuePart>): Promise<Row[]> {
   const rows: Row[] = [];
   const runs = quick ? 1 : 5;
   const n = quick ? 300_000 : 2_000_000;
   const capacity = 1024;
   const M = 1e6;
+  const none: Result = { rate: Number.NaN, verified: false };
+  const single = parts.has('single');
 
-  const pm = await medianOf(runs, () => postMessageRun(n, 'number'));
-  const pmObject = await medianOf(runs, () => postMessageRun(n / 4, 'object'));
-  const pmInt32 = await medianOf(runs, () => postMessageRun(n * 5, 'int32', 1024));
-  const pmArray = await medianOf(runs, () => postMessageRun(n * 5, 'array', 1024));
-  const python = await medianOf(
-    quick ? 1 : 3,
-    () => pythonRun(quick ? 100_000 : 1_000_000, capacity) ?? { rate: Number.NaN, verified: false },
-  );
+  const pm = single ? await medianOf(runs, () => postMessageRun(n, 'number')) : none;
+  const pmObject = parts.has('object') ? await medianOf(runs, () => postMessageRun(n / 4, 'object')) : none;
+  const pmInt32 = parts.has('batch') ? await medianOf(runs, () => postMessageRun(n * 5, 'int32', 1024)) : none;
+  const pmArray = parts.has('batch') ? await medianOf(runs, () => postMessageRun(n * 5, 'array', 1024)) : none;
+  const python = single
+    ? await medianOf(
+        quick ? 1 : 3,
+        () => pythonRun(quick ? 100_000 : 1_000_000, capacity) ?? { rate: Number.NaN, verified: false },
+      )
+    : none;
   const py = Number.isNaN(python.rate) ? undefined : python;
-  const hasJava = onPath('java') && onPath('javac');
+  const hasJava = single && onPath('java') && onPath('javac');
   const java = new Map<number, Result>();
   if (hasJava) {
     for (const w of [1, 2, 4]) {
@@ -154,155 +162,111 @@ export async function queueBenchmarks(quick: boolean): Promise<Row[]> {
     }
   }
 
-  let single1 = 0;
-  for (const [p, c] of [
-    [1, 1],
-    [2, 2],
-    [4, 4],
-  ] as const) {
-    const r = await medianOf(runs, () => queueRun(p, c, n, 'single', capacity));
-    const abq = java.get(p);
-    // The issue's goals: at least Java's ArrayBlockingQueue at 1P1C and 2P2C; 4P4C at least 0.7× 1P1C.
-    const vsJava =
-      abq && p <= 2
-        ? { text: `≥ 1× Java ABQ ${p}P${c}C`, target: 1, better: 'higher' as const, of: abq.rate }
-        : undefined;
-    const javaNote = abq ? `, ${(r.rate / abq.rate).toFixed(2)}× Java ABQ` : '';
-    if (p === 1) single1 = r.rate;
-    const vsOthers =
-      p === 1
-        ? `${(r.rate / pm.rate).toFixed(1)}× postMessage${py ? `, ${(r.rate / py.rate).toFixed(1)}× Python` : ''}`
-        : `${(r.rate / single1).toFixed(2)}× 1P1C`;
-    const otherwise: Goal =
-      p === 1
-        ? { text: '≥ 10 M/s', target: 10 * M, better: 'higher' }
-        : { text: '≥ 0.7× 1P1C', target: 0.7, better: 'higher', of: single1 };
+  let single1 = Number.NaN;
+  if (single) {
+    for (const [p, c] of [
+      [1, 1],
+      [2, 2],
+      [4, 4],
+    ] as const) {
+      const r = await medianOf(runs, () => queueRun(p, c, n, 'single', capacity));
+      const abq = java.get(p);
+      // The issue's goals: at least Java's ArrayBlockingQueue at 1P1C and 2P2C; 4P4C at least 0.7× 1P1C.
+      const vsJava =
+        abq && p <= 2
+          ? { text: `≥ 1× Java ABQ ${p}P${c}C`, target: 1, better: 'higher' as const, of: abq.rate }
+          : undefined;
+      const javaNote = abq ? `, ${(r.rate / abq.rate).toFixed(2)}× Java ABQ` : '';
+      if (p === 1) single1 = r.rate;
+      const vsOthers =
+        p === 1
+          ? `${(r.rate / pm.rate).toFixed(1)}× postMessage${py ? `, ${(r.rate / py.rate).toFixed(1)}× Python` : ''}`
+          : `${(r.rate / single1).toFixed(2)}× 1P1C`;
+      const otherwise: Goal =
+        p === 1
+          ? { text: '≥ 10 M/s', target: 10 * M, better: 'higher' }
+          : { text: '≥ 0.7× 1P1C', target: 0.7, better: 'higher', of: single1 };
+      rows.push({
+        group: 'queue',
+        name: `BoundedQueue ${p}P${c}C, numbers, capacity ${capacity}`,
+        value: r.rate,
+        unit: 'items/s',
+        verified: r.verified,
+        note: vsOthers + javaNote,
+        goal: vsJava ?? otherwise,
+      });
+    }
+  }
+  let batch1 = Number.NaN;
+  if (parts.has('batch')) {
+    for (const [p, c] of [
+      [1, 1],
+      [2, 2],
+      [4, 4],
+    ] as const) {
+      const r = await medianOf(runs, () => queueRun(p, c, n * 5, 'batch', capacity));
+      if (p === 1) batch1 = r.rate;
+      rows.push({
+        group: 'queue',
+        name: `BoundedQueue ${p}P${c}C, putMany/getMany of 256 numbers`,
+        value: r.rate,
+        unit: 'items/s',
+        verified: r.verified,
+        note: `${(r.rate / pmInt32.rate).toFixed(2)}× postMessage Int32Array`,
+        ...(p === 1 ? { goal: { text: '≥ 50 M/s', target: 50 * M, better: 'higher' as const } } : {}),
+      });
+    }
+  }
+  if (parts.has('object')) {
+    const obj = await medianOf(runs, () => queueRun(1, 1, n / 4, 'object', capacity));
     rows.push({
       group: 'queue',
-      name: `BoundedQueue ${p}P${c}C, numbers, capacity ${capacity}`,
-      value: r.rate,
+      name: 'BoundedQueue 1P1C, small objects { id, name, tags }',
+      value: obj.rate,
       unit: 'items/s',
-      verified: r.verified,
-      note: vsOthers + javaNote,
-      goal: vsJava ?? otherwise,
+      verified: obj.verified,
+      note: `${(obj.rate / pmObject.rate).toFixed(2)}× postMessage objects`,
+      goal: { text: '≥ 2× postMessage objects', target: 2, better: 'higher', of: pmObject.rate },
     });
   }
-  for (const [p, c] of [
-    [1, 1],
-    [2, 2],
-    [4, 4],
-  ] as const) {
-    const r = await medianOf(runs, () => queueRun(p, c, n * 5, 'batch', capacity));
-    rows.push({
-      group: 'queue',
-      name: `BoundedQueue ${p}P${c}C, putMany/getMany of 256 numbers`,
-      value: r.rate,
-      unit: 'items/s',
-      verified: r.verified,
-      note: `${(r.rate / pmInt32.rate).toFixed(2)}× postMessage Int32Array`,
-      ...(p === 1 ? { goal: { text: '≥ 50 M/s', target: 50 * M, better: 'higher' as const } } : {}),
-    });
-  }
-  const obj = await medianOf(runs, () => queueRun(1, 1, n / 4, 'object', capacity));
-  rows.push({
-    group: 'queue',
-    name: 'BoundedQueue 1P1C, small objects { id, name, tags }',
-    value: obj.rate,
-    unit: 'items/s',
-    verified: obj.verified,
-    note: `${(obj.rate / pmObject.rate).toFixed(2)}× postMessage objects`,
-    goal: { text: '≥ 2× postMessage objects', target: 2, better: 'higher', of: pmObject.rate },
-  });
+  if (parts.has('handoff')) rows.push(...(await handoffRows(quick)));
 
-  // Latency: one run with many items (percentiles of all of them), the median run's rate.
-  const handoffs = [];
-  for (let i = 0; i < (quick ? 1 : 3); i++)
-    handoffs.push(await queueRun(1, 1, quick ? 5_000 : 50_000, 'single', 1, true));
-  const ages = handoffs.flatMap((h) => h.ages).sort((a, b) => a - b);
-  const pct = (q: number): number => ages[Math.min(ages.length - 1, Math.floor(q * ages.length))]! * 1000;
-  const handoffOk = handoffs.every((h) => h.verified);
-  rows.push({
-    group: 'queue',
-    name: 'capacity 1 hand-off, put→get latency p50',
-    value: pct(0.5),
-    unit: 'µs',
-    verified: handoffOk,
-    goal: { text: '≤ 20 µs', target: 20, better: 'lower' },
-  });
-  rows.push({
-    group: 'queue',
-    name: 'capacity 1 hand-off, put→get latency p99',
-    value: pct(0.99),
-    unit: 'µs',
-    verified: handoffOk,
-  });
-  rows.push({
-    group: 'queue',
-    name: 'capacity 1 hand-off throughput',
-    value: median(handoffs.map((h) => h.rate)),
-    unit: 'items/s',
-    verified: handoffOk,
-  });
-
-  rows.push({
-    group: 'goal',
-    name: 'BoundedQueue 1P1C numbers ÷ postMessage one number per message',
-    value: single1 / pm.rate,
-    unit: '×',
-    goal: { text: '≥ 5×', target: 5, better: 'higher' },
-  });
-  if (py)
+  if (single) {
     rows.push({
       group: 'goal',
-      name: 'BoundedQueue 1P1C numbers ÷ Python queue.Queue 1P1C',
-      value: single1 / py.rate,
+      name: 'BoundedQueue 1P1C numbers ÷ postMessage one number per message',
+      value: single1 / pm.rate,
       unit: '×',
-      goal: { text: '≥ 10×', target: 10, better: 'higher' },
+      goal: { text: '≥ 5×', target: 5, better: 'higher' },
     });
-  rows.push({
-    group: 'goal',
-    name: 'BoundedQueue 1P1C batches ÷ postMessage Int32Array of 1024',
-    value: rows.find((r) => r.name.startsWith('BoundedQueue 1P1C, putMany'))!.value / pmInt32.rate,
-    unit: '×',
-    goal: { text: '≥ 1×', target: 1, better: 'higher' },
-  });
-
-  rows.push({
-    group: 'baseline',
-    name: 'postMessage 1P1C, one number per message',
-    value: pm.rate,
-    unit: 'items/s',
-    verified: pm.verified,
-  });
-  rows.push({
-    group: 'baseline',
-    name: 'postMessage 1P1C, one { id, name, tags } per message',
-    value: pmObject.rate,
-    unit: 'items/s',
-    verified: pmObject.verified,
-  });
-  rows.push({
-    group: 'baseline',
-    name: 'postMessage 1P1C, Int32Array of 1024 per message (transferred)',
-    value: pmInt32.rate,
-    unit: 'items/s',
-    verified: pmInt32.verified,
-  });
-  rows.push({
-    group: 'baseline',
-    name: 'postMessage 1P1C, Array of 1024 numbers per message',
-    value: pmArray.rate,
-    unit: 'items/s',
-    verified: pmArray.verified,
-  });
-  if (py)
+    if (py)
+      rows.push({
+        group: 'goal',
+        name: 'BoundedQueue 1P1C numbers ÷ Python queue.Queue 1P1C',
+        value: single1 / py.rate,
+        unit: '×',
+        goal: { text: '≥ 10×', target: 10, better: 'higher' },
+      });
+  }
+  if (parts.has('batch'))
     rows.push({
-      group: 'baseline',
-      name: `Python ${pythonVersion()} threading + queue.Queue 1P1C, capacity ${capacity}`,
-      value: py.rate,
-      unit: 'items/s',
-      verified: py.verified,
+      group: 'goal',
+      name: 'BoundedQueue 1P1C batches ÷ postMessage Int32Array of 1024',
+      value: batch1 / pmInt32.rate,
+      unit: '×',
+      goal: { text: '≥ 1×', target: 1, better: 'higher' },
     });
+
+  const baseline = (name: string, r: Result): void => {
+    if (!Number.isNaN(r.rate))
+      rows.push({ group: 'baseline', name, value: r.rate, unit: 'items/s', verified: r.verified });
+  };
+  baseline('postMessage 1P1C, one number per message', pm);
+  baseline('postMessage 1P1C, one { id, name, tags } per message', pmObject);
+  baseline('postMessage 1P1C, Int32Array of 1024 per message (transferred)', pmInt32);
+  baseline('postMessage 1P1C, Array of 1024 numbers per message', pmArray);
+  if (!single) return rows;
+  if (py) baseline(`Python ${pythonVersion()} threading + queue.Queue 1P1C, capacity ${capacity}`, py);
   else
     rows.push({
       group: 'baseline',
@@ -310,15 +274,8 @@ export async function queueBenchmarks(quick: boolean): Promise<Row[]> {
       value: Number.NaN,
       unit: 'items/s',
     });
-  for (const [w, r] of java) {
-    rows.push({
-      group: 'baseline',
-      name: `Java ${javaVersion()} ArrayBlockingQueue ${w}P${w}C, numbers, capacity ${capacity}`,
-      value: r.rate,
-      unit: 'items/s',
-      verified: r.verified,
-    });
-  }
+  for (const [w, r] of java)
+    baseline(`Java ${javaVersion()} ArrayBlockingQueue ${w}P${w}C, numbers, capacity ${capacity}`, r);
   if (java.size === 0)
     rows.push({
       group: 'baseline',
@@ -327,6 +284,40 @@ export async function queueBenchmarks(quick: boolean): Promise<Row[]> {
       unit: 'items/s',
     });
   return rows;
+}
+
+/** The capacity-1 hand-off: one run with many items (percentiles of all of them), the median run's rate. */
+async function handoffRows(quick: boolean): Promise<Row[]> {
+  const handoffs = [];
+  for (let i = 0; i < (quick ? 1 : 3); i++)
+    handoffs.push(await queueRun(1, 1, quick ? 5_000 : 50_000, 'single', 1, true));
+  const ages = handoffs.flatMap((h) => h.ages).sort((a, b) => a - b);
+  const pct = (q: number): number => ages[Math.min(ages.length - 1, Math.floor(q * ages.length))]! * 1000;
+  const handoffOk = handoffs.every((h) => h.verified);
+  return [
+    {
+      group: 'queue',
+      name: 'capacity 1 hand-off, put→get latency p50',
+      value: pct(0.5),
+      unit: 'µs',
+      verified: handoffOk,
+      goal: { text: '≤ 20 µs', target: 20, better: 'lower' },
+    },
+    {
+      group: 'queue',
+      name: 'capacity 1 hand-off, put→get latency p99',
+      value: pct(0.99),
+      unit: 'µs',
+      verified: handoffOk,
+    },
+    {
+      group: 'queue',
+      name: 'capacity 1 hand-off throughput',
+      value: median(handoffs.map((h) => h.rate)),
+      unit: 'items/s',
+      verified: handoffOk,
+    },
+  ];
 }
 
 /** "17.0.15" from `java -version`, which prints to stderr. */

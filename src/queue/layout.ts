@@ -1,66 +1,78 @@
 /**
  * Where everything of a BoundedQueue lives inside its one SharedArrayBuffer.
  *
- * Bytes from the queue's byteOffset (every region 8-aligned, hot and cold data on separate
- * 64-byte cache lines, so a put or get touches one header line plus the slot it uses):
+ * Bytes from the queue's byteOffset (every region 8-aligned; each side's words on a 64-byte cache
+ * line of its own, so a put touches the producers' line and a get the consumers' line, and the
+ * lines cross between cores only when one side must look at the other's — see ring.ts):
  *
- *       0  line 0, the hot line: Int32 words written on every put/get, under the lock
- *            word 0 tag 'QEUE'   word 1 COUNT
- *            bytes 8..31 the Lock (tag, state, holder, acquisitions, contended)
- *            words 8..15 HEAD, TAIL, UNFINISHED, SHUT_DOWN, GETTERS, PUTTERS, PUT_LO, GOT_LO
- *      64  line 1, cold words: PUT_HI, GOT_HI, HIGH_WATER, PUT_BLOCKED, GET_BLOCKED, DROPPED,
- *            CAPACITY, SLOT_BYTES, FLAGS (the shape, for `from(handle)`)
- *     128  line 2: the Conditions notEmpty, notFull, allTasksDone (16 bytes each); touched
- *            only when someone waits
- *     192  [stamps: one Float64 per slot, when each item was put — only with `stampItems`]
+ *       0  line 0, the producers' line (written by putters only, under the put lock but for
+ *          PUT_BLOCKED):
+ *            word 0 tag 'QEUE'   word 1 PUT_BLOCKED   bytes 8..31 the put Lock
+ *            words 8..15 TAIL, PUT_LO, PUT_HI, HEAD_SEEN, SHUT_DOWN, WAKE_GETTERS, DATA_SEQ,
+ *            HIGH_WATER
+ *      64  line 1, the consumers' line (the same for getters, under the get lock):
+ *            bytes 64..87 the get Lock
+ *            words 22..28 HEAD, GOT_LO, GOT_HI, TAIL_SEEN, WAKE_PUTTERS, SPACE_SEQ,
+ *            GET_BLOCKED
+ *     128  line 2, tasks: DONE (tasks marked done, dropped ones included: unfinished is
+ *            PUT_LO - DONE), JOINERS — written by taskDone, join and shutdown, never by put
+ *     192  line 3, cold words: DROPPED, CAPACITY, SLOT_BYTES, FLAGS (the shape, for `from(handle)`)
+ *     256  [stamps: one Float64 per slot, when each item was put — only with `stampItems`]
  *          slot headers: one 8-byte word per slot (the number itself, or a boxed tag + length)
  *          slot payloads: capacity × (slotBytes - 8) bytes (see slots.ts)
  *
- * GETTERS/PUTTERS count the threads waiting in get/put, so the hot path can skip notify
- * without reading the Conditions' own line. PUT/GOT totals are two words each (exact to 2^53);
- * the other counters wrap at 2^32.
+ * The exceptions to "each side writes its own line" are rare by design: WAKE_GETTERS (a getter
+ * is about to sleep) and DATA_SEQ sit on the producers' line because a putter reads WAKE_GETTERS
+ * on every put (a getter writes it only when it goes to sleep), and WAKE_PUTTERS/SPACE_SEQ on the
+ * consumers' line for the same reason;
+ * SHUT_DOWN is written once. PUT/GOT totals are two words each (exact to 2^53); the other
+ * counters wrap at 2^32 (unfinished tasks, PUT_LO - DONE, are exact below 2^31).
  */
 
-import { Condition } from '../sync/condition.js';
 import { Lock } from '../sync/lock.js';
 
-// Int32 word indices into the queue's memory.
-export const COUNT = 1;
-export const HEAD = 8;
-export const TAIL = 9;
-export const UNFINISHED = 10;
-export const SHUT_DOWN = 11;
-export const GETTERS = 12;
-export const PUTTERS = 13;
-export const PUT_LO = 14;
-export const GOT_LO = 15;
-export const PUT_HI = 16;
-export const GOT_HI = 17;
-export const HIGH_WATER = 18;
-export const PUT_BLOCKED = 19;
-export const GET_BLOCKED = 20;
-export const DROPPED = 21;
-export const CAPACITY = 22;
-export const SLOT_BYTES = 23;
-export const FLAGS = 24;
-export const HEADER_WORDS = 25;
+// Int32 word indices into the queue's memory. Line 0: the producers'.
+export const PUT_BLOCKED = 1;
+export const TAIL = 8;
+export const PUT_LO = 9;
+export const PUT_HI = 10;
+export const HEAD_SEEN = 11;
+export const SHUT_DOWN = 12;
+export const WAKE_GETTERS = 13;
+export const DATA_SEQ = 14;
+export const HIGH_WATER = 15;
+// Line 1: the consumers'.
+export const HEAD = 22;
+export const GOT_LO = 23;
+export const GOT_HI = 24;
+export const TAIL_SEEN = 25;
+export const WAKE_PUTTERS = 26;
+export const SPACE_SEQ = 27;
+export const GET_BLOCKED = 28;
+// Line 2: tasks.
+export const DONE = 32;
+export const JOINERS = 33;
+// Line 3: cold.
+export const DROPPED = 48;
+export const CAPACITY = 49;
+export const SLOT_BYTES = 50;
+export const FLAGS = 51;
+export const HEADER_WORDS = 52;
 
 export const FLAG_STAMPS = 1;
 
 // Byte offsets of the parts.
-export const LOCK_AT = 8;
-export const NOT_EMPTY_AT = 128;
-export const NOT_FULL_AT = NOT_EMPTY_AT + Condition.BYTES;
-export const ALL_DONE_AT = NOT_FULL_AT + Condition.BYTES;
-export const STAMPS_AT = 192;
+export const PUT_LOCK_AT = 8;
+export const GET_LOCK_AT = 64;
+export const STAMPS_AT = 256;
 
 /** Each slot's header word (a Float64); the rest of `slotBytes` is its payload. */
 export const SLOT_HEADER_BYTES = 8;
 export const DEFAULT_SLOT_BYTES = 256;
 export const MAX_CAPACITY = 1 << 24;
 
-if (LOCK_AT + Lock.BYTES > HEAD * 4 || ALL_DONE_AT + Condition.BYTES > STAMPS_AT) {
-  throw new Error('queue layout: the Lock or the Conditions outgrew their place; update layout.ts');
+if (PUT_LOCK_AT + Lock.BYTES > TAIL * 4 || GET_LOCK_AT + Lock.BYTES > HEAD * 4) {
+  throw new Error('queue layout: a Lock outgrew its place; update layout.ts');
 }
 
 /** The shape of one queue: what its memory holds, and where. */
