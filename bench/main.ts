@@ -2,7 +2,7 @@
  * `npm run bench` — the benchmark suite, printed as one table against baselines measured in the
  * same run, with the issue's goals and how far each row is from its goal. `--quick` (used by CI
  * so the suite cannot rot) runs small sizes, once each, and asserts nothing. `--only a,b` runs
- * only those parts (single, batch, object, handoff, lock, pipeline, dashboard), with the
+ * only those parts (single, batch, object, handoff, lock, pipeline, broker, dashboard), with the
  * baselines they are held against — for measuring one change; the README table is a full run.
  */
 
@@ -11,7 +11,7 @@ import { pipelineBenchmarks } from './pipeline.js';
 import { QUEUE_PARTS, type QueuePart, queueBenchmarks } from './queue.js';
 import { formatTable, machineLine, type Row } from './table.js';
 
-const PARTS = [...QUEUE_PARTS, 'lock', 'pipeline', 'dashboard'] as const;
+const PARTS = [...QUEUE_PARTS, 'lock', 'pipeline', 'broker', 'dashboard'] as const;
 type Part = (typeof PARTS)[number];
 
 /** The parts named by `--only a,b` (or `--only=a,b`); every part without it. */
@@ -41,6 +41,7 @@ rows.push(...(await queueBenchmarks(quick, new Set(QUEUE_PARTS.filter((p: QueueP
 if (parts.has('lock')) rows.push(...(await lockBenchmarks(quick)));
 const bare2P2C = rows.find((r) => r.name.startsWith('BoundedQueue 2P2C, numbers'))?.value;
 if (parts.has('pipeline')) rows.push(...(await pipelineBenchmarks(quick, bare2P2C)));
+if (parts.has('broker')) rows.push(...(await (await import('./broker.js')).brokerBenchmarks(quick, rows)));
 if (parts.has('dashboard'))
   try {
     // Loaded late: it needs the dashboard (dist/tui), which a partial build may lack.

@@ -15,6 +15,14 @@ async function main(argv: string[]): Promise<number> {
   if (args.help || args.version) return EXIT.ok;
   if ((args._ as unknown[])[0] === 'demo')
     return (await import('./demo-command.js')).demoCommand(args, Boolean(process.stdout.isTTY));
+  if ((args._ as unknown[])[0] === 'worker') {
+    const { toWorkerRequest } = await import('./worker-args.js');
+    return (await import('./worker-command.js')).workerCommand(toWorkerRequest(args));
+  }
+  if ((args._ as unknown[])[0] === 'watch') {
+    const { toWatchRequest } = await import('./watch-args.js');
+    return (await import('./watch-command.js')).watchCommand(toWatchRequest(args, Boolean(process.stdout.isTTY)));
+  }
   if ((args._ as unknown[])[0] === 'replay')
     return (await import('./replay-command.js')).replayCommand(toReplayRequest(args, Boolean(process.stdout.isTTY)));
   const request = toRunRequest(args, Boolean(process.stdout.isTTY));
@@ -29,6 +37,10 @@ main(hideBin(process.argv)).then(
     if (error instanceof UsageError) {
       process.stderr.write(`pipeline-tui: ${error.message}\n`);
       process.exitCode = EXIT.usage;
+    } else if (error instanceof Error && error.name === 'BrokerUnavailableError') {
+      // By name: importing the broker's module here would load the Redis client for every command.
+      process.stderr.write(`pipeline-tui: ${error.message}\n`);
+      process.exitCode = EXIT.broker;
     } else {
       process.stderr.write(
         `pipeline-tui: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,

@@ -9,6 +9,8 @@ import type { PipelineConfig, StageConfig } from '../pipeline/types.js';
 import { colorEnabled } from '../tui/theme.js';
 import { parseDuration } from './duration.js';
 import { UsageError } from './usage-error.js';
+import { watchOptions } from './watch-args.js';
+import { workerOptions } from './worker-args.js';
 
 export type OutputMode = 'dashboard' | 'plain' | 'json';
 
@@ -102,6 +104,7 @@ const KNOWN_FLAGS = [
     ...Object.values(FLAGS),
     ...['--plain', '--json', '--color', '--no-color', '--record', '--metrics'],
     ...['--quick', '--speed', '--help', '--version'],
+    ...['--stream', '--group', '--broker', '--role'],
   ]),
 ];
 
@@ -185,6 +188,16 @@ export function buildParser(argv: string[], version: string) {
           .positional('file', { type: 'string', describe: 'the .jsonl metrics log of a run' })
           .option('speed', { default: 1, requiresArg: true, describe: 'playback speed (2 = twice as fast)' }),
     )
+    .command(
+      'worker',
+      'join a run on a Redis stream from another process or machine (its --broker and --stream)',
+      workerOptions,
+    )
+    .command(
+      'watch <url>',
+      'a read-only dashboard of a Redis stream: length, rate, lag and pending per group and consumer',
+      watchOptions,
+    )
     .option('plain', {
       type: 'boolean',
       default: false,
@@ -220,6 +233,7 @@ export function buildParser(argv: string[], version: string) {
           'Tab/↑↓ select a stage · +/- add/remove a worker there · >/< consumers · ? help',
         'Ctrl-C, SIGTERM or SIGHUP once: a graceful stop; a second one aborts.',
         'Exit codes: 0 completed or stopped, 1 a worker failed, 2 bad input, 3 stalled, 4 replay of a log cut short,',
+        '  5 the broker cannot be used (unreachable, password refused),',
         '  130 aborted by Ctrl-C (143 by SIGTERM, 129 by SIGHUP), 141 stdout closed (| head).',
       ].join('\n'),
     )

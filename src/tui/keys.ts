@@ -52,3 +52,9 @@ export const LEGEND: readonly string[] = [
   'blocked %: share of the last second spent waiting on a queue (in: for items, out: for room)',
   'Bottleneck: the stage that holds the others back, named once the evidence has held for a second',
 ];
+
+/** The keys of `watch` (read-only: nothing to pause or resize). */
+export const WATCH_KEYS: readonly KeyHelp[] = [
+  { keys: 'q', short: 'quit', long: 'stop watching' },
+  { keys: '^C', short: 'quit', long: 'stop watching' },
+];

@@ -1,0 +1,128 @@
+/**
+ * Connections to the broker (ioredis), with the two failure stories people need told plainly:
+ *
+ * - At the start, a broker that cannot be used — refused, unknown host, no answer, a wrong or
+ *   missing password, TLS that does not match — is one line naming the host and the cause
+ *   (BrokerUnavailableError, exit code 5), within CONNECT_TIMEOUT_MS, no stack trace.
+ * - Once connected, a broker that goes away is retried with exponential backoff for
+ *   RECONNECT_FOR_MS (commands wait meanwhile, `onLost` says so); back in time, `onBack`; not back,
+ *   the connection ends, every waiting command fails, and `onGone` says so.
+ */
+import { Redis, type RedisOptions } from 'ioredis';
+import { type BrokerAddress, hostPort, redactUrl } from './broker-url.js';
+
+/** How long a first connection may take (TCP, TLS, AUTH, a first reply) before it is given up. */
+export const CONNECT_TIMEOUT_MS = 5_000;
+/** How long a lost broker is retried before the run gives up on it. */
+export const RECONNECT_FOR_MS = 15_000;
+/** First and largest pause between reconnection attempts. */
+const BACKOFF_FIRST_MS = 100;
+const BACKOFF_MAX_MS = 2_000;
+
+/** The broker cannot be used: one line naming the host and the cause (exit code 5). */
+export class BrokerUnavailableError extends Error {
+  override name = 'BrokerUnavailableError';
+}
+
+export interface ConnectOptions {
+  /** CLIENT SETNAME, so `CLIENT LIST` on the server shows who is who. */
+  name?: string;
+  /** Retry a lost broker for this long (default RECONNECT_FOR_MS). */
+  reconnectForMs?: number;
+  /** The connection dropped; commands wait while it is retried. */
+  onLost?: (cause: string) => void;
+  /** It came back. */
+  onBack?: () => void;
+  /** It did not come back within `reconnectForMs`: commands now fail. */
+  onGone?: (cause: string) => void;
+}
+
+const closing = new WeakSet<Redis>();
+
+/** Closes a connection on purpose (no onLost/onGone): QUIT, or a plain disconnect if that cannot be sent. */
+export async function closeBroker(redis: Redis): Promise<void> {
+  closing.add(redis);
+  if (redis.status !== 'ready') return redis.disconnect();
+  await redis.quit().catch(() => redis.disconnect());
+}
+
+/** The cause of a failed connection in a few words, from the client's error. */
+export function describeCause(error: Error | undefined): string {
+  const code = (error as { code?: string } | undefined)?.code;
+  const message = error?.message ?? '';
+  if (/WRONGPASS|invalid password|invalid username-password/i.test(message)) return 'the password was refused';
+  if (/AUTH.*without any password configured/i.test(message)) return 'a password was given but the broker has none';
+  if (/NOAUTH/i.test(message)) return 'the broker wants a password (redis://:password@host:port)';
+  if (code === 'ECONNREFUSED') return 'connection refused (is redis-server running there?)';
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return 'unknown host';
+  if (code === 'ETIMEDOUT' || /timed? ?out/i.test(message)) return `no answer within ${CONNECT_TIMEOUT_MS / 1000} s`;
+  if (code === 'ECONNRESET' || code === 'EPIPE') return 'the connection was closed by the other side';
+  if (/ssl|tls|certificate|wrong version number/i.test(message)) return `TLS failed: ${redactUrl(message)}`;
+  return error === undefined ? 'the connection was closed' : redactUrl(message.split('\n')[0]!);
+}
+
+/**
+ * Opens a connection and waits until it answers. @throws BrokerUnavailableError (one line: the host
+ * and the cause) when it cannot within CONNECT_TIMEOUT_MS.
+ */
+export async function connectBroker(address: BrokerAddress, options: ConnectOptions = {}): Promise<Redis> {
+  const { reconnectForMs = RECONNECT_FOR_MS, onLost, onBack, onGone } = options;
+  let connected = false;
+  let lostAt: number | undefined;
+  let lastError: Error | undefined;
+  const settings: RedisOptions = {
+    host: address.host,
+    port: address.port,
+    db: address.db,
+    ...(address.username === undefined ? {} : { username: address.username }),
+    ...(address.password === undefined ? {} : { password: address.password }),
+    ...(address.tls ? { tls: { servername: address.host } } : {}),
+    ...(options.name === undefined ? {} : { connectionName: options.name }),
+    lazyConnect: true,
+    connectTimeout: CONNECT_TIMEOUT_MS,
+    // Commands wait for a reconnection instead of failing after a retry count; the retry window
+    // below bounds the wait.
+    maxRetriesPerRequest: null,
+    retryStrategy: (attempt) => {
+      if (!connected) return null; // the first connection is not retried: the user hears at once
+      lost();
+      if (performance.now() - lostAt! > reconnectForMs) return null;
+      return Math.min(BACKOFF_MAX_MS, BACKOFF_FIRST_MS * 2 ** Math.min(attempt - 1, 10));
+    },
+  };
+  const redis = new Redis(settings);
+  redis.on('error', (error: Error) => {
+    lastError = error;
+  });
+  // Called from 'close' and from the retry strategy, whichever ioredis runs first.
+  const lost = (): void => {
+    if (!connected || lostAt !== undefined || closing.has(redis)) return;
+    lostAt = performance.now();
+    onLost?.(describeCause(lastError));
+  };
+  redis.on('close', lost);
+  redis.on('ready', () => {
+    if (!connected || lostAt === undefined) return;
+    lostAt = undefined;
+    onBack?.();
+  });
+  redis.on('end', () => {
+    if (connected && !closing.has(redis)) onGone?.(describeCause(lastError));
+  });
+  const deadline = setTimeout(() => {
+    lastError ??= Object.assign(new Error('timed out'), { code: 'ETIMEDOUT' });
+    redis.disconnect();
+  }, CONNECT_TIMEOUT_MS);
+  try {
+    await redis.connect();
+    await redis.ping(); // a reply, not just a socket: AUTH and SELECT went through
+    connected = true;
+    return redis;
+  } catch (error) {
+    redis.disconnect();
+    const cause = describeCause(lastError ?? (error as Error));
+    throw new BrokerUnavailableError(`cannot use the broker at ${hostPort(address)}: ${cause}`);
+  } finally {
+    clearTimeout(deadline);
+  }
+}

@@ -1,0 +1,15 @@
+/**
+ * `pipeline-tui/broker`: the queue on Redis Streams, for work that crosses processes and machines.
+ * A subpath of its own, so `import 'pipeline-tui'` does not load the Redis client.
+ */
+export { SENTINEL } from '../queue/sentinel.js';
+export { type BrokerAddress, parseBrokerUrl, redactUrl } from './broker-url.js';
+export { BrokerUnavailableError, CONNECT_TIMEOUT_MS, closeBroker, connectBroker, RECONNECT_FOR_MS } from './connect.js';
+export {
+  CLAIM_IDLE_MS,
+  DEFAULT_GROUP,
+  type StreamEntry,
+  StreamQueue,
+  type StreamQueueOptions,
+  type StreamQueueStats,
+} from './stream-queue.js';

@@ -1,0 +1,111 @@
+/**
+ * The board of a run on a stream, kept on the broker next to the stream, so that workers in other
+ * processes and on other machines (`pipeline-tui worker`) can join the run and be shown in it:
+ *
+ *   <stream>:run       a hash: the run's announcement — its id, consumer group, capacity, claim
+ *                      idle time, configuration (JSON) and state. A worker reads it to join.
+ *   <stream>:workers   a hash: one field per remote worker (`C4@host:1234`), its row as JSON with
+ *                      the server's time of the last publish. Each worker process publishes its
+ *                      rows every refresh; a row not renewed for `staleMs` is a worker gone
+ *                      silent (its process killed, its machine gone), shown as failed.
+ *
+ * The times are the server's (TIME), so machines with skewed clocks agree on what is stale.
+ */
+import { hostname } from 'node:os';
+import type { Redis } from 'ioredis';
+import type { WorkerRole, WorkerState } from '../pipeline/types.js';
+
+/** A remote worker's row as it publishes it. */
+export interface RemoteWorkerRow {
+  /** `P2@host:pid`, `C4@host:pid`. */
+  id: string;
+  role: WorkerRole;
+  state: WorkerState;
+  items: number;
+  blockedMs: number;
+  error?: string;
+}
+
+/** A row as the run reads it: with the server time of its last publish, and whether that is too old. */
+export interface RemoteWorkerReading extends RemoteWorkerRow {
+  publishedAtMs: number;
+  stale: boolean;
+}
+
+export type RunPhase = 'running' | 'stopping' | 'done' | 'failed';
+
+/** What a run announces, for workers that join it. */
+export interface RunAnnouncement {
+  runId: string;
+  group: string;
+  capacity: number;
+  claimIdleMs: number;
+  /** The run's configuration, JSON (for the workload of remote workers). Never holds the URL. */
+  config: string;
+  phase: RunPhase;
+}
+
+/** A row older than this is a worker gone silent (several refreshes missed). */
+export const STALE_MS = 5_000;
+
+/** The id of a remote worker: its letter and number, then host and pid (`C4@build-7:1234`). */
+export function remoteWorkerId(letter: 'P' | 'C', n: number, host = hostname(), pid = process.pid): string {
+  return `${letter}${n}@${host}:${pid}`;
+}
+
+export const runKey = (stream: string): string => `${stream}:run`;
+export const workersKey = (stream: string): string => `${stream}:workers`;
+
+async function serverMs(redis: Redis): Promise<number> {
+  const [seconds, micros] = await redis.time();
+  return Number(seconds) * 1000 + Math.floor(Number(micros) / 1000);
+}
+
+/** Announces a run (replacing the announcement of an earlier run on the same stream). */
+export async function announceRun(redis: Redis, stream: string, run: RunAnnouncement): Promise<void> {
+  await redis
+    .multi()
+    .del(runKey(stream), workersKey(stream))
+    .hset(runKey(stream), { ...run })
+    .exec();
+}
+
+/** Moves the announced run to `phase` (a joining worker that reads `done` does not join). */
+export async function setRunPhase(redis: Redis, stream: string, phase: RunPhase): Promise<void> {
+  await redis.hset(runKey(stream), 'phase', phase);
+}
+
+/** The run announced on `stream`, or undefined when there is none. */
+export async function readRun(redis: Redis, stream: string): Promise<RunAnnouncement | undefined> {
+  const h = await redis.hgetall(runKey(stream));
+  if (h.runId === undefined) return undefined;
+  return {
+    runId: h.runId,
+    group: h.group ?? '',
+    capacity: Number(h.capacity),
+    claimIdleMs: Number(h.claimIdleMs),
+    config: h.config ?? '{}',
+    phase: (h.phase ?? 'running') as RunPhase,
+  };
+}
+
+/** Publishes (or renews) rows, stamped with the server's time. */
+export async function publishRows(redis: Redis, stream: string, rows: readonly RemoteWorkerRow[]): Promise<void> {
+  if (rows.length === 0) return;
+  const at = await serverMs(redis);
+  const fields: Record<string, string> = {};
+  for (const row of rows) fields[row.id] = JSON.stringify({ ...row, publishedAtMs: at });
+  await redis.hset(workersKey(stream), fields);
+}
+
+/** Every remote worker's row, marked stale when not renewed for `staleMs`. */
+export async function readRows(redis: Redis, stream: string, staleMs = STALE_MS): Promise<RemoteWorkerReading[]> {
+  const [now, all] = await Promise.all([serverMs(redis), redis.hgetall(workersKey(stream))]);
+  return Object.values(all)
+    .map((json) => JSON.parse(json) as Omit<RemoteWorkerReading, 'stale'>)
+    .map((row) => {
+      const finished = row.state === 'done' || row.state === 'failed';
+      return { ...row, stale: !finished && now - row.publishedAtMs > staleMs };
+    })
+    .sort((a, b) => a.id.localeCompare(b.id));
+}

@@ -1,0 +1,72 @@
+/**
+ * The flags of `pipeline-tui worker --broker URL --stream NAME --role consumer [-c N] [--consumer
+ * mod]`, and their translation into a WorkerRequest. Mistakes are UsageErrors (exit 2); the URL's
+ * password never appears in one.
+ */
+import type { Argv } from 'yargs';
+import { parseBrokerUrl } from '../broker/broker-url.js';
+import type { RemoteConsumersOptions } from '../broker/remote-consumers.js';
+import { UsageError } from './usage-error.js';
+
+/** What the consumers need (remote-consumers.ts), and how to report. */
+export interface WorkerRequest extends Omit<RemoteConsumersOptions, 'onRows'> {
+  command: 'worker';
+  json: boolean;
+}
+
+export function workerOptions<T>(y: Argv<T>) {
+  return y
+    .option('broker', {
+      type: 'string',
+      requiresArg: true,
+      describe: "the run's broker: redis://[:password@]host:port",
+    })
+    .option('stream', { type: 'string', requiresArg: true, describe: "the run's stream (its --stream)" })
+    .option('role', { type: 'string', requiresArg: true, describe: "consumer (joins the run's consumers)" })
+    .option('consumers', {
+      alias: 'c',
+      requiresArg: true,
+      describe: 'consumer threads (1-64)',
+      defaultDescription: '1',
+    })
+    .option('consumer', { type: 'string', requiresArg: true, describe: 'your module exporting consume(item, ctx)' })
+    .option('refresh', {
+      requiresArg: true,
+      describe: "publish on the run's board every this many ms",
+      defaultDescription: '1000',
+    })
+    .example(
+      '$0 worker --broker redis://:pw@10.0.0.5:6379 --stream jobs --role consumer -c 4',
+      'join a run with 4 consumers',
+    );
+}
+
+/** @throws UsageError */
+export function toWorkerRequest(args: Record<string, unknown>): WorkerRequest {
+  if (typeof args.broker !== 'string' || args.broker === '')
+    throw new UsageError("--broker is required: the URL of the run's broker, e.g. --broker redis://host:6379");
+  const address = parseBrokerUrl(args.broker);
+  if (typeof args.stream !== 'string' || args.stream === '')
+    throw new UsageError("--stream is required: the stream of the run to join (the run's --stream)");
+  if (args.role === 'producer')
+    throw new UsageError(
+      '--role producer is not available yet: remote workers join a run as consumers (--role consumer)',
+    );
+  if (args.role !== 'consumer') throw new UsageError(`--role must be consumer, got ${JSON.stringify(args.role ?? '')}`);
+  const consumers = args.consumers === undefined ? 1 : Number(args.consumers);
+  if (!Number.isInteger(consumers) || consumers < 1 || consumers > 64)
+    throw new UsageError(`--consumers must be an integer from 1 to 64, got ${JSON.stringify(args.consumers)}`);
+  const refreshMs = args.refresh === undefined ? 1000 : Number(args.refresh);
+  if (!Number.isInteger(refreshMs) || refreshMs < 50 || refreshMs > 60_000)
+    throw new UsageError(`--refresh must be an integer from 50 to 60000 (ms), got ${JSON.stringify(args.refresh)}`);
+  return {
+    command: 'worker',
+    address,
+    url: args.broker,
+    stream: args.stream,
+    consumers,
+    consumer: args.consumer as string | undefined,
+    refreshMs,
+    json: Boolean(args.json),
+  };
+}

@@ -1,0 +1,135 @@
+/**
+ * A real redis-server for one test (file): Debian's `redis-server`, started on a free loopback port
+ * with no persistence (`--save '' --appendonly no`) in a temporary directory, waited for until it
+ * answers, and stopped (its directory removed) afterwards. Nothing here is a stand-in for Redis.
+ *
+ * Where `redis-server` is not installed the Redis tests are skipped with a note — except in CI
+ * (CI=true), where `.ci/run` installs it and a missing server fails the run instead of hiding it.
+ */
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+/** Whether `redis-server` can be run here. */
+export const HAS_REDIS = spawnSync('redis-server', ['--version']).status === 0;
+
+if (!HAS_REDIS && process.env.CI === 'true') {
+  throw new Error('redis-server is required in CI (.ci/run installs it with apt-get install -y redis-server)');
+}
+if (!HAS_REDIS) {
+  process.stderr.write(
+    'note: redis-server is not installed: the Redis tests are skipped (apt-get install redis-server)\n',
+  );
+}
+
+/** How long a server may take to answer after it is started (a loaded CI machine, not a fast one). */
+const READY_DEADLINE_MS = 15_000;
+
+export interface RedisServer {
+  readonly port: number;
+  /** `redis://[:password@]127.0.0.1:port` */
+  readonly url: string;
+  readonly password: string | undefined;
+  /** Runs `redis-cli` against this server and returns its stdout (raw replies, one per line). */
+  cli(...args: string[]): string;
+  /** Whether the server process is still running. */
+  readonly running: boolean;
+  /** Stops the server (SIGTERM, then SIGKILL after a deadline) and removes its directory. */
+  stop(): Promise<void>;
+}
+
+/** A port that was free a moment ago on 127.0.0.1 (the server is retried on another if it is taken). */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      probe.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
+      );
+    });
+  });
+}
+
+/** Starts a redis-server; `password` sets `requirepass`. */
+export async function startRedisServer({ password }: { password?: string } = {}): Promise<RedisServer> {
+  let lastError: Error | undefined;
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const port = await freePort();
+    const dir = mkdtempSync(join(tmpdir(), 'pipeline-tui-redis-'));
+    try {
+      return await startOn(port, dir, password);
+    } catch (error) {
+      rmSync(dir, { recursive: true, force: true });
+      lastError = error as Error;
+      // Only a port taken between the probe and the bind is worth another try.
+      if (!/address already in use/i.test(lastError.message)) throw lastError;
+    }
+  }
+  throw lastError;
+}
+
+function startOn(port: number, dir: string, password: string | undefined): Promise<RedisServer> {
+  const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'];
+  args.push('--dir', dir, '--daemonize', 'no', '--logfile', '');
+  if (password !== undefined) args.push('--requirepass', password);
+  const child = spawn('redis-server', args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout.on('data', (d: Buffer) => (output += d));
+  child.stderr.on('data', (d: Buffer) => (output += d));
+  let exited = false;
+  const exit = new Promise<void>((resolve) =>
+    child.once('exit', () => {
+      exited = true;
+      resolve();
+    }),
+  );
+  const auth = password === undefined ? [] : ['--no-auth-warning', '-a', password];
+  const server: RedisServer = {
+    port,
+    url: `redis://${password === undefined ? '' : `:${encodeURIComponent(password)}@`}127.0.0.1:${port}`,
+    password,
+    cli: (...command) => {
+      const r = spawnSync('redis-cli', ['-h', '127.0.0.1', '-p', String(port), ...auth, ...command], {
+        encoding: 'utf8',
+        timeout: 10_000,
+      });
+      if (r.status !== 0) throw new Error(`redis-cli ${command.join(' ')} failed: ${r.stderr}`);
+      return r.stdout;
+    },
+    get running() {
+      return !exited;
+    },
+    stop: () => stopServer(child, exit, dir),
+  };
+  return new Promise((resolve, reject) => {
+    const deadline = setTimeout(() => {
+      void server.stop();
+      reject(new Error(`redis-server on port ${port} did not get ready within ${READY_DEADLINE_MS} ms:\n${output}`));
+    }, READY_DEADLINE_MS);
+    const check = (): void => {
+      if (!/ready to accept connections/i.test(output)) return;
+      clearTimeout(deadline);
+      child.stdout.off('data', check);
+      resolve(server);
+    };
+    child.stdout.on('data', check);
+    void exit.then(() => {
+      clearTimeout(deadline);
+      reject(new Error(`redis-server on port ${port} exited before it was ready:\n${output}`));
+    });
+  });
+}
+
+async function stopServer(child: ChildProcess, exit: Promise<void>, dir: string): Promise<void> {
+  if (child.exitCode === null && child.signalCode === null) {
+    child.kill('SIGTERM');
+    const killer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+    await exit;
+    clearTimeout(killer);
+  }
+  rmSync(dir, { recursive: true, force: true });
+}
