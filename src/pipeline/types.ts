@@ -215,7 +215,7 @@ export interface Summary {
   stages: Array<{ name: string; workers: number; in: number; out: number; dropped: number }>;
   links: Array<{ capacity: number; highWater: number }>;
   pool?: { size: number; maxInUse: number; acquisitions: number; waits: number; waitedMs: number };
-  /** The last bottleneck named during the run, if any. */
+  /** The judge's verdict when the run ended (it stands through pause and drain), if it named one. */
   bottleneck?: Bottleneck;
   workers: Array<{
     id: string;
