@@ -126,7 +126,7 @@ describe.skipIf(!HAS_REDIS)('StreamQueue on redis-server', () => {
     await queue.putSentinels(1);
     const got: unknown[] = [];
     for (;;) {
-      const entry = (await queue.get())!;
+      const entry = (await queue.get({ timeoutMs: DEADLINE_MS }))!;
       await queue.ack(entry);
       if (entry.item === SENTINEL) break;
       got.push(entry.item);
