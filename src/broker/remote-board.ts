@@ -3,7 +3,10 @@
  * processes and on other machines (`pipeline-tui worker`) can join the run and be shown in it:
  *
  *   <stream>:run       a hash: the run's announcement — its id, consumer group, capacity, claim
- *                      idle time, configuration (JSON) and state. A worker reads it to join.
+ *                      idle time, configuration (JSON) and phase — and its item budget, which
+ *                      every producer, the run's own and those that join, draws from (claimItems).
+ *                      A worker reads it to join; producers stop when the phase leaves running.
+ *   <stream>:counts    what was put, acknowledged and acknowledged twice (stream-queue.ts).
  *   <stream>:workers   a hash: one field per remote worker (`C4@host:1234`), its row as JSON with
  *                      the server's time of the last publish. Each worker process publishes its
  *                      rows every refresh; a row not renewed for `staleMs` is a worker gone
@@ -14,6 +17,7 @@
 import { hostname } from 'node:os';
 import type { Redis } from 'ioredis';
 import type { WorkerRole, WorkerState } from '../pipeline/types.js';
+import { countsKey } from './stream-queue.js';
 
 /** A remote worker's row as it publishes it. */
 export interface RemoteWorkerRow {
@@ -61,13 +65,39 @@ async function serverMs(redis: Redis): Promise<number> {
   return Number(seconds) * 1000 + Math.floor(Number(micros) / 1000);
 }
 
-/** Announces a run (replacing the announcement of an earlier run on the same stream). */
-export async function announceRun(redis: Redis, stream: string, run: RunAnnouncement): Promise<void> {
+/**
+ * Announces a run (replacing the announcement of an earlier run on the same stream, its rows and
+ * its counts), with `budget` items for its producers to draw from (undefined: no limit).
+ */
+export async function announceRun(
+  redis: Redis,
+  stream: string,
+  run: RunAnnouncement,
+  budget?: number | undefined,
+): Promise<void> {
   await redis
     .multi()
-    .del(runKey(stream), workersKey(stream))
-    .hset(runKey(stream), { ...run })
+    .del(runKey(stream), workersKey(stream), countsKey(stream))
+    .hset(runKey(stream), { ...run, limited: budget === undefined ? 0 : 1, remaining: budget ?? 0 })
     .exec();
+}
+
+// KEYS: run. ARGV: most items wanted. Returns how many the producer may make (0: the budget is
+// spent, or the run is no longer running). The share shrinks as the budget runs low, so every
+// producer, wherever it runs, finishes at about the same time (as PipelineBoard.claimItems).
+const CLAIM = `
+if redis.call('HGET', KEYS[1], 'phase') ~= 'running' then return 0 end
+local want = tonumber(ARGV[1])
+if redis.call('HGET', KEYS[1], 'limited') ~= '1' then return want end
+local left = tonumber(redis.call('HGET', KEYS[1], 'remaining') or '0')
+if left <= 0 then return 0 end
+local take = math.min(want, math.max(1, math.floor(left / 256)))
+redis.call('HINCRBY', KEYS[1], 'remaining', -take)
+return take`;
+
+/** Takes up to `max` items of the run's budget for a producer; 0 when it is spent or the run stops. */
+export async function claimItems(redis: Redis, stream: string, max: number): Promise<number> {
+  return Number(await redis.eval(CLAIM, 1, runKey(stream), max));
 }
 
 /** Moves the announced run to `phase` (a joining worker that reads `done` does not join). */

@@ -74,7 +74,8 @@ export interface StreamQueueStats {
 }
 
 // The length check and the XADDs in one script, so several producers cannot overshoot together.
-// ARGV: capacity, put time, then kind/value pairs. Returns how many were added (0: full).
+// KEYS: stream, counts. ARGV: capacity, put time, then kind/value pairs. Returns how many were
+// added (0: full).
 const PUT = `
 local room = tonumber(ARGV[1]) - redis.call('XLEN', KEYS[1])
 local n = (#ARGV - 2) / 2
@@ -82,18 +83,23 @@ if room > n then room = n end
 for i = 1, room do
   redis.call('XADD', KEYS[1], '*', 't', ARGV[2], 'k', ARGV[1 + 2 * i], 'v', ARGV[2 + 2 * i])
 end
-if room < 0 then return 0 end
+if room <= 0 then return 0 end
+redis.call('HINCRBY', KEYS[2], 'put', room)
 return room`;
 
-// ARGV: group, ids. Returns how many were acknowledged now (the rest had been already).
+// KEYS: stream, counts. ARGV: group, what the entries are ('acked' for items, 'sentinels'), ids.
+// Returns how many were acknowledged now; an item already acknowledged was delivered twice, and
+// is counted as a duplicate.
 const ACK = `
 local acked = 0
-for i = 2, #ARGV do
+for i = 3, #ARGV do
   if redis.call('XACK', KEYS[1], ARGV[1], ARGV[i]) == 1 then
     redis.call('XDEL', KEYS[1], ARGV[i])
     acked = acked + 1
   end
 end
+if acked > 0 then redis.call('HINCRBY', KEYS[2], ARGV[2], acked) end
+if acked < #ARGV - 2 and ARGV[2] == 'acked' then redis.call('HINCRBY', KEYS[2], 'duplicates', #ARGV - 2 - acked) end
 return acked`;
 
 // ARGV: group, ids. Each still-pending entry goes back to the stream as a new entry.
@@ -131,21 +137,43 @@ const FULL_POLL_MAX_MS = 20;
 
 type RawEntry = [id: string, fields: string[]];
 
-type Script = (key: string, ...args: Array<string | number>) => Promise<unknown>;
+export interface PutOptions {
+  /** Aborting it makes a put that waits for room reject with the signal's reason. */
+  signal?: AbortSignal;
+  /** Called once when the stream is found full and the put starts to wait. */
+  onFull?: () => void;
+}
+
+type Script = (...keysThenArgs: Array<string | number>) => Promise<unknown>;
 
 /** The scripts as commands of this connection: sent by SHA (EVALSHA), their text only once. */
 function defineScripts(redis: Redis): Record<'put' | 'ack' | 'requeue' | 'touch', Script> {
-  const define = (name: string, lua: string): Script => {
-    redis.defineCommand(name, { numberOfKeys: 1, lua });
+  const define = (name: string, lua: string, numberOfKeys: number): Script => {
+    redis.defineCommand(name, { numberOfKeys, lua });
     const command = (redis as unknown as Record<string, Script>)[name]!;
     return command.bind(redis);
   };
   return {
-    put: define('pipelineTuiPut', PUT),
-    ack: define('pipelineTuiAck', ACK),
-    requeue: define('pipelineTuiRequeue', REQUEUE),
-    touch: define('pipelineTuiTouch', TOUCH),
+    put: define('pipelineTuiPut', PUT, 2),
+    ack: define('pipelineTuiAck', ACK, 2),
+    requeue: define('pipelineTuiRequeue', REQUEUE, 1),
+    touch: define('pipelineTuiTouch', TOUCH, 1),
   };
+}
+
+/**
+ * The hash next to a stream that counts, on the server, what every side did to it: `put` items
+ * added, `acked` items acknowledged, `duplicates` acknowledgements that came second (and
+ * `sentinels`, the sentinels taken). The counts
+ * are exact whoever did the work and whatever happened to them afterwards.
+ */
+export const countsKey = (stream: string): string => `${stream}:counts`;
+
+/** The stream's counts (see countsKey). */
+export interface StreamCounts {
+  put: number;
+  acked: number;
+  duplicates: number;
 }
 
 export class StreamQueue {
@@ -154,6 +182,7 @@ export class StreamQueue {
   readonly consumer: string | undefined;
   readonly capacity: number;
   readonly claimIdleMs: number;
+  private readonly countsKey: string;
   private readonly batch: number;
   private readonly buffer: StreamEntry[] = [];
   private bufferTouchedAt = 0;
@@ -178,6 +207,7 @@ export class StreamQueue {
   ) {
     this.scripts = defineScripts(redis);
     this.stream = options.stream;
+    this.countsKey = countsKey(options.stream);
     this.group = options.group ?? DEFAULT_GROUP;
     this.consumer = options.consumer;
     this.capacity = options.capacity;
@@ -206,6 +236,17 @@ export class StreamQueue {
     return queue;
   }
 
+  /** Whether `get` has an entry at hand, read ahead in an earlier batch (it returns without waiting). */
+  get buffered(): boolean {
+    return this.buffer.length > 0;
+  }
+
+  /** What every side has done to the stream, counted by the server (see countsKey). */
+  async serverCounts(): Promise<StreamCounts> {
+    const h = await this.redis.hgetall(this.countsKey);
+    return { put: Number(h.put ?? 0), acked: Number(h.acked ?? 0), duplicates: Number(h.duplicates ?? 0) };
+  }
+
   /** Entries nobody has acknowledged yet (the stream's length): the queue's depth. */
   async depth(): Promise<number> {
     return this.redis.xlen(this.stream);
@@ -221,12 +262,15 @@ export class StreamQueue {
   }
 
   /** Adds one item, waiting while the stream is full. Rejects with `signal.reason` if aborted. */
-  async put(item: unknown, options: { signal?: AbortSignal } = {}): Promise<void> {
+  async put(item: unknown, options: PutOptions = {}): Promise<void> {
     await this.putMany([item], options);
   }
 
-  /** Adds items in order, as many per round trip as there is room for, waiting while full. */
-  async putMany(items: readonly unknown[], { signal }: { signal?: AbortSignal } = {}): Promise<void> {
+  /**
+   * Adds items in order, as many per round trip as there is room for, waiting while full.
+   * `onFull` is called once if it has to wait (a producer shows itself blocked from then on).
+   */
+  async putMany(items: readonly unknown[], { signal, onFull }: PutOptions = {}): Promise<void> {
     const encoded = items.map(encodeItem);
     let next = 0;
     let pause = 1;
@@ -234,7 +278,9 @@ export class StreamQueue {
     while (next < encoded.length) {
       signal?.throwIfAborted();
       const chunk = encoded.slice(next, next + Math.min(PUT_CHUNK, this.capacity));
-      const added = Number(await this.scripts.put(this.stream, this.capacity, Date.now(), ...chunk.flat()));
+      const added = Number(
+        await this.scripts.put(this.stream, this.countsKey, this.capacity, Date.now(), ...chunk.flat()),
+      );
       next += added;
       this.counts.put += added;
       if (added > 0) {
@@ -243,7 +289,10 @@ export class StreamQueue {
         pause = 1;
         continue;
       }
-      waitingSince ??= performance.now();
+      if (waitingSince === undefined) {
+        waitingSince = performance.now();
+        onFull?.();
+      }
       await sleep(pause, signal);
       pause = Math.min(FULL_POLL_MAX_MS, pause * 2);
     }
@@ -301,7 +350,8 @@ export class StreamQueue {
 
   /** Acknowledges entries: 'acked', or 'duplicate' if another consumer had acknowledged it already. */
   async ack(entry: StreamEntry): Promise<'acked' | 'duplicate'> {
-    const acked = Number(await this.scripts.ack(this.stream, this.group, entry.id));
+    const kind = entry.item === SENTINEL ? 'sentinels' : 'acked';
+    const acked = Number(await this.scripts.ack(this.stream, this.countsKey, this.group, kind, entry.id));
     if (acked === 1) this.counts.acked++;
     else this.counts.duplicates++;
     return acked === 1 ? 'acked' : 'duplicate';

@@ -3,6 +3,7 @@
  * configuration. Every mistake becomes a UsageError (one line naming the flag and what it accepts).
  */
 import yargs, { type Argv } from 'yargs';
+import { parseBrokerUrl } from '../broker/broker-url.js';
 import { DEFAULT_STAGE_WORKERS, stageName } from '../pipeline/chain.js';
 import { ConfigError, DEFAULTS, FLAGS, MAX_WORKERS_PER_ROLE, resolveConfig } from '../pipeline/config.js';
 import type { PipelineConfig, StageConfig } from '../pipeline/types.js';
@@ -23,6 +24,8 @@ export interface RunRequest {
   record?: string | undefined;
   /** JSONL metrics log to write (`--metrics`). */
   metrics?: string | undefined;
+  /** `--broker URL --stream NAME [--group G]`: the URL as typed (password and all: never shown). */
+  broker?: { url: string; stream: string; group: string } | undefined;
 }
 
 /** `pipeline-tui replay <file> [--speed N]`. */
@@ -44,6 +47,7 @@ const EXAMPLES: Array<[string, string]> = [
   ['$0 --producer ./producer.mjs --consumer ./consumer.mjs', 'your own producer and consumer modules'],
   ['$0 --stage ./keep-odd.mjs --stage ./square.mjs=4', 'two stages between them: a filter (2 workers), then 4 workers'],
   ['$0 -c 6 --pool 2 --consume-ms 20', 'six consumers sharing a pool of two connections'],
+  ['$0 --broker redis://localhost:6379 --stream jobs', 'the queue on a Redis stream: other machines can join'],
   ['$0 -n 100000 --produce-ms 0 --consume-ms 0 --json', 'flat out, headless, summary as JSON'],
   ['$0 --record run.cast --metrics run.jsonl', 'record the dashboard (asciicast) and the metrics (JSONL)'],
   ['$0 replay run.jsonl --speed 4', 'replay a recorded run at 4x speed'],
@@ -66,7 +70,7 @@ const runFlag = (describe: string, group: string, shown?: unknown, alias?: strin
 /** The flags of `run` (and of the stories `demo` runs): the pipeline, its workload, your code. */
 function runOptions<T>(y: Argv<T>) {
   const d = DEFAULTS;
-  const [P, W, Y, O] = ['Pipeline:', 'Workload:', 'Your code:', 'Output:'];
+  const [P, W, Y, B, O] = ['Pipeline:', 'Workload:', 'Your code:', 'Across machines:', 'Output:'];
   return y
     .option('producers', runFlag('producer workers (1-64)', P, d.producers, 'p'))
     .option('consumers', runFlag('consumer workers (1-64)', P, d.consumers, 'c'))
@@ -94,6 +98,12 @@ function runOptions<T>(y: Argv<T>) {
       ),
       type: 'string',
     })
+    .option('broker', {
+      ...runFlag('the queue on a Redis stream: redis://[:password@]host:port[/db], rediss:// for TLS', B),
+      type: 'string',
+    })
+    .option('stream', { ...runFlag("the stream's name (with --broker)", B), type: 'string' })
+    .option('group', { ...runFlag('its consumer group', B, DEFAULT_GROUP), type: 'string' })
     .option('refresh', runFlag('refresh interval (ms)', O, d.refreshMs))
     .option('stall-ms', runFlag('end as "stalled" if no item moves this long', O, d.stallMs));
 }
@@ -274,8 +284,30 @@ function stagesOf(value: unknown): StageConfig[] | undefined {
   return (Array.isArray(value) ? value : [value]).map((v) => parseStage(String(v)));
 }
 
+/** The consumer group a `--broker` run uses unless `--group` names another (as StreamQueue's). */
+const DEFAULT_GROUP = 'pipeline-tui';
+
+/** `--broker`, `--stream`, `--group`: both of the first two, or neither. @throws UsageError */
+function brokerOf(args: Parsed): RunRequest['broker'] {
+  const { broker, stream, group } = args;
+  if (broker === undefined && stream === undefined && group === undefined) return undefined;
+  if (typeof broker !== 'string' || broker === '')
+    throw new UsageError(
+      '--stream and --group need --broker: the URL of a Redis server, e.g. --broker redis://host:6379',
+    );
+  parseBrokerUrl(broker);
+  if (typeof stream !== 'string' || stream === '')
+    throw new UsageError(
+      '--broker needs --stream: the name of the stream the run uses as its queue, e.g. --stream jobs',
+    );
+  if (group !== undefined && (typeof group !== 'string' || group === ''))
+    throw new UsageError('--group needs the name of a consumer group');
+  return { url: broker, stream, group: (group as string | undefined) ?? DEFAULT_GROUP };
+}
+
 /** Turns parsed flags into a run request. @throws UsageError */
 export function toRunRequest(args: Parsed, stdoutIsTTY: boolean): RunRequest {
+  const broker = brokerOf(args);
   const input: Partial<PipelineConfig> = {
     producers: asNumber(args.producers),
     consumers: asNumber(args.consumers),
@@ -295,6 +327,11 @@ export function toRunRequest(args: Parsed, stdoutIsTTY: boolean): RunRequest {
     stallMs: asNumber(args.stallMs),
     stages: stagesOf(args.stage),
     pool: asNumber(args.pool),
+    // Checked with the rest here (what a stream cannot do); the link's own replaces it once it opens.
+    broker: broker && {
+      ...{ address: parseBrokerUrl(broker.url).shown, stream: broker.stream, group: broker.group },
+      claimIdleMs: 10_000,
+    },
   };
   let config: PipelineConfig;
   try {
@@ -303,7 +340,7 @@ export function toRunRequest(args: Parsed, stdoutIsTTY: boolean): RunRequest {
     if (error instanceof ConfigError) throw new UsageError(error.message);
     throw error;
   }
-  return { command: 'run', config, ...outputOf(args, stdoutIsTTY) };
+  return { command: 'run', config, broker, ...outputOf(args, stdoutIsTTY) };
 }
 
 /** Turns parsed flags of `replay <file>` into a replay request. @throws UsageError */

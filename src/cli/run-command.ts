@@ -2,6 +2,7 @@
  * `pipeline-tui run`: starts the pipeline and shows it (present-run.ts) — the Ink dashboard on a
  * terminal, plain progress lines otherwise, or nothing but the final JSON — recording it when asked.
  */
+import { resolveConfig } from '../pipeline/config.js';
 import { startPipeline } from '../pipeline/run-pipeline.js';
 import { checkUserModules, UserModuleError } from '../pipeline/user-modules.js';
 import type { RunRequest } from './parse-args.js';
@@ -16,5 +17,30 @@ export async function runCommand(request: RunRequest): Promise<number> {
     if (error instanceof UserModuleError) throw new UsageError(error.message);
     throw error;
   }
-  return presentRun((onSnapshot) => startPipeline(request.config, { onSnapshot }), request);
+  if (request.broker === undefined)
+    return presentRun((onSnapshot) => startPipeline(request.config, { onSnapshot }), request);
+  return runOnBroker(request, request.broker);
+}
+
+/**
+ * A run whose queue is a Redis stream: the broker is reached before anything starts (a broker that
+ * cannot be used is one line and exit code 5), and the run closes the connection at its end.
+ */
+async function runOnBroker(request: RunRequest, broker: NonNullable<RunRequest['broker']>): Promise<number> {
+  // Loaded only here: the Redis client is not needed by any other command.
+  const { StreamLink } = await import('../broker/stream-link.js');
+  const link = await StreamLink.open(broker.url, { stream: broker.stream, group: broker.group });
+  const config = resolveConfig({ ...request.config, broker: link.shown });
+  let started = false;
+  try {
+    return await presentRun(
+      (onSnapshot) => {
+        started = true;
+        return startPipeline(config, { onSnapshot, broker: link });
+      },
+      { ...request, config },
+    );
+  } finally {
+    if (!started) await link.disconnect();
+  }
 }

@@ -14,14 +14,14 @@
  * on a stage that may have no workers left); the links after it are closed in turn as their
  * upstream drains and exits.
  */
-import type { Link } from './link.js';
+import type { ChainLink } from './link.js';
 import type { StageWorkers } from './stage-workers.js';
 import type { ShutdownMode } from './types.js';
 
 export class Cascade {
   constructor(
     private readonly stages: readonly StageWorkers[],
-    private readonly links: readonly Link[],
+    private readonly links: readonly ChainLink[],
     private mode: ShutdownMode,
   ) {}
 
@@ -36,8 +36,7 @@ export class Cascade {
       if (!this.stages[i]!.done) return;
       if (link.ended) continue;
       link.ended = true;
-      if (this.mode === 'close' || link.closed) link.close();
-      else void link.sendSentinels(this.stages[i + 1]!.staying() - link.sentinelsPending);
+      link.end(this.mode, this.stages[i + 1]!.staying() - link.sentinelsPending);
     }
   }
 

@@ -44,6 +44,7 @@ export const DEFAULTS: Readonly<PipelineConfig> = Object.freeze({
   stallMs: 10_000,
   stages: [],
   pool: undefined,
+  broker: undefined,
 });
 
 /** Command-line flag of each option, for messages. */
@@ -66,6 +67,7 @@ export const FLAGS: Record<keyof PipelineConfig, string> = {
   stallMs: '--stall-ms',
   stages: '--stage',
   pool: '--pool',
+  broker: '--broker',
 };
 
 type Check = (value: unknown) => string | undefined;
@@ -118,9 +120,36 @@ const CHECKS: Record<keyof PipelineConfig, Check> = {
   stallMs: integer(100, 86_400_000),
   stages: stageList,
   pool: integer(1, MAX_WORKERS_PER_ROLE),
+  broker: (v) =>
+    typeof v === 'object' &&
+    v !== null &&
+    ['address', 'stream', 'group'].every((k) => typeof (v as Record<string, unknown>)[k] === 'string')
+      ? undefined
+      : 'a broker opened with StreamLink.open (pipeline-tui/broker)',
 };
 
-const OPTIONAL = new Set<keyof PipelineConfig>(['items', 'durationMs', 'rate', 'producer', 'consumer', 'pool']);
+const OPTIONAL = new Set<keyof PipelineConfig>([
+  'items',
+  'durationMs',
+  'rate',
+  'producer',
+  'consumer',
+  'pool',
+  'broker',
+]);
+
+/** What a run on a broker cannot have yet, and why (checked after each option on its own). */
+function checkBroker(config: PipelineConfig): void {
+  if (config.broker === undefined) return;
+  const refuse = (key: keyof PipelineConfig, why: string): never => {
+    throw new ConfigError(key, `${FLAGS[key]} cannot be used with --broker: ${why}`);
+  };
+  if (config.stages.length > 0) refuse('stages', 'a run on a stream has one link, producers to consumers');
+  if (config.pool !== undefined)
+    refuse('pool', 'the pool is shared memory, and consumers on a stream may run elsewhere');
+  if (config.shutdown === 'close')
+    refuse('shutdown', 'a stream cannot be shut for workers elsewhere; sentinels tell them');
+}
 
 /** How a value is shown in an error: strings quoted, lists by their length, the rest as written. */
 function show(v: unknown): string {
@@ -149,6 +178,7 @@ export function resolveConfig(input: Partial<PipelineConfig> = {}): PipelineConf
     throw new ConfigError('durationMs', `${FLAGS.items} and ${FLAGS.durationMs} cannot be used together: give one`);
   }
   const resolved = config as unknown as PipelineConfig;
+  checkBroker(resolved);
   // The built-in workload needs an end; a user producer ends when its iterable does.
   if (resolved.items === undefined && resolved.durationMs === undefined && resolved.producer === undefined) {
     resolved.items = DEFAULT_ITEMS;

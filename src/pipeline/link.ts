@@ -5,7 +5,7 @@
  * `putAsync`, a tick's wait at a time.
  */
 import { BoundedQueue, QueueFull, SENTINEL } from '../queue/index.js';
-import type { LinkRow } from './types.js';
+import type { LinkRow, ShutdownMode } from './types.js';
 
 /**
  * What the sampler reads off a link: its row but for who is blocked on it (the sampler counts that
@@ -16,7 +16,25 @@ export interface LinkReadings extends Omit<LinkRow, 'putBlocked' | 'getBlocked'>
   lockContended: number;
 }
 
-export class Link {
+/**
+ * What the run, the cascade and the sampler use of a link: this shared-memory Link, or a
+ * StreamLink (src/broker/stream-link.ts) when the run's queue is a Redis stream.
+ */
+export interface ChainLink {
+  sentinelsSent: number;
+  sentinelsPending: number;
+  ended: boolean;
+  readonly closed: boolean;
+  close(): void;
+  /** Tells `count` downstream workers to leave, the way `mode` says (the cascade has reached it). */
+  end(mode: ShutdownMode, count: number): void;
+  sendSentinels(count: number): Promise<void>;
+  sentinelTaken(): void;
+  lockHolder(): number | undefined;
+  readings(): LinkReadings;
+}
+
+export class Link implements ChainLink {
   readonly queue: BoundedQueue<unknown>;
   /** Sentinels put on it so far. */
   sentinelsSent = 0;
@@ -44,6 +62,12 @@ export class Link {
   /** Shuts the queue down: puts fail at once, gets drain what is left and then fail. */
   close(): void {
     if (!this.closed) this.queue.shutdown();
+  }
+
+  /** Shuts the queue down ("close", or it was already) or queues `count` sentinels behind the items. */
+  end(mode: ShutdownMode, count: number): void {
+    if (mode === 'close' || this.closed) this.close();
+    else void this.sendSentinels(count);
   }
 
   /** Queues `count` sentinels behind the items, one after the other. */

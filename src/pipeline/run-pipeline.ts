@@ -18,15 +18,16 @@
  * is still starting), the run ends as "stalled".
  */
 import type { Worker } from 'node:worker_threads';
+import type { StreamLink } from '../broker/stream-link.js';
 import type { BoundedQueue } from '../queue/index.js';
 import { BoundedSemaphore } from '../sync/bounded-semaphore.js';
 import { Cascade } from './cascade.js';
 import { chainOf } from './chain.js';
 import { resolveConfig } from './config.js';
-import { Link } from './link.js';
+import { type ChainLink, Link } from './link.js';
 import { PipelineBoard } from './metrics.js';
 import { Sampler } from './sampler.js';
-import { type RunningWorker, StageWorkers, type WorkerEvents } from './stage-workers.js';
+import { type Crewing, type RunningWorker, StageWorkers, type WorkerEvents } from './stage-workers.js';
 import { summaryOf } from './summary.js';
 import type {
   EndedBy,
@@ -44,6 +45,12 @@ export interface RunOptions {
   onSnapshot?: (snapshot: Snapshot) => void;
   /** Aborting it asks for a graceful stop (like pressing q). */
   signal?: AbortSignal;
+  /**
+   * The run's queue on a Redis stream instead of shared memory: a link opened with
+   * `StreamLink.open(url, { stream })` from `pipeline-tui/broker`. The run announces itself there,
+   * so that `pipeline-tui worker` processes can join it, and closes the link's connection at its end.
+   */
+  broker?: StreamLink;
 }
 
 /** A started run: its controls, and the Summary it resolves to. */
@@ -66,6 +73,17 @@ function exitMessage(id: string, code: number): string {
   return `${id} exited with code ${code}`;
 }
 
+/** How long the end of a broker run waits on the broker (out of reach, its commands would wait for it). */
+const LAST_WORD_MS = 2_000;
+
+/** `promise` settled, or LAST_WORD_MS gone by, whichever comes first; never rejects. */
+function settled(promise: Promise<unknown>): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<void>((resolve) => (timer = setTimeout(resolve, LAST_WORD_MS)));
+  return Promise.race([promise.then(noop, noop), late]).finally(() => clearTimeout(timer));
+}
+const noop = (): void => {};
+
 /** Runs a pipeline to its end and resolves with its Summary (it never rejects for worker faults). */
 export function runPipeline(config: Partial<PipelineConfig>, options: RunOptions = {}): Promise<Summary> {
   return startPipeline(config, options).done;
@@ -73,7 +91,8 @@ export function runPipeline(config: Partial<PipelineConfig>, options: RunOptions
 
 /** Starts a pipeline and returns its live controls. @throws ConfigError for bad configuration. */
 export function startPipeline(input: Partial<PipelineConfig>, options: RunOptions = {}): PipelineRun {
-  const config = resolveConfig(input);
+  const stream = options.broker;
+  const config = resolveConfig(stream ? { ...input, broker: stream.shown } : input);
   let state: RunState = 'running';
   let paused = false;
   let stopRequests = 0;
@@ -90,10 +109,13 @@ export function startPipeline(input: Partial<PipelineConfig>, options: RunOption
   const chain = chainOf(config);
   const board = new PipelineBoard(chain.length);
   board.setBudget(config.items);
-  const links = chain.slice(1).map(() => new Link(config.capacity, config.refreshMs, () => endedBy === undefined));
+  const running = (): boolean => endedBy === undefined;
+  const shared = stream ? [] : chain.slice(1).map(() => new Link(config.capacity, config.refreshMs, running));
+  const links: ChainLink[] = stream ? [stream] : shared;
   const pool = config.pool !== undefined ? new BoundedSemaphore(config.pool) : undefined;
   const events: WorkerEvents = { message: onMessage, error: fail, exit: onExit };
-  const stages = chain.map((spec, i) => new StageWorkers(i, spec, { config, board, links, pool, events }));
+  const crewing: Crewing = { config, board, links: shared, pool, events };
+  const stages = chain.map((spec, i) => new StageWorkers(i, spec, crewing));
   const [producers, consumers] = [stages[0]!, stages.at(-1)!];
   const cascade = new Cascade(stages, links, config.shutdown);
   const workers = (): RunningWorker[] => stages.flatMap((s) => s.all);
@@ -131,9 +153,10 @@ export function startPipeline(input: Partial<PipelineConfig>, options: RunOption
     board.setState(w.slot, 'failed');
     if (endedBy) return; // torn down already: nothing left to wind down
     if (error === undefined) {
-      error = `${w.id} failed: ${message}`;
+      // A worker that fails while the broker is out of reach failed because of that: say so.
+      error = stream?.outage ?? `${w.id} failed: ${message}`;
       state = 'failed';
-      board.requestStop();
+      requestStop();
     }
     // Shutting a link down takes its lock for a moment; never try that if the failed worker has it.
     if (links.some((link) => link.lockHolder() === w.threadId)) teardown('failed');
@@ -142,13 +165,15 @@ export function startPipeline(input: Partial<PipelineConfig>, options: RunOption
 
   /** Moves the run along its life: producers done → the cascade; everyone done → finished. */
   function advance(): void {
-    if (endedBy) return;
-    if (producers.done && shutdownStartedAt === undefined) {
+    if (endedBy || !started) return;
+    // On a broker, the producers and consumers that joined from elsewhere count too.
+    const remoteDone = (role: 'producer' | 'consumer'): boolean => stream?.remoteFinished(role) ?? true;
+    if (producers.done && remoteDone('producer') && shutdownStartedAt === undefined) {
       shutdownStartedAt = sampler.elapsed();
       if (error === undefined) state = 'shutting-down';
     }
-    cascade.advance();
-    if (stages.every((s) => s.done)) {
+    if (remoteDone('producer')) cascade.advance();
+    if (stages.every((s) => s.done) && remoteDone('consumer')) {
       if (shutdownStartedAt !== undefined) shutdownMs = sampler.elapsed() - shutdownStartedAt;
       finish(error !== undefined ? 'failed' : stopRequests > 0 ? 'stopped' : 'completed');
     }
@@ -172,13 +197,29 @@ export function startPipeline(input: Partial<PipelineConfig>, options: RunOption
     return false;
   }
 
+  /** Producers stop, here and (on a broker) wherever they run. */
+  function requestStop(): void {
+    board.requestStop();
+    void stream?.setPhase('stopping').catch(() => {}); // a lost broker fails the run on its own
+  }
+
   function tick(): void {
     if (endedBy || checkOrphanedLock()) return;
+    if (stream) {
+      if (stream.gone !== undefined) {
+        error = stream.outage;
+        state = 'failed';
+        teardown('failed');
+        return;
+      }
+      // Depth, the server's counts and remote rows for the next snapshot; remote workers may have finished.
+      void stream.refresh().then(advance, () => {});
+    }
     const snapshot = snap();
     const moved = snapshot.stages.reduce((sum, stage) => sum + stage.in + stage.out, 0);
     const now = snapshot.t;
     // A worker still starting (loading its code, slow on a busy machine) holds the clock: not a stall.
-    const starting = snapshot.workers.some((w) => w.state === 'starting');
+    const starting = !started || snapshot.workers.some((w) => w.state === 'starting');
     if (moved !== lastMoved.total || paused || starting) lastMoved = { total: moved, at: now };
     else if (now - lastMoved.at >= config.stallMs) {
       error = `no item moved for ${config.stallMs} ms while work remained`;
@@ -186,13 +227,14 @@ export function startPipeline(input: Partial<PipelineConfig>, options: RunOption
     }
     if (state === 'running' && config.durationMs !== undefined && now >= config.durationMs) {
       state = 'draining';
-      board.requestStop();
+      requestStop();
     }
   }
 
   function snap(): Snapshot {
     const shown: RunState = endedBy ? state : paused && state === 'running' ? 'paused' : state;
-    latest = sampler.sample(shown, stages, progress(), error);
+    const broker = stream ? { reading: stream.reading(), remote: stream.remote() } : undefined;
+    latest = sampler.sample(shown, stages, progress(), error, broker);
     options.onSnapshot?.(latest);
     return latest;
   }
@@ -209,12 +251,27 @@ export function startPipeline(input: Partial<PipelineConfig>, options: RunOption
     clearInterval(timer);
     options.signal?.removeEventListener('abort', onAbortSignal);
     state = by === 'completed' ? 'done' : by;
-    const last = snap();
-    // snap() reads progress() now, so its shutdown numbers are the final ones.
-    const summary = summaryOf(last, by, error);
     // Wait for terminated workers to be gone so the caller can exit cleanly.
     const exits = workers().map((w) => (w.exited ? undefined : new Promise((r) => w.worker.once('exit', r))));
-    void Promise.all(exits).then(() => resolveDone(summary));
+    const conclude = (): Summary => {
+      const last = snap();
+      // snap() reads progress() now, so its shutdown numbers are the final ones.
+      return summaryOf(last, by, error);
+    };
+    if (!stream) {
+      const summary = conclude();
+      void Promise.all(exits).then(() => resolveDone(summary));
+      return;
+    }
+    // On a broker the last snapshot waits for the server's final counts; then the run is over there too.
+    void (async () => {
+      await Promise.all(exits);
+      await settled(stream.refresh());
+      const summary = conclude();
+      await settled(stream.setPhase(by === 'completed' || by === 'stopped' ? 'done' : 'failed'));
+      await settled(stream.disconnect());
+      resolveDone(summary);
+    })();
   }
 
   const controls: PipelineControls = {
@@ -222,7 +279,7 @@ export function startPipeline(input: Partial<PipelineConfig>, options: RunOption
       if (endedBy) return;
       if (++stopRequests > 1) return controls.abort();
       if (state === 'running') state = 'draining';
-      board.requestStop();
+      requestStop();
     },
     abort() {
       if (endedBy) return;
@@ -240,7 +297,7 @@ export function startPipeline(input: Partial<PipelineConfig>, options: RunOption
       board.setPaused(false);
     },
     addWorker(stage) {
-      if (state === 'running') stages[stage]?.add();
+      if (state === 'running' && started) stages[stage]?.add();
     },
     removeWorker(stage) {
       if (state !== 'running' || stages[stage] === undefined) return;
@@ -254,12 +311,32 @@ export function startPipeline(input: Partial<PipelineConfig>, options: RunOption
 
   const onAbortSignal = (): void => controls.stop();
   options.signal?.addEventListener('abort', onAbortSignal);
-  for (const stage of stages) for (let i = 0; i < stage.spec.workers; i++) stage.add();
+  let started = false;
+  const startWorkers = (): void => {
+    started = true;
+    for (const stage of stages) for (let i = 0; i < stage.spec.workers; i++) stage.add();
+  };
+  if (!stream) startWorkers();
+  else {
+    // The run is announced on the broker (with its budget) before any producer claims an item.
+    stream.announce(config, running).then(
+      () => {
+        if (endedBy) return;
+        crewing.stream = stream.wiring();
+        startWorkers();
+      },
+      (e: Error) => {
+        error = `cannot announce the run on the broker: ${e.message}`;
+        state = 'failed';
+        teardown('failed');
+      },
+    );
+  }
   const timer = setInterval(tick, config.refreshMs);
   if (options.signal?.aborted) controls.stop();
 
   const internals = {
-    links: links.map((link) => link.queue),
+    links: shared.map((link) => link.queue),
     worker: (id: string) => workers().find((w) => w.id === id)?.worker,
   };
   return { ...controls, done, latest: () => latest, internals };

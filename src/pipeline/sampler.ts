@@ -9,10 +9,11 @@
 import * as hdr from 'hdr-histogram-js';
 import { BottleneckJudge } from './bottleneck.js';
 import type { ChainStage } from './chain.js';
-import type { Link } from './link.js';
+import type { ChainLink } from './link.js';
 import type { PipelineBoard } from './metrics.js';
 import { epochMs } from './metrics.js';
 import type {
+  BrokerReading,
   LatencyMs,
   LinkRow,
   PipelineConfig,
@@ -36,6 +37,15 @@ export interface WorkerInfo {
   error?: string;
 }
 
+/** A worker that joined a `--broker` run from elsewhere, as it last published itself. */
+export type RemoteRow = Pick<WorkerRow, 'id' | 'role' | 'state' | 'items' | 'blockedMs' | 'error'>;
+
+/** What a `--broker` run adds to a sample: the server's counts, and the remote workers. */
+export interface BrokerSample {
+  reading: BrokerReading;
+  remote: readonly RemoteRow[];
+}
+
 /** A stage of the chain and every worker it has started. */
 export interface StageInfo {
   spec: ChainStage;
@@ -54,7 +64,8 @@ interface Point {
   t: number;
   produced: number;
   consumed: number;
-  workers: Map<number, Reading>;
+  /** By worker id. */
+  workers: Map<string, Reading>;
 }
 
 const WINDOW_MS = 1000;
@@ -95,7 +106,7 @@ export class Sampler {
   constructor(
     private readonly config: PipelineConfig,
     private readonly board: PipelineBoard,
-    private readonly links: readonly Link[],
+    private readonly links: readonly ChainLink[],
   ) {
     this.acquisitions = links.map(() => new WrappingCounter());
     this.contended = links.map(() => new WrappingCounter());
@@ -117,23 +128,39 @@ export class Sampler {
   }
 
   /** Takes one snapshot. */
-  sample(state: RunState, stages: readonly StageInfo[], shutdown: ShutdownProgress, error?: string): Snapshot {
+  sample(
+    state: RunState,
+    stages: readonly StageInfo[],
+    shutdown: ShutdownProgress,
+    error?: string,
+    broker?: BrokerSample,
+  ): Snapshot {
     const now = epochMs();
     const t = this.elapsed(now);
-    const workers = stages.flatMap((s) => s.all);
+    const local = stages.flatMap((s) => s.all);
     const board = this.board;
     const point: Point = { t, produced: 0, consumed: 0, workers: new Map() };
-    for (const w of workers) {
-      const reading: Reading = {
+    for (const w of local) {
+      point.workers.set(w.id, {
         items: board.items(w.slot),
         blocked: board.blockedMs(w.slot, now),
         blockedOut: board.blockedOutMs(w.slot, now),
         poolWaited: board.poolWaitedMs(w.slot, now),
-      };
-      point.workers.set(w.slot, reading);
-      if (w.role === 'producer') point.produced += reading.items;
-      else if (w.role === 'consumer') point.consumed += reading.items;
+      });
     }
+    // Remote workers (a --broker run): their stage is their role's end of the chain; no slot.
+    const remote = (broker?.remote ?? []).map((r, i) => {
+      point.workers.set(r.id, { items: r.items, blocked: r.blockedMs, blockedOut: 0, poolWaited: 0 });
+      return { ...r, stage: r.role === 'producer' ? 0 : stages.length - 1, index: i, slot: -1 };
+    });
+    const workers: Array<WorkerInfo & { state?: WorkerRow['state'] }> = [...local, ...remote];
+    for (const w of workers) {
+      const { items } = point.workers.get(w.id)!;
+      if (w.role === 'producer') point.produced += items;
+      else if (w.role === 'consumer') point.consumed += items;
+    }
+    // On a broker the server counts every item, whoever handled it and whatever became of them.
+    if (broker) [point.produced, point.consumed] = [broker.reading.put, broker.reading.acked];
     this.window.push(point);
     while (this.window.length > 2 && t - this.window[1]!.t >= WINDOW_MS) this.window.shift();
     const first = this.window[0]!;
@@ -141,36 +168,43 @@ export class Sampler {
     const rate = (now_: number, then: number | undefined): number =>
       span > 0 ? ((now_ - (then ?? 0)) * 1000) / span : 0;
     /** The share of the window a worker spent on `field` (blocked, blocked on output, waiting for the pool). */
-    const share = (slot: number, field: (r: Reading) => number): number => {
-      const delta = field(point.workers.get(slot)!) - field(first.workers.get(slot) ?? NONE);
+    const share = (id: string, field: (r: Reading) => number): number => {
+      const delta = field(point.workers.get(id)!) - field(first.workers.get(id) ?? NONE);
       return span > 0 ? Math.min(1, Math.max(0, delta / span)) : 0;
     };
 
     const rows: WorkerRow[] = workers.map((w) => {
-      const { items, blocked } = point.workers.get(w.slot)!;
+      const { items, blocked } = point.workers.get(w.id)!;
       const row: WorkerRow = {
         id: w.id,
         role: w.role,
         stage: w.stage,
         index: w.index,
-        state: board.state(w.slot),
+        state: w.state ?? board.state(w.slot),
         items,
-        rate: rate(items, first.workers.get(w.slot)?.items),
-        blockedFraction: share(w.slot, (r) => r.blocked),
+        rate: rate(items, first.workers.get(w.id)?.items),
+        blockedFraction: share(w.id, (r) => r.blocked),
         blockedMs: blocked,
       };
       if (w.error !== undefined) row.error = w.error;
       return row;
     });
-    /** The workers of one stage: each one's slot on the board and its row. */
-    const inStage = (stage: number): Array<{ slot: number; row: WorkerRow }> =>
-      workers.flatMap((w, i) => (w.stage === stage ? [{ slot: w.slot, row: rows[i]! }] : []));
-    const slots = (ws: ReadonlyArray<{ slot: number }>): number[] => ws.map((w) => w.slot);
+    /** The workers of one stage: each one's id, its slot on the board (-1: remote) and its row. */
+    const inStage = (stage: number): Array<{ id: string; slot: number; row: WorkerRow }> =>
+      workers.flatMap((w, i) => (w.stage === stage ? [{ id: w.id, slot: w.slot, row: rows[i]! }] : []));
+    const slots = (ws: ReadonlyArray<{ slot: number }>): number[] => ws.map((w) => w.slot).filter((s) => s >= 0);
+    const ids = (ws: ReadonlyArray<{ id: string }>): string[] => ws.map((w) => w.id);
 
     const stageRows = stages.map(({ spec }, i): StageRow => {
       const mine = inStage(i);
-      const live = slots(mine.filter((w) => running(w.row)));
-      const items = sum(mine, (w) => w.row.items);
+      const live = ids(mine.filter((w) => running(w.row)));
+      // The chain's two ends count what the totals count (on a broker, the server's figures).
+      const items =
+        spec.role === 'producer'
+          ? point.produced
+          : spec.role === 'consumer'
+            ? point.consumed
+            : sum(mine, (w) => w.row.items);
       return {
         name: spec.name,
         role: spec.role,
@@ -215,8 +249,9 @@ export class Sampler {
     if (this.config.pool !== undefined) {
       const consumers = inStage(stages.length - 1);
       const live = consumers.filter((w) => running(w.row));
-      snapshot.pool = this.pool(this.config.pool, slots(consumers), slots(live), share);
+      snapshot.pool = this.pool(this.config.pool, consumers, live, share);
     }
+    if (broker) snapshot.broker = broker.reading;
     const bottleneck = this.bottlenecks.observe(snapshot);
     if (bottleneck !== undefined) snapshot.bottleneck = bottleneck;
     if (error !== undefined) snapshot.error = error;
@@ -226,11 +261,12 @@ export class Sampler {
   /** The pool's reading: the consumers' counters summed, the two shared words as they are. */
   private pool(
     size: number,
-    slots: readonly number[],
-    live: readonly number[],
-    share: (slot: number, field: (r: Reading) => number) => number,
+    consumers: ReadonlyArray<{ slot: number }>,
+    live: ReadonlyArray<{ id: string }>,
+    share: (id: string, field: (r: Reading) => number) => number,
   ): PoolReading {
     const board = this.board;
+    const slots = consumers.map((w) => w.slot);
     return {
       size,
       inUse: board.poolInUse(),
@@ -239,7 +275,7 @@ export class Sampler {
       acquisitions: sum(slots, (s) => board.poolAcquisitions(s)),
       waits: sum(slots, (s) => board.poolWaits(s)),
       waitedMs: sum(slots, (s) => board.poolWaitedMs(s)),
-      waitedFraction: mean(live, (s) => share(s, (r) => r.poolWaited)),
+      waitedFraction: mean(live, (w) => share(w.id, (r) => r.poolWaited)),
     };
   }
 }

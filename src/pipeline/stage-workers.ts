@@ -3,6 +3,7 @@
  * the board and, for consumers, the pool) and knowing which are still running.
  */
 import type { Worker } from 'node:worker_threads';
+import type { StreamWiring, StreamWorkerData } from '../broker/stream-worker-main.js';
 import type { BoundedSemaphore } from '../sync/bounded-semaphore.js';
 import type { SharedHandle } from '../sync/shared-object.js';
 import { ownModule, spawnWorker } from '../threads/spawn.js';
@@ -36,9 +37,12 @@ export interface Crewing {
   links: readonly Link[];
   pool: BoundedSemaphore | undefined;
   events: WorkerEvents;
+  /** A `--broker` run: its producers and consumers work on the stream instead of `links`. */
+  stream?: StreamWiring;
 }
 
 const WORKER_MAIN = ownModule(import.meta.url, './worker-main');
+const STREAM_WORKER_MAIN = ownModule(import.meta.url, '../broker/stream-worker-main');
 
 export class StageWorkers {
   /** Every worker the stage has started, in order, running or not. */
@@ -54,26 +58,16 @@ export class StageWorkers {
   /** Starts one more worker; false when the stage already has the most it may have. */
   add(): boolean {
     if (this.all.length >= MAX_WORKERS_PER_ROLE) return false;
-    const { config, board, links, pool, events } = this.crewing;
+    const { config, board, events, stream } = this.crewing;
     const { stage } = this;
     const { role } = this.spec;
     const index = this.all.length;
     const slot = slotOf(stage, index);
     const id = workerId(role, stage, index);
     board.setState(slot, 'starting');
-    const workerData: PipelineWorkerData = {
-      role,
-      stage,
-      index,
-      slot,
-      id,
-      config,
-      board: board.handle,
-      ...(stage > 0 ? { input: links[stage - 1]!.queue.handle } : {}),
-      ...(stage < links.length ? { output: links[stage]!.queue.handle } : {}),
-      ...(role === 'consumer' && pool !== undefined ? { pool: pool.handle as SharedHandle<'BoundedSemaphore'> } : {}),
-    };
-    const worker = spawnWorker(WORKER_MAIN, { workerData });
+    const worker = stream
+      ? this.streamWorker({ role: role as StreamWorkerData['role'], index, slot, id, config, wiring: stream })
+      : spawnWorker(WORKER_MAIN, { workerData: this.workerData(role, index, slot, id) });
     const w: RunningWorker = {
       id,
       role,
@@ -90,6 +84,31 @@ export class StageWorkers {
     worker.on('error', (e) => events.error(w, e.message));
     worker.on('exit', (code) => events.exit(w, code));
     return true;
+  }
+
+  /** A worker of the shared-memory chain: wired to its input and output links (and the pool). */
+  private workerData(role: ChainStage['role'], index: number, slot: number, id: string): PipelineWorkerData {
+    const { config, board, links, pool } = this.crewing;
+    const { stage } = this;
+    return {
+      role,
+      stage,
+      index,
+      slot,
+      id,
+      config,
+      board: board.handle,
+      ...(stage > 0 ? { input: links[stage - 1]!.queue.handle } : {}),
+      ...(stage < links.length ? { output: links[stage]!.queue.handle } : {}),
+      ...(role === 'consumer' && pool !== undefined ? { pool: pool.handle as SharedHandle<'BoundedSemaphore'> } : {}),
+    };
+  }
+
+  /** A producer or consumer of a `--broker` run: it reaches the stream with its own connection. */
+  private streamWorker(data: Omit<StreamWorkerData, 'board' | 'boardStages'>): Worker {
+    const { board, config } = this.crewing;
+    const workerData: StreamWorkerData = { ...data, board: board.handle, boardStages: config.stages.length + 2 };
+    return spawnWorker(STREAM_WORKER_MAIN, { workerData });
   }
 
   alive(): RunningWorker[] {

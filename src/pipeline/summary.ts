@@ -1,5 +1,5 @@
 /** The Summary of a run, read off its last Snapshot (live runs and replays of cut-short logs alike). */
-import type { EndedBy, PoolReading, Snapshot, Summary } from './types.js';
+import type { BrokerReading, EndedBy, PoolReading, Snapshot, Summary } from './types.js';
 
 const poolOf = ({ size, maxInUse, acquisitions, waits, waitedMs }: PoolReading): NonNullable<Summary['pool']> => ({
   size,
@@ -7,6 +7,14 @@ const poolOf = ({ size, maxInUse, acquisitions, waits, waitedMs }: PoolReading):
   acquisitions,
   waits,
   waitedMs,
+});
+
+const brokerOf = ({ address, stream, group, duplicates, remoteWorkers }: BrokerReading): Summary['broker'] => ({
+  address,
+  stream,
+  group,
+  duplicates,
+  remoteWorkers,
 });
 
 export function summaryOf(last: Snapshot, endedBy: EndedBy, error: string | undefined = last.error): Summary {
@@ -32,6 +40,7 @@ export function summaryOf(last: Snapshot, endedBy: EndedBy, error: string | unde
     links: last.links.map(({ capacity, highWater }) => ({ capacity, highWater })),
     ...(last.pool ? { pool: poolOf(last.pool) } : {}),
     ...(last.bottleneck ? { bottleneck: last.bottleneck } : {}),
+    ...(last.broker ? { broker: brokerOf(last.broker) } : {}),
     workers: last.workers.map((w) => ({
       id: w.id,
       role: w.role,

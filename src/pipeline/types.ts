@@ -36,6 +36,34 @@ export interface PipelineConfig {
   stages: readonly StageConfig[];
   /** `--pool N`: at most N consumers work at once (a BoundedSemaphore they share); undefined = no pool. */
   pool: number | undefined;
+  /**
+   * `--broker URL --stream NAME`: the queue is a Redis stream with a consumer group (undefined:
+   * the shared-memory queue). Only the redacted address is kept: the password never reaches a
+   * Snapshot, a recording or a log.
+   */
+  broker?: BrokerConfig | undefined;
+}
+
+/** The stream a `--broker` run uses as its queue. */
+export interface BrokerConfig {
+  /** The broker's URL with its password replaced by `***`. */
+  address: string;
+  stream: string;
+  group: string;
+  /** Entries a consumer left unacknowledged this long are claimed by the others. */
+  claimIdleMs: number;
+}
+
+/** The broker's figures for a `--broker` run, as the server counts them. */
+export interface BrokerReading extends BrokerConfig {
+  /** Items added to the stream, acknowledged, and acknowledged a second time (delivered twice). */
+  put: number;
+  acked: number;
+  duplicates: number;
+  /** Workers that joined from other processes or machines (`pipeline-tui worker`). */
+  remoteWorkers: number;
+  /** Set while the broker is out of reach and being retried. */
+  lost?: string;
 }
 
 /** One `--stage module[=N]`: N workers taking from one link and putting on the next. */
@@ -189,6 +217,8 @@ export interface Snapshot {
   pool?: PoolReading;
   /** Present once a stage clearly holds the run back. */
   bottleneck?: Bottleneck;
+  /** Present for a `--broker` run: the stream as the server counts it. */
+  broker?: BrokerReading;
   /** Items made by the producers, and taken by the consumers (the chain's two ends). */
   totals: { produced: number; consumed: number };
   /** Items/s over the sliding window. */
@@ -217,6 +247,8 @@ export interface Summary {
   pool?: { size: number; maxInUse: number; acquisitions: number; waits: number; waitedMs: number };
   /** The judge's verdict when the run ended (it stands through pause and drain), if it named one. */
   bottleneck?: Bottleneck;
+  /** A `--broker` run: where, and how many items were delivered twice (at-least-once delivery). */
+  broker?: { address: string; stream: string; group: string; duplicates: number; remoteWorkers: number };
   workers: Array<{
     id: string;
     role: WorkerRole;

@@ -2,7 +2,7 @@
  * The built-in workload: per-item work that either sleeps (a thread waiting on I/O) or spins
  * (a thread burning CPU), with seeded jitter so runs are reproducible.
  */
-import type { WorkKind } from './types.js';
+import type { PipelineConfig, WorkKind } from './types.js';
 
 /** mulberry32: a small, fast, seedable PRNG; returns floats in [0, 1). */
 export function mulberry32(seed: number): () => number {
@@ -40,4 +40,25 @@ export function makeWork(kind: WorkKind, ms: number, jitter: number, random: () 
   if (ms <= 0) return () => {};
   const run = kind === 'spin' ? spinMs : sleepMs;
   return () => run(ms * (1 + jitter * (2 * random() - 1)));
+}
+
+/**
+ * The built-in producer's items: each one after a produce-ms of work, numbered so that every
+ * worker's items differ (worker `slot`'s n-th item is slot·10⁹ + n).
+ */
+export function builtinItems(
+  config: Pick<PipelineConfig, 'work' | 'produceMs' | 'jitter'>,
+  seed: number,
+  slot: number,
+): Iterable<unknown> {
+  const work = makeWork(config.work, config.produceMs, config.jitter, mulberry32(seed));
+  let n = 0;
+  return {
+    [Symbol.iterator]: () => ({
+      next: () => {
+        work();
+        return { done: false, value: slot * 1e9 + n++ };
+      },
+    }),
+  };
 }

@@ -1,6 +1,7 @@
 import { Box, Text } from 'ink';
 import type { Snapshot } from '../pipeline/types.js';
 import { BottleneckLine } from './BottleneckLine.js';
+import { BrokerLine } from './BrokerLine.js';
 import { ChainPanel } from './ChainPanel.js';
 import { Header } from './Header.js';
 import { HelpPanel } from './HelpPanel.js';
@@ -31,7 +32,7 @@ export interface DashboardProps {
 
 /**
  * The live view of one Snapshot: header; the chain (producers, each queue and stage, consumers),
- * the pool, the bottleneck; latency, lock, shutdown; workers; keys. A pure render of its props —
+ * the pool, the bottleneck; latency, lock (or the broker), shutdown; workers; keys. A pure render of its props —
  * live runs and replays feed it the same way. It stays shorter than `rows` and every line
  * truncates at `columns`, so Ink can redraw it in place.
  */
@@ -72,7 +73,7 @@ export function Dashboard({
       {s.pool !== undefined && <PoolLine pool={s.pool} />}
       <BottleneckLine bottleneck={s.bottleneck} />
       <LatencyLine latencyMs={s.latencyMs} />
-      <LockLine lock={s.lock} />
+      {s.broker !== undefined ? <BrokerLine broker={s.broker} /> : <LockLine lock={s.lock} />}
       <ShutdownLine snapshot={s} columns={columns} />
       {s.error !== undefined && (
         <Text wrap="truncate-end" {...theme.error()}>

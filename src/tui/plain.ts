@@ -4,6 +4,7 @@
  */
 import type { Snapshot, Summary } from '../pipeline/types.js';
 import { bottleneckText } from './BottleneckLine.js';
+import { brokerText } from './BrokerLine.js';
 import { count, duration, latency, percent, rate } from './format.js';
 import { pickWorkers } from './layout.js';
 
@@ -42,6 +43,7 @@ export function formatProgressLine(s: Snapshot): string {
   ];
   if (s.pool !== undefined) parts.push(`pool ${s.pool.inUse}/${s.pool.size} (${s.pool.waiting} waiting)`);
   if (s.bottleneck !== undefined) parts.push(`bottleneck ${s.bottleneck.name}`);
+  if (s.broker?.lost !== undefined) parts.push(s.broker.lost);
   return parts.join('  ');
 }
 
@@ -72,6 +74,7 @@ export function formatSummary(s: Summary): string {
   if (stages.length > 2) lines.push(stagesLine(stages));
   if (s.pool !== undefined) lines.push(poolLine(s.pool));
   if (s.bottleneck !== undefined) lines.push(`Bottleneck: ${bottleneckText(s.bottleneck)}.`);
+  if (s.broker !== undefined) lines.push(`Broker: ${brokerText(s.broker)}.`);
   lines.push(workersLine(s.workers));
   if (s.error) lines.push(`Error: ${s.error}`);
   return lines.join('\n');
@@ -133,6 +136,7 @@ export function summaryJson(s: Summary): string {
     links: s.links,
     ...(s.pool !== undefined ? { pool: s.pool } : {}),
     ...(s.bottleneck !== undefined ? { bottleneck: s.bottleneck } : {}),
+    ...(s.broker !== undefined ? { broker: s.broker } : {}),
     workers: s.workers,
     endedBy: s.endedBy,
     ...(s.error !== undefined ? { error: s.error } : {}),

@@ -1,31 +1,21 @@
 /**
- * StreamLink, the main thread's side of a link on a real redis-server: sentinels only after the
- * stream has drained, readings from the last refresh, close() sending them at once, and a run that
- * ends while they wait.
+ * StreamLink, the main thread's side of a link on a real redis-server: the last sentinels only after
+ * the stream has drained, and one for each remote consumer still running; a dismissal at once;
+ * readings from the last refresh; close() sending them at once; and a run that ends while they wait.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseBrokerUrl } from '../../src/broker/broker-url.js';
+import { publishRows } from '../../src/broker/remote-board.js';
 import { StreamLink } from '../../src/broker/stream-link.js';
 import { StreamQueue } from '../../src/broker/stream-queue.js';
-import type { Link } from '../../src/pipeline/link.js';
+import { resolveConfig } from '../../src/pipeline/config.js';
+import type { ChainLink } from '../../src/pipeline/link.js';
 import { SENTINEL } from '../../src/queue/sentinel.js';
 import { HAS_REDIS, type RedisServer, startRedisServer } from '../helpers/redis-server.js';
 import { DEADLINE_MS, within } from '../helpers/workers.js';
 
-/** What the cascade and the sampler use of a link: StreamLink must offer all of it (the type checker says so). */
-type LinkSurface = Pick<
-  Link,
-  | 'sentinelsSent'
-  | 'sentinelsPending'
-  | 'ended'
-  | 'closed'
-  | 'close'
-  | 'sendSentinels'
-  | 'sentinelTaken'
-  | 'lockHolder'
-  | 'readings'
->;
-export const asLink = (link: StreamLink): LinkSurface => link;
+/** StreamLink offers all the cascade and the sampler use of a link (the type checker says so). */
+export const asLink = (link: StreamLink): ChainLink => link;
 
 describe.skipIf(!HAS_REDIS)('StreamLink on redis-server', () => {
   let server: RedisServer;
@@ -37,12 +27,19 @@ describe.skipIf(!HAS_REDIS)('StreamLink on redis-server', () => {
   });
   const open = (stream: string, consumer?: string) =>
     StreamQueue.open(parseBrokerUrl(server.url), { stream, capacity: 10, consumer });
+  /** The run's side of stream `stream`, announced with capacity 10, and ended (its last sentinels). */
+  const runLink = async (stream: string, running: () => boolean = () => true, ended = true) => {
+    const link = await StreamLink.open(server.url, { stream });
+    await link.announce(resolveConfig({ capacity: 10, refreshMs: 20 }), running);
+    link.ended = ended;
+    return link;
+  };
 
-  it('sends its sentinels once every entry is acknowledged, never ahead of an item', async () => {
-    const main = await open('a');
+  it('sends its last sentinels once every entry is acknowledged, never ahead of an item', async () => {
+    const link = await runLink('a');
+    const producer = await open('a');
     const consumer = await open('a', 'C1');
-    const link = new StreamLink(main, 100, () => true);
-    await main.putMany(['x', 'y', 'z']);
+    await within(producer.putMany(['x', 'y', 'z']), DEADLINE_MS, 'the puts');
     await link.refresh();
     expect(link.readings()).toMatchObject({ depth: 3, capacity: 10, highWater: 3, sentinelsSent: 0, closed: false });
     const sending = link.sendSentinels(2);
@@ -59,33 +56,56 @@ describe.skipIf(!HAS_REDIS)('StreamLink on redis-server', () => {
     expect(link.sentinelsPending).toBe(0);
     await link.refresh();
     expect(link.readings()).toMatchObject({ depth: 0, highWater: 3, sentinelsSent: 2 });
-    await Promise.all([main.close(), consumer.close()]);
+    expect(link.reading()).toMatchObject({ put: 3, acked: 3, duplicates: 0, remoteWorkers: 0 });
+    await Promise.all([link.disconnect(), producer.close(), consumer.close()]);
+  });
+
+  it('sends one more for each remote consumer still running, none for one that is done', async () => {
+    const link = await runLink('r');
+    await publishRows(link.queue.redis, 'r', [
+      { id: 'C1@far:1', role: 'consumer', state: 'consuming', items: 0, blockedMs: 0 },
+      { id: 'C2@far:1', role: 'consumer', state: 'done', items: 0, blockedMs: 0 },
+      { id: 'P1@far:2', role: 'producer', state: 'done', items: 0, blockedMs: 0 },
+    ]);
+    await within(link.sendSentinels(1), DEADLINE_MS, 'the sentinels');
+    expect(link.sentinelsSent).toBe(2);
+    expect(await link.queue.depth()).toBe(2);
+    expect(link.remoteFinished('producer')).toBe(true);
+    expect(link.remoteFinished('consumer')).toBe(false);
+    await link.disconnect();
+  });
+
+  it('dismisses a worker mid-run at once, without waiting for the drain', async () => {
+    const link = await runLink('d', () => true, false);
+    await link.queue.put('still queued');
+    await within(link.sendSentinels(1), DEADLINE_MS, 'the dismissal');
+    expect(link.sentinelsSent).toBe(1);
+    expect(await link.queue.depth()).toBe(2);
+    await link.disconnect();
   });
 
   it('once closed, sends them at once, even with entries left unacknowledged', async () => {
-    const main = await open('b');
+    const link = await runLink('b');
     const reader = await open('b', 'C1');
-    await main.put('held');
+    await link.queue.put('held');
     await reader.get(); // read, never acknowledged
-    const link = new StreamLink(main, 100, () => true);
     link.close();
     await within(link.sendSentinels(1), DEADLINE_MS, 'the sentinel of a closed link');
     expect(link.sentinelsSent).toBe(1);
-    expect(await main.depth()).toBe(2);
-    await Promise.all([main.close(), reader.close({ leave: false })]);
+    expect(await link.queue.depth()).toBe(2);
+    await Promise.all([link.disconnect(), reader.close({ leave: false })]);
   });
 
   it('gives up sending when the run ends while it waits for the drain', async () => {
-    const main = await open('c');
-    await main.put('never taken');
     let running = true;
-    const link = new StreamLink(main, 20, () => running);
+    const link = await runLink('c', () => running);
+    await link.queue.put('never taken');
     const sending = link.sendSentinels(3);
     running = false;
     await within(sending, DEADLINE_MS, 'the abandoned send');
     expect(link.sentinelsSent).toBe(0);
     expect(link.sentinelsPending).toBe(0);
-    expect(await main.depth()).toBe(1);
-    await main.close();
+    expect(await link.queue.depth()).toBe(1);
+    await link.disconnect();
   });
 });

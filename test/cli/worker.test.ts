@@ -102,6 +102,6 @@ describe.skipIf(!HAS_REDIS)('pipeline-tui worker on redis-server', () => {
     );
     const role = await runCli(['worker', '--broker', server.url, '--stream', 'jobs', '--role', 'boss']);
     expect(role.code).toBe(2);
-    expect(role.stderr).toBe('pipeline-tui: --role must be consumer, got "boss"\n');
+    expect(role.stderr).toBe('pipeline-tui: --role must be consumer or producer, got "boss"\n');
   });
 });
