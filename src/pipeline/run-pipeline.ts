@@ -219,8 +219,10 @@ export function startPipeline(input: Partial<PipelineConfig>, options: RunOption
     const moved = snapshot.stages.reduce((sum, stage) => sum + stage.in + stage.out, 0);
     const now = snapshot.t;
     // A worker still starting (loading its code, slow on a busy machine) holds the clock: not a stall.
+    // So does a broker out of reach: it is retried for a set time, and then the run fails for it.
     const starting = !started || snapshot.workers.some((w) => w.state === 'starting');
-    if (moved !== lastMoved.total || paused || starting) lastMoved = { total: moved, at: now };
+    if (moved !== lastMoved.total || paused || starting || stream?.lost !== undefined)
+      lastMoved = { total: moved, at: now };
     else if (now - lastMoved.at >= config.stallMs) {
       error = `no item moved for ${config.stallMs} ms while work remained`;
       teardown('stalled');

@@ -101,4 +101,69 @@ describe.skipIf(!HAS_REDIS)('pipeline-tui run --broker on redis-server', () => {
     expect(server.cli('XLEN', stream).trim()).toBe('0');
     expect(server.cli('HGET', `${stream}:run`, 'phase').trim()).toBe('done');
   });
+
+  it('refuses flags that do not go with --broker, and a wrong password, in one line before anything starts', async () => {
+    const refused = async (args: string[]) => {
+      const { code, stdout, stderr } = await runCli(['run', ...args]);
+      return { code, stdout, stderr };
+    };
+    expect(await refused(['--broker', server.url])).toEqual({
+      code: 2,
+      stdout: '',
+      stderr:
+        'pipeline-tui: --broker needs --stream: the name of the stream the run uses as its queue, e.g. --stream jobs\n',
+    });
+    expect(await refused(['--stream', 'jobs'])).toMatchObject({
+      code: 2,
+      stderr: /--stream and --group need --broker/,
+    });
+    expect(await refused(['--broker', server.url, '--stream', 'x', '--pool', '2'])).toMatchObject({
+      code: 2,
+      stderr: /^pipeline-tui: --pool cannot be used with --broker: .*\n$/,
+    });
+    const wrong = `redis://:nope@127.0.0.1:${server.port}`;
+    expect(await refused(['--broker', wrong, '--stream', 'never'])).toEqual({
+      code: 5,
+      stdout: '',
+      stderr: `pipeline-tui: cannot use the broker at 127.0.0.1:${server.port}: the password was refused\n`,
+    });
+    expect(server.cli('EXISTS', 'never:run').trim()).toBe('0');
+  });
+});
+
+describe.skipIf(!HAS_REDIS)('pipeline-tui run --broker when the broker goes away', () => {
+  it('says so, retries, then fails the run with exit code 1, naming the broker and never the password', async () => {
+    const server = await startRedisServer({ password: PASSWORD });
+    const redis = await connectBroker(parseBrokerUrl(server.url));
+    try {
+      const stream = 'lost';
+      // The gate never opens: the run is still going when the broker goes.
+      const gate = join(tmpdir(), `pipeline-tui-closed-gate-${process.pid}`);
+      const run = startCli(
+        ['run', '--broker', server.url, '--stream', stream, '-n', '1000', '-p', '1', '-c', '1', '-q', '4'].concat([
+          '--consumer',
+          GATED,
+          '--stall-ms',
+          '120000',
+          '--refresh',
+          '50',
+          '--plain',
+        ]),
+        { env: { PT_GATE: gate }, deadlineMs: 120_000 },
+      );
+      await until(async () => (await readRun(redis, stream))?.phase === 'running', 'the run to be announced');
+      await closeBroker(redis);
+      await server.stop();
+      const { code, stdout, stderr } = await run.result;
+      expect(stderr).toBe('');
+      expect(code).toBe(1);
+      expect(stdout).toContain(`lost the broker at 127.0.0.1:${server.port}`);
+      expect(stdout).toMatch(/^Run FAILED in /m);
+      expect(stdout).toMatch(new RegExp(`^Error: lost the broker at 127\\.0\\.0\\.1:${server.port}: `, 'm'));
+      expect(stdout).not.toContain(PASSWORD);
+    } finally {
+      if (redis.status === 'ready') await closeBroker(redis);
+      await server.stop();
+    }
+  }, 150_000);
 });

@@ -66,6 +66,23 @@ describe('Dashboard panels', () => {
     expect(lineOf(frame, 'Lock')).toMatch(/10,000 acquisitions .* 25% contended/);
   });
 
+  it('a run on a broker: a Broker line in place of the Lock line, and the outage while it lasts', () => {
+    const broker = {
+      ...{ address: 'redis://:***@h:6379', stream: 'jobs', group: 'g', claimIdleMs: 10_000 },
+      ...{ put: 10, acked: 9, duplicates: 2, remoteWorkers: 3 },
+    };
+    const frame = draw(makeSnapshot({ broker }));
+    expect(lineOf(frame, 'Broker')).toMatch(
+      /^Broker +stream jobs at redis:\/\/:\*\*\*@h:6379, group g: 2 delivered twice, 3 remote workers$/,
+    );
+    expect(frame).not.toMatch(/^Lock/m);
+    const lost = draw(
+      makeSnapshot({ broker: { ...broker, lost: 'lost the broker at 10.0.0.5:6379: connection refused' } }),
+    );
+    expect(lineOf(lost, 'Broker')).toMatch(/lost the broker at 10\.0\.0\.5:6379: connection refused$/);
+    expect(draw(makeSnapshot()).split('\n').length).toBe(frame.split('\n').length);
+  });
+
   it('shutdown: how far the sentinels have travelled, and the time once done', () => {
     const travelling = lineOf(
       draw(
