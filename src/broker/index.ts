@@ -5,6 +5,7 @@
 export { SENTINEL } from '../queue/sentinel.js';
 export { type BrokerAddress, parseBrokerUrl, redactUrl } from './broker-url.js';
 export { BrokerUnavailableError, CONNECT_TIMEOUT_MS, closeBroker, connectBroker, RECONNECT_FOR_MS } from './connect.js';
+export { StreamLink, type StreamLinkOptions } from './stream-link.js';
 export {
   CLAIM_IDLE_MS,
   DEFAULT_GROUP,

@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureBuilt } from '../helpers/dist.js';
+import { HAS_REDIS, startRedisServer } from '../helpers/redis-server.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const INSTALL_DEADLINE_MS = 180_000;
@@ -28,8 +29,14 @@ const ENV = {
 const dir = mkdtempSync(join(tmpdir(), 'pipeline-tui-examples-'));
 const project = join(dir, 'project');
 
-function run(command: string, args: string[], cwd: string, deadlineMs = RUN_DEADLINE_MS): SpawnSyncReturns<string> {
-  const result = spawnSync(command, args, { cwd, env: ENV, encoding: 'utf8', timeout: deadlineMs });
+function run(
+  command: string,
+  args: string[],
+  cwd: string,
+  deadlineMs = RUN_DEADLINE_MS,
+  env: Record<string, string> = {},
+): SpawnSyncReturns<string> {
+  const result = spawnSync(command, args, { cwd, env: { ...ENV, ...env }, encoding: 'utf8', timeout: deadlineMs });
   if (result.error) throw new Error(`${command} ${args.join(' ')}: ${result.error.message}\n${result.stderr}`);
   return result;
 }
@@ -121,6 +128,22 @@ describe('README examples, against the installed tarball', () => {
     expect(r.stderr).toBe('');
     expect(r.stdout).toMatch(/^completed: produced 500, consumed 500\nthe queue held at most \d+ of 16 items/);
     expect(r.status).toBe(0);
+  });
+
+  it.skipIf(!HAS_REDIS)('broker: runPipeline with its queue on a Redis stream, from pipeline-tui/broker', async () => {
+    const server = await startRedisServer({ password: 'ex4mple' });
+    try {
+      const r = run(process.execPath, [join(project, 'examples/broker/run-on-stream.js')], dir, RUN_DEADLINE_MS, {
+        BROKER: server.url,
+      });
+      expect(r.stderr).toBe('');
+      expect(r.stdout).toBe(
+        `completed: produced 1000, consumed 1000\ndelivered twice: 0, on redis://:***@127.0.0.1:${server.port}\n`,
+      );
+      expect(r.status).toBe(0);
+    } finally {
+      await server.stop();
+    }
   });
 
   it('pipeline-tui demo lists the lessons and the stories', () => {
