@@ -181,6 +181,12 @@ export class StreamLink implements ChainLink {
     return this.rows;
   }
 
+  /** How many remote workers of `role` there are, and how many of them have stopped. */
+  remoteTally(role: WorkerRole): { all: number; finished: number } {
+    const mine = this.rows.filter((r) => r.role === role);
+    return { all: mine.length, finished: mine.filter(finished).length };
+  }
+
   /** Every remote worker of `role` has stopped (done, failed, or gone silent). */
   remoteFinished(role: WorkerRole): boolean {
     return this.rows.every((r) => r.role !== role || finished(r));

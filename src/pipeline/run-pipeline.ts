@@ -121,15 +121,20 @@ export function startPipeline(input: Partial<PipelineConfig>, options: RunOption
   const workers = (): RunningWorker[] => stages.flatMap((s) => s.all);
   const sampler = new Sampler(config, board, links);
 
-  const progress = (): ShutdownProgress => ({
-    mode: config.shutdown,
-    producersDone: producers.exited,
-    producers: producers.all.length,
-    sentinelsSent: links.at(-1)!.sentinelsSent,
-    consumersExited: consumers.exited,
-    consumers: consumers.all.length,
-    ms: shutdownMs,
-  });
+  /** How far the shutdown has come, counting the workers that joined from elsewhere (a --broker run). */
+  const progress = (): ShutdownProgress => {
+    const remote = (role: 'producer' | 'consumer') => stream?.remoteTally(role) ?? { all: 0, finished: 0 };
+    const [p, c] = [remote('producer'), remote('consumer')];
+    return {
+      mode: config.shutdown,
+      producersDone: producers.exited + p.finished,
+      producers: producers.all.length + p.all,
+      sentinelsSent: links.at(-1)!.sentinelsSent,
+      consumersExited: consumers.exited + c.finished,
+      consumers: consumers.all.length + c.all,
+      ms: shutdownMs,
+    };
+  };
 
   function onMessage(w: RunningWorker, message: WorkerMessage): void {
     if (message.type === 'latency') sampler.addLatency(message.histogram);

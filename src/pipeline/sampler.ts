@@ -9,6 +9,7 @@
 import * as hdr from 'hdr-histogram-js';
 import { BottleneckJudge } from './bottleneck.js';
 import type { ChainStage } from './chain.js';
+import { MAX_WORKERS_PER_ROLE } from './config.js';
 import type { ChainLink } from './link.js';
 import type { PipelineBoard } from './metrics.js';
 import { epochMs } from './metrics.js';
@@ -151,7 +152,8 @@ export class Sampler {
     // Remote workers (a --broker run): their stage is their role's end of the chain; no slot.
     const remote = (broker?.remote ?? []).map((r, i) => {
       point.workers.set(r.id, { items: r.items, blocked: r.blockedMs, blockedOut: 0, poolWaited: 0 });
-      return { ...r, stage: r.role === 'producer' ? 0 : stages.length - 1, index: i, slot: -1 };
+      // Numbered after the run's own workers of the stage, so they are listed after them.
+      return { ...r, stage: r.role === 'producer' ? 0 : stages.length - 1, index: MAX_WORKERS_PER_ROLE + i, slot: -1 };
     });
     const workers: Array<WorkerInfo & { state?: WorkerRow['state'] }> = [...local, ...remote];
     for (const w of workers) {

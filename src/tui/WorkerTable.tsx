@@ -3,6 +3,10 @@ import { Fragment } from 'react';
 import type { WorkerRow as Row, StageRow } from '../pipeline/types.js';
 import { WORKER_COLUMNS as col, pickWorkers, stateCounts } from './layout.js';
 import { useTheme } from './use-theme.js';
+
+/** The widest the id column grows; a longer id is cut short with an ellipsis. */
+const MAX_ID_WIDTH = 28;
+
 import { WorkerRow } from './WorkerRow.js';
 
 export interface WorkerTableProps {
@@ -26,8 +30,10 @@ export function WorkerTable({ workers, stages, lines }: WorkerTableProps) {
   const groups = stages.length > 2 ? new Set(workers.map((w) => w.stage)).size : 0;
   const named = groups > 0 && lines - groups >= Math.min(workers.length, groups + 1);
   const { shown, hidden } = pickWorkers(ordered, named ? lines - groups : lines);
+  // Ids of workers that joined from elsewhere (C1@build-7:4242) widen the column, up to a point.
+  const idWidth = Math.min(MAX_ID_WIDTH, Math.max(col.id, ...shown.map((w) => w.id.length + 3)));
   const heading =
-    'Workers'.padEnd(col.id) +
+    'Workers'.padEnd(idWidth) +
     'state'.padEnd(col.state) +
     'items'.padStart(col.items) +
     'rate'.padStart(col.rate) +
@@ -45,7 +51,7 @@ export function WorkerTable({ workers, stages, lines }: WorkerTableProps) {
               {` ${stages[w.stage]?.name ?? `stage ${w.stage}`}`}
             </Text>
           )}
-          <WorkerRow worker={w} />
+          <WorkerRow worker={w} idWidth={idWidth} />
         </Fragment>
       ))}
       {hidden.length > 0 && (

@@ -94,7 +94,7 @@ describe.skipIf(!HAS_REDIS)('pipeline-tui run --broker on redis-server', () => {
       ].sort(),
     );
     expect(summary.workers.every((w) => w.state === 'done')).toBe(true);
-    expect(summary.shutdown.sentinelsSent).toBe(3);
+    expect(summary.shutdown).toMatchObject({ sentinelsSent: 3, consumersExited: 3 });
     expect(produced.stdout).toMatch(/^Worker done in .*: P1@\S+ done \d+$/m);
     expect(consumed.stdout).toMatch(/^Worker done in .*: C1@\S+ done \d+, C2@\S+ done \d+$/m);
     for (const out of [ran, produced, consumed]) expect(out.stdout + out.stderr).not.toContain(PASSWORD);
@@ -102,7 +102,7 @@ describe.skipIf(!HAS_REDIS)('pipeline-tui run --broker on redis-server', () => {
     expect(server.cli('HGET', `${stream}:run`, 'phase').trim()).toBe('done');
   });
 
-  it('refuses flags that do not go with --broker, and a wrong password, in one line before anything starts', async () => {
+  it('refuses flags that do not go with --broker, and a wrong password: one line, nothing started', async () => {
     const refused = async (args: string[]) => {
       const { code, stdout, stderr } = await runCli(['run', ...args]);
       return { code, stdout, stderr };
