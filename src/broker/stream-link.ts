@@ -23,7 +23,15 @@ import { randomUUID } from 'node:crypto';
 import type { ChainLink, LinkReadings } from '../pipeline/link.js';
 import type { BrokerReading, PipelineConfig, ShutdownMode, WorkerRole } from '../pipeline/types.js';
 import { hostPort, parseBrokerUrl } from './broker-url.js';
-import { announceRun, type RemoteWorkerReading, type RunPhase, readRows, setRunPhase } from './remote-board.js';
+import {
+  announceRun,
+  type RemoteWorkerReading,
+  type RemoteWorkerRow,
+  type RunPhase,
+  readRows,
+  STALE_MS,
+  setRunPhase,
+} from './remote-board.js';
 import { CLAIM_IDLE_MS, DEFAULT_GROUP, type StreamCounts, StreamQueue } from './stream-queue.js';
 import type { StreamWiring } from './stream-worker-main.js';
 
@@ -119,12 +127,23 @@ export class StreamLink implements ChainLink {
     this.running = running;
     const { group } = this.queue;
     const run = { runId: randomUUID(), group, capacity: config.capacity, claimIdleMs: this.claimIdleMs };
+    // Sentinels an earlier run left behind would stop this run's consumers at once.
+    await this.queue.purgeSentinels();
     await announceRun(
       this.queue.redis,
       this.queue.stream,
       { ...run, config: JSON.stringify(config), phase: 'running' },
-      config.durationMs === undefined ? config.items : undefined,
+      config.items,
     );
+  }
+
+  /**
+   * The run is over on the broker: `phase` announced (workers still joined stop), and the sentinels
+   * nobody took (sent for a consumer that died meanwhile) removed from the stream.
+   */
+  async conclude(phase: RunPhase): Promise<void> {
+    await setRunPhase(this.queue.redis, this.queue.stream, phase);
+    await this.queue.purgeSentinels();
   }
 
   /** How the run's workers reach the stream (the URL with its password: workerData only). */
@@ -176,9 +195,11 @@ export class StreamLink implements ChainLink {
     this.rows = rows;
   }
 
-  /** The remote workers' rows as last read. */
-  remote(): readonly RemoteWorkerReading[] {
-    return this.rows;
+  /** The remote workers' rows as last read; one gone silent (its process killed, say) as failed. */
+  remote(): RemoteWorkerRow[] {
+    return this.rows.map(({ stale, publishedAtMs, ...row }) =>
+      stale ? { ...row, state: 'failed', error: `silent for more than ${STALE_MS / 1000} s` } : row,
+    );
   }
 
   /** How many remote workers of `role` there are, and how many of them have stopped. */

@@ -128,6 +128,22 @@ for i = 3, #ARGV do
 end
 return kept`;
 
+// KEYS: stream. ARGV: group. Removes every sentinel left in the stream (acknowledged for the group
+// first, in case it was delivered); returns how many.
+const PURGE_SENTINELS = `
+local n = 0
+for _, entry in ipairs(redis.call('XRANGE', KEYS[1], '-', '+')) do
+  local f = entry[2]
+  for i = 1, #f - 1, 2 do
+    if f[i] == 'k' and f[i + 1] == 'S' then
+      redis.call('XACK', KEYS[1], ARGV[1], entry[1])
+      redis.call('XDEL', KEYS[1], entry[1])
+      n = n + 1
+    end
+  end
+end
+return n`;
+
 /** Most entries one put script adds. */
 const PUT_CHUNK = 256;
 /** How long one XREADGROUP blocks before the loop looks at claims and the abort signal again. */
@@ -147,7 +163,7 @@ export interface PutOptions {
 type Script = (...keysThenArgs: Array<string | number>) => Promise<unknown>;
 
 /** The scripts as commands of this connection: sent by SHA (EVALSHA), their text only once. */
-function defineScripts(redis: Redis): Record<'put' | 'ack' | 'requeue' | 'touch', Script> {
+function defineScripts(redis: Redis): Record<'put' | 'ack' | 'requeue' | 'touch' | 'purgeSentinels', Script> {
   const define = (name: string, lua: string, numberOfKeys: number): Script => {
     redis.defineCommand(name, { numberOfKeys, lua });
     const command = (redis as unknown as Record<string, Script>)[name]!;
@@ -158,6 +174,7 @@ function defineScripts(redis: Redis): Record<'put' | 'ack' | 'requeue' | 'touch'
     ack: define('pipelineTuiAck', ACK, 2),
     requeue: define('pipelineTuiRequeue', REQUEUE, 1),
     touch: define('pipelineTuiTouch', TOUCH, 1),
+    purgeSentinels: define('pipelineTuiPurgeSentinels', PURGE_SENTINELS, 1),
   };
 }
 
@@ -304,6 +321,15 @@ export class StreamQueue {
     const pipeline = this.redis.pipeline();
     for (let i = 0; i < count; i++) pipeline.xadd(this.stream, '*', 't', Date.now(), 'k', 'S', 'v', '');
     await pipeline.exec();
+  }
+
+  /**
+   * Removes the sentinels left in the stream — sent for a consumer that died before it took its
+   * own, or by a run that crashed — so that they cannot stop a consumer of the next run. Only for
+   * when no consumer is waiting for one. Returns how many there were.
+   */
+  async purgeSentinels(): Promise<number> {
+    return Number(await this.scripts.purgeSentinels(this.stream, this.group));
   }
 
   /**

@@ -275,7 +275,7 @@ export function startPipeline(input: Partial<PipelineConfig>, options: RunOption
       await Promise.all(exits);
       await settled(stream.refresh());
       const summary = conclude();
-      await settled(stream.setPhase(by === 'completed' || by === 'stopped' ? 'done' : 'failed'));
+      await settled(stream.conclude(by === 'completed' || by === 'stopped' ? 'done' : 'failed'));
       await settled(stream.disconnect());
       resolveDone(summary);
     })();

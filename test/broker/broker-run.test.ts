@@ -1,18 +1,37 @@
 /**
  * A whole run on a real redis-server (`startPipeline` with a StreamLink): the run's own producers
  * and consumers work on the stream, counted exactly by the server and on the board, the run is
- * announced and then marked done there, and the password never reaches a Snapshot.
+ * announced and then marked done there, and the password never reaches a Snapshot. A remote
+ * consumer killed while it holds items loses none: the run's own consumer claims them.
  */
+import { writeFileSync } from 'node:fs';
+import { hostname, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { StreamLink } from '../../src/broker/stream-link.js';
-import { runPipeline } from '../../src/pipeline/run-pipeline.js';
+import { runPipeline, startPipeline } from '../../src/pipeline/run-pipeline.js';
 import type { Snapshot } from '../../src/pipeline/types.js';
+import { startCli } from '../helpers/cli.js';
+import { ensureBuilt } from '../helpers/dist.js';
 import { HAS_REDIS, type RedisServer, startRedisServer } from '../helpers/redis-server.js';
 import { DEADLINE_MS, within } from '../helpers/workers.js';
+
+const GATED = new URL('../fixtures/user/gated-consumer.mjs', import.meta.url).pathname;
+const HANGING = new URL('../fixtures/user/hanging-consumer.mjs', import.meta.url).pathname;
+
+/** Polls until `ok` holds, with a deadline naming `what`. */
+async function until(ok: () => Promise<boolean>, what: string): Promise<void> {
+  const deadline = performance.now() + DEADLINE_MS;
+  while (!(await ok())) {
+    if (performance.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
 
 describe.skipIf(!HAS_REDIS)('a run on a Redis stream', () => {
   let server: RedisServer;
   beforeAll(async () => {
+    ensureBuilt();
     server = await startRedisServer({ password: 'r-u-n pw' });
   }, 120_000);
   afterAll(async () => {
@@ -51,4 +70,31 @@ describe.skipIf(!HAS_REDIS)('a run on a Redis stream', () => {
     expect(server.cli('HGET', 'exact:run', 'phase').trim()).toBe('done');
     expect(seen.some((s) => s.includes('r-u-n') || s.includes('pw'))).toBe(false);
   });
+
+  it('loses nothing when a remote consumer is killed holding items: the others claim them', async () => {
+    const stream = 'killed';
+    const gate = join(tmpdir(), `pipeline-tui-gate-killed-${process.pid}-${Date.now()}`);
+    process.env.PT_GATE = gate; // the run's own consumer waits behind it (workers inherit the env)
+    const link = await StreamLink.open(server.url, { stream, claimIdleMs: 1000 });
+    const config = { producers: 1, consumers: 1, items: 100, capacity: 16, produceMs: 0, refreshMs: 50 };
+    const run = startPipeline({ ...config, consumer: GATED, stallMs: 120_000 }, { broker: link });
+    // A worker process whose consumer takes entries and never finishes the first.
+    const worker = startCli(
+      ['worker', '--broker', server.url, '--stream', stream, '--role', 'consumer', '--consumer', HANGING],
+      { deadlineMs: 120_000 },
+    );
+    const victim = `C1@${hostname()}:${worker.child.pid}`;
+    const held = () => server.cli('XPENDING', stream, 'pipeline-tui', '-', '+', '100', victim).trim();
+    await until(async () => held() !== '', 'the doomed consumer to hold entries');
+    worker.child.kill('SIGKILL');
+    await worker.result;
+    writeFileSync(gate, '');
+    const summary = await within(run.done, DEADLINE_MS * 3, 'the run');
+    expect(summary.endedBy).toBe('completed');
+    expect([summary.produced, summary.consumed]).toEqual([100, 100]);
+    expect(summary.broker?.duplicates).toBe(0);
+    const dead = summary.workers.find((w) => w.id === victim);
+    expect(dead).toMatchObject({ state: 'failed', error: 'silent for more than 5 s' });
+    expect(server.cli('XLEN', stream).trim()).toBe('0');
+  }, 120_000);
 });

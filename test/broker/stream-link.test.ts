@@ -108,4 +108,15 @@ describe.skipIf(!HAS_REDIS)('StreamLink on redis-server', () => {
     expect(await link.queue.depth()).toBe(1);
     await link.disconnect();
   });
+
+  it('removes the sentinels an earlier run left behind when it announces a run, and keeps its items', async () => {
+    const earlier = await open('left');
+    await earlier.put('an item nobody took');
+    await earlier.putSentinels(2);
+    const link = await runLink('left');
+    expect(await link.queue.depth()).toBe(1);
+    const reader = await open('left', 'C1');
+    expect((await reader.get({ timeoutMs: DEADLINE_MS }))?.item).toBe('an item nobody took');
+    await Promise.all([link.disconnect(), earlier.close(), reader.close({ leave: false })]);
+  });
 });
