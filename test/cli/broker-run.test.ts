@@ -2,12 +2,12 @@
  * `pipeline-tui run --broker … --stream …` (the built command, its own process) on a real
  * redis-server, joined by `pipeline-tui worker` processes: a remote producer shares the run's
  * budget, remote consumers share its items and take its sentinels, every count is exact, each
- * process exits 0, and the password appears nowhere. The run's own consumer waits behind a gate
+ * process exits 0, and the password appears nowhere (output, metrics log, recording). The run's own consumer waits behind a gate
  * until the remote workers are on the board, so nothing rests on how fast a process starts.
  * Then the failures: a run that cannot reach its broker, flags that do not go with --broker, and
  * the broker going away mid-run.
  */
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Redis } from 'ioredis';
@@ -54,7 +54,8 @@ describe.skipIf(!HAS_REDIS)('pipeline-tui run --broker on redis-server', () => {
     const run = startCli(
       ['run', '--broker', server.url, '--stream', stream, '-n', String(items), '-p', '1', '-c', '1', '-q', '8']
         // The gated consumer, and no stall verdict while it waits.
-        .concat(['--consumer', GATED, '--stall-ms', '120000', '--refresh', '50', '--json']),
+        .concat(['--consumer', GATED, '--stall-ms', '120000', '--refresh', '50', '--json'])
+        .concat(['--metrics', `${gate}.jsonl`, '--record', `${gate}.cast`]),
       { env: { PT_GATE: gate }, deadlineMs: 180_000 },
     );
     await until(async () => (await readRun(redis, stream))?.phase === 'running', 'the run to be announced');
@@ -98,6 +99,11 @@ describe.skipIf(!HAS_REDIS)('pipeline-tui run --broker on redis-server', () => {
     expect(produced.stdout).toMatch(/^Worker done in .*: P1@\S+ done \d+$/m);
     expect(consumed.stdout).toMatch(/^Worker done in .*: C1@\S+ done \d+, C2@\S+ done \d+$/m);
     for (const out of [ran, produced, consumed]) expect(out.stdout + out.stderr).not.toContain(PASSWORD);
+    for (const file of [`${gate}.jsonl`, `${gate}.cast`]) {
+      const recorded = readFileSync(file, 'utf8');
+      expect(recorded).not.toContain(PASSWORD);
+      expect(recorded).toContain(`redis://:***@127.0.0.1:${server.port}`);
+    }
     expect(server.cli('XLEN', stream).trim()).toBe('0');
     expect(server.cli('HGET', `${stream}:run`, 'phase').trim()).toBe('done');
   });
