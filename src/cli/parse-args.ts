@@ -242,8 +242,8 @@ export function buildParser(argv: string[], version: string) {
         'Keys: q stop gracefully (sentinels) · Ctrl-C twice abort · p pause/resume · ' +
           'Tab/↑↓ select a stage · +/- add/remove a worker there · >/< consumers · ? help',
         'Ctrl-C, SIGTERM or SIGHUP once: a graceful stop; a second one aborts.',
-        'Exit codes: 0 completed or stopped, 1 a worker failed, 2 bad input, 3 stalled, 4 replay of a log cut short,',
-        '  5 the broker cannot be used (unreachable, password refused),',
+        'Exit codes: 0 completed or stopped, 1 a worker failed (or the broker was lost mid-run), 2 bad input,',
+        '  3 stalled, 4 replay of a log cut short, 5 the broker cannot be used (unreachable, password refused),',
         '  130 aborted by Ctrl-C (143 by SIGTERM, 129 by SIGHUP), 141 stdout closed (| head).',
       ].join('\n'),
     )
