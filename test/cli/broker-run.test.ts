@@ -2,8 +2,9 @@
  * `pipeline-tui run --broker … --stream …` (the built command, its own process) on a real
  * redis-server, joined by `pipeline-tui worker` processes: a remote producer shares the run's
  * budget, remote consumers share its items and take its sentinels, every count is exact, each
- * process exits 0, and the password appears nowhere (output, metrics log, recording). The run's own consumer waits behind a gate
- * until the remote workers are on the board, so nothing rests on how fast a process starts.
+ * process exits 0, and the password appears nowhere (output, metrics log, recording). The run's
+ * own consumer waits behind a gate until the remote workers are on the board, so nothing rests on
+ * how fast a process starts.
  * Then the failures: a run that cannot reach its broker, flags that do not go with --broker, and
  * the broker going away mid-run.
  */
