@@ -341,33 +341,37 @@ export class StreamQueue {
     const consumer = this.requireConsumer();
     const started = performance.now();
     const deadline = options.timeoutMs === undefined ? Number.POSITIVE_INFINITY : started + options.timeoutMs;
-    while (this.buffer.length === 0) {
-      options.signal?.throwIfAborted();
-      if (performance.now() - this.lastClaimAt >= this.claimIdleMs / 4) await this.claimIdle(consumer);
-      if (this.buffer.length > 0) break;
-      const left = deadline - performance.now();
-      if (left <= 0) {
-        this.counts.getWaitMs += performance.now() - started;
-        return undefined;
+    // An entry that waited in the buffer past claimIdleMs may have been claimed by another consumer
+    // meanwhile: keepBufferFresh drops those, and if none is left, it is back to waiting.
+    do {
+      while (this.buffer.length === 0) {
+        options.signal?.throwIfAborted();
+        if (performance.now() - this.lastClaimAt >= this.claimIdleMs / 4) await this.claimIdle(consumer);
+        if (this.buffer.length > 0) break;
+        const left = deadline - performance.now();
+        if (left <= 0) {
+          this.counts.getWaitMs += performance.now() - started;
+          return undefined;
+        }
+        const block = Math.max(1, Math.min(BLOCK_SLICE_MS, Math.ceil(left)));
+        const reply = (await this.redis.xreadgroup(
+          'GROUP',
+          this.group,
+          consumer,
+          'COUNT',
+          this.batch,
+          'BLOCK',
+          block,
+          'STREAMS',
+          this.stream,
+          '>',
+        )) as Array<[string, RawEntry[]]> | null;
+        for (const raw of reply?.[0]?.[1] ?? []) this.buffer.push(toEntry(raw, false));
+        this.bufferTouchedAt = performance.now();
       }
-      const block = Math.max(1, Math.min(BLOCK_SLICE_MS, Math.ceil(left)));
-      const reply = (await this.redis.xreadgroup(
-        'GROUP',
-        this.group,
-        consumer,
-        'COUNT',
-        this.batch,
-        'BLOCK',
-        block,
-        'STREAMS',
-        this.stream,
-        '>',
-      )) as Array<[string, RawEntry[]]> | null;
-      for (const raw of reply?.[0]?.[1] ?? []) this.buffer.push(toEntry(raw, false));
-      this.bufferTouchedAt = performance.now();
-    }
+      await this.keepBufferFresh(consumer);
+    } while (this.buffer.length === 0);
     this.counts.getWaitMs += performance.now() - started;
-    await this.keepBufferFresh(consumer);
     const entry = this.buffer.shift()!;
     this.counts.delivered++;
     if (entry.item === SENTINEL) await this.release();

@@ -83,6 +83,8 @@ async function runProducer(queue: StreamQueue): Promise<void> {
     Symbol.asyncIterator in Object(source)
       ? (source as AsyncIterable<unknown>)[Symbol.asyncIterator]()
       : (source as Iterable<unknown>)[Symbol.iterator]();
+  // A producer retired while it waits for room (the run failed: the consumers may be gone) gives up the wait.
+  const watch = setInterval(() => board.isRetired(slot) && abort.abort(), config.refreshMs);
   try {
     let claimed = 0;
     // biome-ignore lint/suspicious/noAssignInExpressions: claim a new batch only when the last one is used up
@@ -101,13 +103,17 @@ async function runProducer(queue: StreamQueue): Promise<void> {
         board.beginBlocked(slot, 'blocked-full');
       };
       try {
-        await queue.put(result.value, { onFull });
+        await queue.put(result.value, { onFull, signal: abort.signal });
+      } catch (error) {
+        if (abort.signal.aborted) break; // retired: the item in hand is not put, nor counted
+        throw error;
       } finally {
         if (waited) board.endBlocked(slot, busy);
       }
       board.addItem(slot);
     }
   } finally {
+    clearInterval(watch);
     await iterator.return?.();
   }
 }

@@ -163,6 +163,8 @@ export function startPipeline(input: Partial<PipelineConfig>, options: RunOption
       state = 'failed';
       requestStop();
     }
+    // A stream cannot be shut down under its producers: they are retired, and give up waiting for room.
+    if (stream) for (const p of producers.alive()) board.retire(p.slot);
     // Shutting a link down takes its lock for a moment; never try that if the failed worker has it.
     if (links.some((link) => link.lockHolder() === w.threadId)) teardown('failed');
     else cascade.failed(w.stage);

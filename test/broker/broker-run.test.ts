@@ -13,20 +13,12 @@ import { runPipeline, startPipeline } from '../../src/pipeline/run-pipeline.js';
 import type { Snapshot } from '../../src/pipeline/types.js';
 import { startCli } from '../helpers/cli.js';
 import { ensureBuilt } from '../helpers/dist.js';
+import { untilAsync } from '../helpers/poll.js';
 import { HAS_REDIS, type RedisServer, startRedisServer } from '../helpers/redis-server.js';
 import { DEADLINE_MS, within } from '../helpers/workers.js';
 
 const GATED = new URL('../fixtures/user/gated-consumer.mjs', import.meta.url).pathname;
 const HANGING = new URL('../fixtures/user/hanging-consumer.mjs', import.meta.url).pathname;
-
-/** Polls until `ok` holds, with a deadline naming `what`. */
-async function until(ok: () => Promise<boolean>, what: string): Promise<void> {
-  const deadline = performance.now() + DEADLINE_MS;
-  while (!(await ok())) {
-    if (performance.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 describe.skipIf(!HAS_REDIS)('a run on a Redis stream', () => {
   let server: RedisServer;
@@ -85,7 +77,7 @@ describe.skipIf(!HAS_REDIS)('a run on a Redis stream', () => {
     );
     const victim = `C1@${hostname()}:${worker.child.pid}`;
     const held = () => server.cli('XPENDING', stream, 'pipeline-tui', '-', '+', '100', victim).trim();
-    await until(async () => held() !== '', 'the doomed consumer to hold entries');
+    await untilAsync(async () => held() !== '', 'the doomed consumer to hold entries');
     worker.child.kill('SIGKILL');
     await worker.result;
     writeFileSync(gate, '');
@@ -97,4 +89,15 @@ describe.skipIf(!HAS_REDIS)('a run on a Redis stream', () => {
     expect(dead).toMatchObject({ state: 'failed', error: 'silent for more than 5 s' });
     expect(server.cli('XLEN', stream).trim()).toBe('0');
   }, 120_000);
+
+  it('ends as failed, not stuck, when its only consumer fails and the producer waits on a full stream', async () => {
+    const link = await StreamLink.open(server.url, { stream: 'failing' });
+    const throwing = new URL('../fixtures/user/throwing-consumer.mjs', import.meta.url).pathname;
+    const config = { producers: 1, consumers: 1, items: 500, capacity: 4, produceMs: 0, consumer: throwing };
+    const summary = await within(runPipeline(config, { broker: link }), DEADLINE_MS, 'the failed run');
+    expect(summary.endedBy).toBe('failed');
+    expect(summary.error).toMatch(/^C1 failed: /);
+    expect(summary.workers.find((w) => w.id === 'P1')?.state).toBe('done');
+    expect(server.cli('HGET', 'failing:run', 'phase').trim()).toBe('failed');
+  });
 });

@@ -160,6 +160,31 @@ describe.skipIf(!HAS_REDIS)('StreamQueue on redis-server', () => {
     await Promise.all([a.close(), b.close()]);
   });
 
+  it('drops from its batch what another consumer claimed while it was busy, and waits for more', async () => {
+    const stream = nextStream();
+    const claimIdleMs = 200;
+    const opts = (consumer: string) => ({ stream, capacity: 100, consumer, claimIdleMs });
+    const slow = await StreamQueue.open(parseBrokerUrl(server.url), opts('slow'));
+    const other = await StreamQueue.open(parseBrokerUrl(server.url), opts('other'));
+    await slow.putMany(['a', 'b', 'c']);
+    const first = (await slow.get())!; // reads the whole batch: a, b, c
+    expect(first.item).toBe('a');
+    await sleep(claimIdleMs * 2); // busy with a for longer than claimIdleMs: a, b and c all look idle
+    const claimed = [];
+    for (let i = 0; i < 3; i++) claimed.push((await other.get({ timeoutMs: DEADLINE_MS }))!);
+    expect(claimed.map((e) => [e.item, e.claimed])).toEqual([
+      ['a', true],
+      ['b', true],
+      ['c', true],
+    ]);
+    expect(await slow.ack(first)).toBe('acked'); // a was handled twice: the first ack counts it
+    expect(await Promise.all(claimed.map((e) => other.ack(e)))).toEqual(['duplicate', 'acked', 'acked']);
+    // b and c, still in its batch, were the other's: it drops them and, with nothing left, times out.
+    expect(await slow.get({ timeoutMs: 300 })).toBeUndefined();
+    expect(await slow.depth()).toBe(0);
+    await Promise.all([slow.close(), other.close()]);
+  });
+
   describe('a consumer process killed mid-run', () => {
     beforeAll(() => ensureBuilt(), 120_000);
 

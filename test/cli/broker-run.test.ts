@@ -20,20 +20,11 @@ import type { Summary } from '../../src/pipeline/types.js';
 import { boardRowsWhen } from '../helpers/board.js';
 import { runCli, startCli } from '../helpers/cli.js';
 import { ensureBuilt } from '../helpers/dist.js';
+import { untilAsync } from '../helpers/poll.js';
 import { HAS_REDIS, type RedisServer, startRedisServer } from '../helpers/redis-server.js';
-import { DEADLINE_MS } from '../helpers/workers.js';
 
 const PASSWORD = 'j0in-pw';
 const GATED = new URL('../fixtures/user/gated-consumer.mjs', import.meta.url).pathname;
-
-/** Polls until `ok` holds, with a deadline naming `what`. */
-async function until(ok: () => Promise<boolean>, what: string): Promise<void> {
-  const deadline = performance.now() + DEADLINE_MS;
-  while (!(await ok())) {
-    if (performance.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 describe.skipIf(!HAS_REDIS)('pipeline-tui run --broker on redis-server', () => {
   let server: RedisServer;
@@ -59,7 +50,7 @@ describe.skipIf(!HAS_REDIS)('pipeline-tui run --broker on redis-server', () => {
         .concat(['--metrics', `${gate}.jsonl`, '--record', `${gate}.cast`]),
       { env: { PT_GATE: gate }, deadlineMs: 180_000 },
     );
-    await until(async () => (await readRun(redis, stream))?.phase === 'running', 'the run to be announced');
+    await untilAsync(async () => (await readRun(redis, stream))?.phase === 'running', 'the run to be announced');
     const joining = (role: string, n: string) =>
       startCli(['worker', '--broker', server.url, '--stream', stream, '--role', role, n, '--refresh', '100'], {
         deadlineMs: 180_000,
@@ -158,7 +149,7 @@ describe.skipIf(!HAS_REDIS)('pipeline-tui run --broker when the broker goes away
         ]),
         { env: { PT_GATE: gate }, deadlineMs: 120_000 },
       );
-      await until(async () => (await readRun(redis, stream))?.phase === 'running', 'the run to be announced');
+      await untilAsync(async () => (await readRun(redis, stream))?.phase === 'running', 'the run to be announced');
       await closeBroker(redis);
       await server.stop();
       const { code, stdout, stderr } = await run.result;
