@@ -247,6 +247,57 @@ async function runStage(): Promise<void> {
   }
 }
 
+/** Most items the built-in consumer takes at once when it has no work per item (see takeBatches). */
+const BATCH = 64;
+
+/** Up to BATCH items of the input link (at least one), waiting for the first as takeItems does. */
+function takeBatch(queue: BoundedQueue<unknown>): unknown[] {
+  waitIfPaused();
+  if (!queue.empty()) {
+    try {
+      return queue.getMany(BATCH, { block: false });
+    } catch (error) {
+      if (!(error instanceof QueueEmpty)) throw error;
+    }
+  }
+  return whileBlocked('blocked-empty', (timeout) => queue.getMany(BATCH, { timeout }), QueueEmpty);
+}
+
+/**
+ * The built-in consumer with nothing to do per item (no module, no --consume-ms, no --pool): the
+ * per-item costs — a lock round trip, a clock read, a histogram record, a board store — were all
+ * of its work, so it takes what is queued, up to BATCH items under one lock hold, and counts them
+ * once per batch. Each batch's items are recorded with the age of its youngest (the last taken,
+ * the only one the queue reports): a batch is taken from a backed-up queue, where its items were
+ * put microseconds apart and have waited for the whole queue ahead of them.
+ * getMany does not stop at a sentinel. A batch holding this worker's sentinel may also hold the
+ * ones queued behind it for other consumers: those go back, still behind every item. After a
+ * removal mid-run it may hold items put after the sentinel: they cannot go back without passing
+ * items put after them, so this worker counts them as its own and leaves.
+ */
+function takeBatches(latency: hdr.Histogram, flushEvery: () => void): void {
+  const queue = input!;
+  for (;;) {
+    const batch = takeBatch(queue);
+    let sentinels = 0;
+    for (const item of batch) if (item === SENTINEL) sentinels++;
+    const items = batch.length - sentinels;
+    if (items > 0) {
+      board.addItems(slot, items);
+      latency.recordValueWithCount(Math.max(0, Math.round(queue.lastItemAgeMs * 1000)), items);
+    }
+    if (sentinels > 0) {
+      post({ type: 'sentinel' });
+      for (let i = 1; i < sentinels; i++) {
+        if (!tryPut(queue, SENTINEL))
+          whileBlocked('blocked-full', (timeout) => queue.put(SENTINEL, { timeout }), QueueFull);
+      }
+      return;
+    }
+    flushEvery();
+  }
+}
+
 async function runConsumer(): Promise<void> {
   const consume = config.consumer ? await loadConsumer(config.consumer) : undefined;
   const work = makeWork(config.work, config.consumeMs, config.jitter, mulberry32(seed));
@@ -257,8 +308,15 @@ async function runConsumer(): Promise<void> {
     post({ type: 'latency', histogram: hdr.encodeIntoCompressedBase64(latency) });
     latency.reset();
   };
+  const flushEvery = (): void => {
+    if (performance.now() - lastPost >= config.refreshMs) {
+      flush();
+      lastPost = performance.now();
+    }
+  };
   board.setState(slot, 'consuming');
   try {
+    if (!consume && config.consumeMs <= 0 && pool === undefined) return takeBatches(latency, flushEvery);
     for (const item of takeItems()) {
       const age = input!.lastItemAgeMs;
       acquirePermit();
@@ -274,10 +332,7 @@ async function runConsumer(): Promise<void> {
       }
       board.addItem(slot);
       latency.recordValue(Math.max(0, Math.round(age * 1000)));
-      if (performance.now() - lastPost >= config.refreshMs) {
-        flush();
-        lastPost = performance.now();
-      }
+      flushEvery();
     }
   } catch (error) {
     if (!(error instanceof QueueShutDown)) throw error; // close mode: drained and shut down
