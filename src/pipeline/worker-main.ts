@@ -10,7 +10,7 @@
  * drained (close mode, or a failure).
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import * as hdr from 'hdr-histogram-js';
+import type { Histogram } from 'hdr-histogram-js';
 import { BoundedQueue, QueueEmpty, QueueFull, type QueueHandle, QueueShutDown, SENTINEL } from '../queue/index.js';
 import { BoundedSemaphore } from '../sync/bounded-semaphore.js';
 import type { SharedHandle } from '../sync/shared-object.js';
@@ -275,7 +275,7 @@ function takeBatch(queue: BoundedQueue<unknown>): unknown[] {
  * removal mid-run it may hold items put after the sentinel: they cannot go back without passing
  * items put after them, so this worker counts them as its own and leaves.
  */
-function takeBatches(latency: hdr.Histogram, flushEvery: () => void): void {
+function takeBatches(latency: Histogram, flushEvery: () => void): void {
   const queue = input!;
   for (;;) {
     const batch = takeBatch(queue);
@@ -301,6 +301,9 @@ function takeBatches(latency: hdr.Histogram, flushEvery: () => void): void {
 async function runConsumer(): Promise<void> {
   const consume = config.consumer ? await loadConsumer(config.consumer) : undefined;
   const work = makeWork(config.work, config.consumeMs, config.jitter, mulberry32(seed));
+  // Imported here, not at the top: only consumers keep histograms, and loading the library takes
+  // a worker tens of milliseconds of CPU at startup, which producers then leave to the others.
+  const hdr = await import('hdr-histogram-js');
   const latency = hdr.build({ numberOfSignificantValueDigits: 2 });
   let lastPost = performance.now();
   const flush = (): void => {
