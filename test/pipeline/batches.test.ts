@@ -8,7 +8,8 @@ import * as hdr from 'hdr-histogram-js';
 import { describe, expect, it } from 'vitest';
 import { resolveConfig } from '../../src/pipeline/config.js';
 import { PipelineBoard, slotOf } from '../../src/pipeline/metrics.js';
-import { runPipeline } from '../../src/pipeline/run-pipeline.js';
+import { runPipeline, startPipeline } from '../../src/pipeline/run-pipeline.js';
+import type { Snapshot } from '../../src/pipeline/types.js';
 import type { PipelineWorkerData, WorkerMessage } from '../../src/pipeline/worker-main.js';
 import { BoundedQueue, SENTINEL } from '../../src/queue/index.js';
 import { spawnWorker } from '../../src/threads/spawn.js';
@@ -108,13 +109,14 @@ describe('the built-in consumer takes its items in batches', () => {
   });
 });
 
-describe('runs whose consumers take batches', () => {
+describe('runs whose producers and consumers move batches', () => {
   for (const [producers, consumers, capacity] of [
     [2, 4, 256],
     [1, 6, 16],
     [3, 2, 1024],
   ] as const) {
-    it(`${producers} producers, ${consumers} consumers, capacity ${capacity}: exact counts, every consumer leaves`, async () => {
+    const name = `${producers}P${consumers}C, capacity ${capacity}: exact counts, latency, every consumer leaves`;
+    it(name, async () => {
       const items = 30_000;
       const summary = await within(
         runPipeline({ producers, consumers, capacity, items, produceMs: 0, consumeMs: 0, refreshMs: 20 }),
@@ -133,4 +135,64 @@ describe('runs whose consumers take batches', () => {
       expect(summary.latencyMs.p99).toBeGreaterThan(0);
     });
   }
+});
+
+describe('live controls with both sides in batches', () => {
+  it('pause freezes every count, removals mid-run leave one worker each, a stop drains exactly', async () => {
+    // Unlimited items and no work per item: the producers put whole claims and the consumers take
+    // batches, at full speed, while the controls come.
+    const run = startPipeline({
+      producers: 2,
+      consumers: 3,
+      capacity: 64,
+      durationMs: 60_000,
+      produceMs: 0,
+      consumeMs: 0,
+      refreshMs: 20,
+    });
+    const waitFor = async (pred: (s: Snapshot) => boolean, what: string): Promise<Snapshot> =>
+      within(
+        (async () => {
+          for (;;) {
+            const s = run.latest();
+            if (s && pred(s)) return s;
+            await new Promise((r) => setTimeout(r, 10));
+          }
+        })(),
+        30_000,
+        what,
+      );
+    await waitFor((s) => s.totals.consumed > 10_000, 'items moving');
+    run.pause();
+    const paused = await waitFor(
+      (s) => s.state === 'paused' && s.workers.every((w) => w.state === 'paused'),
+      'every worker paused',
+    );
+    await new Promise((r) => setTimeout(r, 200));
+    const later = run.latest()!;
+    expect(later.totals).toEqual(paused.totals);
+    expect(later.links[0]!.depth).toBe(paused.links[0]!.depth);
+    // Paused, every item is either counted as consumed or still queued: none is held in a batch.
+    expect(paused.totals.produced - paused.totals.consumed).toBe(paused.links[0]!.depth);
+    run.resume();
+    await waitFor((s) => s.totals.consumed > paused.totals.consumed, 'resumed');
+    run.removeWorker(1);
+    await waitFor((s) => s.workers.filter((w) => w.role === 'consumer' && w.state === 'done').length === 1, 'C left');
+    run.removeWorker(0);
+    await waitFor((s) => s.workers.filter((w) => w.role === 'producer' && w.state === 'done').length === 1, 'P left');
+    const moving = run.latest()!.totals.consumed;
+    await waitFor((s) => s.totals.consumed > moving, 'still moving with one producer and two consumers');
+    run.stop();
+    const summary = await within(run.done, 30_000, 'graceful stop');
+    expect(summary.endedBy).toBe('stopped');
+    expect(summary.consumed).toBe(summary.produced);
+    expect(summary.workers.filter((w) => w.role === 'producer').reduce((n, w) => n + w.items, 0)).toBe(
+      summary.produced,
+    );
+    expect(summary.workers.filter((w) => w.role === 'consumer').reduce((n, w) => n + w.items, 0)).toBe(
+      summary.consumed,
+    );
+    expect(summary.shutdown.sentinelsSent).toBe(3); // the removed consumer's, then one for each of the other two
+    expect(summary.workers.every((w) => w.state === 'done')).toBe(true);
+  });
 });
