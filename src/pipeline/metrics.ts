@@ -170,6 +170,11 @@ export class PipelineBoard extends SharedObject<'Block'> {
     this.f64[slot * SLOT_FLOATS + ITEMS]! += 1;
   }
 
+  /** `n` more items at once (a worker that takes its items in batches). */
+  addItems(slot: number, n: number): void {
+    this.f64[slot * SLOT_FLOATS + ITEMS]! += n;
+  }
+
   items(slot: number): number {
     return this.f64[slot * SLOT_FLOATS + ITEMS]!;
   }

@@ -10,7 +10,7 @@
  * drained (close mode, or a failure).
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import * as hdr from 'hdr-histogram-js';
+import type { Histogram } from 'hdr-histogram-js';
 import { BoundedQueue, QueueEmpty, QueueFull, type QueueHandle, QueueShutDown, SENTINEL } from '../queue/index.js';
 import { BoundedSemaphore } from '../sync/bounded-semaphore.js';
 import type { SharedHandle } from '../sync/shared-object.js';
@@ -196,7 +196,63 @@ function builtinItems(): Iterable<unknown> {
   };
 }
 
+/**
+ * Puts what fits of items[from..] on the output link without waiting, under one lock hold: how
+ * many went in (0 when the link is full). Sized by the room seen, so it rarely throws QueueFull.
+ */
+function putFitting(items: number[], from: number): number {
+  const queue = output!;
+  const n = Math.min(items.length - from, queue.capacity - queue.qsize());
+  if (n <= 0) return 0;
+  try {
+    queue.putMany(from === 0 && n === items.length ? items : items.slice(from, from + n), { block: false });
+    return n;
+  } catch (error) {
+    if (error instanceof QueueFull) return error.putCount; // another producer took some of the room
+    throw error;
+  }
+}
+
+/**
+ * The built-in producer with no work per item and no --rate: a put, a stop check and a board
+ * store per item were all its work, so it puts each claim of the budget (up to 64 items) in as
+ * few putMany calls as the room allows, counting each on the board. It stops, retires and pauses
+ * as the per-item loop does: it looks before each chunk, and a chunk goes in at once, so nothing
+ * goes in after a wait without a look first; on a full link it waits with a put of one item.
+ */
+function produceBatches(): void {
+  const items: number[] = [];
+  let n = 0;
+  while (!shouldStop()) {
+    const claimed = board.claimItems(64);
+    if (claimed === 0) return;
+    items.length = claimed;
+    for (let i = 0; i < claimed; i++) items[i] = slot * 1e9 + n++;
+    for (let done = 0; done < claimed; ) {
+      if (done > 0 && shouldStop()) return;
+      const fits = putFitting(items, done);
+      if (fits > 0) {
+        board.addItems(slot, fits);
+        done += fits;
+      } else {
+        put(items[done]);
+        board.addItem(slot);
+        done++;
+      }
+    }
+  }
+}
+
 async function runProducer(): Promise<void> {
+  if (!config.producer && config.produceMs <= 0 && !config.rate) {
+    board.setState(slot, 'producing');
+    try {
+      return produceBatches();
+    } catch (error) {
+      if (!(error instanceof QueueShutDown)) throw error; // the run is ending: stop quietly
+      return;
+    }
+  }
   const source = config.producer ? (await loadProducer(config.producer))(ctx) : builtinItems();
   const interval = config.rate ? 1000 / config.rate : 0;
   let nextAt = performance.now();
@@ -247,9 +303,63 @@ async function runStage(): Promise<void> {
   }
 }
 
+/** Most items the built-in consumer takes at once when it has no work per item (see takeBatches). */
+const BATCH = 64;
+
+/** Up to BATCH items of the input link (at least one), waiting for the first as takeItems does. */
+function takeBatch(queue: BoundedQueue<unknown>): unknown[] {
+  waitIfPaused();
+  if (!queue.empty()) {
+    try {
+      return queue.getMany(BATCH, { block: false });
+    } catch (error) {
+      if (!(error instanceof QueueEmpty)) throw error;
+    }
+  }
+  return whileBlocked('blocked-empty', (timeout) => queue.getMany(BATCH, { timeout }), QueueEmpty);
+}
+
+/**
+ * The built-in consumer with nothing to do per item (no module, no --consume-ms, no --pool): the
+ * per-item costs — a lock round trip, a clock read, a histogram record, a board store — were all
+ * of its work, so it takes what is queued, up to BATCH items under one lock hold, and counts them
+ * once per batch. Each batch's items are recorded with the age of its youngest (the last taken,
+ * the only one the queue reports): a batch is taken from a backed-up queue, where its items were
+ * put microseconds apart and have waited for the whole queue ahead of them.
+ * getMany does not stop at a sentinel. A batch holding this worker's sentinel may also hold the
+ * ones queued behind it for other consumers: those go back, still behind every item. After a
+ * removal mid-run it may hold items put after the sentinel: they cannot go back without passing
+ * items put after them, so this worker counts them as its own and leaves.
+ */
+function takeBatches(latency: Histogram, flushEvery: () => void): void {
+  const queue = input!;
+  for (;;) {
+    const batch = takeBatch(queue);
+    let sentinels = 0;
+    for (const item of batch) if (item === SENTINEL) sentinels++;
+    const items = batch.length - sentinels;
+    if (items > 0) {
+      board.addItems(slot, items);
+      latency.recordValueWithCount(Math.max(0, Math.round(queue.lastItemAgeMs * 1000)), items);
+    }
+    if (sentinels > 0) {
+      post({ type: 'sentinel' });
+      for (let i = 1; i < sentinels; i++) {
+        if (!tryPut(queue, SENTINEL))
+          whileBlocked('blocked-full', (timeout) => queue.put(SENTINEL, { timeout }), QueueFull);
+      }
+      return;
+    }
+    flushEvery();
+  }
+}
+
 async function runConsumer(): Promise<void> {
   const consume = config.consumer ? await loadConsumer(config.consumer) : undefined;
   const work = makeWork(config.work, config.consumeMs, config.jitter, mulberry32(seed));
+  // Imported here, not at the top: only consumers keep histograms, and loading the library takes
+  // a worker tens of milliseconds of CPU at startup, which producers then leave to the others.
+  const hdr = await import('hdr-histogram-js');
   const latency = hdr.build({ numberOfSignificantValueDigits: 2 });
   let lastPost = performance.now();
   const flush = (): void => {
@@ -257,8 +367,15 @@ async function runConsumer(): Promise<void> {
     post({ type: 'latency', histogram: hdr.encodeIntoCompressedBase64(latency) });
     latency.reset();
   };
+  const flushEvery = (): void => {
+    if (performance.now() - lastPost >= config.refreshMs) {
+      flush();
+      lastPost = performance.now();
+    }
+  };
   board.setState(slot, 'consuming');
   try {
+    if (!consume && config.consumeMs <= 0 && pool === undefined) return takeBatches(latency, flushEvery);
     for (const item of takeItems()) {
       const age = input!.lastItemAgeMs;
       acquirePermit();
@@ -274,10 +391,7 @@ async function runConsumer(): Promise<void> {
       }
       board.addItem(slot);
       latency.recordValue(Math.max(0, Math.round(age * 1000)));
-      if (performance.now() - lastPost >= config.refreshMs) {
-        flush();
-        lastPost = performance.now();
-      }
+      flushEvery();
     }
   } catch (error) {
     if (!(error instanceof QueueShutDown)) throw error; // close mode: drained and shut down
