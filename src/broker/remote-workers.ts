@@ -9,7 +9,7 @@
 import type { Worker } from 'node:worker_threads';
 import { PipelineBoard, slotOf } from '../pipeline/metrics.js';
 import type { PipelineConfig } from '../pipeline/types.js';
-import type { WorkerMessage } from '../pipeline/worker-main.js';
+import type { WorkerMessage } from '../pipeline/worker-life.js';
 import { ownModule, spawnWorker } from '../threads/spawn.js';
 import { type BrokerAddress, hostPort } from './broker-url.js';
 import { closeBroker, connectBroker } from './connect.js';

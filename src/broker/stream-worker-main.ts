@@ -12,12 +12,11 @@
  * honours pause, stop and retire the same way.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import * as hdr from 'hdr-histogram-js';
 import { PipelineBoard } from '../pipeline/metrics.js';
 import type { PipelineConfig } from '../pipeline/types.js';
-import { loadConsumer, loadProducer, type WorkerContext } from '../pipeline/user-modules.js';
-import type { WorkerMessage } from '../pipeline/worker-main.js';
-import { builtinItems, makeWork, mulberry32, sleepMs, workerSeed } from '../pipeline/workload.js';
+import { loadConsumer, type WorkerContext } from '../pipeline/user-modules.js';
+import { latencyRecorder, lifeOf, openItems, Steering, type WorkerMessage } from '../pipeline/worker-life.js';
+import { makeWork, mulberry32, workerSeed } from '../pipeline/workload.js';
 import { SENTINEL } from '../queue/sentinel.js';
 import type { SharedHandle } from '../sync/shared-object.js';
 import { parseBrokerUrl } from './broker-url.js';
@@ -52,51 +51,25 @@ const { slot, config, wiring } = data;
 const board = PipelineBoard.from(data.board, data.boardStages);
 const busy = data.role === 'producer' ? 'producing' : 'consuming';
 const post = (message: WorkerMessage): void => parentPort!.postMessage(message);
-const abort = new AbortController();
+const steering = new Steering(board, slot, busy);
+const { abort } = steering;
 const seed = workerSeed(config.seed, slot);
 const ctx: WorkerContext = { id: data.id, role: data.role, index: data.index, seed, signal: abort.signal };
 
-/** While the run is paused (and not stopping), waits, shown as paused. */
-function waitIfPaused(): void {
-  if (board.paused && !board.stopRequested && !board.isRetired(slot)) {
-    board.setState(slot, 'paused');
-    board.waitWhilePaused(slot);
-    board.setState(slot, busy);
-  }
-}
-
-function shouldStop(): boolean {
-  waitIfPaused();
-  if (board.stopRequested || board.isRetired(slot)) {
-    abort.abort();
-    return true;
-  }
-  return false;
-}
-
 async function runProducer(queue: StreamQueue): Promise<void> {
-  const source = config.producer ? (await loadProducer(config.producer))(ctx) : builtinItems(config, seed, slot);
-  const interval = config.rate ? 1000 / config.rate : 0;
-  let nextAt = performance.now();
+  const items = await openItems(config, ctx, slot);
   board.setState(slot, 'producing');
-  const iterator =
-    Symbol.asyncIterator in Object(source)
-      ? (source as AsyncIterable<unknown>)[Symbol.asyncIterator]()
-      : (source as Iterable<unknown>)[Symbol.iterator]();
   // A producer retired while it waits for room (the run failed: the consumers may be gone) gives up the wait.
   const watch = setInterval(() => board.isRetired(slot) && abort.abort(), config.refreshMs);
   try {
-    let claimed = 0;
-    // biome-ignore lint/suspicious/noAssignInExpressions: claim a new batch only when the last one is used up
-    while (!shouldStop() && (claimed > 0 || (claimed = await claimItems(queue.redis, wiring.stream, 64)) > 0)) {
-      claimed--;
-      const step = iterator.next();
-      const result = step instanceof Promise ? await step : (step as IteratorResult<unknown>);
+    // Items are claimed from the run's budget 64 at a time, a new claim once the last is used up.
+    for (let claimed = 0; !steering.shouldStop(); claimed--) {
+      if (claimed === 0) claimed = await claimItems(queue.redis, wiring.stream, 64);
+      if (claimed === 0) break;
+      const step = items.next();
+      const result = step instanceof Promise ? await step : step;
       if (result.done) break;
-      if (interval > 0) {
-        sleepMs(nextAt - performance.now());
-        nextAt = Math.max(nextAt + interval, performance.now() - interval);
-      }
+      items.pace();
       let waited = false;
       const onFull = (): void => {
         waited = true;
@@ -114,24 +87,18 @@ async function runProducer(queue: StreamQueue): Promise<void> {
     }
   } finally {
     clearInterval(watch);
-    await iterator.return?.();
+    await items.close();
   }
 }
 
 async function runConsumer(queue: StreamQueue): Promise<void> {
   const consume = config.consumer ? await loadConsumer(config.consumer) : undefined;
   const work = makeWork(config.work, config.consumeMs, config.jitter, mulberry32(seed));
-  const latency = hdr.build({ numberOfSignificantValueDigits: 2 });
-  let lastPost = performance.now();
-  const flush = (): void => {
-    if (latency.totalCount === 0) return;
-    post({ type: 'latency', histogram: hdr.encodeIntoCompressedBase64(latency) });
-    latency.reset();
-  };
+  const latency = await latencyRecorder(post, config.refreshMs);
   board.setState(slot, 'consuming');
   try {
     for (;;) {
-      waitIfPaused();
+      steering.waitIfPaused();
       let entry = queue.buffered ? await queue.get() : undefined;
       if (entry === undefined) {
         // Shown as blocked while the stream is empty, a refresh at a time so a pause is honoured.
@@ -141,7 +108,7 @@ async function runConsumer(queue: StreamQueue): Promise<void> {
             entry = await queue.get({ timeoutMs: config.refreshMs });
             if (entry !== undefined) break;
             board.endBlocked(slot, busy);
-            waitIfPaused();
+            steering.waitIfPaused();
             board.beginBlocked(slot, 'blocked-empty');
           }
         } finally {
@@ -159,15 +126,12 @@ async function runConsumer(queue: StreamQueue): Promise<void> {
       } else work();
       // A duplicate (another consumer claimed it meanwhile and acknowledged it first) was counted by them.
       if ((await queue.ack(entry)) === 'acked') board.addItem(slot);
-      if (Number.isFinite(entry.putAtMs))
-        latency.recordValue(Math.max(0, Math.round((Date.now() - entry.putAtMs) * 1000)));
-      if (performance.now() - lastPost >= config.refreshMs) {
-        flush();
-        lastPost = performance.now();
-      }
+      const ageMs = Date.now() - entry.putAtMs; // NaN for an entry pipeline-tui did not put
+      if (Number.isFinite(ageMs)) latency.histogram.recordValue(Math.max(0, Math.round(ageMs * 1000)));
+      latency.tick();
     }
   } finally {
-    flush();
+    latency.flush();
   }
 }
 
@@ -183,11 +147,4 @@ async function main(): Promise<void> {
   }
 }
 
-try {
-  await main();
-  board.setState(slot, 'done');
-} catch (error) {
-  board.setState(slot, 'failed');
-  const e = error instanceof Error ? error : new Error(String(error));
-  post({ type: 'failed', message: e.message, stack: e.stack });
-}
+await lifeOf(board, slot, post, main);

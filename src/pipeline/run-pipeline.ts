@@ -38,7 +38,7 @@ import type {
   Snapshot,
   Summary,
 } from './types.js';
-import type { WorkerMessage } from './worker-main.js';
+import type { WorkerMessage } from './worker-life.js';
 
 export interface RunOptions {
   /** Called with every Snapshot, about every `refreshMs`, and once more at the end. */

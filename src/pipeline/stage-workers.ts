@@ -13,7 +13,8 @@ import type { Link } from './link.js';
 import { type PipelineBoard, slotOf } from './metrics.js';
 import type { WorkerInfo } from './sampler.js';
 import type { PipelineConfig } from './types.js';
-import type { PipelineWorkerData, WorkerMessage } from './worker-main.js';
+import type { WorkerMessage } from './worker-life.js';
+import type { PipelineWorkerData } from './worker-main.js';
 
 export interface RunningWorker extends WorkerInfo {
   worker: Worker;

@@ -10,14 +10,23 @@
  * drained (close mode, or a failure).
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import type { Histogram } from 'hdr-histogram-js';
 import { BoundedQueue, QueueEmpty, QueueFull, type QueueHandle, QueueShutDown, SENTINEL } from '../queue/index.js';
 import { BoundedSemaphore } from '../sync/bounded-semaphore.js';
 import type { SharedHandle } from '../sync/shared-object.js';
 import { PipelineBoard } from './metrics.js';
 import type { PipelineConfig, WorkerRole } from './types.js';
-import { loadConsumer, loadProducer, loadTransform, type WorkerContext } from './user-modules.js';
-import { makeWork, mulberry32, sleepMs, workerSeed } from './workload.js';
+import { loadConsumer, loadTransform, type WorkerContext } from './user-modules.js';
+import {
+  type LatencyRecorder,
+  latencyRecorder,
+  lifeOf,
+  openItems,
+  Steering,
+  type WorkerMessage,
+} from './worker-life.js';
+import { makeWork, mulberry32, workerSeed } from './workload.js';
+
+export type { WorkerMessage };
 
 export interface PipelineWorkerData {
   role: WorkerRole;
@@ -36,12 +45,6 @@ export interface PipelineWorkerData {
   pool?: SharedHandle<'BoundedSemaphore'>;
 }
 
-/** Messages a pipeline worker sends to the main thread. */
-export type WorkerMessage =
-  | { type: 'latency'; histogram: string }
-  | { type: 'failed'; message: string; stack?: string }
-  | { type: 'sentinel' };
-
 const data = workerData as PipelineWorkerData;
 const { slot, config } = data;
 const board = PipelineBoard.from(data.board, config.stages.length + 2);
@@ -51,28 +54,11 @@ const pool = data.pool ? BoundedSemaphore.from(data.pool) : undefined;
 const busy = data.role === 'producer' ? 'producing' : 'consuming';
 const post = (message: WorkerMessage): void => parentPort!.postMessage(message);
 
-const abort = new AbortController();
+const steering = new Steering(board, slot, busy);
 const seed = workerSeed(config.seed, slot);
-const ctx: WorkerContext = { id: data.id, role: data.role, index: data.index, seed, signal: abort.signal };
-
-/** While the run is paused (and not stopping), waits, shown as paused; then carries on. */
-function waitIfPaused(): void {
-  if (board.paused && !board.stopRequested && !board.isRetired(slot)) {
-    board.setState(slot, 'paused');
-    board.waitWhilePaused(slot);
-    board.setState(slot, busy);
-  }
-}
-
-/** Whether this producer should stop pulling items (and tells user code via ctx.signal). */
-function shouldStop(): boolean {
-  waitIfPaused();
-  if (board.stopRequested || board.isRetired(slot)) {
-    abort.abort();
-    return true;
-  }
-  return false;
-}
+const ctx: WorkerContext = { id: data.id, role: data.role, index: data.index, seed, signal: steering.abort.signal };
+const waitIfPaused = (): void => steering.waitIfPaused();
+const shouldStop = (): boolean => steering.shouldStop();
 
 /**
  * Puts one item on the output link, publishing "blocked on full" while it makes us wait. A link
@@ -183,19 +169,6 @@ function releasePermit(): void {
   pool.release();
 }
 
-function builtinItems(): Iterable<unknown> {
-  const work = makeWork(config.work, config.produceMs, config.jitter, mulberry32(seed));
-  let n = 0;
-  return {
-    [Symbol.iterator]: () => ({
-      next: () => {
-        work();
-        return { done: false, value: slot * 1e9 + n++ };
-      },
-    }),
-  };
-}
-
 /**
  * Puts what fits of items[from..] on the output link without waiting, under one lock hold: how
  * many went in (0 when the link is full). Sized by the room seen, so it rarely throws QueueFull.
@@ -253,33 +226,24 @@ async function runProducer(): Promise<void> {
       return;
     }
   }
-  const source = config.producer ? (await loadProducer(config.producer))(ctx) : builtinItems();
-  const interval = config.rate ? 1000 / config.rate : 0;
-  let nextAt = performance.now();
+  const items = await openItems(config, ctx, slot);
   board.setState(slot, 'producing');
-  const iterator =
-    Symbol.asyncIterator in Object(source)
-      ? (source as AsyncIterable<unknown>)[Symbol.asyncIterator]()
-      : (source as Iterable<unknown>)[Symbol.iterator]();
   try {
     let claimed = 0;
     // biome-ignore lint/suspicious/noAssignInExpressions: claim a new batch only when the last one is used up
     while (!shouldStop() && (claimed > 0 || (claimed = board.claimItems(64)) > 0)) {
       claimed--;
-      const step = iterator.next();
-      const result = step instanceof Promise ? await step : (step as IteratorResult<unknown>);
+      const step = items.next();
+      const result = step instanceof Promise ? await step : step;
       if (result.done) break;
-      if (interval > 0) {
-        sleepMs(nextAt - performance.now());
-        nextAt = Math.max(nextAt + interval, performance.now() - interval);
-      }
+      items.pace();
       put(result.value);
       board.addItem(slot);
     }
   } catch (error) {
     if (!(error instanceof QueueShutDown)) throw error; // the run is ending: stop quietly
   } finally {
-    await iterator.return?.();
+    await items.close();
   }
 }
 
@@ -331,7 +295,7 @@ function takeBatch(queue: BoundedQueue<unknown>): unknown[] {
  * removal mid-run it may hold items put after the sentinel: they cannot go back without passing
  * items put after them, so this worker counts them as its own and leaves.
  */
-function takeBatches(latency: Histogram, flushEvery: () => void): void {
+function takeBatches(latency: LatencyRecorder): void {
   const queue = input!;
   for (;;) {
     const batch = takeBatch(queue);
@@ -340,7 +304,7 @@ function takeBatches(latency: Histogram, flushEvery: () => void): void {
     const items = batch.length - sentinels;
     if (items > 0) {
       board.addItems(slot, items);
-      latency.recordValueWithCount(Math.max(0, Math.round(queue.lastItemAgeMs * 1000)), items);
+      latency.histogram.recordValueWithCount(Math.max(0, Math.round(queue.lastItemAgeMs * 1000)), items);
     }
     if (sentinels > 0) {
       post({ type: 'sentinel' });
@@ -350,32 +314,17 @@ function takeBatches(latency: Histogram, flushEvery: () => void): void {
       }
       return;
     }
-    flushEvery();
+    latency.tick();
   }
 }
 
 async function runConsumer(): Promise<void> {
   const consume = config.consumer ? await loadConsumer(config.consumer) : undefined;
   const work = makeWork(config.work, config.consumeMs, config.jitter, mulberry32(seed));
-  // Imported here, not at the top: only consumers keep histograms, and loading the library takes
-  // a worker tens of milliseconds of CPU at startup, which producers then leave to the others.
-  const hdr = await import('hdr-histogram-js');
-  const latency = hdr.build({ numberOfSignificantValueDigits: 2 });
-  let lastPost = performance.now();
-  const flush = (): void => {
-    if (latency.totalCount === 0) return;
-    post({ type: 'latency', histogram: hdr.encodeIntoCompressedBase64(latency) });
-    latency.reset();
-  };
-  const flushEvery = (): void => {
-    if (performance.now() - lastPost >= config.refreshMs) {
-      flush();
-      lastPost = performance.now();
-    }
-  };
+  const latency = await latencyRecorder(post, config.refreshMs);
   board.setState(slot, 'consuming');
   try {
-    if (!consume && config.consumeMs <= 0 && pool === undefined) return takeBatches(latency, flushEvery);
+    if (!consume && config.consumeMs <= 0 && pool === undefined) return takeBatches(latency);
     for (const item of takeItems()) {
       const age = input!.lastItemAgeMs;
       acquirePermit();
@@ -390,23 +339,16 @@ async function runConsumer(): Promise<void> {
         releasePermit();
       }
       board.addItem(slot);
-      latency.recordValue(Math.max(0, Math.round(age * 1000)));
-      flushEvery();
+      latency.histogram.recordValue(Math.max(0, Math.round(age * 1000)));
+      latency.tick();
     }
   } catch (error) {
     if (!(error instanceof QueueShutDown)) throw error; // close mode: drained and shut down
   } finally {
-    flush();
+    latency.flush();
   }
 }
 
 const RUN: Record<WorkerRole, () => Promise<void>> = { producer: runProducer, stage: runStage, consumer: runConsumer };
 
-try {
-  await RUN[data.role]();
-  board.setState(slot, 'done');
-} catch (error) {
-  board.setState(slot, 'failed');
-  const e = error instanceof Error ? error : new Error(String(error));
-  post({ type: 'failed', message: e.message, stack: e.stack });
-}
+await lifeOf(board, slot, post, RUN[data.role]);

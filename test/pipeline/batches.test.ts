@@ -10,10 +10,12 @@ import { resolveConfig } from '../../src/pipeline/config.js';
 import { PipelineBoard, slotOf } from '../../src/pipeline/metrics.js';
 import { runPipeline, startPipeline } from '../../src/pipeline/run-pipeline.js';
 import type { Snapshot } from '../../src/pipeline/types.js';
-import type { PipelineWorkerData, WorkerMessage } from '../../src/pipeline/worker-main.js';
+import type { WorkerMessage } from '../../src/pipeline/worker-life.js';
+import type { PipelineWorkerData } from '../../src/pipeline/worker-main.js';
 import { BoundedQueue, SENTINEL } from '../../src/queue/index.js';
 import { spawnWorker } from '../../src/threads/spawn.js';
 import { within } from '../helpers/workers.js';
+import { latestWhen } from './helpers.js';
 
 const WORKER_MAIN = new URL('../../src/pipeline/worker-main.ts', import.meta.url);
 
@@ -150,18 +152,7 @@ describe('live controls with both sides in batches', () => {
       consumeMs: 0,
       refreshMs: 20,
     });
-    const waitFor = async (pred: (s: Snapshot) => boolean, what: string): Promise<Snapshot> =>
-      within(
-        (async () => {
-          for (;;) {
-            const s = run.latest();
-            if (s && pred(s)) return s;
-            await new Promise((r) => setTimeout(r, 10));
-          }
-        })(),
-        30_000,
-        what,
-      );
+    const waitFor = (pred: (s: Snapshot) => boolean, what: string) => latestWhen(run, pred, what);
     await waitFor((s) => s.totals.consumed > 10_000, 'items moving');
     run.pause();
     const paused = await waitFor(

@@ -3,7 +3,7 @@ import { runPipeline, startPipeline } from '../../src/pipeline/run-pipeline.js';
 import type { Snapshot } from '../../src/pipeline/types.js';
 import { spawnWorker } from '../../src/threads/spawn.js';
 import { fixtureUrl, within } from '../helpers/workers.js';
-import { userModule } from './helpers.js';
+import { latestWhen, userModule } from './helpers.js';
 
 /** Collects snapshots until `until` returns true for one (or the run ends). */
 function collect(snapshots: Snapshot[]) {
@@ -108,18 +108,7 @@ describe('what the snapshots show', () => {
       { producers: 1, consumers: 1, durationMs: 60_000, produceMs: 1, consumeMs: 3, refreshMs: 20 },
       { onSnapshot: collect(snapshots) },
     );
-    const waitFor = async (pred: (s: Snapshot) => boolean, what: string): Promise<Snapshot> =>
-      within(
-        (async () => {
-          for (;;) {
-            const s = run.latest();
-            if (s && pred(s)) return s;
-            await new Promise((r) => setTimeout(r, 10));
-          }
-        })(),
-        30_000,
-        what,
-      );
+    const waitFor = (pred: (s: Snapshot) => boolean, what: string) => latestWhen(run, pred, what);
     await waitFor((s) => s.totals.produced > 10, 'first items');
     run.pause();
     const paused = await waitFor(

@@ -2,6 +2,8 @@ import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { Snapshot } from '../../src/pipeline/types.js';
+import { within } from '../helpers/workers.js';
 
 export const userModule = (name: string): string =>
   fileURLToPath(new URL(`../fixtures/user/${name}.mjs`, import.meta.url));
@@ -22,4 +24,23 @@ export function seenItems(dir: string): Map<string, Array<{ from: string; n: num
     );
   }
   return seen;
+}
+
+/** The run's latest Snapshot once `pred` accepts it; fails after 30 s naming `what`. */
+export function latestWhen(
+  run: { latest(): Snapshot | undefined },
+  pred: (s: Snapshot) => boolean,
+  what: string,
+): Promise<Snapshot> {
+  return within(
+    (async () => {
+      for (;;) {
+        const s = run.latest();
+        if (s && pred(s)) return s;
+        await new Promise((r) => setTimeout(r, 10));
+      }
+    })(),
+    30_000,
+    what,
+  );
 }
