@@ -294,12 +294,8 @@ export class StreamQueue {
     let waitingSince: number | undefined;
     while (next < encoded.length) {
       signal?.throwIfAborted();
-      const chunk = encoded.slice(next, next + Math.min(PUT_CHUNK, this.capacity));
-      const added = Number(
-        await this.scripts.put(this.stream, this.countsKey, this.capacity, Date.now(), ...chunk.flat()),
-      );
+      const added = await this.addEncoded(encoded.slice(next, next + Math.min(PUT_CHUNK, this.capacity)));
       next += added;
-      this.counts.put += added;
       if (added > 0) {
         if (waitingSince !== undefined) this.counts.putWaitMs += performance.now() - waitingSince;
         waitingSince = undefined;
@@ -314,6 +310,23 @@ export class StreamQueue {
       pause = Math.min(FULL_POLL_MAX_MS, pause * 2);
     }
     if (waitingSince !== undefined) this.counts.putWaitMs += performance.now() - waitingSince;
+  }
+
+  /**
+   * Adds, in order, as many of `items` as there is room for right now, in one round trip, without
+   * waiting: how many went in (0 when the stream is full).
+   */
+  async putFitting(items: readonly unknown[]): Promise<number> {
+    return this.addEncoded(items.slice(0, Math.min(PUT_CHUNK, this.capacity)).map(encodeItem));
+  }
+
+  /** One put script: adds what fits of `encoded` (kind/value pairs) and returns how many. */
+  private async addEncoded(encoded: ReadonlyArray<readonly string[]>): Promise<number> {
+    const added = Number(
+      await this.scripts.put(this.stream, this.countsKey, this.capacity, Date.now(), ...encoded.flat()),
+    );
+    this.counts.put += added;
+    return added;
   }
 
   /** Adds `count` sentinels past the capacity (a stop must never wait for room). */

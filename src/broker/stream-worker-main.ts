@@ -56,38 +56,77 @@ const { abort } = steering;
 const seed = workerSeed(config.seed, slot);
 const ctx: WorkerContext = { id: data.id, role: data.role, index: data.index, seed, signal: abort.signal };
 
+/**
+ * Puts one item, shown as blocked while the stream is full. False if the producer was retired
+ * meanwhile (the run failed: the consumers may be gone): the item is then neither put nor counted.
+ */
+async function putOne(queue: StreamQueue, item: unknown): Promise<boolean> {
+  let waited = false;
+  const onFull = (): void => {
+    waited = true;
+    board.beginBlocked(slot, 'blocked-full');
+  };
+  try {
+    await queue.put(item, { onFull, signal: abort.signal });
+    board.addItem(slot);
+    return true;
+  } catch (error) {
+    if (abort.signal.aborted) return false;
+    throw error;
+  } finally {
+    if (waited) board.endBlocked(slot, busy);
+  }
+}
+
+/**
+ * The built-in producer with no work per item and no --rate: a round trip per item was all its
+ * work, so each claim of the budget (up to 64 items) goes in with as few put scripts as the room
+ * allows — looking for stop, retire and pause before each, as worker-main's produceBatches does,
+ * and waiting with a one-item put on a full stream.
+ */
+async function produceBatches(queue: StreamQueue): Promise<void> {
+  const items: number[] = [];
+  let n = 0;
+  while (!steering.shouldStop()) {
+    const claimed = await claimItems(queue.redis, wiring.stream, 64);
+    if (claimed === 0) return;
+    items.length = 0;
+    for (let i = 0; i < claimed; i++) items.push(slot * 1e9 + n++);
+    for (let done = 0; done < claimed; ) {
+      if (done > 0 && steering.shouldStop()) return;
+      const added = await queue.putFitting(done === 0 ? items : items.slice(done));
+      if (added > 0) board.addItems(slot, added);
+      else if (!(await putOne(queue, items[done]))) return;
+      done += Math.max(added, 1);
+    }
+  }
+}
+
 async function runProducer(queue: StreamQueue): Promise<void> {
-  const items = await openItems(config, ctx, slot);
-  board.setState(slot, 'producing');
   // A producer retired while it waits for room (the run failed: the consumers may be gone) gives up the wait.
   const watch = setInterval(() => board.isRetired(slot) && abort.abort(), config.refreshMs);
   try {
-    // Items are claimed from the run's budget 64 at a time, a new claim once the last is used up.
-    for (let claimed = 0; !steering.shouldStop(); claimed--) {
-      if (claimed === 0) claimed = await claimItems(queue.redis, wiring.stream, 64);
-      if (claimed === 0) break;
-      const step = items.next();
-      const result = step instanceof Promise ? await step : step;
-      if (result.done) break;
-      items.pace();
-      let waited = false;
-      const onFull = (): void => {
-        waited = true;
-        board.beginBlocked(slot, 'blocked-full');
-      };
-      try {
-        await queue.put(result.value, { onFull, signal: abort.signal });
-      } catch (error) {
-        if (abort.signal.aborted) break; // retired: the item in hand is not put, nor counted
-        throw error;
-      } finally {
-        if (waited) board.endBlocked(slot, busy);
+    const batches = !config.producer && config.produceMs <= 0 && !config.rate;
+    // Shown as starting until its module is loaded: a producer still loading is not a stalled run.
+    const items = batches ? undefined : await openItems(config, ctx, slot);
+    board.setState(slot, 'producing');
+    if (items === undefined) return await produceBatches(queue);
+    try {
+      // Items are claimed from the run's budget 64 at a time, a new claim once the last is used up.
+      for (let claimed = 0; !steering.shouldStop(); claimed--) {
+        if (claimed === 0) claimed = await claimItems(queue.redis, wiring.stream, 64);
+        if (claimed === 0) break;
+        const step = items.next();
+        const result = step instanceof Promise ? await step : step;
+        if (result.done) break;
+        items.pace();
+        if (!(await putOne(queue, result.value))) break;
       }
-      board.addItem(slot);
+    } finally {
+      await items.close();
     }
   } finally {
     clearInterval(watch);
-    await items.close();
   }
 }
 
