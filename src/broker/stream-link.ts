@@ -21,8 +21,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { ChainLink, LinkReadings } from '../pipeline/link.js';
-import type { BrokerReading, PipelineConfig, ShutdownMode, WorkerRole } from '../pipeline/types.js';
-import { hostPort, parseBrokerUrl } from './broker-url.js';
+import type { BrokerConfig, BrokerReading, PipelineConfig, ShutdownMode, WorkerRole } from '../pipeline/types.js';
+import { type BrokerAddress, hostPort, parseBrokerUrl } from './broker-url.js';
 import {
   announceRun,
   type RemoteWorkerReading,
@@ -57,12 +57,18 @@ export class StreamLink implements ChainLink {
   private refreshMs = 100;
   private running: () => boolean = () => true;
 
+  /** What a run's configuration records of it: never the URL as given, only its redacted form. */
+  readonly shown: BrokerConfig;
+
   private constructor(
     readonly queue: StreamQueue,
     private readonly url: string,
+    address: BrokerAddress,
     readonly claimIdleMs: number,
     private readonly news: { lost?: string | undefined; gone?: string },
-  ) {}
+  ) {
+    this.shown = { address: address.shown, stream: queue.stream, group: queue.group, claimIdleMs };
+  }
 
   /** Why the broker is out of reach while it is retried (undefined: connected). */
   get lost(): string | undefined {
@@ -104,17 +110,7 @@ export class StreamLink implements ChainLink {
         },
       },
     );
-    return new StreamLink(queue, url, options.claimIdleMs ?? CLAIM_IDLE_MS, news);
-  }
-
-  /** What a run's configuration records of it: never the URL as given, only its redacted form. */
-  get shown(): NonNullable<PipelineConfig['broker']> {
-    return {
-      address: parseBrokerUrl(this.url).shown,
-      stream: this.queue.stream,
-      group: this.queue.group,
-      claimIdleMs: this.claimIdleMs,
-    };
+    return new StreamLink(queue, url, address, options.claimIdleMs ?? CLAIM_IDLE_MS, news);
   }
 
   /**
@@ -142,7 +138,7 @@ export class StreamLink implements ChainLink {
    * nobody took (sent for a consumer that died meanwhile) removed from the stream.
    */
   async conclude(phase: RunPhase): Promise<void> {
-    await setRunPhase(this.queue.redis, this.queue.stream, phase);
+    await this.setPhase(phase);
     await this.queue.purgeSentinels();
   }
 
@@ -210,7 +206,8 @@ export class StreamLink implements ChainLink {
 
   /** Every remote worker of `role` has stopped (done, failed, or gone silent). */
   remoteFinished(role: WorkerRole): boolean {
-    return this.rows.every((r) => r.role !== role || finished(r));
+    const tally = this.remoteTally(role);
+    return tally.finished === tally.all;
   }
 
   /** The broker's figures for the Snapshot. */

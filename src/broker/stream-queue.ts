@@ -26,12 +26,10 @@ import type { Redis } from 'ioredis';
 import { SENTINEL } from '../queue/sentinel.js';
 import type { BrokerAddress } from './broker-url.js';
 import { type ConnectOptions, closeBroker, connectBroker } from './connect.js';
+import { CLAIM_IDLE_MS, DEFAULT_GROUP } from './defaults.js';
 import { decodeItem, encodeItem } from './entry-codec.js';
 
-/** Idle time after which another consumer's unacknowledged entries are claimed (10 s). */
-export const CLAIM_IDLE_MS = 10_000;
-/** The consumer group a run uses unless told otherwise. */
-export const DEFAULT_GROUP = 'pipeline-tui';
+export { CLAIM_IDLE_MS, DEFAULT_GROUP };
 
 export interface StreamQueueOptions {
   stream: string;
@@ -181,8 +179,8 @@ function defineScripts(redis: Redis): Record<'put' | 'ack' | 'requeue' | 'touch'
 /**
  * The hash next to a stream that counts, on the server, what every side did to it: `put` items
  * added, `acked` items acknowledged, `duplicates` acknowledgements that came second (and
- * `sentinels`, the sentinels taken). The counts
- * are exact whoever did the work and whatever happened to them afterwards.
+ * `sentinels`, the sentinels taken). The counts are exact whoever did the work and whatever
+ * happened to them afterwards.
  */
 export const countsKey = (stream: string): string => `${stream}:counts`;
 

@@ -94,7 +94,7 @@ async function produceBatches(queue: StreamQueue): Promise<void> {
     for (let i = 0; i < claimed; i++) items.push(slot * 1e9 + n++);
     for (let done = 0; done < claimed; ) {
       if (done > 0 && steering.shouldStop()) return;
-      const added = await queue.putFitting(done === 0 ? items : items.slice(done));
+      const added = await queue.putFitting(items.slice(done));
       if (added > 0) board.addItems(slot, added);
       else if (!(await putOne(queue, items[done]))) return;
       done += Math.max(added, 1);

@@ -4,6 +4,7 @@
  */
 import yargs, { type Argv } from 'yargs';
 import { parseBrokerUrl } from '../broker/broker-url.js';
+import { CLAIM_IDLE_MS, DEFAULT_GROUP } from '../broker/defaults.js';
 import { DEFAULT_STAGE_WORKERS, stageName } from '../pipeline/chain.js';
 import { ConfigError, DEFAULTS, FLAGS, MAX_WORKERS_PER_ROLE, resolveConfig } from '../pipeline/config.js';
 import type { PipelineConfig, StageConfig } from '../pipeline/types.js';
@@ -284,9 +285,6 @@ function stagesOf(value: unknown): StageConfig[] | undefined {
   return (Array.isArray(value) ? value : [value]).map((v) => parseStage(String(v)));
 }
 
-/** The consumer group a `--broker` run uses unless `--group` names another (as StreamQueue's). */
-const DEFAULT_GROUP = 'pipeline-tui';
-
 /** `--broker`, `--stream`, `--group`: both of the first two, or neither. @throws UsageError */
 function brokerOf(args: Parsed): RunRequest['broker'] {
   const { broker, stream, group } = args;
@@ -330,7 +328,7 @@ export function toRunRequest(args: Parsed, stdoutIsTTY: boolean): RunRequest {
     // Checked with the rest here (what a stream cannot do); the link's own replaces it once it opens.
     broker: broker && {
       ...{ address: parseBrokerUrl(broker.url).shown, stream: broker.stream, group: broker.group },
-      claimIdleMs: 10_000,
+      claimIdleMs: CLAIM_IDLE_MS,
     },
   };
   let config: PipelineConfig;
