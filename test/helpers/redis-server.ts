@@ -2,6 +2,9 @@
  * A real redis-server for one test (file): Debian's `redis-server`, started on a free loopback port
  * with no persistence (`--save '' --appendonly no`) in a temporary directory, waited for until it
  * answers, and stopped (its directory removed) afterwards. Nothing here is a stand-in for Redis.
+ * Faults are real too: `restart()` brings it back empty on the same port (a server without
+ * persistence that crashed), `pause()`/`resume()` SIGSTOP and SIGCONT it (a broker that keeps its
+ * connections but answers nothing).
  *
  * Where `redis-server` is not installed the Redis tests are skipped with a note — except in CI
  * (CI=true), where `.ci/run` installs it and a missing server fails the run instead of hiding it.
@@ -38,6 +41,12 @@ export interface RedisServer {
   readonly running: boolean;
   /** Stops the server (SIGTERM, then SIGKILL after a deadline) and removes its directory. */
   stop(): Promise<void>;
+  /** Kills the server (SIGKILL: nothing saved) and starts a new, empty one on the same port. */
+  restart(): Promise<void>;
+  /** SIGSTOP: connections stay open, nothing is answered. */
+  pause(): void;
+  /** SIGCONT after pause(). */
+  resume(): void;
 }
 
 /** A port that was free a moment ago on 127.0.0.1 (the server is retried on another if it is taken). */
@@ -72,14 +81,22 @@ export async function startRedisServer({ password }: { password?: string } = {})
   throw lastError;
 }
 
-function startOn(port: number, dir: string, password: string | undefined): Promise<RedisServer> {
+interface Spawned {
+  child: ChildProcess;
+  exit: Promise<void>;
+  exited: () => boolean;
+  /** Resolves once it accepts connections; rejects if it exits first or is not ready in time. */
+  ready: Promise<void>;
+}
+
+function spawnServer(port: number, dir: string, password: string | undefined): Spawned {
   const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'];
   args.push('--dir', dir, '--daemonize', 'no', '--logfile', '');
   if (password !== undefined) args.push('--requirepass', password);
   const child = spawn('redis-server', args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
-  child.stdout.on('data', (d: Buffer) => (output += d));
-  child.stderr.on('data', (d: Buffer) => (output += d));
+  child.stdout!.on('data', (d: Buffer) => (output += d));
+  child.stderr!.on('data', (d: Buffer) => (output += d));
   let exited = false;
   const exit = new Promise<void>((resolve) =>
     child.once('exit', () => {
@@ -87,6 +104,28 @@ function startOn(port: number, dir: string, password: string | undefined): Promi
       resolve();
     }),
   );
+  const ready = new Promise<void>((resolve, reject) => {
+    const deadline = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`redis-server on port ${port} did not get ready within ${READY_DEADLINE_MS} ms:\n${output}`));
+    }, READY_DEADLINE_MS);
+    const check = (): void => {
+      if (!/ready to accept connections/i.test(output)) return;
+      clearTimeout(deadline);
+      child.stdout!.off('data', check);
+      resolve();
+    };
+    child.stdout!.on('data', check);
+    void exit.then(() => {
+      clearTimeout(deadline);
+      reject(new Error(`redis-server on port ${port} exited before it was ready:\n${output}`));
+    });
+  });
+  return { child, exit, exited: () => exited, ready };
+}
+
+async function startOn(port: number, dir: string, password: string | undefined): Promise<RedisServer> {
+  let current = spawnServer(port, dir, password);
   const auth = password === undefined ? [] : ['--no-auth-warning', '-a', password];
   const server: RedisServer = {
     port,
@@ -101,31 +140,35 @@ function startOn(port: number, dir: string, password: string | undefined): Promi
       return r.stdout;
     },
     get running() {
-      return !exited;
+      return !current.exited();
     },
-    stop: () => stopServer(child, exit, dir),
+    stop: () => stopServer(current.child, current.exit, dir),
+    restart: async () => {
+      current.child.kill('SIGKILL');
+      await current.exit;
+      // The port is free again once the process is gone; a new server binds it (no SO_REUSEPORT race).
+      current = spawnServer(port, dir, password);
+      await current.ready;
+    },
+    pause: () => {
+      current.child.kill('SIGSTOP');
+    },
+    resume: () => {
+      current.child.kill('SIGCONT');
+    },
   };
-  return new Promise((resolve, reject) => {
-    const deadline = setTimeout(() => {
-      void server.stop();
-      reject(new Error(`redis-server on port ${port} did not get ready within ${READY_DEADLINE_MS} ms:\n${output}`));
-    }, READY_DEADLINE_MS);
-    const check = (): void => {
-      if (!/ready to accept connections/i.test(output)) return;
-      clearTimeout(deadline);
-      child.stdout.off('data', check);
-      resolve(server);
-    };
-    child.stdout.on('data', check);
-    void exit.then(() => {
-      clearTimeout(deadline);
-      reject(new Error(`redis-server on port ${port} exited before it was ready:\n${output}`));
-    });
-  });
+  try {
+    await current.ready;
+  } catch (error) {
+    await server.stop();
+    throw error;
+  }
+  return server;
 }
 
 async function stopServer(child: ChildProcess, exit: Promise<void>, dir: string): Promise<void> {
   if (child.exitCode === null && child.signalCode === null) {
+    child.kill('SIGCONT'); // a paused server would not act on SIGTERM
     child.kill('SIGTERM');
     const killer = setTimeout(() => child.kill('SIGKILL'), 5_000);
     await exit;
