@@ -6,13 +6,21 @@
  *   (BrokerUnavailableError, exit code 5), within CONNECT_TIMEOUT_MS, no stack trace.
  * - Once connected, a broker that goes away is retried with exponential backoff for
  *   RECONNECT_FOR_MS (commands wait meanwhile, `onLost` says so); back in time, `onBack`; not back,
- *   the connection ends, every waiting command fails, and `onGone` says so.
+ *   the connection ends, every waiting command fails, and `onGone` says so. A broker that keeps
+ *   the connection open but answers nothing (its process stopped, its machine frozen) is a lost
+ *   broker too: a command left unanswered for ANSWER_TIMEOUT_MS drops the connection (ioredis's
+ *   socketTimeout), and the same retrying follows.
  */
 import { Redis, type RedisOptions } from 'ioredis';
 import { type BrokerAddress, hostPort, redactUrl } from './broker-url.js';
 
 /** How long a first connection may take (TCP, TLS, AUTH, a first reply) before it is given up. */
 export const CONNECT_TIMEOUT_MS = 5_000;
+/**
+ * How long a command may wait for the broker's answer before the connection is taken for lost.
+ * Far above any of our commands' work (a blocking read waits at most BLOCK_SLICE_MS, 250 ms).
+ */
+export const ANSWER_TIMEOUT_MS = 5_000;
 /** How long a lost broker is retried before the run gives up on it. */
 export const RECONNECT_FOR_MS = 15_000;
 /** First and largest pause between reconnection attempts. */
@@ -39,11 +47,31 @@ export interface ConnectOptions {
 
 const closing = new WeakSet<Redis>();
 
-/** Closes a connection on purpose (no onLost/onGone): QUIT, or a plain disconnect if that cannot be sent. */
+/**
+ * Closes a connection on purpose (no onLost/onGone): QUIT, then the socket is closed in any case —
+ * a broker that does not answer the QUIT must not keep the process alive.
+ */
 export async function closeBroker(redis: Redis): Promise<void> {
   closing.add(redis);
-  if (redis.status !== 'ready') return redis.disconnect();
-  await redis.quit().catch(() => redis.disconnect());
+  if (redis.status === 'ready') {
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<void>((resolve) => (timer = setTimeout(resolve, ANSWER_TIMEOUT_MS)));
+    await Promise.race([redis.quit().catch(() => {}), late]);
+    clearTimeout(timer);
+  }
+  redis.disconnect();
+}
+
+/**
+ * ioredis sets the commands that were in flight when a connection dropped aside, to send them again
+ * once it is back (autoResendUnfulfilledCommands); when it never comes back, nothing settles them,
+ * and whoever awaits one waits forever. At the end they fail as every other waiting command does.
+ */
+function failHeldCommands(redis: Redis): void {
+  const held = (redis as unknown as { prevCommandQueue?: { shift(): { command: { reject(e: Error): void } } } })
+    .prevCommandQueue;
+  for (let item = held?.shift(); item !== undefined; item = held?.shift())
+    item.command.reject(new Error('Connection is closed.'));
 }
 
 /** The cause of a failed connection in a few words, from the client's error. */
@@ -55,6 +83,7 @@ export function describeCause(error: Error | undefined): string {
   if (/NOAUTH/i.test(message)) return 'the broker wants a password (redis://:password@host:port)';
   if (code === 'ECONNREFUSED') return 'connection refused (is redis-server running there?)';
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return 'unknown host';
+  if (/^Socket timeout/.test(message)) return `no answer within ${ANSWER_TIMEOUT_MS / 1000} s`;
   if (code === 'ETIMEDOUT' || /timed? ?out/i.test(message)) return `no answer within ${CONNECT_TIMEOUT_MS / 1000} s`;
   if (code === 'ECONNRESET' || code === 'EPIPE') return 'the connection was closed by the other side';
   if (/ssl|tls|certificate|wrong version number/i.test(message)) return `TLS failed: ${redactUrl(message)}`;
@@ -80,6 +109,7 @@ export async function connectBroker(address: BrokerAddress, options: ConnectOpti
     ...(options.name === undefined ? {} : { connectionName: options.name }),
     lazyConnect: true,
     connectTimeout: CONNECT_TIMEOUT_MS,
+    socketTimeout: ANSWER_TIMEOUT_MS,
     // Commands wait for a reconnection instead of failing after a retry count; the retry window
     // below bounds the wait.
     maxRetriesPerRequest: null,
@@ -107,6 +137,7 @@ export async function connectBroker(address: BrokerAddress, options: ConnectOpti
     onBack?.();
   });
   redis.on('end', () => {
+    failHeldCommands(redis);
     if (connected && !closing.has(redis)) onGone?.(describeCause(lastError));
   });
   const deadline = setTimeout(() => {
