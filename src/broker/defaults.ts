@@ -7,3 +7,8 @@
 export const CLAIM_IDLE_MS = 10_000;
 /** The consumer group a run uses unless told otherwise. */
 export const DEFAULT_GROUP = 'pipeline-tui';
+/**
+ * How long a run's hold on its stream lasts unless renewed (it renews it a few times within): one
+ * run at a time on a stream, and a run that crashed lets go of it this long after its last renewal.
+ */
+export const STREAM_LEASE_MS = 10_000;

@@ -4,7 +4,15 @@
  */
 export { SENTINEL } from '../queue/sentinel.js';
 export { type BrokerAddress, parseBrokerUrl, redactUrl } from './broker-url.js';
-export { BrokerUnavailableError, CONNECT_TIMEOUT_MS, closeBroker, connectBroker, RECONNECT_FOR_MS } from './connect.js';
+export {
+  ANSWER_TIMEOUT_MS,
+  BrokerUnavailableError,
+  CONNECT_TIMEOUT_MS,
+  closeBroker,
+  connectBroker,
+  RECONNECT_FOR_MS,
+} from './connect.js';
+export { StreamBusyError } from './stream-lease.js';
 export { StreamLink, type StreamLinkOptions } from './stream-link.js';
 export {
   CLAIM_IDLE_MS,

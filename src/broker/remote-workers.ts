@@ -22,9 +22,8 @@ export class NoRunError extends Error {
 }
 
 export interface RemoteWorkersOptions {
+  /** Where the broker is (with its password: the threads connect with it; it is never shown). */
   address: BrokerAddress;
-  /** The URL as given (with its password): the threads connect with it; it is never shown. */
-  url: string;
   stream: string;
   role: 'producer' | 'consumer';
   /** Threads to start. */
@@ -58,7 +57,7 @@ export async function runRemoteWorkers(options: RemoteWorkersOptions): Promise<R
     };
     const stage = options.role === 'producer' ? 0 : 1;
     const board = new PipelineBoard(2);
-    const wiring = { url: options.url, stream: options.stream, group: run.group, capacity: run.capacity };
+    const wiring = { address: options.address, stream: options.stream, group: run.group, capacity: run.capacity };
     const threads = Array.from({ length: options.count }, (_, index) => {
       const slot = slotOf(stage, index);
       const id = remoteWorkerId(options.role === 'producer' ? 'P' : 'C', index + 1);

@@ -16,13 +16,23 @@
  * - There is no lock to report (Redis serialises the commands itself): its counters stay 0.
  * - `close()` (a failure) cannot shut a stream for workers elsewhere; it stops the sentinels from
  *   waiting for the drain, so the consumers that are left are told to leave at once.
- * - A broker that goes away is retried (connect.ts); `lost` says so meanwhile, and `gone` once it
- *   has not come back in time: the run then fails.
+ * - One run at a time on a stream: `open` takes the stream (stream-lease.ts) and refuses one that
+ *   another live run holds (StreamBusyError); the hold is renewed while the run lives.
+ * - What goes wrong with the broker is kept as data (broker-trouble.ts): out of reach and retried
+ *   (connect.ts; `lost` says so meanwhile, and the stall clock waits), or fatal — not back in time,
+ *   back without the run's data, out of memory, the stream taken by another run. A fatal trouble
+ *   fails the run (`fatal`), and a worker's failure that the broker explains is put down to it
+ *   (`blame`). Once the broker has lost the run's data, the readings keep the last figures the run
+ *   saw of it: what the emptied server counts afterwards is not this run's.
  */
 import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 import type { ChainLink, LinkReadings } from '../pipeline/link.js';
 import type { BrokerConfig, BrokerReading, PipelineConfig, ShutdownMode, WorkerRole } from '../pipeline/types.js';
+import { type BrokerTrouble, describeTrouble, isFatal, troubleOf } from './broker-trouble.js';
 import { type BrokerAddress, hostPort, parseBrokerUrl } from './broker-url.js';
+import { closeBroker } from './connect.js';
+import { STREAM_LEASE_MS } from './defaults.js';
 import {
   announceRun,
   type RemoteWorkerReading,
@@ -32,6 +42,7 @@ import {
   STALE_MS,
   setRunPhase,
 } from './remote-board.js';
+import { type HoldState, releaseStream, renewStream, StreamBusyError, takeStream } from './stream-lease.js';
 import { CLAIM_IDLE_MS, DEFAULT_GROUP, type StreamCounts, StreamQueue } from './stream-queue.js';
 import type { StreamWiring } from './stream-worker-main.js';
 
@@ -39,6 +50,13 @@ export interface StreamLinkOptions {
   stream: string;
   group?: string;
   claimIdleMs?: number;
+  /** How long the run's hold on the stream lasts unless renewed (STREAM_LEASE_MS). */
+  leaseMs?: number;
+}
+
+/** What the run knows of its broker, changed by the connection's news and by what commands meet. */
+interface BrokerNews {
+  trouble?: BrokerTrouble | undefined;
 }
 
 const finished = (row: RemoteWorkerReading): boolean => row.state === 'done' || row.state === 'failed' || row.stale;
@@ -59,40 +77,66 @@ export class StreamLink implements ChainLink {
 
   /** What a run's configuration records of it: never the URL as given, only its redacted form. */
   readonly shown: BrokerConfig;
+  /** `host:port`, for the one-line messages. */
+  private readonly at: string;
+  /** Whether the run is announced (until then the hold is renewed without looking for it). */
+  private announced = false;
+  private readonly keepAlive: NodeJS.Timeout;
 
   private constructor(
     readonly queue: StreamQueue,
-    private readonly url: string,
-    address: BrokerAddress,
+    private readonly address: BrokerAddress,
     readonly claimIdleMs: number,
-    private readonly news: { lost?: string | undefined; gone?: string },
+    private readonly news: BrokerNews,
+    /** Who holds the stream, as another run is told: `pid 1234 on build-7, run 3f2a91c0`. */
+    private readonly holder: string,
+    private readonly leaseMs: number,
+    /** The id the run is announced with (chosen with the hold, so that both name the same run). */
+    private readonly runId: string,
   ) {
     this.shown = { address: address.shown, stream: queue.stream, group: queue.group, claimIdleMs };
+    this.at = hostPort(address);
+    // Renewed between refreshes too: before the run starts ticking, and whatever its --refresh.
+    this.keepAlive = setInterval(() => void this.renew().catch(() => {}), leaseMs / 4).unref();
   }
 
-  /** Why the broker is out of reach while it is retried (undefined: connected). */
+  /** Why the broker is out of reach while it is retried (undefined: connected, or a fatal trouble). */
   get lost(): string | undefined {
-    return this.news.lost;
+    return this.news.trouble?.kind === 'lost' ? `${this.describe(this.news.trouble)}; reconnecting` : undefined;
   }
 
-  /** Why the broker was given up on: it did not come back in time. */
-  get gone(): string | undefined {
-    return this.news.gone;
-  }
-
-  /** What is wrong with the broker, if anything: gone, or out of reach (what a failure is put down to). */
-  get outage(): string | undefined {
-    return this.news.gone ?? this.news.lost?.replace(/; reconnecting$/, '');
+  /** What ends the run: the broker not back in time, back without its data, full, or the stream taken. */
+  get fatal(): string | undefined {
+    return isFatal(this.news.trouble) ? this.describe(this.news.trouble!) : undefined;
   }
 
   /**
-   * Connects to the broker at `url` (password and all; it is only ever shown redacted) and makes
-   * sure the stream and its group exist. @throws BrokerUnavailableError (one line, exit code 5)
+   * What a worker's failure is put down to when the broker explains it: the error it met (out of
+   * memory, the group gone), or the broker's trouble at the time. Undefined: the worker's own.
    */
-  static async open(url: string, options: StreamLinkOptions): Promise<StreamLink> {
-    const address = parseBrokerUrl(url);
-    const lostAt = `lost the broker at ${hostPort(address)}`;
-    const news: { lost?: string | undefined; gone?: string } = {};
+  blame(error: unknown): string | undefined {
+    this.note(troubleOf(error));
+    return this.news.trouble && this.describe(this.news.trouble);
+  }
+
+  /** Records a trouble; a fatal one stays (the first is the cause of what follows). */
+  private note(trouble: BrokerTrouble | undefined): void {
+    if (trouble !== undefined && !isFatal(this.news.trouble)) this.news.trouble = trouble;
+  }
+
+  private describe(trouble: BrokerTrouble): string {
+    return describeTrouble(trouble, this.at, this.queue.stream);
+  }
+
+  /**
+   * Connects to the broker at `url` (password and all; it is only ever shown redacted), makes sure
+   * the stream and its group exist, and takes the stream for the run.
+   * @throws BrokerUnavailableError (one line, exit code 5), StreamBusyError (another run holds it)
+   */
+  static async open(url: string | BrokerAddress, options: StreamLinkOptions): Promise<StreamLink> {
+    const address = typeof url === 'string' ? parseBrokerUrl(url) : url;
+    const news: BrokerNews = {};
+    const fatal = (): boolean => isFatal(news.trouble);
     const queue = await StreamQueue.open(
       address,
       // The main side never reads, and puts only sentinels (past the capacity): its capacity is unused.
@@ -100,17 +144,40 @@ export class StreamLink implements ChainLink {
       {
         name: `pipeline-tui-run-${process.pid}`,
         onLost: (cause) => {
-          news.lost = `${lostAt}: ${cause}; reconnecting`;
+          if (!fatal()) news.trouble = { kind: 'lost', cause };
         },
         onBack: () => {
-          news.lost = undefined;
+          if (!fatal()) news.trouble = undefined;
         },
         onGone: (cause) => {
-          news.gone = `${lostAt}: ${cause}`;
+          if (!fatal()) news.trouble = { kind: 'gone', cause };
         },
       },
     );
-    return new StreamLink(queue, url, address, options.claimIdleMs ?? CLAIM_IDLE_MS, news);
+    const leaseMs = options.leaseMs ?? STREAM_LEASE_MS;
+    const runId = randomUUID();
+    const holder = `pid ${process.pid} on ${hostname()}, run ${runId.slice(0, 8)}`;
+    const other = await takeStream(queue.redis, queue.stream, holder, leaseMs).catch(async (error: unknown) => {
+      await closeBroker(queue.redis);
+      throw error;
+    });
+    if (other !== undefined) {
+      await closeBroker(queue.redis);
+      throw new StreamBusyError(
+        `stream ${queue.stream} at ${hostPort(address)} is in use by another run (${other}); ` +
+          `one run at a time on a stream (a run that crashed lets go of it within ${leaseMs / 1000} s)`,
+      );
+    }
+    return new StreamLink(queue, address, options.claimIdleMs ?? CLAIM_IDLE_MS, news, holder, leaseMs, runId);
+  }
+
+  /** Renews the hold on the stream, and learns from it whether the run's data is still there. */
+  private async renew(): Promise<HoldState> {
+    const { redis, stream } = this.queue;
+    const state = await renewStream(redis, stream, this.holder, this.leaseMs, this.announced ? this.runId : '');
+    if (state === 'data-lost') this.note({ kind: 'data-lost' });
+    if (state === 'taken') this.note({ kind: 'taken', by: 'another pipeline-tui run' });
+    return state;
   }
 
   /**
@@ -122,7 +189,7 @@ export class StreamLink implements ChainLink {
     this.refreshMs = config.refreshMs;
     this.running = running;
     const { group } = this.queue;
-    const run = { runId: randomUUID(), group, capacity: config.capacity, claimIdleMs: this.claimIdleMs };
+    const run = { runId: this.runId, group, capacity: config.capacity, claimIdleMs: this.claimIdleMs };
     // Sentinels an earlier run left behind would stop this run's consumers at once.
     await this.queue.purgeSentinels();
     await announceRun(
@@ -131,6 +198,7 @@ export class StreamLink implements ChainLink {
       { ...run, config: JSON.stringify(config), phase: 'running' },
       config.items,
     );
+    this.announced = true;
   }
 
   /**
@@ -142,10 +210,10 @@ export class StreamLink implements ChainLink {
     await this.queue.purgeSentinels();
   }
 
-  /** How the run's workers reach the stream (the URL with its password: workerData only). */
+  /** How the run's workers reach the stream (the address with its password: workerData only). */
   wiring(): StreamWiring {
     const { stream, group } = this.queue;
-    return { url: this.url, stream, group, capacity: this.capacity, claimIdleMs: this.claimIdleMs };
+    return { address: this.address, stream, group, capacity: this.capacity, claimIdleMs: this.claimIdleMs };
   }
 
   /** Moves the run on the broker to `phase`: producers everywhere stop claiming items past running. */
@@ -153,9 +221,14 @@ export class StreamLink implements ChainLink {
     await setRunPhase(this.queue.redis, this.queue.stream, phase);
   }
 
-  /** Closes the main connection (the workers have their own). */
+  /** Lets go of the stream and closes the main connection (the workers have their own). */
   async disconnect(): Promise<void> {
-    await this.queue.close({ leave: false });
+    clearInterval(this.keepAlive);
+    try {
+      if (this.queue.redis.status === 'ready') await releaseStream(this.queue.redis, this.queue.stream, this.holder);
+    } finally {
+      await this.queue.close({ leave: false });
+    }
   }
 
   get closed(): boolean {
@@ -169,22 +242,44 @@ export class StreamLink implements ChainLink {
   /** Sentinels for `count` downstream workers, and for the remote consumers still running. */
   end(mode: ShutdownMode, count: number): void {
     if (mode === 'close') this.close();
-    void this.sendSentinels(count).catch(() => {}); // a lost broker fails the run on its own
+    // A broker that refuses them (out of memory) fails the run; a lost one fails it on its own.
+    void this.sendSentinels(count).catch((error: unknown) => this.note(troubleOf(error)));
   }
 
-  /** Reads depth, counts and remote rows (once a tick; a call while one is under way joins it). */
+  /**
+   * Reads depth, counts and remote rows, and renews the hold on the stream (once a tick; a call
+   * while one is under way joins it).
+   */
   refresh(): Promise<void> {
-    this.refreshing ??= this.read().finally(() => (this.refreshing = undefined));
+    this.refreshing ??= this.read()
+      .catch((error: unknown) => {
+        this.note(troubleOf(error));
+        throw error;
+      })
+      .finally(() => (this.refreshing = undefined));
     return this.refreshing;
   }
 
+  /**
+   * Whether the run cannot tell what the broker is doing now: it is out of reach, or has not yet
+   * answered the last reading (stopped, frozen, or slow). The stall clock waits meanwhile.
+   */
+  get unheard(): boolean {
+    return this.news.trouble?.kind === 'lost' || this.refreshing !== undefined;
+  }
+
   private async read(): Promise<void> {
+    if (this.news.trouble?.kind === 'data-lost') return; // what the emptied server says is not this run's
     const redis = this.queue.redis;
-    const [depth, counts, rows] = await Promise.all([
+    // The hold is renewed last: one connection answers in order, so a broker that lost its data
+    // before answering any of the readings is found out by the renewal, and the readings dropped.
+    const [depth, counts, rows, hold] = await Promise.all([
       this.queue.depth(),
       this.queue.serverCounts(),
       readRows(redis, this.queue.stream),
+      this.renew(),
     ]);
+    if (hold !== 'held') return;
     this.depth = depth;
     this.highWater = Math.max(this.highWater, depth);
     this.counts = counts;

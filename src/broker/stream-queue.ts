@@ -331,7 +331,10 @@ export class StreamQueue {
   async putSentinels(count = 1): Promise<void> {
     const pipeline = this.redis.pipeline();
     for (let i = 0; i < count; i++) pipeline.xadd(this.stream, '*', 't', Date.now(), 'k', 'S', 'v', '');
-    await pipeline.exec();
+    // A pipeline resolves with each command's error instead of failing: a refused XADD (out of
+    // memory) would pass for a sentinel sent, and its consumer wait for it forever.
+    const failed = (await pipeline.exec())?.find(([error]) => error !== null);
+    if (failed) throw failed[0];
   }
 
   /**

@@ -19,14 +19,14 @@ import { latencyRecorder, lifeOf, openItems, Steering, type WorkerMessage } from
 import { makeWork, mulberry32, workerSeed } from '../pipeline/workload.js';
 import { SENTINEL } from '../queue/sentinel.js';
 import type { SharedHandle } from '../sync/shared-object.js';
-import { parseBrokerUrl } from './broker-url.js';
+import type { BrokerAddress } from './broker-url.js';
 import { claimItems } from './remote-board.js';
 import { StreamQueue } from './stream-queue.js';
 
 /** Where the stream is, and how the run uses it. */
 export interface StreamWiring {
-  /** The URL as given, password included: only for connecting, never shown. */
-  url: string;
+  /** Where the broker is, password included: only for connecting, never shown. */
+  address: BrokerAddress;
   stream: string;
   group: string;
   capacity: number;
@@ -175,7 +175,7 @@ async function runConsumer(queue: StreamQueue): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  const queue = await StreamQueue.open(parseBrokerUrl(wiring.url), {
+  const queue = await StreamQueue.open(wiring.address, {
     ...{ stream: wiring.stream, group: wiring.group, capacity: wiring.capacity },
     ...{ consumer: data.role === 'consumer' ? data.id : undefined, claimIdleMs: wiring.claimIdleMs },
   });

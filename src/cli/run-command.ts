@@ -23,13 +23,20 @@ export async function runCommand(request: RunRequest): Promise<number> {
 }
 
 /**
- * A run whose queue is a Redis stream: the broker is reached before anything starts (a broker that
- * cannot be used is one line and exit code 5), and the run closes the connection at its end.
+ * A run whose queue is a Redis stream: the broker is reached and the stream taken before anything
+ * starts (a broker that cannot be used is one line and exit code 5; a stream that another live run
+ * holds, one line and exit code 2), and the run closes the connection at its end.
  */
 async function runOnBroker(request: RunRequest, broker: NonNullable<RunRequest['broker']>): Promise<number> {
   // Loaded only here: the Redis client is not needed by any other command.
   const { StreamLink } = await import('../broker/stream-link.js');
-  const link = await StreamLink.open(broker.url, { stream: broker.stream, group: broker.group });
+  const { StreamBusyError } = await import('../broker/stream-lease.js');
+  const link = await StreamLink.open(broker.url, { stream: broker.stream, group: broker.group }).catch(
+    (error: unknown) => {
+      // Another live run holds the stream: this one was not started (exit 2, as a bad flag).
+      throw error instanceof StreamBusyError ? new UsageError(error.message) : error;
+    },
+  );
   const config = resolveConfig({ ...request.config, broker: link.shown });
   let started = false;
   try {

@@ -81,7 +81,6 @@ export function toWorkerRequest(args: Record<string, unknown>): WorkerRequest {
   return {
     command: 'worker',
     address,
-    url: args.broker,
     stream: args.stream,
     role,
     count,

@@ -158,8 +158,8 @@ export function startPipeline(input: Partial<PipelineConfig>, options: RunOption
     board.setState(w.slot, 'failed');
     if (endedBy) return; // torn down already: nothing left to wind down
     if (error === undefined) {
-      // A worker that fails while the broker is out of reach failed because of that: say so.
-      error = stream?.outage ?? `${w.id} failed: ${message}`;
+      // A worker that fails for the broker's sake (out of reach, out of memory, its data gone): say so.
+      error = stream?.blame(message) ?? `${w.id} failed: ${message}`;
       state = 'failed';
       requestStop();
     }
@@ -212,9 +212,12 @@ export function startPipeline(input: Partial<PipelineConfig>, options: RunOption
 
   function tick(): void {
     if (endedBy || checkOrphanedLock()) return;
+    // A broker that has not answered its last reading may be frozen: no stall verdict on its figures.
+    const unheard = stream?.unheard ?? false;
     if (stream) {
-      if (stream.gone !== undefined) {
-        error = stream.outage;
+      const fatal = stream.fatal;
+      if (fatal !== undefined) {
+        error = fatal;
         state = 'failed';
         teardown('failed');
         return;
@@ -226,10 +229,9 @@ export function startPipeline(input: Partial<PipelineConfig>, options: RunOption
     const moved = snapshot.stages.reduce((sum, stage) => sum + stage.in + stage.out, 0);
     const now = snapshot.t;
     // A worker still starting (loading its code, slow on a busy machine) holds the clock: not a stall.
-    // So does a broker out of reach: it is retried for a set time, and then the run fails for it.
+    // So does a broker out of reach or silent: it is retried for a set time, and then the run fails for it.
     const starting = !started || snapshot.workers.some((w) => w.state === 'starting');
-    if (moved !== lastMoved.total || paused || starting || stream?.lost !== undefined)
-      lastMoved = { total: moved, at: now };
+    if (moved !== lastMoved.total || paused || starting || unheard) lastMoved = { total: moved, at: now };
     else if (now - lastMoved.at >= config.stallMs) {
       error = `no item moved for ${config.stallMs} ms while work remained`;
       teardown('stalled');
