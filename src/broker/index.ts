@@ -3,7 +3,7 @@
  * A subpath of its own, so `import 'pipeline-tui'` does not load the Redis client.
  */
 export { SENTINEL } from '../queue/sentinel.js';
-export { type BrokerAddress, parseBrokerUrl, redactUrl } from './broker-url.js';
+export { type BrokerAddress, BrokerUrlError, parseBrokerUrl, redactUrl } from './broker-url.js';
 export {
   ANSWER_TIMEOUT_MS,
   BrokerUnavailableError,

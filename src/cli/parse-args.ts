@@ -3,12 +3,13 @@
  * configuration. Every mistake becomes a UsageError (one line naming the flag and what it accepts).
  */
 import yargs, { type Argv } from 'yargs';
-import { parseBrokerUrl } from '../broker/broker-url.js';
+import type { BrokerAddress } from '../broker/broker-url.js';
 import { CLAIM_IDLE_MS, DEFAULT_GROUP } from '../broker/defaults.js';
 import { DEFAULT_STAGE_WORKERS, stageName } from '../pipeline/chain.js';
 import { ConfigError, DEFAULTS, FLAGS, MAX_WORKERS_PER_ROLE, resolveConfig } from '../pipeline/config.js';
 import type { PipelineConfig, StageConfig } from '../pipeline/types.js';
 import { colorEnabled } from '../tui/theme.js';
+import { BROKER_PASSWORD_ENV, brokerArg } from './broker-arg.js';
 import { parseDuration } from './duration.js';
 import { UsageError } from './usage-error.js';
 import { watchOptions } from './watch-args.js';
@@ -25,8 +26,8 @@ export interface RunRequest {
   record?: string | undefined;
   /** JSONL metrics log to write (`--metrics`). */
   metrics?: string | undefined;
-  /** `--broker URL --stream NAME [--group G]`: the URL as typed (password and all: never shown). */
-  broker?: { url: string; stream: string; group: string } | undefined;
+  /** `--broker URL --stream NAME [--group G]`: where (password and all: never shown), which stream. */
+  broker?: { address: BrokerAddress; stream: string; group: string } | undefined;
 }
 
 /** `pipeline-tui replay <file> [--speed N]`. */
@@ -100,7 +101,11 @@ function runOptions<T>(y: Argv<T>) {
       type: 'string',
     })
     .option('broker', {
-      ...runFlag('the queue on a Redis stream: redis://[:password@]host:port[/db], rediss:// for TLS', B),
+      ...runFlag(
+        'the queue on a Redis stream: redis://[:password@]host:port[/db], rediss:// for TLS ' +
+          `(or the password in ${BROKER_PASSWORD_ENV}, kept out of argv)`,
+        B,
+      ),
       type: 'string',
     })
     .option('stream', { ...runFlag("the stream's name (with --broker)", B), type: 'string' })
@@ -243,8 +248,9 @@ export function buildParser(argv: string[], version: string) {
         'Keys: q stop gracefully (sentinels) · Ctrl-C twice abort · p pause/resume · ' +
           'Tab/↑↓ select a stage · +/- add/remove a worker there · >/< consumers · ? help',
         'Ctrl-C, SIGTERM or SIGHUP once: a graceful stop; a second one aborts.',
-        'Exit codes: 0 completed or stopped, 1 a worker failed (or the broker was lost mid-run), 2 bad input,',
-        '  3 stalled, 4 replay of a log cut short, 5 the broker cannot be used (unreachable, password refused),',
+        'Exit codes: 0 completed or stopped, 1 a worker failed (or the broker failed the run: lost, emptied, full),',
+        '  2 bad input (or a stream another run holds), 3 stalled, 4 replay of a log cut short,',
+        '  5 the broker cannot be used (unreachable, password refused),',
         '  130 aborted by Ctrl-C (143 by SIGTERM, 129 by SIGHUP), 141 stdout closed (| head).',
       ].join('\n'),
     )
@@ -293,14 +299,14 @@ function brokerOf(args: Parsed): RunRequest['broker'] {
     throw new UsageError(
       '--stream and --group need --broker: the URL of a Redis server, e.g. --broker redis://host:6379',
     );
-  parseBrokerUrl(broker);
+  const address = brokerArg('--broker', broker);
   if (typeof stream !== 'string' || stream === '')
     throw new UsageError(
       '--broker needs --stream: the name of the stream the run uses as its queue, e.g. --stream jobs',
     );
   if (group !== undefined && (typeof group !== 'string' || group === ''))
     throw new UsageError('--group needs the name of a consumer group');
-  return { url: broker, stream, group: (group as string | undefined) ?? DEFAULT_GROUP };
+  return { address, stream, group: (group as string | undefined) ?? DEFAULT_GROUP };
 }
 
 /** Turns parsed flags into a run request. @throws UsageError */
@@ -327,7 +333,7 @@ export function toRunRequest(args: Parsed, stdoutIsTTY: boolean): RunRequest {
     pool: asNumber(args.pool),
     // Checked with the rest here (what a stream cannot do); the link's own replaces it once it opens.
     broker: broker && {
-      ...{ address: parseBrokerUrl(broker.url).shown, stream: broker.stream, group: broker.group },
+      ...{ address: broker.address.shown, stream: broker.stream, group: broker.group },
       claimIdleMs: CLAIM_IDLE_MS,
     },
   };

@@ -31,7 +31,7 @@ async function runOnBroker(request: RunRequest, broker: NonNullable<RunRequest['
   // Loaded only here: the Redis client is not needed by any other command.
   const { StreamLink } = await import('../broker/stream-link.js');
   const { StreamBusyError } = await import('../broker/stream-lease.js');
-  const link = await StreamLink.open(broker.url, { stream: broker.stream, group: broker.group }).catch(
+  const link = await StreamLink.open(broker.address, { stream: broker.stream, group: broker.group }).catch(
     (error: unknown) => {
       // Another live run holds the stream: this one was not started (exit 2, as a bad flag).
       throw error instanceof StreamBusyError ? new UsageError(error.message) : error;

@@ -4,8 +4,9 @@
  * never appears in one.
  */
 import type { Argv } from 'yargs';
-import { type BrokerAddress, parseBrokerUrl } from '../broker/broker-url.js';
+import type { BrokerAddress } from '../broker/broker-url.js';
 import { colorEnabled } from '../tui/theme.js';
+import { BROKER_PASSWORD_ENV, brokerArg } from './broker-arg.js';
 import { parseDuration } from './duration.js';
 import type { OutputMode } from './parse-args.js';
 import { UsageError } from './usage-error.js';
@@ -28,7 +29,9 @@ export function watchOptions<T>(y: Argv<T>) {
   return y
     .positional('url', {
       type: 'string',
-      describe: 'the broker: redis://[:password@]host:port[/db], rediss:// for TLS',
+      describe:
+        'the broker: redis://[:password@]host:port[/db], rediss:// for TLS ' +
+        `(or the password in ${BROKER_PASSWORD_ENV})`,
     })
     .option('stream', { type: 'string', requiresArg: true, describe: 'the stream to watch (required)' })
     .option('group', { type: 'string', requiresArg: true, describe: 'only this consumer group (default: all)' })
@@ -46,7 +49,7 @@ export function watchOptions<T>(y: Argv<T>) {
 
 /** @throws UsageError */
 export function toWatchRequest(args: Record<string, unknown>, stdoutIsTTY: boolean): WatchRequest {
-  const address = parseBrokerUrl(String(args.url ?? ''), 'the broker URL');
+  const address = brokerArg('the broker URL', String(args.url ?? ''));
   const stream = args.stream;
   if (typeof stream !== 'string' || stream === '')
     throw new UsageError('--stream is required: the name of the stream to watch, e.g. --stream orders');

@@ -4,8 +4,8 @@
  * UsageErrors (exit 2); the URL's password never appears in one.
  */
 import type { Argv } from 'yargs';
-import { parseBrokerUrl } from '../broker/broker-url.js';
 import type { RemoteWorkersOptions } from '../broker/remote-workers.js';
+import { BROKER_PASSWORD_ENV, brokerArg } from './broker-arg.js';
 import { UsageError } from './usage-error.js';
 
 /** What the workers need (remote-workers.ts), and how to report. */
@@ -19,7 +19,7 @@ export function workerOptions<T>(y: Argv<T>) {
     .option('broker', {
       type: 'string',
       requiresArg: true,
-      describe: "the run's broker: redis://[:password@]host:port",
+      describe: `the run's broker: redis://[:password@]host:port (or the password in ${BROKER_PASSWORD_ENV})`,
     })
     .option('stream', { type: 'string', requiresArg: true, describe: "the run's stream (its --stream)" })
     .option('role', {
@@ -61,7 +61,7 @@ export function workerOptions<T>(y: Argv<T>) {
 export function toWorkerRequest(args: Record<string, unknown>): WorkerRequest {
   if (typeof args.broker !== 'string' || args.broker === '')
     throw new UsageError("--broker is required: the URL of the run's broker, e.g. --broker redis://host:6379");
-  const address = parseBrokerUrl(args.broker);
+  const address = brokerArg('--broker', args.broker);
   if (typeof args.stream !== 'string' || args.stream === '')
     throw new UsageError("--stream is required: the stream of the run to join (the run's --stream)");
   if (args.role !== 'consumer' && args.role !== 'producer')
