@@ -69,7 +69,7 @@ describe.skipIf(!HAS_REDIS)('pipeline-tui run --broker when the broker fails mid
     // What the emptied server counted afterwards is not this run's: the counts are those it saw before.
     expect(summary.consumed).toBeGreaterThanOrEqual(before);
     expect(summary.produced).toBeGreaterThanOrEqual(summary.consumed);
-  });
+  }, 180_000);
 
   it('names the broker refusing to store more (out of memory) as the cause, exit 1', async () => {
     const broker = await runningOn('full', ['--json']);
@@ -84,7 +84,7 @@ describe.skipIf(!HAS_REDIS)('pipeline-tui run --broker when the broker fails mid
       `the broker at 127.0.0.1:${broker.port} refused to store more: it is out of memory (maxmemory reached, ` +
         'policy noeviction)',
     );
-  });
+  }, 180_000);
 
   it('takes a broker that stops answering (SIGSTOP) for lost, and exits while it is still stopped', async () => {
     const broker = await runningOn('frozen', ['--plain']);
@@ -97,7 +97,7 @@ describe.skipIf(!HAS_REDIS)('pipeline-tui run --broker when the broker fails mid
     expect(stdout).toMatch(
       new RegExp(`^Error: lost the broker at 127\\.0\\.0\\.1:${broker.port}: no answer within 5 s$`, 'm'),
     );
-  });
+  }, 180_000);
 });
 
 describe.skipIf(!HAS_REDIS)('pipeline-tui run --broker on a stream another run holds', () => {
