@@ -65,21 +65,21 @@ export function parseBrokerUrl(text: string): BrokerAddress {
   try {
     url = new URL(text);
   } catch {
-    return refuse("it is not a URL (a '/', '?', '#' or '%' in the password must be written %2F, %3F, %23, %25)");
+    return refuse("it is not a URL: a '/', '?', '#' or '%' in a password is written %2F, %3F, %23, %25");
   }
   const scheme = url.protocol.toLowerCase();
   if (scheme !== 'redis:' && scheme !== 'rediss:') refuse(`the scheme ${url.protocol}// is not redis:// or rediss://`);
   if (url.hostname === '') refuse('it names no host');
   if (url.search !== '' || url.hash !== '')
-    refuse("it has a query or fragment (a password goes before the host: redis://:password@host, '#' as %23)");
+    refuse("it has a query or fragment: a password goes before the host (redis://:password@host), a '#' in it as %23");
   const path = url.pathname.replace(/^\//, '');
   if (path !== '' && !/^\d{1,5}$/.test(path))
-    refuse("the database after the host must be a number (a '/' in the password must be written %2F)");
+    refuse("the database after the host must be a number: a '/' in a password is written %2F");
   const decode = (s: string, what: string): string | undefined => {
     try {
       return s === '' ? undefined : decodeURIComponent(s);
     } catch {
-      return refuse(`the ${what} has a '%' that is not an escape (write it %25)`);
+      return refuse(`the ${what} has a '%' that is not an escape: write it %25`);
     }
   };
   const port = url.port === '' ? DEFAULT_REDIS_PORT : Number(url.port);

@@ -37,8 +37,8 @@ describe('parseBrokerUrl', () => {
     [`redis://:9:x/Y%41!${MARKER}@host:6379`, 'it is not a URL'],
     [`redis://:pw@host/0/Y!${MARKER}@x`, 'the database after the host must be a number'],
     [`redis:///:${MARKER}@host`, 'it names no host'],
-    [`redis://:bad%zz${MARKER}@host`, "the password has a '%' that is not an escape (write it %25)"],
-    [`redis://us%zz${MARKER}:pw@host`, "the user name has a '%' that is not an escape (write it %25)"],
+    [`redis://:bad%zz${MARKER}@host`, "the password has a '%' that is not an escape: write it %25"],
+    [`redis://us%zz${MARKER}:pw@host`, "the user name has a '%' that is not an escape: write it %25"],
     [`redis://:pw#${MARKER}@host`, 'it is not a URL'],
   ])('refuses %s saying why, quoting none of it', (url, why) => {
     let error: unknown;

@@ -40,6 +40,15 @@ describe.skipIf(!HAS_REDIS)('pipeline-tui run --broker when the broker fails mid
     return server;
   }
 
+  /** The --json summary of a run that failed: nothing on stderr, exit code 1. */
+  async function failedRun(): Promise<Summary> {
+    const { code, stdout, stderr } = await run!.result;
+    expect({ code, stderr }).toEqual({ code: 1, stderr: '' });
+    const summary = JSON.parse(stdout) as Summary;
+    expect(summary.endedBy).toBe('failed');
+    return summary;
+  }
+
   it('says the broker lost its data when it restarts empty, keeps the counts it saw, exit 1', async () => {
     const log = join(tmpdir(), `pipeline-tui-emptied-${process.pid}-${Date.now()}.jsonl`);
     const broker = await runningOn('emptied', ['--json', '--metrics', log], 200);
@@ -57,11 +66,7 @@ describe.skipIf(!HAS_REDIS)('pipeline-tui run --broker when the broker fails mid
     await untilAsync(async () => seen() >= 200, 'the run to show 200 items consumed', DEADLINE_MS);
     const before = seen();
     await broker.restart();
-    const { code, stdout, stderr } = await run!.result;
-    expect(stderr).toBe('');
-    expect(code).toBe(1);
-    const summary = JSON.parse(stdout) as Summary;
-    expect(summary.endedBy).toBe('failed');
+    const summary = await failedRun();
     expect(summary.error).toBe(
       `the broker at 127.0.0.1:${broker.port} lost the run's data: stream emptied and its consumer group ` +
         'are gone (restarted without persistence, or flushed)',
@@ -75,12 +80,7 @@ describe.skipIf(!HAS_REDIS)('pipeline-tui run --broker when the broker fails mid
     const broker = await runningOn('full', ['--json']);
     broker.cli('CONFIG', 'SET', 'maxmemory-policy', 'noeviction');
     broker.cli('CONFIG', 'SET', 'maxmemory', '1');
-    const { code, stdout, stderr } = await run!.result;
-    expect(stderr).toBe('');
-    expect(code).toBe(1);
-    const summary = JSON.parse(stdout) as Summary;
-    expect(summary.endedBy).toBe('failed');
-    expect(summary.error).toBe(
+    expect((await failedRun()).error).toBe(
       `the broker at 127.0.0.1:${broker.port} refused to store more: it is out of memory (maxmemory reached, ` +
         'policy noeviction)',
     );
