@@ -1,11 +1,13 @@
 /**
  * StreamLink, the main thread's side of a link on a real redis-server: the last sentinels only after
  * the stream has drained, and one for each remote consumer still running; a dismissal at once;
- * readings from the last refresh; close() sending them at once; and a run that ends while they wait.
+ * readings from the last refresh; close() sending them at once; a run that ends while they wait;
+ * and one run at a time on a stream.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseBrokerUrl } from '../../src/broker/broker-url.js';
 import { publishRows } from '../../src/broker/remote-board.js';
+import { StreamBusyError } from '../../src/broker/stream-lease.js';
 import { StreamLink } from '../../src/broker/stream-link.js';
 import { StreamQueue } from '../../src/broker/stream-queue.js';
 import { resolveConfig } from '../../src/pipeline/config.js';
@@ -118,5 +120,21 @@ describe.skipIf(!HAS_REDIS)('StreamLink on redis-server', () => {
     const reader = await open('left', 'C1');
     expect((await reader.get({ timeoutMs: DEADLINE_MS }))?.item).toBe('an item nobody took');
     await Promise.all([link.disconnect(), earlier.close(), reader.close({ leave: false })]);
+  });
+
+  it('refuses a stream another link holds, and lets go of it when it disconnects', async () => {
+    const holder = await StreamLink.open(server.url, { stream: 'held' });
+    const refused = await StreamLink.open(server.url, { stream: 'held' }).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    expect(refused).toBeInstanceOf(StreamBusyError);
+    expect((refused as Error).message).toMatch(
+      new RegExp(`^stream held at 127\\.0\\.0\\.1:${server.port} is in use by another run \\(pid ${process.pid} on `),
+    );
+    expect(Number(server.cli('PTTL', 'held:lease'))).toBeGreaterThan(0); // it expires unless renewed
+    await holder.disconnect();
+    const next = await StreamLink.open(server.url, { stream: 'held' });
+    await next.disconnect();
   });
 });
