@@ -6,7 +6,8 @@
  *   everywhere share it exactly, makes them (the built-in workload or `--producer`'s module) and
  *   adds them with XADD, waiting while the stream is full;
  * - a consumer reads entries with XREADGROUP (claiming those a dead consumer left), does the work
- *   (built-in, or `--consumer`'s module), acknowledges each, and stops at its sentinel.
+ *   (built-in, or `--consumer`'s module), acknowledges each, and stops at its sentinel — or, in a
+ *   worker process that leaves, once retired: between items, its buffer given back as it closes.
  * Either one publishes its state and counts on a PipelineBoard slot — the run's board, or the
  * worker process's own, which that process publishes on the broker — as worker-main.ts does, and
  * honours pause, stop and retire the same way.
@@ -138,14 +139,17 @@ async function runConsumer(queue: StreamQueue): Promise<void> {
   try {
     for (;;) {
       steering.waitIfPaused();
+      // Retired: its worker process is leaving. The item in hand is done and acknowledged; close()
+      // gives the buffer back and leaves the group.
+      if (board.isRetired(slot)) return;
       let entry = queue.buffered ? await queue.get() : undefined;
       if (entry === undefined) {
-        // Shown as blocked while the stream is empty, a refresh at a time so a pause is honoured.
+        // Shown as blocked while the stream is empty, a refresh at a time so a pause (or retire) is honoured.
         board.beginBlocked(slot, 'blocked-empty');
         try {
           for (;;) {
             entry = await queue.get({ timeoutMs: config.refreshMs });
-            if (entry !== undefined) break;
+            if (entry !== undefined || board.isRetired(slot)) break;
             board.endBlocked(slot, busy);
             steering.waitIfPaused();
             board.beginBlocked(slot, 'blocked-empty');
@@ -153,6 +157,7 @@ async function runConsumer(queue: StreamQueue): Promise<void> {
         } finally {
           board.endBlocked(slot, busy);
         }
+        if (entry === undefined) return;
       }
       if (entry.item === SENTINEL) {
         await queue.ack(entry);
