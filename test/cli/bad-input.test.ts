@@ -21,6 +21,15 @@ const CASES: Array<[string[], RegExp]> = [
   ],
   [['worker', '--plain'], /^pipeline-tui: worker does not take --plain; see pipeline-tui worker --help$/m],
   [['watch', 'redis://h', '--stream', 's', '--record', 'w.cast'], /^pipeline-tui: watch does not take --record; see/m],
+  [
+    ['worker', '--keeep'],
+    /^pipeline-tui: unknown flag --keeep \(did you mean --keep\?\); see pipeline-tui worker --help$/m,
+  ],
+  [[...WORKER, '--consume-ms', 'slow'], /^pipeline-tui: --consume-ms must be a number from 0 to 3600000, got "slow"$/m],
+  [[...WORKER, '--produce-ms', '5'], /^pipeline-tui: --produce-ms is for --role producer, not --role consumer$/m],
+  [[...WORKER, '--work', 'nap'], /^pipeline-tui: --work must be one of sleep, spin, got "nap"$/m],
+  [[...WORKER, '--wait-ms', 'soon'], /^pipeline-tui: --wait-ms must be an integer of 0 or more .*, got "soon"$/m],
+  [[...WORKER, '--wait-ms', '-5'], /^pipeline-tui: --wait-ms must be an integer of 0 or more/m],
   [['-p'], /-p needs a value/],
   [['-p', '-1'], /--producers must be an integer from 1 to 64, got -1/],
   [['-p', 'many'], /--producers must be an integer from 1 to 64, got "many"/],
@@ -104,7 +113,10 @@ describe('help and version', () => {
   it('each command lists exactly the flags it takes: worker and watch no --record or --metrics', async () => {
     const help = async (command: string) => (await runCli([command, '--help'])).stdout;
     const worker = await help('worker');
+    for (const flag of ['--wait-ms', '--keep', '--json', '--consume-ms', '--produce-ms', '--work', '--refresh'])
+      expect(worker).toContain(flag);
     for (const flag of ['--record', '--metrics', '--plain', '--color', 'dashboard']) expect(worker).not.toContain(flag);
+    expect(worker).toMatch(/--wait-ms .*\n?.*\[default: forever\]/);
     const watch = await help('watch');
     for (const flag of ['--plain', '--json', '--color', '--duration']) expect(watch).toContain(flag);
     for (const flag of ['--record', '--metrics']) expect(watch).not.toContain(flag);

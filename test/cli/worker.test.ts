@@ -87,20 +87,22 @@ describe.skipIf(!HAS_REDIS)('pipeline-tui worker on redis-server', () => {
     await run.close();
   });
 
-  it('refuses to start without a run announced on the stream (exit 2), or with a wrong password (exit 5)', async () => {
-    const none = await runCli(['worker', '--broker', server.url, '--stream', 'nobody', '--role', 'consumer']);
+  it('--wait-ms 0: refuses to start without a run on the stream (exit 2); a wrong password: exit 5', async () => {
+    const look = ['--role', 'consumer', '--wait-ms', '0'];
+    const none = await runCli(['worker', '--broker', server.url, '--stream', 'nobody', ...look]);
     expect(none.code).toBe(2);
     expect(none.stderr).toBe(
       `pipeline-tui: no run on stream nobody at 127.0.0.1:${server.port}: ` +
         'start one there first (pipeline-tui run --broker … --stream …)\n',
     );
     const wrong = `redis://:nope@127.0.0.1:${server.port}`;
-    const refused = await runCli(['worker', '--broker', wrong, '--stream', 'jobs', '--role', 'consumer']);
+    const refused = await runCli(['worker', '--broker', wrong, '--stream', 'jobs', ...look]);
     expect(refused.code).toBe(5);
     expect(refused.stderr).toBe(
       `pipeline-tui: cannot use the broker at 127.0.0.1:${server.port}: the password was refused\n`,
     );
     const role = await runCli(['worker', '--broker', server.url, '--stream', 'jobs', '--role', 'boss']);
+    expect(none.stdout).toBe('');
     expect(role.code).toBe(2);
     expect(role.stderr).toBe('pipeline-tui: --role must be consumer or producer, got "boss"\n');
   });
