@@ -21,7 +21,7 @@ import { makeWork, mulberry32, workerSeed } from '../pipeline/workload.js';
 import { SENTINEL } from '../queue/sentinel.js';
 import type { SharedHandle } from '../sync/shared-object.js';
 import { parseBrokerUrl } from './broker-url.js';
-import { claimItems } from './remote-board.js';
+import { claimItems as claimFromBudget, giveBackItems, runKey } from './remote-board.js';
 import { StreamQueue } from './stream-queue.js';
 
 /** Where the stream is, and how the run uses it. */
@@ -56,6 +56,14 @@ const steering = new Steering(board, slot, busy);
 const { abort } = steering;
 const seed = workerSeed(config.seed, slot);
 const ctx: WorkerContext = { id: data.id, role: data.role, index: data.index, seed, signal: abort.signal };
+
+/** Items this producer claimed from the run's budget: those it did not put go back when it ends. */
+let claimedItems = 0;
+const claimItems = async (...args: Parameters<typeof claimFromBudget>): Promise<number> => {
+  const claimed = await claimFromBudget(...args);
+  claimedItems += claimed;
+  return claimed;
+};
 
 /**
  * Puts one item, shown as blocked while the stream is full. False if the producer was retired
@@ -106,6 +114,7 @@ async function produceBatches(queue: StreamQueue): Promise<void> {
 async function runProducer(queue: StreamQueue): Promise<void> {
   // A producer retired while it waits for room (the run failed: the consumers may be gone) gives up the wait.
   const watch = setInterval(() => board.isRetired(slot) && abort.abort(), config.refreshMs);
+  const runId = await queue.redis.hget(runKey(wiring.stream), 'runId');
   try {
     const batches = !config.producer && config.produceMs <= 0 && !config.rate;
     // Shown as starting until its module is loaded: a producer still loading is not a stalled run.
@@ -128,6 +137,9 @@ async function runProducer(queue: StreamQueue): Promise<void> {
     }
   } finally {
     clearInterval(watch);
+    // Stopped before its claims were used up (its worker process left the run): the rest is the run's.
+    const unused = claimedItems - board.items(slot);
+    if (runId !== null) await giveBackItems(queue.redis, wiring.stream, runId, unused).catch(() => {});
   }
 }
 

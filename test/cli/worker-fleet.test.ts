@@ -9,8 +9,7 @@
 import { writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parseBrokerUrl } from '../../src/broker/broker-url.js';
 import { closeBroker, connectBroker } from '../../src/broker/connect.js';
 import { announceRun, readRun } from '../../src/broker/remote-board.js';
@@ -18,48 +17,47 @@ import { resolveConfig } from '../../src/pipeline/config.js';
 import type { Summary } from '../../src/pipeline/types.js';
 import { boardRowsWhen } from '../helpers/board.js';
 import { runCli, startCli } from '../helpers/cli.js';
-import { ensureBuilt } from '../helpers/dist.js';
 import { untilAsync } from '../helpers/poll.js';
-import { HAS_REDIS, type RedisServer, startRedisServer } from '../helpers/redis-server.js';
+import { HAS_REDIS, startRedisServer } from '../helpers/redis-server.js';
+import { redisSuite } from '../helpers/redis-suite.js';
 
 const PASSWORD = 'f1eet-pw';
 const GATED = new URL('../fixtures/user/gated-consumer.mjs', import.meta.url).pathname;
+const GATED_PRODUCER = new URL('../fixtures/user/gated-producer.mjs', import.meta.url).pathname;
 const GROUP = 'pipeline-tui';
 
 let gates = 0;
 const newGate = (): string => join(tmpdir(), `pipeline-tui-fleet-gate-${process.pid}-${Date.now()}-${gates++}`);
 
 describe.skipIf(!HAS_REDIS)('pipeline-tui worker as a service on redis-server', () => {
-  let server: RedisServer;
-  let redis: Redis;
-  beforeAll(async () => {
-    ensureBuilt();
-    server = await startRedisServer({ password: PASSWORD });
-    redis = await connectBroker(parseBrokerUrl(server.url));
-  }, 120_000);
-  afterAll(async () => {
-    if (redis) await closeBroker(redis);
-    await server?.stop();
-  });
+  const suite = redisSuite(PASSWORD);
 
   const worker = (stream: string, ...flags: string[]) =>
-    startCli(['worker', '--broker', server.url, '--stream', stream, '--role', 'consumer', ...flags], {
+    startCli(['worker', '--broker', suite.server.url, '--stream', stream, '--role', 'consumer', ...flags], {
       deadlineMs: 240_000,
     });
-  /** A run whose own consumer takes nothing until `gate` exists: the items go to the worker meanwhile. */
-  const gatedRun = (stream: string, items: number, gate: string) =>
+  /**
+   * A run whose own consumer (or with `gated: 'producer'`, producer) does nothing until `gate`
+   * exists: the items go to (or come from) the worker meanwhile.
+   */
+  const gatedRun = (stream: string, items: number, gate: string, gated: 'consumer' | 'producer' = 'consumer') =>
     startCli(
-      ['run', '--broker', server.url, '--stream', stream, '-n', String(items), '-p', '1', '-c', '1', '-q', '64'].concat(
-        ['--consumer', GATED, '--stall-ms', '120000', '--refresh', '50', '--json'],
-      ),
+      ['run', '--broker', suite.server.url, '--stream', stream, '-n', String(items), '-p', '1', '-q', '64']
+        .concat(gated === 'consumer' ? ['-c', '1', '--consumer', GATED] : ['-c', '2', '--producer', GATED_PRODUCER])
+        .concat(['--consume-ms', '0', '--stall-ms', '120000', '--refresh', '50', '--json']),
       { env: { PT_GATE: gate }, deadlineMs: 240_000 },
     );
   const ids = (pid: number | undefined, n: number) =>
     Array.from({ length: n }, (_, i) => `C${i + 1}@${hostname()}:${pid}`);
   /** The consumers the server knows in the group, and those with entries pending. */
   const groupConsumers = async (stream: string) => {
-    const info = (await redis.xinfo('CONSUMERS', stream, GROUP)) as Array<[string, string, ...unknown[]]>;
-    const [, , , pending] = (await redis.xpending(stream, GROUP)) as [number, unknown, unknown, Array<[string]> | null];
+    const info = (await suite.redis.xinfo('CONSUMERS', stream, GROUP)) as Array<[string, string, ...unknown[]]>;
+    const [, , , pending] = (await suite.redis.xpending(stream, GROUP)) as [
+      number,
+      unknown,
+      unknown,
+      Array<[string]> | null,
+    ];
     return { names: info.map((c) => c[1]), pending: (pending ?? []).map(([name]) => name) };
   };
   /** Ends a run by opening its gate: its summary, every count exact. */
@@ -71,7 +69,8 @@ describe.skipIf(!HAS_REDIS)('pipeline-tui worker as a service on redis-server', 
     const summary = JSON.parse(stdout) as Summary;
     expect(summary.endedBy).toBe('completed');
     expect([summary.produced, summary.consumed]).toEqual([items, items]);
-    expect(summary.workers.filter((w) => w.role === 'consumer').reduce((n, w) => n + w.items, 0)).toBe(items);
+    for (const role of ['producer', 'consumer'])
+      expect(summary.workers.filter((w) => w.role === role).reduce((n, w) => n + w.items, 0)).toBe(items);
     return summary;
   };
 
@@ -80,7 +79,8 @@ describe.skipIf(!HAS_REDIS)('pipeline-tui worker as a service on redis-server', 
     const fleet = worker(stream, '-c', '2', '--keep', '--json', '--refresh', '100');
     // Waiting (connected, no run yet): its connection is on the server under its name.
     await untilAsync(
-      async () => ((await redis.client('LIST')) as string).includes(`name=pipeline-tui-worker-${fleet.child.pid}`),
+      async () =>
+        ((await suite.redis.client('LIST')) as string).includes(`name=pipeline-tui-worker-${fleet.child.pid}`),
       'the worker to connect and wait',
     );
     const served: string[] = [];
@@ -88,12 +88,12 @@ describe.skipIf(!HAS_REDIS)('pipeline-tui worker as a service on redis-server', 
       const gate = newGate();
       const run = gatedRun(stream, items, gate);
       await untilAsync(async () => {
-        const now = await readRun(redis, stream);
+        const now = await readRun(suite.redis, stream);
         return now?.phase === 'running' && !served.includes(now.runId);
       }, 'the next run to be announced');
-      const runId = (await readRun(redis, stream))!.runId;
+      const runId = (await readRun(suite.redis, stream))!.runId;
       // The board starts empty with each run: rows there that are not done are this run's.
-      await boardRowsWhen(redis, stream, (r) => r.filter((w) => w.state !== 'done').length === 2, 'the worker');
+      await boardRowsWhen(suite.redis, stream, (r) => r.filter((w) => w.state !== 'done').length === 2, 'the worker');
       const summary = await completed(run, gate, items);
       expect(summary.workers.filter((w) => w.id.includes('@')).map((w) => [w.id, w.state])).toEqual(
         ids(fleet.child.pid, 2).map((id) => [id, 'done']),
@@ -121,7 +121,7 @@ describe.skipIf(!HAS_REDIS)('pipeline-tui worker as a service on redis-server', 
       await leaving.stdoutMatching(/waiting for a run on stream \S+ at 127\.0\.0\.1:\d+ \(2 consumers\)/);
       const gate = newGate();
       const run = gatedRun(stream, items, gate);
-      await boardRowsWhen(redis, stream, (r) => r.filter((w) => w.items > 0).length > 0, 'the worker consuming');
+      await boardRowsWhen(suite.redis, stream, (r) => r.filter((w) => w.items > 0).length > 0, 'the worker consuming');
       leaving.child.kill(signal);
       const { code, stdout, stderr } = await leaving.result;
       expect(stderr).toBe('');
@@ -136,19 +136,46 @@ describe.skipIf(!HAS_REDIS)('pipeline-tui worker as a service on redis-server', 
       expect(group.pending.filter((n) => mine.includes(n))).toEqual([]);
       const summary = await completed(run, gate, items);
       expect(summary.workers.filter((w) => mine.includes(w.id)).map((w) => w.state)).toEqual(['done', 'done']);
-      expect(server.cli('XLEN', stream).trim()).toBe('0');
+      expect(suite.server.cli('XLEN', stream).trim()).toBe('0');
     }, 300_000);
   }
 
+  it('SIGTERM on a producer mid-run: what it claimed and did not make goes back, the run makes it all', async () => {
+    const stream = 'leave-producer';
+    const items = 5000;
+    const gate = newGate();
+    const run = gatedRun(stream, items, gate, 'producer');
+    await untilAsync(async () => (await readRun(suite.redis, stream))?.phase === 'running', 'the run to be announced');
+    // A slow producer (a second an item) holds most of each claim of the budget when it is told to leave.
+    const producer = startCli(
+      ['worker', '--broker', suite.server.url, '--stream', stream, '--role', 'producer', '--produce-ms', '1000'].concat(
+        ['--refresh', '100'],
+      ),
+      { deadlineMs: 240_000 },
+    );
+    await boardRowsWhen(
+      suite.redis,
+      stream,
+      (r) => r.some((w) => w.role === 'producer' && w.items > 0),
+      'an item made',
+    );
+    producer.child.kill('SIGTERM');
+    const { code, stdout, stderr } = await producer.result;
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^Worker left \(SIGTERM\) in .*: P1@\S+ done \d+$/m);
+    await completed(run, gate, items);
+  }, 300_000);
+
   it('--wait-ms gives up with one line and exit code 2 when no run is announced in time', async () => {
     const { code, stdout, stderr } = await runCli(
-      ['worker', '--broker', server.url, '--stream', 'nobody-yet', '--role', 'consumer', '--wait-ms', '300'],
+      ['worker', '--broker', suite.server.url, '--stream', 'nobody-yet', '--role', 'consumer', '--wait-ms', '300'],
       { deadlineMs: 60_000 },
     );
     expect(code).toBe(2);
     expect(stdout).toMatch(/^\[\S+\] {2}waiting for a run on stream nobody-yet at 127\.0\.0\.1:\d+ \(1 consumer\)\n$/);
     expect(stderr).toBe(
-      `pipeline-tui: no run on stream nobody-yet at 127.0.0.1:${server.port} within 300ms (--wait-ms 300)\n`,
+      `pipeline-tui: no run on stream nobody-yet at 127.0.0.1:${suite.server.port} within 300ms (--wait-ms 300)\n`,
     );
   });
 });
