@@ -148,7 +148,8 @@ async function noRun(redis: Redis, request: WorkerRequest, where: string): Promi
   if (request.waitMs !== 0)
     return `no run on ${where} within ${duration(request.waitMs ?? 0)} (--wait-ms ${request.waitMs})`;
   const run = await readRun(redis, request.stream);
-  if (run !== undefined) return `the run on ${where} has ended (${run.phase}); --wait-ms waits for the next one`;
+  if (run !== undefined)
+    return `the run on ${where} has ended (${run.phase}): start the next one, or wait for it (no --wait-ms 0)`;
   return `no run on ${where}: start one there first (pipeline-tui run --broker … --stream …)`;
 }
 
