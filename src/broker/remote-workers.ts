@@ -1,25 +1,25 @@
 /**
- * The process side of `pipeline-tui worker`: joins the run announced on a stream with N producer or
- * consumer threads (stream-worker-main.ts, the same thread the run's own workers are), and publishes
- * their rows on the run's board every refresh (ids `C1@host:pid`…), read off a PipelineBoard of its
- * own as the run reads its board. It follows the run's phase: once the run stops, its producers
- * stop too. It resolves once every thread has stopped — producers at the end of the budget or the
- * run, consumers at their sentinel — or failed.
+ * The process side of `pipeline-tui worker` in one run: joins the run announced on a stream with N
+ * producer or consumer threads (stream-worker-main.ts, the same thread the run's own workers are),
+ * and publishes their rows on the run's board every refresh (ids `C1@host:pid`…), read off a
+ * PipelineBoard of its own as the run reads its board. It follows the run: once the run stops, its
+ * producers stop too; once it is over (done, failed, or replaced by the next run on the stream),
+ * its threads leave. It is over once every thread has stopped — producers at the end of the
+ * budget or the run, consumers at their sentinel or on leaving — or failed.
+ *
+ * Leaving (`leave`, the process asked to stop): producers make no more items, consumers finish the
+ * item in hand, acknowledge it, give back the entries they read ahead and leave the consumer group
+ * (stream-worker-main.ts and StreamQueue.close), so nothing is left pending under their names.
  */
 import type { Worker } from 'node:worker_threads';
+import type { Redis } from 'ioredis';
 import { PipelineBoard, slotOf } from '../pipeline/metrics.js';
 import type { PipelineConfig } from '../pipeline/types.js';
 import type { WorkerMessage } from '../pipeline/worker-life.js';
 import { ownModule, spawnWorker } from '../threads/spawn.js';
-import { type BrokerAddress, hostPort } from './broker-url.js';
-import { closeBroker, connectBroker } from './connect.js';
-import { publishRows, type RemoteWorkerRow, readRun, remoteWorkerId } from './remote-board.js';
+import type { BrokerAddress } from './broker-url.js';
+import { publishRows, type RemoteWorkerRow, type RunAnnouncement, readRun, remoteWorkerId } from './remote-board.js';
 import type { StreamWorkerData } from './stream-worker-main.js';
-
-/** The run on the stream cannot be joined (none announced, or it has ended): exit code 2. */
-export class NoRunError extends Error {
-  override name = 'NoRunError';
-}
 
 export interface RemoteWorkersOptions {
   /** Where the broker is (with its password: the threads connect with it; it is never shown). */
@@ -30,78 +30,112 @@ export interface RemoteWorkersOptions {
   count: number;
   /** `--producer` or `--consumer` module, or undefined for the run's built-in workload. */
   module: string | undefined;
+  /** This process's own pace for the built-in workload (`--consume-ms`…), over the run's. */
+  workload: Partial<Pick<PipelineConfig, 'produceMs' | 'consumeMs' | 'work'>>;
   refreshMs: number;
+  /** The rows, every refresh and at the end: called before they are published, so a lost broker cannot hold it up. */
   onRows?: (rows: readonly RemoteWorkerRow[]) => void;
 }
 
 export interface RemoteWorkersResult {
+  runId: string;
   rows: RemoteWorkerRow[];
   failed: boolean;
 }
 
+/** One run being served. */
+export interface JoinedRun {
+  /** Asks the threads to leave (see the header); `done` resolves once they have. */
+  leave(): void;
+  /** Ends the threads at once: the items they hold stay pending, for other consumers to claim. */
+  abort(): void;
+  /** The rows once every thread has stopped. Rejects if the last rows cannot be published (the broker is gone). */
+  readonly done: Promise<RemoteWorkersResult>;
+}
+
 const STREAM_WORKER_MAIN = ownModule(import.meta.url, './stream-worker-main');
 
-export async function runRemoteWorkers(options: RemoteWorkersOptions): Promise<RemoteWorkersResult> {
-  const redis = await connectBroker(options.address, { name: `pipeline-tui-worker-${process.pid}` });
-  try {
-    const run = await readRun(redis, options.stream);
-    const where = `stream ${options.stream} at ${hostPort(options.address)}`;
-    if (run === undefined)
-      throw new NoRunError(`no run on ${where}: start one there first (pipeline-tui run --broker … --stream …)`);
-    if (run.phase !== 'running') throw new NoRunError(`the run on ${where} has ended (${run.phase})`);
-    // The run's workload, with this process's own module (a path on the run's machine means nothing here).
-    const config: PipelineConfig = {
-      ...(JSON.parse(run.config) as PipelineConfig),
-      producer: options.role === 'producer' ? options.module : undefined,
-      consumer: options.role === 'consumer' ? options.module : undefined,
+/** Joins `run`, announced on `options.stream` (read with readRun), over `redis`, the process's connection. */
+export function joinRun(redis: Redis, run: RunAnnouncement, options: RemoteWorkersOptions): JoinedRun {
+  // The run's workload, with this process's own module (a path on the run's machine means nothing here).
+  const config: PipelineConfig = {
+    ...(JSON.parse(run.config) as PipelineConfig),
+    ...options.workload,
+    producer: options.role === 'producer' ? options.module : undefined,
+    consumer: options.role === 'consumer' ? options.module : undefined,
+  };
+  const stage = options.role === 'producer' ? 0 : 1;
+  const board = new PipelineBoard(2);
+  const wiring = { address: options.address, stream: options.stream, group: run.group, capacity: run.capacity };
+  const threads = Array.from({ length: options.count }, (_, index) => {
+    const slot = slotOf(stage, index);
+    const id = remoteWorkerId(options.role === 'producer' ? 'P' : 'C', index + 1);
+    const row: RemoteWorkerRow = { id, role: options.role, state: 'starting', items: 0, blockedMs: 0 };
+    board.setState(slot, 'starting');
+    const workerData: StreamWorkerData = {
+      ...{ role: options.role, index, slot, id, config, board: board.handle, boardStages: 2 },
+      wiring: { ...wiring, claimIdleMs: run.claimIdleMs },
     };
-    const stage = options.role === 'producer' ? 0 : 1;
-    const board = new PipelineBoard(2);
-    const wiring = { address: options.address, stream: options.stream, group: run.group, capacity: run.capacity };
-    const threads = Array.from({ length: options.count }, (_, index) => {
-      const slot = slotOf(stage, index);
-      const id = remoteWorkerId(options.role === 'producer' ? 'P' : 'C', index + 1);
-      const row: RemoteWorkerRow = { id, role: options.role, state: 'starting', items: 0, blockedMs: 0 };
-      board.setState(slot, 'starting');
-      const workerData: StreamWorkerData = {
-        ...{ role: options.role, index, slot, id, config, board: board.handle, boardStages: 2 },
-        wiring: { ...wiring, claimIdleMs: run.claimIdleMs },
-      };
-      const worker: Worker = spawnWorker(STREAM_WORKER_MAIN, { workerData });
-      const ended = new Promise<void>((resolve) => {
-        worker.on('message', (m: WorkerMessage) => {
-          if (m.type === 'failed') row.error = m.message;
-        });
-        worker.on('error', (e) => (row.error = e.message));
-        worker.once('exit', () => resolve());
+    const worker: Worker = spawnWorker(STREAM_WORKER_MAIN, { workerData });
+    const ended = new Promise<void>((resolve) => {
+      worker.on('message', (m: WorkerMessage) => {
+        if (m.type === 'failed') row.error = m.message;
       });
-      return { row, slot, worker, ended };
+      worker.on('error', (e) => (row.error = e.message));
+      worker.once('exit', () => resolve());
     });
-    const sample = (): RemoteWorkerRow[] =>
-      threads.map(({ row, slot }) => {
-        row.state = row.error !== undefined ? 'failed' : board.state(slot);
-        row.items = board.items(slot);
-        row.blockedMs = board.blockedMs(slot);
-        return { ...row };
-      });
-    const publish = async (): Promise<void> => {
-      const now = sample();
-      await publishRows(redis, options.stream, now);
-      options.onRows?.(now);
-      // The run stopping stops the producers here too; a run that is over ends this process.
-      const phase = (await readRun(redis, options.stream))?.phase;
-      if (phase !== 'running') board.requestStop();
-      if (phase === 'done' || phase === 'failed') for (const t of threads) void t.worker.terminate();
-    };
-    const timer = setInterval(() => void publish().catch(() => {}), options.refreshMs);
-    await publish();
+    return { row, slot, worker, ended };
+  });
+  const sample = (): RemoteWorkerRow[] =>
+    threads.map(({ row, slot }) => {
+      row.state = row.error !== undefined ? 'failed' : board.state(slot);
+      row.items = board.items(slot);
+      row.blockedMs = board.blockedMs(slot);
+      return { ...row };
+    });
+  const leave = (): void => {
+    board.requestStop(); // producers: no more items (the one being put still goes in)
+    for (const t of threads) board.retire(t.slot); // consumers: see stream-worker-main's consumer loop
+  };
+  /**
+   * Publishes the rows while the run is still the one announced — never on the board of the next
+   * run, which starts empty — and follows the run: true once it is over.
+   */
+  const publish = async (rows: RemoteWorkerRow[]): Promise<boolean> => {
+    const now = await readRun(redis, options.stream);
+    if (now?.runId !== run.runId) return true;
+    await publishRows(redis, options.stream, rows);
+    if (now.phase !== 'running') board.requestStop();
+    return now.phase === 'done' || now.phase === 'failed';
+  };
+  // One publish at a time: while the broker is retried, one may wait long.
+  let publishing: Promise<void> | undefined;
+  const tick = (): void => {
+    const rows = sample();
+    options.onRows?.(rows);
+    publishing ??= publish(rows)
+      .then((over) => {
+        if (over) leave();
+      })
+      .catch(() => {}) // the broker out of reach: the next tick tries again, and the end says why
+      .finally(() => (publishing = undefined));
+  };
+  const done = (async (): Promise<RemoteWorkersResult> => {
+    const timer = setInterval(tick, options.refreshMs);
+    tick();
     await Promise.all(threads.map((t) => t.ended));
     clearInterval(timer);
+    await publishing;
     const rows = sample();
-    await publishRows(redis, options.stream, rows);
     options.onRows?.(rows);
-    return { rows, failed: rows.some((r) => r.state === 'failed') };
-  } finally {
-    await closeBroker(redis);
-  }
+    await publish(rows);
+    return { runId: run.runId, rows, failed: rows.some((r) => r.state === 'failed') };
+  })();
+  return {
+    leave,
+    abort: () => {
+      for (const t of threads) void t.worker.terminate();
+    },
+    done,
+  };
 }

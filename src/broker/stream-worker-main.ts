@@ -6,7 +6,8 @@
  *   everywhere share it exactly, makes them (the built-in workload or `--producer`'s module) and
  *   adds them with XADD, waiting while the stream is full;
  * - a consumer reads entries with XREADGROUP (claiming those a dead consumer left), does the work
- *   (built-in, or `--consumer`'s module), acknowledges each, and stops at its sentinel.
+ *   (built-in, or `--consumer`'s module), acknowledges each, and stops at its sentinel — or, in a
+ *   worker process that leaves, once retired: between items, its buffer given back as it closes.
  * Either one publishes its state and counts on a PipelineBoard slot — the run's board, or the
  * worker process's own, which that process publishes on the broker — as worker-main.ts does, and
  * honours pause, stop and retire the same way.
@@ -20,7 +21,7 @@ import { makeWork, mulberry32, workerSeed } from '../pipeline/workload.js';
 import { SENTINEL } from '../queue/sentinel.js';
 import type { SharedHandle } from '../sync/shared-object.js';
 import type { BrokerAddress } from './broker-url.js';
-import { claimItems } from './remote-board.js';
+import { claimItems as claimFromBudget, giveBackItems, runKey } from './remote-board.js';
 import { StreamQueue } from './stream-queue.js';
 
 /** Where the stream is, and how the run uses it. */
@@ -55,6 +56,14 @@ const steering = new Steering(board, slot, busy);
 const { abort } = steering;
 const seed = workerSeed(config.seed, slot);
 const ctx: WorkerContext = { id: data.id, role: data.role, index: data.index, seed, signal: abort.signal };
+
+/** Items this producer claimed from the run's budget: those it did not put go back when it ends. */
+let claimedItems = 0;
+const claimItems = async (...args: Parameters<typeof claimFromBudget>): Promise<number> => {
+  const claimed = await claimFromBudget(...args);
+  claimedItems += claimed;
+  return claimed;
+};
 
 /**
  * Puts one item, shown as blocked while the stream is full. False if the producer was retired
@@ -105,6 +114,7 @@ async function produceBatches(queue: StreamQueue): Promise<void> {
 async function runProducer(queue: StreamQueue): Promise<void> {
   // A producer retired while it waits for room (the run failed: the consumers may be gone) gives up the wait.
   const watch = setInterval(() => board.isRetired(slot) && abort.abort(), config.refreshMs);
+  const runId = await queue.redis.hget(runKey(wiring.stream), 'runId');
   try {
     const batches = !config.producer && config.produceMs <= 0 && !config.rate;
     // Shown as starting until its module is loaded: a producer still loading is not a stalled run.
@@ -127,6 +137,9 @@ async function runProducer(queue: StreamQueue): Promise<void> {
     }
   } finally {
     clearInterval(watch);
+    // Stopped before its claims were used up (its worker process left the run): the rest is the run's.
+    const unused = claimedItems - board.items(slot);
+    if (runId !== null) await giveBackItems(queue.redis, wiring.stream, runId, unused).catch(() => {});
   }
 }
 
@@ -138,14 +151,17 @@ async function runConsumer(queue: StreamQueue): Promise<void> {
   try {
     for (;;) {
       steering.waitIfPaused();
+      // Retired: its worker process is leaving. The item in hand is done and acknowledged; close()
+      // gives the buffer back and leaves the group.
+      if (board.isRetired(slot)) return;
       let entry = queue.buffered ? await queue.get() : undefined;
       if (entry === undefined) {
-        // Shown as blocked while the stream is empty, a refresh at a time so a pause is honoured.
+        // Shown as blocked while the stream is empty, a refresh at a time so a pause (or retire) is honoured.
         board.beginBlocked(slot, 'blocked-empty');
         try {
           for (;;) {
             entry = await queue.get({ timeoutMs: config.refreshMs });
-            if (entry !== undefined) break;
+            if (entry !== undefined || board.isRetired(slot)) break;
             board.endBlocked(slot, busy);
             steering.waitIfPaused();
             board.beginBlocked(slot, 'blocked-empty');
@@ -153,6 +169,7 @@ async function runConsumer(queue: StreamQueue): Promise<void> {
         } finally {
           board.endBlocked(slot, busy);
         }
+        if (entry === undefined) return;
       }
       if (entry.item === SENTINEL) {
         await queue.ack(entry);

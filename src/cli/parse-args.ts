@@ -11,6 +11,7 @@ import type { PipelineConfig, StageConfig } from '../pipeline/types.js';
 import { colorEnabled } from '../tui/theme.js';
 import { BROKER_PASSWORD_ENV, brokerArg } from './broker-arg.js';
 import { parseDuration } from './duration.js';
+import { runOutputOptions } from './output-options.js';
 import { UsageError } from './usage-error.js';
 import { watchOptions } from './watch-args.js';
 import { workerOptions } from './worker-args.js';
@@ -114,15 +115,14 @@ function runOptions<T>(y: Argv<T>) {
     .option('stall-ms', runFlag('end as "stalled" if no item moves this long', O, d.stallMs));
 }
 
-/** Every long flag the command knows, for "did you mean" (the run flags come from FLAGS). */
-const KNOWN_FLAGS = [
-  ...new Set([
-    ...Object.values(FLAGS),
-    ...['--plain', '--json', '--color', '--no-color', '--record', '--metrics'],
-    ...['--quick', '--speed', '--help', '--version'],
-    ...['--stream', '--group', '--broker', '--role'],
-  ]),
-];
+/** Every long flag some command knows: one of these given to another command is named as such. */
+const KNOWN_FLAGS = new Set([
+  ...Object.values(FLAGS),
+  ...['--plain', '--json', '--color', '--no-color', '--record', '--metrics'],
+  ...['--quick', '--speed', '--help', '--version'],
+  ...['--stream', '--group', '--broker', '--role', '--wait-ms', '--keep'],
+  ...['-p', '-c', '-q', '-n'],
+]);
 
 /** Edit distance (Levenshtein), for the closest known flag. */
 function distance(a: string, b: string): number {
@@ -137,19 +137,35 @@ function distance(a: string, b: string): number {
   return row[b.length]!;
 }
 
-/** The known flag closest to what the user typed. */
-export function closestFlag(typed: string): string {
+/**
+ * The flag of `known` (long names, no dashes) that `typed` is most likely a slip for: another flag
+ * (never the one typed) within a typo or two — one edit for names up to 5 letters, two beyond —
+ * or undefined, since a far-fetched guess (`--bogus`: `--items`?) misleads more than none.
+ */
+export function closestFlag(typed: string, known: Iterable<string>): string | undefined {
   const bare = typed.replace(/^-+/, '');
-  return KNOWN_FLAGS.reduce((best, flag) =>
-    distance(bare, flag.slice(2)) < distance(bare, best.slice(2)) ? flag : best,
-  );
+  const reach = bare.length <= 5 ? 1 : 2;
+  let best: { flag: string; d: number } | undefined;
+  for (const name of known) {
+    if (name.length < 2 || name === bare) continue;
+    const d = distance(bare, name);
+    if (d <= reach && (best === undefined || d < best.d)) best = { flag: `--${name}`, d };
+  }
+  return best?.flag;
 }
+
+const COMMANDS = ['run', 'demo', 'replay', 'worker', 'watch'];
 
 /**
  * Rewrites yargs' own messages into ones that name what the user typed: "Unknown argument: bogus"
- * becomes "unknown flag --bogus (did you mean --json?); see pipeline-tui --help".
+ * becomes "unknown flag --bogus; see pipeline-tui --help", with "(did you mean --json?)" when one
+ * of the command's own flags (`known`) is a typo away, and a flag of another command is named as
+ * such: "worker does not take --record; see pipeline-tui worker --help".
  */
-function usageMessage(message: string, argv: readonly string[]): string {
+function usageMessage(message: string, argv: readonly string[], known: Iterable<string>): string {
+  // The command is the first word (yargs takes no flag before it that would change the answer).
+  const command = COMMANDS.find((c) => c === argv.find((t) => !t.startsWith('-'))) ?? 'run';
+  const help = `see pipeline-tui ${command === 'run' ? '' : `${command} `}--help`;
   const unknown = /^Unknown arguments?: (.*)$/.exec(message);
   if (unknown) {
     const names = unknown[1]!.split(', ');
@@ -161,14 +177,16 @@ function usageMessage(message: string, argv: readonly string[]): string {
       return token?.split('=')[0];
     });
     const flag = typed.find((t) => t !== undefined);
-    if (flag !== undefined) return `unknown flag ${flag} (did you mean ${closestFlag(flag)}?); see pipeline-tui --help`;
-    return `unexpected argument "${names[0]}"; see pipeline-tui --help`;
+    if (flag === undefined) return `unexpected argument "${names[0]}"; ${help}`;
+    if (KNOWN_FLAGS.has(flag)) return `${command} does not take ${flag}; ${help}`;
+    const guess = closestFlag(flag, known);
+    return `unknown flag ${flag}${guess === undefined ? '' : ` (did you mean ${guess}?)`}; ${help}`;
   }
   const missing = /^Not enough arguments following: (.*)$/.exec(message);
   if (missing) {
     const name = missing[1]!;
     const token = argv.find((t) => t.startsWith('-') && t.replace(/^-+/, '') === name);
-    return `${token ?? (name.length === 1 ? `-${name}` : `--${name}`)} needs a value; see pipeline-tui --help`;
+    return `${token ?? (name.length === 1 ? `-${name}` : `--${name}`)} needs a value; ${help}`;
   }
   return message;
 }
@@ -179,30 +197,41 @@ const DEMO_EPILOG =
   'the preset. A lesson (join, race, …) takes only --quick and --json; it refuses the run flags, --record ' +
   'and --metrics.';
 
+/** The long flags of the command being parsed (yargs' getOptions, missing from its types). */
+const flagsOf = (parser: unknown): string[] =>
+  Object.keys((parser as { getOptions(): { key: Record<string, unknown> } }).getOptions().key);
+
 /** Builds the yargs parser (exported for the help text test). */
 export function buildParser(argv: string[], version: string) {
-  return yargs(argv)
+  const parser = yargs(argv);
+  return parser
     .scriptName('pipeline-tui')
     .usage(
       '$0 [run] [options]\n\n' +
         'Runs a bounded producer-consumer pipeline on real worker threads joined by a shared-memory queue,\n' +
         'and shows it live: queue depth, throughput, who is blocked on whom, and the sentinel shutdown.',
     )
-    .command(['run', '$0'], 'run a pipeline and show it live (the default command)', runOptions)
+    .command(['run', '$0'], 'run a pipeline and show it live (the default command)', (y) =>
+      runOutputOptions(runOptions(y)),
+    )
     .command('demo [name]', 'list the demos, or run one: every classic threading lesson, and pipeline stories', (y) =>
-      runOptions(
-        y
-          .positional('name', { type: 'string', describe: 'the demo to run (none: list them)' })
-          .option('quick', { type: 'boolean', default: false, describe: 'small sizes and short waits (for CI)' }),
+      runOutputOptions(
+        runOptions(
+          y
+            .positional('name', { type: 'string', describe: 'the demo to run (none: list them)' })
+            .option('quick', { type: 'boolean', default: false, describe: 'small sizes and short waits (for CI)' }),
+        ),
       ).epilog(DEMO_EPILOG),
     )
     .command(
       'replay <file>',
       'replay a metrics log (--metrics) into the same dashboard: space pauses, arrows step',
       (y) =>
-        y
-          .positional('file', { type: 'string', describe: 'the .jsonl metrics log of a run' })
-          .option('speed', { default: 1, requiresArg: true, describe: 'playback speed (2 = twice as fast)' }),
+        runOutputOptions(
+          y
+            .positional('file', { type: 'string', describe: 'the .jsonl metrics log of a run' })
+            .option('speed', { default: 1, requiresArg: true, describe: 'playback speed (2 = twice as fast)' }),
+        ),
     )
     .command(
       'worker',
@@ -214,34 +243,6 @@ export function buildParser(argv: string[], version: string) {
       'a read-only dashboard of a Redis stream: length, rate, lag and pending per group and consumer',
       watchOptions,
     )
-    .option('plain', {
-      type: 'boolean',
-      default: false,
-      describe: 'plain progress lines instead of the dashboard (automatic when stdout is not a terminal)',
-      group: 'Output:',
-    })
-    .option('json', {
-      type: 'boolean',
-      default: false,
-      describe: 'print only the final summary as JSON',
-      group: 'Output:',
-    })
-    .option('color', {
-      type: 'boolean',
-      default: true,
-      describe: 'colours (--no-color, NO_COLOR or TERM=dumb turn them off)',
-      group: 'Output:',
-    })
-    .option('record', {
-      type: 'string',
-      describe: 'record the dashboard as an asciicast v2 file (asciinema play run.cast)',
-      group: 'Output:',
-    })
-    .option('metrics', {
-      type: 'string',
-      describe: 'write every snapshot to a JSONL metrics log (pipeline-tui replay run.jsonl)',
-      group: 'Output:',
-    })
     .example(EXAMPLES)
     .epilog(
       [
@@ -262,7 +263,8 @@ export function buildParser(argv: string[], version: string) {
     .exitProcess(false)
     .fail((message, error) => {
       if (error instanceof UsageError) throw error;
-      throw new UsageError(usageMessage(message ?? error?.message ?? 'invalid arguments', argv));
+      // By now the parser holds the options of the command it parses: its flags are the ones to suggest.
+      throw new UsageError(usageMessage(message ?? error?.message ?? 'invalid arguments', argv, flagsOf(parser)));
     })
     .wrap(Math.min(100, process.stdout.columns || 100));
 }

@@ -8,6 +8,7 @@ import type { BrokerAddress } from '../broker/broker-url.js';
 import { colorEnabled } from '../tui/theme.js';
 import { BROKER_PASSWORD_ENV, brokerArg } from './broker-arg.js';
 import { parseDuration } from './duration.js';
+import { colorOption, plainOption } from './output-options.js';
 import type { OutputMode } from './parse-args.js';
 import { UsageError } from './usage-error.js';
 
@@ -26,7 +27,7 @@ export const WATCH_REFRESH_MS = 1000;
 
 /** Adds the watch flags to the `watch` command's builder. */
 export function watchOptions<T>(y: Argv<T>) {
-  return y
+  return colorOption(plainOption(y))
     .positional('url', {
       type: 'string',
       describe:
@@ -59,9 +60,6 @@ export function toWatchRequest(args: Record<string, unknown>, stdoutIsTTY: boole
   if (!Number.isInteger(refresh) || refresh < 50 || refresh > 60_000)
     throw new UsageError(`--refresh must be an integer from 50 to 60000 (ms), got ${JSON.stringify(args.refresh)}`);
   if (args.plain && args.json) throw new UsageError('--plain and --json cannot be used together: give one');
-  for (const flag of ['record', 'metrics'] as const)
-    if (args[flag] !== undefined)
-      throw new UsageError(`--${flag} is for runs; watch takes --plain, --json, --duration`);
   return {
     command: 'watch',
     address,

@@ -1,18 +1,33 @@
 /**
  * The flags of `pipeline-tui worker --broker URL --stream NAME --role consumer|producer [-c N | -p N]
- * [--consumer mod | --producer mod]`, and their translation into a WorkerRequest. Mistakes are
- * UsageErrors (exit 2); the URL's password never appears in one.
+ * [--consumer mod | --producer mod] [--wait-ms MS] [--keep]`, and their translation into a
+ * WorkerRequest. Mistakes are UsageErrors (exit 2); the URL's password never appears in one.
  */
 import type { Argv } from 'yargs';
 import type { RemoteWorkersOptions } from '../broker/remote-workers.js';
+import { ConfigError, resolveConfig } from '../pipeline/config.js';
+import type { PipelineConfig } from '../pipeline/types.js';
 import { BROKER_PASSWORD_ENV, brokerArg } from './broker-arg.js';
 import { UsageError } from './usage-error.js';
 
-/** What the workers need (remote-workers.ts), and how to report. */
+/** What the workers need (remote-workers.ts), how long to wait for a run, and how to report. */
 export interface WorkerRequest extends Omit<RemoteWorkersOptions, 'onRows'> {
   command: 'worker';
+  /** Longest wait for a run to join, each time (undefined: forever; 0: join one running now, or exit 2). */
+  waitMs: number | undefined;
+  /** Stay after a run, for the next one on the stream. */
+  keep: boolean;
   json: boolean;
 }
+
+const EPILOG = [
+  'A worker started before its run waits for one to be announced on the stream, joins it, and with',
+  '--keep stays for the next one: start a fleet once, then runs come and go.',
+  'SIGTERM, SIGINT or SIGHUP: its workers finish the item in hand, give back the entries they read',
+  'ahead, leave the consumer group, and it exits 0; a second one aborts (128 + the signal).',
+  'Exit codes: 0 every worker ended well (or left when asked), 1 one failed or the broker was lost',
+  '  for more than 15 s, 2 bad input, or no run to join within --wait-ms, 5 the broker cannot be used.',
+].join('\n');
 
 export function workerOptions<T>(y: Argv<T>) {
   return y
@@ -45,16 +60,63 @@ export function workerOptions<T>(y: Argv<T>) {
       requiresArg: true,
       describe: 'your module exporting produce(ctx) → (async) iterable',
     })
+    .option('consume-ms', {
+      requiresArg: true,
+      describe: "work per consumed item (ms) of the built-in workload, here instead of the run's",
+    })
+    .option('produce-ms', {
+      requiresArg: true,
+      describe: "work per produced item (ms) of the built-in workload, here instead of the run's",
+    })
+    .option('work', {
+      type: 'string',
+      requiresArg: true,
+      describe: "sleep or spin: the built-in workload's kind of work, here instead of the run's",
+    })
+    .option('wait-ms', {
+      requiresArg: true,
+      describe: 'wait this long for a run to be announced (0: join one running now, or exit 2)',
+      defaultDescription: 'forever',
+    })
+    .option('keep', {
+      type: 'boolean',
+      default: false,
+      describe: 'after a run, stay and join the next one on the stream',
+    })
     .option('refresh', {
       requiresArg: true,
-      describe: "publish on the run's board every this many ms",
+      describe: "print a progress line and publish on the run's board every this many ms",
       defaultDescription: '1000',
+    })
+    .option('json', {
+      type: 'boolean',
+      default: false,
+      describe: 'one JSON line per run served (its rows), instead of progress lines',
     })
     .example(
       '$0 worker --broker redis://:pw@10.0.0.5:6379 --stream jobs --role consumer -c 4',
       'join a run with 4 consumers',
     )
-    .example('$0 worker --broker redis://10.0.0.5 --stream jobs --role producer -p 2', 'add 2 producers to it');
+    .example('$0 worker --broker redis://10.0.0.5 --stream jobs --role producer -p 2', 'add 2 producers to it')
+    .example(
+      '$0 worker --broker redis://10.0.0.5 --stream jobs --role consumer -c 4 --keep',
+      'a service: wait for runs and serve each, until SIGTERM',
+    )
+    .epilog(EPILOG);
+}
+
+/** `--consume-ms`, `--produce-ms`, `--work`: checked as `run` checks them (same words). @throws UsageError */
+function workloadFlag<K extends 'produceMs' | 'consumeMs' | 'work'>(
+  key: K,
+  typed: unknown,
+): PipelineConfig[K] | undefined {
+  if (typed === undefined) return undefined;
+  try {
+    return resolveConfig({ [key]: typed })[key];
+  } catch (error) {
+    if (error instanceof ConfigError) throw new UsageError(error.message);
+    throw error;
+  }
 }
 
 /** @throws UsageError */
@@ -69,8 +131,14 @@ export function toWorkerRequest(args: Record<string, unknown>): WorkerRequest {
   const role = args.role;
   const [mine, theirs] =
     role === 'consumer' ? (['consumer', 'producer'] as const) : (['producer', 'consumer'] as const);
-  for (const flag of [theirs, `${theirs}s`])
-    if (args[flag] !== undefined) throw new UsageError(`--${flag} is for --role ${theirs}, not --role ${role}`);
+  // The other role's flags, by the key yargs parses each into.
+  const foreign = {
+    [theirs]: theirs,
+    [`${theirs}s`]: `${theirs}s`,
+    [`${theirs.slice(0, -1)}-ms`]: `${theirs.slice(0, -1)}Ms`,
+  };
+  for (const [flag, key] of Object.entries(foreign))
+    if (args[key] !== undefined) throw new UsageError(`--${flag} is for --role ${theirs}, not --role ${role}`);
   const typed = args[`${mine}s`];
   const count = typed === undefined ? 1 : Number(typed);
   if (!Number.isInteger(count) || count < 1 || count > 64)
@@ -78,6 +146,17 @@ export function toWorkerRequest(args: Record<string, unknown>): WorkerRequest {
   const refreshMs = args.refresh === undefined ? 1000 : Number(args.refresh);
   if (!Number.isInteger(refreshMs) || refreshMs < 50 || refreshMs > 60_000)
     throw new UsageError(`--refresh must be an integer from 50 to 60000 (ms), got ${JSON.stringify(args.refresh)}`);
+  const waitMs = args.waitMs === undefined ? undefined : Number(args.waitMs);
+  if (waitMs !== undefined && (!Number.isInteger(waitMs) || waitMs < 0))
+    throw new UsageError(
+      `--wait-ms must be an integer of 0 or more (ms; 0: do not wait for a run), got ${JSON.stringify(args.waitMs)}`,
+    );
+  const workload = {
+    ...(role === 'consumer'
+      ? { consumeMs: workloadFlag('consumeMs', args.consumeMs) }
+      : { produceMs: workloadFlag('produceMs', args.produceMs) }),
+    work: workloadFlag('work', args.work),
+  };
   return {
     command: 'worker',
     address,
@@ -85,7 +164,11 @@ export function toWorkerRequest(args: Record<string, unknown>): WorkerRequest {
     role,
     count,
     module: args[mine] as string | undefined,
+    // Only what was typed: the run's own workload fills in the rest when the worker joins it.
+    workload: Object.fromEntries(Object.entries(workload).filter(([, v]) => v !== undefined)),
     refreshMs,
+    waitMs,
+    keep: Boolean(args.keep),
     json: Boolean(args.json),
   };
 }

@@ -1,11 +1,35 @@
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { closestFlag } from '../../src/cli/parse-args.js';
 import { runCli } from '../helpers/cli.js';
+
+const WORKER = ['worker', '--broker', 'redis://127.0.0.1:1', '--stream', 's', '--role', 'consumer'];
 
 // Each case: the arguments, and a fragment the one-line error must contain (naming the flag).
 const CASES: Array<[string[], RegExp]> = [
-  [['--bogus'], /^pipeline-tui: unknown flag --bogus \(did you mean --[a-z-]+\?\); see pipeline-tui --help$/m],
+  // No guess unless a flag of the command is a typo away (--bogus is 5 edits from --items).
+  [['--bogus'], /^pipeline-tui: unknown flag --bogus; see pipeline-tui --help$/m],
   [['--consumer-ms', '5'], /unknown flag --consumer-ms \(did you mean --consume-ms\?\); see pipeline-tui --help/],
-  [['-x'], /unknown flag -x \(did you mean --[a-z-]+\?\)/],
+  [['-x'], /^pipeline-tui: unknown flag -x; see pipeline-tui --help$/m],
+  // A flag of another command is named as such, with the help of the command given.
+  [['worker', '--record', 'w.cast'], /^pipeline-tui: worker does not take --record; see pipeline-tui worker --help$/m],
+  [
+    ['worker', '--metrics', 'w.jsonl'],
+    /^pipeline-tui: worker does not take --metrics; see pipeline-tui worker --help$/m,
+  ],
+  [['worker', '--plain'], /^pipeline-tui: worker does not take --plain; see pipeline-tui worker --help$/m],
+  [['watch', 'redis://h', '--stream', 's', '--record', 'w.cast'], /^pipeline-tui: watch does not take --record; see/m],
+  [
+    ['worker', '--keeep'],
+    /^pipeline-tui: unknown flag --keeep \(did you mean --keep\?\); see pipeline-tui worker --help$/m,
+  ],
+  [[...WORKER, '--consume-ms', 'slow'], /^pipeline-tui: --consume-ms must be a number from 0 to 3600000, got "slow"$/m],
+  [[...WORKER, '--produce-ms', '5'], /^pipeline-tui: --produce-ms is for --role producer, not --role consumer$/m],
+  [[...WORKER, '--work', 'nap'], /^pipeline-tui: --work must be one of sleep, spin, got "nap"$/m],
+  [[...WORKER, '--wait-ms', 'soon'], /^pipeline-tui: --wait-ms must be an integer of 0 or more .*, got "soon"$/m],
+  [[...WORKER, '--wait-ms', '-5'], /^pipeline-tui: --wait-ms must be an integer of 0 or more/m],
   [['-p'], /-p needs a value/],
   [['-p', '-1'], /--producers must be an integer from 1 to 64, got -1/],
   [['-p', 'many'], /--producers must be an integer from 1 to 64, got "many"/],
@@ -84,5 +108,46 @@ describe('help and version', () => {
     const { code, stdout } = await runCli(['--version']);
     expect(code).toBe(0);
     expect(stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);
+  });
+
+  it('each command lists exactly the flags it takes: worker and watch no --record or --metrics', async () => {
+    const help = async (command: string) => (await runCli([command, '--help'])).stdout;
+    const worker = await help('worker');
+    for (const flag of ['--wait-ms', '--keep', '--json', '--consume-ms', '--produce-ms', '--work', '--refresh'])
+      expect(worker).toContain(flag);
+    for (const flag of ['--record', '--metrics', '--plain', '--color', 'dashboard']) expect(worker).not.toContain(flag);
+    expect(worker).toMatch(/--wait-ms .*\n?.*\[default: forever\]/);
+    const watch = await help('watch');
+    for (const flag of ['--plain', '--json', '--color', '--duration']) expect(watch).toContain(flag);
+    for (const flag of ['--record', '--metrics']) expect(watch).not.toContain(flag);
+    for (const command of ['run', 'replay', 'demo'])
+      for (const flag of ['--plain', '--json', '--record', '--metrics']) expect(await help(command)).toContain(flag);
+  });
+
+  it('worker --record and --metrics are refused before anything starts: no file written', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pipeline-tui-worker-flags-'));
+    const files = [join(dir, 'w.cast'), join(dir, 'w.jsonl')];
+    const { code, stdout, stderr } = await runCli([...WORKER, '--record', files[0]!, '--metrics', files[1]!]);
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr).toMatch(/^pipeline-tui: worker does not take --(record|metrics); see pipeline-tui worker --help\n$/);
+    expect(files.filter(existsSync)).toEqual([]);
+  });
+});
+
+describe('"did you mean": a flag of the command a typo or two away, never the flag given', () => {
+  const known = ['consume-ms', 'consumer', 'consumers', 'items', 'json', 'keep', 'refresh'];
+  it.each([
+    ['--consumer-ms', '--consume-ms'],
+    ['--jsn', '--json'],
+    ['--refrsh', '--refresh'],
+    ['--bogus', undefined],
+    ['--record', undefined],
+    ['-x', undefined],
+  ])('%s → %s', (typed, expected) => {
+    expect(closestFlag(typed, known)).toBe(expected);
+  });
+  it('never suggests the flag given (a flag known by that name to some other command)', () => {
+    expect(closestFlag('--consume-ms', ['consume-ms', 'items'])).toBeUndefined();
   });
 });

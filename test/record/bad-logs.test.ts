@@ -124,7 +124,7 @@ describe('pipeline-tui replay with a bad log', () => {
         /--record .*: cannot write it \(no such directory\)/,
       ],
       // A replay has no pipeline to size.
-      [['replay', join(dir, 'x.jsonl'), '-p', '3'], /unknown flag -p \(did you mean/],
+      [['replay', join(dir, 'x.jsonl'), '-p', '3'], /replay does not take -p; see pipeline-tui replay --help/],
     ] as const) {
       const r = await runCli([...args]);
       expect(r.code, args.join(' ')).toBe(2);
