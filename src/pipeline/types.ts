@@ -1,7 +1,7 @@
 /**
  * The data that flows out of a pipeline run: configuration in, Snapshots while it runs, a Summary
  * at the end. Everything that shows a run (dashboard, plain/JSON output, metrics log, replay)
- * consumes exactly these types — see "One data path" in the README.
+ * consumes exactly these types — see docs/how-it-works.md, "From the workers to the screen".
  * All of them are plain JSON-serialisable data.
  */
 
