@@ -76,6 +76,17 @@ describe('the docs', () => {
     expect(broken).toEqual([]);
   });
 
+  it('the README names the Node.js lines that package.json admits and .ci/node-lines tests', () => {
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8').replace(/\s+/g, ' ');
+    const engines: string = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).engines.node;
+    expect(readme).toContain(`Node.js ${engines.replace(/^>=/, '')} or newer`);
+    const lines = /^\[.*\] \|\| lines=\(([\d ]+)\)$/m
+      .exec(readFileSync(join(ROOT, '.ci/node-lines'), 'utf8'))![1]!
+      .split(' ');
+    expect(lines.length).toBeGreaterThan(1);
+    expect(readme).toContain(`on Node.js ${lines.slice(0, -1).join(', ')} and ${lines.at(-1)}.`);
+  });
+
   it('the README links every guide', () => {
     const targets = links('README.md').map((l) => l.target.split('#')[0]);
     for (const doc of DOCS.filter((d) => d !== 'README.md')) expect(targets, doc).toContain(doc);

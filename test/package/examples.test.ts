@@ -8,9 +8,18 @@
  * second build, shipped in dist/demos/.
  */
 import { type SpawnSyncReturns, spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  realpathSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { delimiter, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureBuilt } from '../helpers/dist.js';
@@ -22,11 +31,30 @@ const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const INSTALL_DEADLINE_MS = 180_000;
 const RUN_DEADLINE_MS = 60_000;
 
+/**
+ * The Node.js that runs the examples and the command: PIPELINE_TUI_NODE, a path to a node binary
+ * (.ci/run sets it for each supported line), or the one running the tests. It comes first on the
+ * PATH too, so npm and the bin (`#!/usr/bin/env node`) run on it, as on a user's machine.
+ */
+const NODE = process.env.PIPELINE_TUI_NODE ?? process.execPath;
+
 /** What a user's shell has, and nothing else. */
-const ENV = userEnv();
+const ENV = userEnv({ PATH: [dirname(NODE), process.env.PATH ?? '/usr/bin:/bin'].join(delimiter) });
 
 const dir = mkdtempSync(join(tmpdir(), 'pipeline-tui-examples-'));
 const project = join(dir, 'project');
+
+/** Whether an engines range made of `>=X.Y`, `^X.Y` and `||` admits a version (all it uses). */
+function admits(range: string, version: string): boolean {
+  const [major, minor] = version.split('.').map(Number) as [number, number];
+  return range.split('||').some((part) => {
+    const m = /^\s*(>=|\^)(\d+)(?:\.(\d+))?\s*$/.exec(part);
+    if (!m) throw new Error(`engines: cannot read "${part}"`);
+    const [want, wantMinor] = [Number(m[2]), Number(m[3] ?? 0)];
+    const atLeast = major > want || (major === want && minor >= wantMinor);
+    return m[1] === '>=' ? atLeast : atLeast && major === want;
+  });
+}
 
 function run(
   command: string,
@@ -65,6 +93,14 @@ beforeAll(
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe("the docs' examples, against the installed tarball", () => {
+  it('runs on the Node.js it was given, one that package.json admits', () => {
+    const r = run('node', ['-p', 'process.execPath + " " + process.versions.node'], dir);
+    const [path, version] = r.stdout.trim().split(' ');
+    expect(realpathSync(path!)).toBe(realpathSync(NODE));
+    const engines: string = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).engines.node;
+    expect(admits(engines, version!), `engines "${engines}", node ${version}`).toBe(true);
+  });
+
   it('the quick start: the run the README shows ends with the summary it shows', () => {
     const block = readMarkdown('README.md').blocks.find((b) => b.body.startsWith('$ npx pipeline-tui'))!;
     const [command, ...shown] = block.body.trimEnd().split('\n');
@@ -79,17 +115,17 @@ describe("the docs' examples, against the installed tarball", () => {
   });
 
   it('threads: four Threads under one Lock count exactly, started from another directory', () => {
-    const r = run(process.execPath, [join(project, 'examples/threads/main.js')], dir);
+    const r = run(NODE, [join(project, 'examples/threads/main.js')], dir);
     expect(r.stderr).toBe('');
     expect(r.stdout).toBe('counter[0] = 400000\n');
     expect(r.status).toBe(0);
   });
 
   it('commonjs: await import() loads the ESM-only package', () => {
-    const r = run(process.execPath, [join(project, 'examples/commonjs/main.cjs')], project);
+    const r = run(NODE, [join(project, 'examples/commonjs/main.cjs')], project);
     expect(r.stderr).toBe('');
     expect(r.stdout).toBe('locked: true\n');
-    const required = run(process.execPath, ['-e', "require('pipeline-tui')"], project);
+    const required = run(NODE, ['-e', "require('pipeline-tui')"], project);
     expect(required.stderr).toMatch(/ERR_PACKAGE_PATH_NOT_EXPORTED|ERR_REQUIRE_ESM/); // what the README warns of
   });
 
@@ -118,7 +154,7 @@ describe("the docs' examples, against the installed tarball", () => {
   });
 
   it('library: runPipeline runs the engine and resolves with its Summary', () => {
-    const r = run(process.execPath, [join(project, 'examples/library/run.js')], dir);
+    const r = run(NODE, [join(project, 'examples/library/run.js')], dir);
     expect(r.stderr).toBe('');
     expect(r.stdout).toMatch(/^completed: produced 500, consumed 500\nthe queue held at most \d+ of 16 items/);
     expect(r.status).toBe(0);
@@ -127,7 +163,7 @@ describe("the docs' examples, against the installed tarball", () => {
   it.skipIf(!HAS_REDIS)('broker: runPipeline with its queue on a Redis stream, from pipeline-tui/broker', async () => {
     const server = await startRedisServer({ password: 'ex4mple' });
     try {
-      const r = run(process.execPath, [join(project, 'examples/broker/run-on-stream.js')], dir, RUN_DEADLINE_MS, {
+      const r = run(NODE, [join(project, 'examples/broker/run-on-stream.js')], dir, RUN_DEADLINE_MS, {
         BROKER: server.url,
       });
       expect(r.stderr).toBe('');
