@@ -5,7 +5,7 @@
  * dashboard drew. Without a terminal a recording still gets the dashboard, drawn off-screen.
  * Ends with the summary on screen and an exit code that says how the run ended.
  */
-import type { PipelineConfig, Snapshot, Summary } from '../pipeline/types.js';
+import type { DashboardControls, PipelineConfig, RunControls, Snapshot, Summary } from '../pipeline/types.js';
 import { CastWriter } from '../record/asciicast.js';
 import { MetricsLogWriter } from '../record/metrics-log.js';
 import { phaseMarkers } from '../record/phase-markers.js';
@@ -13,14 +13,13 @@ import { OffscreenTerminal, offlineStdin, TappedTerminal, type TerminalLike } fr
 import type { KeyHelp } from '../tui/keys.js';
 import { formatProgressLine, formatSummary, summaryJson } from '../tui/plain.js';
 import type { DashboardHandle } from '../tui/run-dashboard.js';
-import type { DashboardControls } from '../tui/use-keys.js';
 import { type GuardedRun, guardRun, type StopReason } from './interrupts.js';
 import type { OutputMode } from './parse-args.js';
 import { EXIT, UsageError } from './usage-error.js';
 import { VERSION } from './version.js';
 
 /** A run to show: a live pipeline or a replay. */
-export interface RunSource extends DashboardControls {
+export interface RunSource extends RunControls {
   readonly done: Promise<Summary>;
 }
 

@@ -1,5 +1,6 @@
 import { Text } from 'ink';
 import { type ReactNode, useMemo } from 'react';
+import type { DashboardControls } from '../pipeline/types.js';
 import { Dashboard } from './Dashboard.js';
 import type { DashboardStore } from './dashboard-store.js';
 import { KEYS, type KeyHelp } from './keys.js';
@@ -7,7 +8,7 @@ import { SummaryView } from './SummaryView.js';
 import { createTheme } from './theme.js';
 import { ThemeContext } from './theme-context.js';
 import { useDashboardState } from './use-dashboard-state.js';
-import { type DashboardControls, useKeys } from './use-keys.js';
+import { useKeys } from './use-keys.js';
 import { useTerminalSize } from './use-terminal-size.js';
 
 export interface AppProps {

@@ -8,12 +8,11 @@
  *   await ui.waitUntilExit();
  */
 import { render } from 'ink';
-import type { Snapshot, Summary } from '../pipeline/types.js';
+import type { DashboardControls, Snapshot, Summary } from '../pipeline/types.js';
 import { App } from './App.js';
 import { createDashboardStore } from './dashboard-store.js';
 import type { HistoryOptions } from './history.js';
 import type { KeyHelp } from './keys.js';
-import type { DashboardControls } from './use-keys.js';
 
 export interface DashboardOptions {
   /** Where the keys go (q, Ctrl-C, p, +/-, >/<; arrows in a replay). */

@@ -62,30 +62,33 @@ describe('keys', () => {
     unmount();
   });
 
-  it('q stops gracefully once; pressing it again does not abort', async () => {
+  // What a second request does is the controls' business (test/cli/interrupts.test.ts): the keys
+  // only say which request each one is.
+  it('q asks for a graceful stop, each time, and the key bar says so', async () => {
     const { stdin, controls, lastFrame, unmount } = mount();
     await tick();
     await press(stdin, 'q', 'q');
-    expect(controls.calls).toEqual(['stop']);
+    expect(controls.calls).toEqual(['stop', 'stop']);
     expect(lastFrame()).toMatch(/stopping/i);
     unmount();
   });
 
-  it('Ctrl-C stops the first time and aborts the second', async () => {
-    const { stdin, controls, unmount } = mount();
+  it('Ctrl-C is an interrupt each time: the key bar says another one aborts', async () => {
+    const { stdin, controls, lastFrame, unmount } = mount();
     await tick();
     await press(stdin, '\u0003');
-    expect(controls.calls).toEqual(['stop']);
+    expect(controls.calls).toEqual(['interrupt']);
+    expect(lastFrame()).toContain('again aborts');
     await press(stdin, '\u0003');
-    expect(controls.calls).toEqual(['stop', 'abort']);
+    expect(controls.calls).toEqual(['interrupt', 'interrupt']);
     unmount();
   });
 
-  it('two Ctrl-C read as one chunk (pressed quickly) stop and then abort', async () => {
+  it('two Ctrl-C read as one chunk (pressed quickly) are two interrupts', async () => {
     const { stdin, controls, unmount } = mount();
     await tick();
     await press(stdin, '\u0003\u0003');
-    expect(controls.calls).toEqual(['stop', 'abort']);
+    expect(controls.calls).toEqual(['interrupt', 'interrupt']);
     unmount();
   });
 
