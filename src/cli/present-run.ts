@@ -10,7 +10,7 @@ import { CastWriter } from '../record/asciicast.js';
 import { MetricsLogWriter } from '../record/metrics-log.js';
 import { phaseMarkers } from '../record/phase-markers.js';
 import { OffscreenTerminal, offlineStdin, TappedTerminal, type TerminalLike } from '../record/tapped-terminal.js';
-import type { KeyHelp } from '../tui/keys.js';
+import type { KeyMap } from '../tui/keys.js';
 import { formatProgressLine, formatSummary, summaryJson } from '../tui/plain.js';
 import type { DashboardHandle } from '../tui/run-dashboard.js';
 import { type GuardedRun, guardRun, type StopReason } from './interrupts.js';
@@ -31,8 +31,8 @@ export interface Presentation {
   record?: string | undefined;
   /** JSONL metrics log to write. */
   metrics?: string | undefined;
-  /** Keys for the dashboard's key bar (default: a live run's). */
-  keys?: readonly KeyHelp[];
+  /** The dashboard's keys (default: a live run's). */
+  keys?: KeyMap;
 }
 
 /** Size of the off-screen terminal a headless recording is drawn on. */
