@@ -14,7 +14,7 @@ import type { KeyMap } from '../tui/keys.js';
 import { formatProgressLine, formatSummary, summaryJson } from '../tui/plain.js';
 import type { DashboardHandle } from '../tui/run-dashboard.js';
 import { type GuardedRun, guardRun, type StopReason } from './interrupts.js';
-import type { OutputMode } from './parse-args.js';
+import type { OutputMode } from './output-mode.js';
 import { EXIT, UsageError } from './usage-error.js';
 import { VERSION } from './version.js';
 

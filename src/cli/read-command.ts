@@ -3,7 +3,8 @@
  * and translated into a request. cli.ts dispatches on the answer; the docs test reads every
  * command line the guides show through it, so a renamed flag cannot go unnoticed in them.
  */
-import { buildParser, type ReplayRequest, type RunRequest, toReplayRequest, toRunRequest } from './parse-args.js';
+import { buildParser, type ReplayRequest, toReplayRequest } from './parse-args.js';
+import { type RunRequest, toRunRequest } from './run-args.js';
 import { VERSION } from './version.js';
 import { toWatchRequest, type WatchRequest } from './watch-args.js';
 import { toWorkerRequest, type WorkerRequest } from './worker-args.js';
