@@ -5,6 +5,7 @@
  * cores the main thread's rendering competes with the workers, which is what this row measures.
  */
 import { EventEmitter } from 'node:events';
+import { guardRun } from '../dist/cli/interrupts.js';
 import { startPipeline } from '../dist/pipeline/run-pipeline.js';
 import { offlineStdin } from '../dist/record/tapped-terminal.js';
 import { startDashboard } from '../dist/tui/run-dashboard.js';
@@ -48,14 +49,16 @@ async function pipelineRun(items: number, withDashboard: boolean): Promise<Pipel
       ui?.push(snapshot);
     },
   });
+  const guard = guardRun(run); // the controls the command hands its dashboard
   ui = startDashboard({
-    controls: run,
+    controls: guard.controls,
     color: true,
     stdout: terminal as unknown as NodeJS.WriteStream,
     stdin: offlineStdin(),
     stderr: terminal as unknown as NodeJS.WriteStream,
   });
   const s = await run.done;
+  guard.dispose();
   ui.finish(s);
   await ui.waitUntilExit();
   return {

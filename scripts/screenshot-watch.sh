@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Makes docs/watch.png, the README's picture of `pipeline-tui watch`: a real redis-server with
+# Makes docs/watch.png, the picture of `pipeline-tui watch` in docs/broker.md: a real redis-server with
 # real traffic (scripts/watch-traffic.mjs), watched in a real terminal (tmux).
 # Needs redis-server, tmux and rsvg-convert (Debian: apt install redis-server tmux librsvg2-bin fonts-dejavu-core).
 set -euo pipefail

@@ -1,4 +1,4 @@
-// Traffic for the README's `watch` screenshot (scripts/screenshot-watch.sh): a producer adding
+// Traffic for the `watch` screenshot in docs/broker.md (scripts/screenshot-watch.sh): a producer adding
 // ~150 entries/s to the stream `orders`, the group `billing` with two consumers (c2 slow, so
 // entries stay pending on it), and the group `audit`, which nobody reads (its lag grows).
 // Usage: node scripts/watch-traffic.mjs redis://127.0.0.1:PORT   (runs until killed)

@@ -4,29 +4,25 @@
  * it ended.
  */
 import { hideBin } from 'yargs/helpers';
-import { buildParser, toReplayRequest, toRunRequest } from './parse-args.js';
-import { runCommand } from './run-command.js';
+import { readCommand } from './read-command.js';
 import { EXIT, UsageError } from './usage-error.js';
-import { VERSION } from './version.js';
 
 async function main(argv: string[]): Promise<number> {
-  const parser = buildParser(argv, VERSION);
-  const args = (await parser.parseAsync()) as Record<string, unknown>;
-  if (args.help || args.version) return EXIT.ok;
-  if ((args._ as unknown[])[0] === 'demo')
-    return (await import('./demo-command.js')).demoCommand(args, Boolean(process.stdout.isTTY));
-  if ((args._ as unknown[])[0] === 'worker') {
-    const { toWorkerRequest } = await import('./worker-args.js');
-    return (await import('./worker-command.js')).workerCommand(toWorkerRequest(args));
+  const request = await readCommand(argv, Boolean(process.stdout.isTTY));
+  switch (request.command) {
+    case 'answered':
+      return EXIT.ok;
+    case 'demo':
+      return (await import('./demo-command.js')).demoCommand(request.args, Boolean(process.stdout.isTTY));
+    case 'worker':
+      return (await import('./worker-command.js')).workerCommand(request);
+    case 'watch':
+      return (await import('./watch-command.js')).watchCommand(request);
+    case 'replay':
+      return (await import('./replay-command.js')).replayCommand(request);
+    case 'run':
+      return (await import('./run-command.js')).runCommand(request);
   }
-  if ((args._ as unknown[])[0] === 'watch') {
-    const { toWatchRequest } = await import('./watch-args.js');
-    return (await import('./watch-command.js')).watchCommand(toWatchRequest(args, Boolean(process.stdout.isTTY)));
-  }
-  if ((args._ as unknown[])[0] === 'replay')
-    return (await import('./replay-command.js')).replayCommand(toReplayRequest(args, Boolean(process.stdout.isTTY)));
-  const request = toRunRequest(args, Boolean(process.stdout.isTTY));
-  return runCommand(request);
 }
 
 main(hideBin(process.argv)).then(

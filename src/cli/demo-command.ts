@@ -5,7 +5,7 @@
  * would with the story's flags. An unknown name is a UsageError naming the accepted ones.
  */
 import { type DemoEntry, type LessonEntry, loadDemos, type StoryEntry } from './demo-catalog.js';
-import { toRunRequest } from './parse-args.js';
+import { toRunRequest } from './run-args.js';
 import { runCommand } from './run-command.js';
 import { EXIT, UsageError } from './usage-error.js';
 

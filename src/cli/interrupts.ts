@@ -1,12 +1,13 @@
 /**
- * Stop requests for a run, the same for every sink: the first stops gracefully (producers finish,
- * sentinels go out, the queue drains), the second aborts at once. Requests come from SIGINT,
- * SIGTERM and SIGHUP (what a terminal, a supervisor or a closed ssh session sends), from the
- * dashboard's keys (which in raw mode get Ctrl-C as input instead of a signal), and from a
- * stdout that nobody reads any more. All go through the same counted controls, so the exit code
- * can tell a stopped run (0) from an aborted one (128 + the signal that aborted it: 130 for Ctrl-C).
+ * Stop requests for a run, the same for every sink, and the one place they are counted: the first
+ * stops gracefully (producers finish, sentinels go out, the queue drains), the second aborts at
+ * once. Requests come from SIGINT, SIGTERM and SIGHUP (what a terminal, a supervisor or a closed
+ * ssh session sends), from the dashboard's Ctrl-C (which in raw mode arrives as input instead of a
+ * signal: `interrupt()`), and from a stdout that nobody reads any more. `q` (`stop()`) asks for
+ * the graceful stop only and never aborts. So the exit code can tell a stopped run (0) from an
+ * aborted one (128 + the signal that aborted it: 130 for Ctrl-C).
  */
-import type { DashboardControls } from '../tui/use-keys.js';
+import type { DashboardControls, RunControls } from '../pipeline/types.js';
 import { EXIT } from './usage-error.js';
 
 /** The signals a run takes as stop requests, with their numbers (exit code = 128 + number). */
@@ -20,7 +21,7 @@ const abortCodeOf = (reason: StopReason): number =>
   reason === 'key' ? EXIT.aborted : reason === 'output-closed' ? EXIT.outputClosed : 128 + SIGNALS[reason];
 
 export interface GuardedRun {
-  /** The run's controls, counting stop/abort requests. Hand these to the dashboard. */
+  /** The run's controls, counting stop requests. Hand these to the dashboard. */
   readonly controls: DashboardControls;
   /** Whether the run was aborted (a second stop request, or abort). */
   readonly aborted: boolean;
@@ -33,7 +34,7 @@ export interface GuardedRun {
 }
 
 /** Wraps `run` and listens for the stop signals. `onFirstStop` runs once, when a graceful stop is first asked for. */
-export function guardRun(run: DashboardControls, onFirstStop: (reason: StopReason) => void = () => {}): GuardedRun {
+export function guardRun(run: RunControls, onFirstStop: (reason: StopReason) => void = () => {}): GuardedRun {
   let stops = 0;
   let abortCode: number | undefined;
   const abort = (code: number): void => {
@@ -50,7 +51,10 @@ export function guardRun(run: DashboardControls, onFirstStop: (reason: StopReaso
     } else abort(abortCodeOf(reason));
   };
   const controls: DashboardControls = {
-    stop: () => stop('key'),
+    stop: () => {
+      if (stops === 0) stop('key');
+    },
+    interrupt: () => stop('key'),
     abort: () => abort(EXIT.aborted),
     pause: () => run.pause(),
     resume: () => run.resume(),

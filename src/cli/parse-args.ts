@@ -1,35 +1,16 @@
 /**
- * The command line: yargs definitions, and the translation of flags into a validated pipeline
- * configuration. Every mistake becomes a UsageError (one line naming the flag and what it accepts).
+ * The command line: its commands and the flags they share, as one yargs parser, and the
+ * translation of `replay`'s flags into a request. The run's flags are run-args.ts's, the output
+ * flags output-mode.ts's, and "did you mean" is did-you-mean.ts's.
  */
-import yargs, { type Argv } from 'yargs';
-import type { BrokerAddress } from '../broker/broker-url.js';
-import { CLAIM_IDLE_MS, DEFAULT_GROUP } from '../broker/defaults.js';
-import { DEFAULT_STAGE_WORKERS, stageName } from '../pipeline/chain.js';
-import { ConfigError, DEFAULTS, FLAGS, MAX_WORKERS_PER_ROLE, resolveConfig } from '../pipeline/config.js';
-import type { PipelineConfig, StageConfig } from '../pipeline/types.js';
-import { colorEnabled } from '../tui/theme.js';
-import { BROKER_PASSWORD_ENV, brokerArg } from './broker-arg.js';
-import { parseDuration } from './duration.js';
+import yargs from 'yargs';
+import { usageMessage } from './did-you-mean.js';
+import { type OutputMode, outputOf } from './output-mode.js';
 import { runOutputOptions } from './output-options.js';
+import { runOptions } from './run-args.js';
 import { UsageError } from './usage-error.js';
 import { watchOptions } from './watch-args.js';
 import { workerOptions } from './worker-args.js';
-
-export type OutputMode = 'dashboard' | 'plain' | 'json';
-
-export interface RunRequest {
-  command: 'run';
-  config: PipelineConfig;
-  output: OutputMode;
-  color: boolean;
-  /** asciicast v2 file to record the dashboard into (`--record`). */
-  record?: string | undefined;
-  /** JSONL metrics log to write (`--metrics`). */
-  metrics?: string | undefined;
-  /** `--broker URL --stream NAME [--group G]`: where (password and all: never shown), which stream. */
-  broker?: { address: BrokerAddress; stream: string; group: string } | undefined;
-}
 
 /** `pipeline-tui replay <file> [--speed N]`. */
 export interface ReplayRequest {
@@ -55,141 +36,6 @@ const EXAMPLES: Array<[string, string]> = [
   ['$0 --record run.cast --metrics run.jsonl', 'record the dashboard (asciicast) and the metrics (JSONL)'],
   ['$0 replay run.jsonl --speed 4', 'replay a recorded run at 4x speed'],
 ];
-
-/**
- * A run flag: no yargs default (resolveConfig fills DEFAULTS in, so the parsed flags are exactly
- * what the user typed and a story's preset is not overridden by a default) and no `number` type
- * (yargs would turn `-p abc` into NaN; untyped, numbers still parse and anything else stays the
- * text the user typed, for the message). The default is shown in --help all the same.
- */
-const runFlag = (describe: string, group: string, shown?: unknown, alias?: string) => ({
-  describe,
-  group,
-  requiresArg: true,
-  ...(alias !== undefined ? { alias } : {}),
-  ...(shown !== undefined ? { defaultDescription: String(shown) } : {}),
-});
-
-/** The flags of `run` (and of the stories `demo` runs): the pipeline, its workload, your code. */
-function runOptions<T>(y: Argv<T>) {
-  const d = DEFAULTS;
-  const [P, W, Y, B, O] = ['Pipeline:', 'Workload:', 'Your code:', 'Across machines:', 'Output:'];
-  return y
-    .option('producers', runFlag('producer workers (1-64)', P, d.producers, 'p'))
-    .option('consumers', runFlag('consumer workers (1-64)', P, d.consumers, 'c'))
-    .option('capacity', runFlag('queue capacity in items', P, d.capacity, 'q'))
-    .option('items', runFlag('items in total (caps --producer only if given)', P, '3000, built-in', 'n'))
-    .option('duration', { ...runFlag('produce for this long instead (30, 30s, 1.5m, 500ms)', P), type: 'string' })
-    .option('shutdown', {
-      ...runFlag('how consumers stop: sentinel (one per consumer, queued behind the items) or close', P, d.shutdown),
-      type: 'string',
-    })
-    .option('pool', runFlag('consumers share N connections: at most N consume at once (a BoundedSemaphore)', P))
-    .option('rate', runFlag('items/s limit per producer', W))
-    .option('produce-ms', runFlag('work per produced item (ms)', W, d.produceMs))
-    .option('consume-ms', runFlag('work per consumed item (ms)', W, d.consumeMs))
-    .option('jitter', runFlag('random variation of the work, 0-1 (0.3 = ±30%)', W, d.jitter))
-    .option('work', { ...runFlag('sleep (a thread waiting on I/O) or spin (burning CPU)', W, d.work), type: 'string' })
-    .option('seed', runFlag('seed for reproducible jitter', W, d.seed))
-    .option('producer', { ...runFlag('your module exporting produce(ctx) → (async) iterable', Y), type: 'string' })
-    .option('consumer', { ...runFlag('your module exporting consume(item, ctx)', Y), type: 'string' })
-    .option('stage', {
-      ...runFlag(
-        `module[=N]: a stage of N workers (default ${DEFAULT_STAGE_WORKERS}) between producers and consumers, ` +
-          'each item through its transform(item, ctx) (undefined drops it); repeat it for a chain, in order',
-        Y,
-      ),
-      type: 'string',
-    })
-    .option('broker', {
-      ...runFlag(
-        'the queue on a Redis stream: redis://[:password@]host:port[/db], rediss:// for TLS ' +
-          `(or the password in ${BROKER_PASSWORD_ENV}, kept out of argv)`,
-        B,
-      ),
-      type: 'string',
-    })
-    .option('stream', { ...runFlag("the stream's name (with --broker)", B), type: 'string' })
-    .option('group', { ...runFlag('its consumer group', B, DEFAULT_GROUP), type: 'string' })
-    .option('refresh', runFlag('refresh interval (ms)', O, d.refreshMs))
-    .option('stall-ms', runFlag('end as "stalled" if no item moves this long', O, d.stallMs));
-}
-
-/** Every long flag some command knows: one of these given to another command is named as such. */
-const KNOWN_FLAGS = new Set([
-  ...Object.values(FLAGS),
-  ...['--plain', '--json', '--color', '--no-color', '--record', '--metrics'],
-  ...['--quick', '--speed', '--help', '--version'],
-  ...['--stream', '--group', '--broker', '--role', '--wait-ms', '--keep'],
-  ...['-p', '-c', '-q', '-n'],
-]);
-
-/** Edit distance (Levenshtein), for the closest known flag. */
-function distance(a: string, b: string): number {
-  let row = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const next = [i];
-    for (let j = 1; j <= b.length; j++) {
-      next[j] = Math.min(row[j]! + 1, next[j - 1]! + 1, row[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    row = next;
-  }
-  return row[b.length]!;
-}
-
-/**
- * The flag of `known` (long names, no dashes) that `typed` is most likely a slip for: another flag
- * (never the one typed) within a typo or two — one edit for names up to 5 letters, two beyond —
- * or undefined, since a far-fetched guess (`--bogus`: `--items`?) misleads more than none.
- */
-export function closestFlag(typed: string, known: Iterable<string>): string | undefined {
-  const bare = typed.replace(/^-+/, '');
-  const reach = bare.length <= 5 ? 1 : 2;
-  let best: { flag: string; d: number } | undefined;
-  for (const name of known) {
-    if (name.length < 2 || name === bare) continue;
-    const d = distance(bare, name);
-    if (d <= reach && (best === undefined || d < best.d)) best = { flag: `--${name}`, d };
-  }
-  return best?.flag;
-}
-
-const COMMANDS = ['run', 'demo', 'replay', 'worker', 'watch'];
-
-/**
- * Rewrites yargs' own messages into ones that name what the user typed: "Unknown argument: bogus"
- * becomes "unknown flag --bogus; see pipeline-tui --help", with "(did you mean --json?)" when one
- * of the command's own flags (`known`) is a typo away, and a flag of another command is named as
- * such: "worker does not take --record; see pipeline-tui worker --help".
- */
-function usageMessage(message: string, argv: readonly string[], known: Iterable<string>): string {
-  // The command is the first word (yargs takes no flag before it that would change the answer).
-  const command = COMMANDS.find((c) => c === argv.find((t) => !t.startsWith('-'))) ?? 'run';
-  const help = `see pipeline-tui ${command === 'run' ? '' : `${command} `}--help`;
-  const unknown = /^Unknown arguments?: (.*)$/.exec(message);
-  if (unknown) {
-    const names = unknown[1]!.split(', ');
-    // yargs names an unknown flag without its dashes, and camelCased: find the token the user typed.
-    const bareOf = (token: string): string => token.replace(/^-+/, '').split('=')[0]!;
-    const camel = (bare: string): string => bare.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
-    const typed = names.map((name) => {
-      const token = argv.find((t) => t.startsWith('-') && (bareOf(t) === name || camel(bareOf(t)) === name));
-      return token?.split('=')[0];
-    });
-    const flag = typed.find((t) => t !== undefined);
-    if (flag === undefined) return `unexpected argument "${names[0]}"; ${help}`;
-    if (KNOWN_FLAGS.has(flag)) return `${command} does not take ${flag}; ${help}`;
-    const guess = closestFlag(flag, known);
-    return `unknown flag ${flag}${guess === undefined ? '' : ` (did you mean ${guess}?)`}; ${help}`;
-  }
-  const missing = /^Not enough arguments following: (.*)$/.exec(message);
-  if (missing) {
-    const name = missing[1]!;
-    const token = argv.find((t) => t.startsWith('-') && t.replace(/^-+/, '') === name);
-    return `${token ?? (name.length === 1 ? `-${name}` : `--${name}`)} needs a value; ${help}`;
-  }
-  return message;
-}
 
 const DEMO_EPILOG =
   'Which flags apply: a story (balanced, slow-consumer, …) is a preset of `run` and takes every run flag ' +
@@ -271,84 +117,6 @@ export function buildParser(argv: string[], version: string) {
 
 type Parsed = Record<string, unknown>;
 
-const asNumber = (v: unknown): number | undefined => (v === undefined ? undefined : (v as number));
-
-/** One `--stage module[=N]`, as typed. @throws UsageError */
-export function parseStage(typed: string): StageConfig {
-  const at = typed.lastIndexOf('=');
-  const module = at === -1 ? typed : typed.slice(0, at);
-  const count = at === -1 ? String(DEFAULT_STAGE_WORKERS) : typed.slice(at + 1);
-  const workers = Number(count);
-  if (module === '' || !/^\d+$/.test(count) || workers < 1 || workers > MAX_WORKERS_PER_ROLE) {
-    throw new UsageError(
-      `--stage must be module[=N] with N from 1 to ${MAX_WORKERS_PER_ROLE}, got ${JSON.stringify(typed)}`,
-    );
-  }
-  return { module, name: stageName(module), workers };
-}
-
-/** Every `--stage`, in the order given (yargs hands over one as a string, several as an array). */
-function stagesOf(value: unknown): StageConfig[] | undefined {
-  if (value === undefined) return undefined;
-  return (Array.isArray(value) ? value : [value]).map((v) => parseStage(String(v)));
-}
-
-/** `--broker`, `--stream`, `--group`: both of the first two, or neither. @throws UsageError */
-function brokerOf(args: Parsed): RunRequest['broker'] {
-  const { broker, stream, group } = args;
-  if (broker === undefined && stream === undefined && group === undefined) return undefined;
-  if (typeof broker !== 'string' || broker === '')
-    throw new UsageError(
-      '--stream and --group need --broker: the URL of a Redis server, e.g. --broker redis://host:6379',
-    );
-  const address = brokerArg('--broker', broker);
-  if (typeof stream !== 'string' || stream === '')
-    throw new UsageError(
-      '--broker needs --stream: the name of the stream the run uses as its queue, e.g. --stream jobs',
-    );
-  if (group !== undefined && (typeof group !== 'string' || group === ''))
-    throw new UsageError('--group needs the name of a consumer group');
-  return { address, stream, group: (group as string | undefined) ?? DEFAULT_GROUP };
-}
-
-/** Turns parsed flags into a run request. @throws UsageError */
-export function toRunRequest(args: Parsed, stdoutIsTTY: boolean): RunRequest {
-  const broker = brokerOf(args);
-  const input: Partial<PipelineConfig> = {
-    producers: asNumber(args.producers),
-    consumers: asNumber(args.consumers),
-    capacity: asNumber(args.capacity),
-    items: asNumber(args.items),
-    durationMs: args.duration === undefined ? undefined : parseDuration('--duration', args.duration as string),
-    rate: asNumber(args.rate),
-    produceMs: asNumber(args.produceMs),
-    consumeMs: asNumber(args.consumeMs),
-    jitter: asNumber(args.jitter),
-    work: args.work as PipelineConfig['work'],
-    producer: args.producer as string | undefined,
-    consumer: args.consumer as string | undefined,
-    shutdown: args.shutdown as PipelineConfig['shutdown'],
-    refreshMs: asNumber(args.refresh),
-    seed: asNumber(args.seed),
-    stallMs: asNumber(args.stallMs),
-    stages: stagesOf(args.stage),
-    pool: asNumber(args.pool),
-    // Checked with the rest here (what a stream cannot do); the link's own replaces it once it opens.
-    broker: broker && {
-      ...{ address: broker.address.shown, stream: broker.stream, group: broker.group },
-      claimIdleMs: CLAIM_IDLE_MS,
-    },
-  };
-  let config: PipelineConfig;
-  try {
-    config = resolveConfig(input);
-  } catch (error) {
-    if (error instanceof ConfigError) throw new UsageError(error.message);
-    throw error;
-  }
-  return { command: 'run', config, broker, ...outputOf(args, stdoutIsTTY) };
-}
-
 /** Turns parsed flags of `replay <file>` into a replay request. @throws UsageError */
 export function toReplayRequest(args: Parsed, stdoutIsTTY: boolean): ReplayRequest {
   const speed = args.speed as number;
@@ -357,21 +125,3 @@ export function toReplayRequest(args: Parsed, stdoutIsTTY: boolean): ReplayReque
   }
   return { command: 'replay', file: args.file as string, speed, ...outputOf(args, stdoutIsTTY) };
 }
-
-/** The output flags every command shares. @throws UsageError */
-function outputOf(args: Parsed, stdoutIsTTY: boolean): Pick<RunRequest, 'output' | 'color' | 'record' | 'metrics'> {
-  if (args.plain && args.json) throw new UsageError('--plain and --json cannot be used together: give one');
-  for (const flag of ['record', 'metrics'] as const) {
-    if (args[flag] !== undefined && (typeof args[flag] !== 'string' || args[flag] === ''))
-      throw new UsageError(`--${flag} needs a file name`);
-  }
-  const output: OutputMode = args.json ? 'json' : args.plain || !stdoutIsTTY ? 'plain' : 'dashboard';
-  return {
-    output,
-    color: colorEnabled(process.env, { color: args.color as boolean }),
-    record: args.record as string | undefined,
-    metrics: args.metrics as string | undefined,
-  };
-}
-
-export { FLAGS };

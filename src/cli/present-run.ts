@@ -5,22 +5,21 @@
  * dashboard drew. Without a terminal a recording still gets the dashboard, drawn off-screen.
  * Ends with the summary on screen and an exit code that says how the run ended.
  */
-import type { PipelineConfig, Snapshot, Summary } from '../pipeline/types.js';
+import type { DashboardControls, PipelineConfig, RunControls, Snapshot, Summary } from '../pipeline/types.js';
 import { CastWriter } from '../record/asciicast.js';
 import { MetricsLogWriter } from '../record/metrics-log.js';
 import { phaseMarkers } from '../record/phase-markers.js';
 import { OffscreenTerminal, offlineStdin, TappedTerminal, type TerminalLike } from '../record/tapped-terminal.js';
-import type { KeyHelp } from '../tui/keys.js';
+import type { KeyMap } from '../tui/keys.js';
 import { formatProgressLine, formatSummary, summaryJson } from '../tui/plain.js';
 import type { DashboardHandle } from '../tui/run-dashboard.js';
-import type { DashboardControls } from '../tui/use-keys.js';
 import { type GuardedRun, guardRun, type StopReason } from './interrupts.js';
-import type { OutputMode } from './parse-args.js';
+import type { OutputMode } from './output-mode.js';
 import { EXIT, UsageError } from './usage-error.js';
 import { VERSION } from './version.js';
 
 /** A run to show: a live pipeline or a replay. */
-export interface RunSource extends DashboardControls {
+export interface RunSource extends RunControls {
   readonly done: Promise<Summary>;
 }
 
@@ -32,8 +31,8 @@ export interface Presentation {
   record?: string | undefined;
   /** JSONL metrics log to write. */
   metrics?: string | undefined;
-  /** Keys for the dashboard's key bar (default: a live run's). */
-  keys?: readonly KeyHelp[];
+  /** The dashboard's keys (default: a live run's). */
+  keys?: KeyMap;
 }
 
 /** Size of the off-screen terminal a headless recording is drawn on. */

@@ -6,7 +6,7 @@
  */
 import { type MetricsLog, MetricsLogError, readMetricsLog } from '../record/metrics-log.js';
 import { startReplay } from '../record/replay.js';
-import { REPLAY_KEYS } from '../tui/keys.js';
+import { REPLAY_KEY_MAP } from '../tui/keys.js';
 import type { ReplayRequest } from './parse-args.js';
 import { presentRun } from './present-run.js';
 import { EXIT, UsageError } from './usage-error.js';
@@ -23,7 +23,7 @@ export function replayCommand(request: ReplayRequest): Promise<number> {
   const shown = presentRun((onSnapshot) => startReplay(loaded, { speed: request.speed, onSnapshot }), {
     ...request,
     config: loaded.header.config,
-    keys: REPLAY_KEYS,
+    keys: REPLAY_KEY_MAP,
   });
   // A log without its summary line replays up to where it stops, then says so with its own exit code.
   if (loaded.summary !== undefined) return shown;

@@ -5,8 +5,8 @@
 import { resolveConfig } from '../pipeline/config.js';
 import { startPipeline } from '../pipeline/run-pipeline.js';
 import { checkUserModules, UserModuleError } from '../pipeline/user-modules.js';
-import type { RunRequest } from './parse-args.js';
 import { presentRun } from './present-run.js';
+import type { RunRequest } from './run-args.js';
 import { UsageError } from './usage-error.js';
 
 /** Checks the user's modules (exit 2 for a bad one, before any worker starts), then runs. */

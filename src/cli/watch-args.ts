@@ -8,8 +8,8 @@ import type { BrokerAddress } from '../broker/broker-url.js';
 import { colorEnabled } from '../tui/theme.js';
 import { BROKER_PASSWORD_ENV, brokerArg } from './broker-arg.js';
 import { parseDuration } from './duration.js';
+import { type OutputMode, outputModeOf } from './output-mode.js';
 import { colorOption, plainOption } from './output-options.js';
-import type { OutputMode } from './parse-args.js';
 import { UsageError } from './usage-error.js';
 
 export interface WatchRequest {
@@ -59,7 +59,7 @@ export function toWatchRequest(args: Record<string, unknown>, stdoutIsTTY: boole
   const refresh = args.refresh === undefined ? WATCH_REFRESH_MS : Number(args.refresh);
   if (!Number.isInteger(refresh) || refresh < 50 || refresh > 60_000)
     throw new UsageError(`--refresh must be an integer from 50 to 60000 (ms), got ${JSON.stringify(args.refresh)}`);
-  if (args.plain && args.json) throw new UsageError('--plain and --json cannot be used together: give one');
+  const output = outputModeOf(args, stdoutIsTTY);
   return {
     command: 'watch',
     address,
@@ -67,7 +67,7 @@ export function toWatchRequest(args: Record<string, unknown>, stdoutIsTTY: boole
     group: args.group as string | undefined,
     refreshMs: refresh,
     durationMs: args.duration === undefined ? undefined : parseDuration('--duration', args.duration as string),
-    output: args.json ? 'json' : args.plain || !stdoutIsTTY ? 'plain' : 'dashboard',
+    output,
     color: colorEnabled(process.env, { color: args.color as boolean }),
   };
 }

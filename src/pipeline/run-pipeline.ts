@@ -95,7 +95,7 @@ export function startPipeline(input: Partial<PipelineConfig>, options: RunOption
   const config = resolveConfig(stream ? { ...input, broker: stream.shown } : input);
   let state: RunState = 'running';
   let paused = false;
-  let stopRequests = 0;
+  let stopAsked = false;
   let endedBy: EndedBy | undefined;
   let error: string | undefined;
   let shutdownStartedAt: number | undefined;
@@ -182,7 +182,7 @@ export function startPipeline(input: Partial<PipelineConfig>, options: RunOption
     if (remoteDone('producer')) cascade.advance();
     if (stages.every((s) => s.done) && remoteDone('consumer')) {
       if (shutdownStartedAt !== undefined) shutdownMs = sampler.elapsed() - shutdownStartedAt;
-      finish(error !== undefined ? 'failed' : stopRequests > 0 ? 'stopped' : 'completed');
+      finish(error !== undefined ? 'failed' : stopAsked ? 'stopped' : 'completed');
     }
   }
 
@@ -287,14 +287,14 @@ export function startPipeline(input: Partial<PipelineConfig>, options: RunOption
 
   const controls: PipelineControls = {
     stop() {
-      if (endedBy) return;
-      if (++stopRequests > 1) return controls.abort();
+      if (endedBy || stopAsked) return;
+      stopAsked = true;
       if (state === 'running') state = 'draining';
       requestStop();
     },
     abort() {
       if (endedBy) return;
-      stopRequests = Math.max(stopRequests, 1);
+      stopAsked = true;
       teardown(error !== undefined ? 'failed' : 'aborted');
     },
     pause() {

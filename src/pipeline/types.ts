@@ -1,7 +1,7 @@
 /**
  * The data that flows out of a pipeline run: configuration in, Snapshots while it runs, a Summary
  * at the end. Everything that shows a run (dashboard, plain/JSON output, metrics log, replay)
- * consumes exactly these types — see "One data path" in the README.
+ * consumes exactly these types — see docs/how-it-works.md, "From the workers to the screen".
  * All of them are plain JSON-serialisable data.
  */
 
@@ -264,8 +264,9 @@ export interface Summary {
 
 /** Live controls the dashboard sends back to a run (never by reaching into workers). */
 export interface PipelineControls {
-  /** Graceful stop: producers stop, the queue drains, sentinels go out. A second call aborts. */
+  /** Graceful stop: producers stop, the queue drains, sentinels go out. Asking again changes nothing. */
   stop(): void;
+  /** Ends the run at once: workers are terminated, what is in the queues is left there. */
   abort(): void;
   pause(): void;
   resume(): void;
@@ -273,4 +274,19 @@ export interface PipelineControls {
   addWorker(stage: number): void;
   /** Removes one: a producer is retired, a stage worker or consumer is sent a sentinel. */
   removeWorker(stage: number): void;
+}
+
+/** The controls of a run the command shows: a live pipeline's, or a replay's, which can also step. */
+export interface RunControls extends PipelineControls {
+  /** One snapshot back (-1) or forward (+1) while paused; only a replay has it. */
+  step?(delta: -1 | 1): void;
+}
+
+/**
+ * What the dashboard's keys drive: a run's controls with its stop requests counted, once, by
+ * src/cli/interrupts.ts — `stop()` (q) asks for a graceful stop and never aborts; `interrupt()`
+ * (Ctrl-C) is a stop request counted with the signals: the first stops gracefully, the next aborts.
+ */
+export interface DashboardControls extends RunControls {
+  interrupt(): void;
 }

@@ -6,11 +6,10 @@
  * workers means nothing for a recording and is ignored.
  */
 import { summaryOf } from '../pipeline/summary.js';
-import type { Snapshot, Summary } from '../pipeline/types.js';
-import type { DashboardControls } from '../tui/use-keys.js';
+import type { RunControls, Snapshot, Summary } from '../pipeline/types.js';
 import type { MetricsLog } from './metrics-log.js';
 
-export interface Replay extends DashboardControls {
+export interface Replay extends RunControls {
   readonly done: Promise<Summary>;
   latest(): Snapshot | undefined;
 }

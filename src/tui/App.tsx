@@ -1,33 +1,32 @@
 import { Text } from 'ink';
 import { type ReactNode, useMemo } from 'react';
+import type { DashboardControls } from '../pipeline/types.js';
 import { Dashboard } from './Dashboard.js';
 import type { DashboardStore } from './dashboard-store.js';
-import { KEYS, type KeyHelp } from './keys.js';
+import { type KeyMap, RUN_KEY_MAP } from './keys.js';
 import { SummaryView } from './SummaryView.js';
 import { createTheme } from './theme.js';
 import { ThemeContext } from './theme-context.js';
 import { useDashboardState } from './use-dashboard-state.js';
-import { type DashboardControls, useKeys } from './use-keys.js';
+import { useKeys } from './use-keys.js';
 import { useTerminalSize } from './use-terminal-size.js';
 
 export interface AppProps {
   store: DashboardStore;
   controls: DashboardControls;
   color: boolean;
-  /** The keys to show (default: a live run's; REPLAY_KEYS for a replay). */
-  keys?: readonly KeyHelp[];
+  /** The keys (default: a live run's; REPLAY_KEY_MAP for a replay). */
+  keys?: KeyMap;
 }
 
 /**
  * The dashboard app: reads the store (one update per snapshot), the terminal size and the keys,
  * and shows the live Dashboard — or, once the run has ended, the final SummaryView.
  */
-export function App({ store, controls, color, keys }: AppProps) {
+export function App({ store, controls, color, keys = RUN_KEY_MAP }: AppProps) {
   const { snapshot, history, summary } = useDashboardState(store);
   const { columns, rows } = useTerminalSize();
   const { helpOpen, selected, stopRequested } = useKeys(controls, snapshot?.state, snapshot?.stages.length);
-  // A stage is selectable only where the keys can act on one (a live run, not a replay).
-  const selectable = (keys ?? KEYS).some((k) => k.keys === 'tab');
   const theme = useMemo(() => createTheme(color), [color]);
   let view: ReactNode;
   if (summary !== undefined) view = <SummaryView summary={summary} columns={columns} rows={rows} />;
@@ -40,8 +39,8 @@ export function App({ store, controls, color, keys }: AppProps) {
         rows={rows}
         helpOpen={helpOpen}
         stopRequested={stopRequested}
-        keys={keys}
-        selected={selectable ? selected : undefined}
+        keys={keys.help}
+        selected={keys.selectsStages ? selected : undefined}
       />
     );
   else view = <Text {...theme.muted()}>pipeline-tui: starting…</Text>;

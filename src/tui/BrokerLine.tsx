@@ -1,7 +1,7 @@
 import { Text } from 'ink';
 import type { BrokerReading } from '../pipeline/types.js';
+import { LABEL_WIDTH } from './dashboard-layout.js';
 import { count } from './format.js';
-import { LABEL_WIDTH } from './layout.js';
 import { useTheme } from './use-theme.js';
 
 export interface BrokerLineProps {

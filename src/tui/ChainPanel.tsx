@@ -1,9 +1,9 @@
 import { Box, Text } from 'ink';
 import type { Snapshot } from '../pipeline/types.js';
-import { type ChainItem, linkLabel, pickChain, stageLabel, stageRate } from './chain.js';
+import { type ChainItem, linkLabel, pickChain, stageLabel, stageRate } from './chain-view.js';
+import { LABEL_WIDTH, type LineWidths } from './dashboard-layout.js';
 import { count, percent, rate } from './format.js';
 import type { History } from './history.js';
-import { LABEL_WIDTH, type LineWidths } from './layout.js';
 import { QueueLine } from './QueueLine.js';
 import { Sparkline } from './Sparkline.js';
 import { useTheme } from './use-theme.js';

@@ -4,7 +4,7 @@ import { useTheme } from './use-theme.js';
 
 /**
  * The `?` panel: every key with a sentence, then what the worker states mean. Its height is
- * helpPanelLines(keys) (layout.ts), which the layout reserves while it is open.
+ * helpPanelLines(keys) (dashboard-layout.ts), which the layout reserves while it is open.
  */
 export function HelpPanel({ keys }: { keys: readonly KeyHelp[] }) {
   const theme = useTheme();

@@ -1,7 +1,7 @@
 import { Text } from 'ink';
 import type { LatencyMs } from '../pipeline/types.js';
+import { LABEL_WIDTH } from './dashboard-layout.js';
 import { latency } from './format.js';
-import { LABEL_WIDTH } from './layout.js';
 import { useTheme } from './use-theme.js';
 
 /** "Latency  p50 3.10ms  p95 8.20ms  p99 12ms put→get": the time items spend between put and get. */

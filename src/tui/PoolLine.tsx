@@ -1,8 +1,8 @@
 import { Text } from 'ink';
 import type { PoolReading } from '../pipeline/types.js';
 import { Bar } from './Bar.js';
+import { LABEL_WIDTH } from './dashboard-layout.js';
 import { percent } from './format.js';
-import { LABEL_WIDTH } from './layout.js';
 import { useTheme } from './use-theme.js';
 
 export interface PoolLineProps {

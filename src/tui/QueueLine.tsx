@@ -1,7 +1,7 @@
 import { Text } from 'ink';
 import type { LinkRow } from '../pipeline/types.js';
+import { LABEL_WIDTH, type LineWidths } from './dashboard-layout.js';
 import { Gauge } from './Gauge.js';
-import { LABEL_WIDTH, type LineWidths } from './layout.js';
 import { Sparkline } from './Sparkline.js';
 import { useTheme } from './use-theme.js';
 

@@ -1,9 +1,9 @@
 import { Text } from 'ink';
 import { Fragment } from 'react';
 import type { RunState, Snapshot } from '../pipeline/types.js';
-import { clip } from './chain.js';
+import { clip } from './chain-view.js';
+import { LABEL_WIDTH } from './dashboard-layout.js';
 import { duration } from './format.js';
-import { LABEL_WIDTH } from './layout.js';
 import { useTheme } from './use-theme.js';
 
 export interface ShutdownLineProps {

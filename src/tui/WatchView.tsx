@@ -1,10 +1,10 @@
 import { Box, Text } from 'ink';
 import type { GroupStats } from '../broker/stream-stats.js';
 import type { WatchSnapshot } from '../broker/watch-source.js';
+import { LABEL_WIDTH } from './dashboard-layout.js';
 import { count, duration, rate } from './format.js';
 import { KeyBar } from './KeyBar.js';
 import { WATCH_KEYS } from './keys.js';
-import { LABEL_WIDTH } from './layout.js';
 import { Sparkline } from './Sparkline.js';
 import { useTheme } from './use-theme.js';
 import { connectionText } from './watch-plain.js';

@@ -1,8 +1,8 @@
 import { Text } from 'ink';
 import type { WorkerRow as Row } from '../pipeline/types.js';
 import { Bar } from './Bar.js';
+import { WORKER_COLUMNS } from './dashboard-layout.js';
 import { count, percent, rate } from './format.js';
-import { WORKER_COLUMNS } from './layout.js';
 import { useTheme } from './use-theme.js';
 
 export interface WorkerRowProps {

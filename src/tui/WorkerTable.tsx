@@ -1,7 +1,7 @@
 import { Box, Text } from 'ink';
 import { Fragment } from 'react';
 import type { WorkerRow as Row, StageRow } from '../pipeline/types.js';
-import { WORKER_COLUMNS as col, pickWorkers, stateCounts } from './layout.js';
+import { WORKER_COLUMNS as col, pickWorkers, stateCounts } from './dashboard-layout.js';
 import { useTheme } from './use-theme.js';
 
 /** The widest the id column grows; a longer id is cut short with an ellipsis. */

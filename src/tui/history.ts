@@ -11,7 +11,7 @@
  * fresh history.
  */
 import type { Snapshot } from '../pipeline/types.js';
-import { stageRate } from './chain.js';
+import { stageRate } from './chain-view.js';
 
 type Series = readonly number[];
 
@@ -22,7 +22,7 @@ export interface History {
   readonly lastT: number;
   /** Per link (as Snapshot.links), oldest bucket first; every series has the same length, at most `size`. */
   readonly depths: readonly Series[];
-  /** Per stage (as Snapshot.stages): its rate (chain.ts stageRate), oldest bucket first. */
+  /** Per stage (as Snapshot.stages): its rate (chain-view.ts stageRate), oldest bucket first. */
   readonly rates: readonly Series[];
 }
 

@@ -44,6 +44,18 @@ export const REPLAY_KEYS: readonly KeyHelp[] = [
   { keys: '?', short: 'help', long: 'show / hide this help' },
 ];
 
+/**
+ * A dashboard's keys: what its key bar and help panel show, and whether Tab selects a stage for
+ * + and - to act on (a live run's workers can be added and removed; a recording's cannot).
+ */
+export interface KeyMap {
+  readonly help: readonly KeyHelp[];
+  readonly selectsStages: boolean;
+}
+
+export const RUN_KEY_MAP: KeyMap = { help: KEYS, selectsStages: true };
+export const REPLAY_KEY_MAP: KeyMap = { help: REPLAY_KEYS, selectsStages: false };
+
 /** The colour legend under the keys in the help panel. */
 export const LEGEND: readonly string[] = [
   'producing / consuming: working on an item, or moving it through the queue',

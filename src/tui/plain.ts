@@ -5,8 +5,8 @@
 import type { Snapshot, Summary } from '../pipeline/types.js';
 import { bottleneckText } from './BottleneckLine.js';
 import { brokerText } from './BrokerLine.js';
+import { pickWorkers } from './dashboard-layout.js';
 import { count, duration, latency, percent, rate } from './format.js';
-import { pickWorkers } from './layout.js';
 
 /** Stages between the producers and the consumers that plain lines list before folding the rest into "+N more". */
 export const PLAIN_STAGES_SHOWN = 4;

@@ -8,18 +8,17 @@
  *   await ui.waitUntilExit();
  */
 import { render } from 'ink';
-import type { Snapshot, Summary } from '../pipeline/types.js';
+import type { DashboardControls, Snapshot, Summary } from '../pipeline/types.js';
 import { App } from './App.js';
 import { createDashboardStore } from './dashboard-store.js';
 import type { HistoryOptions } from './history.js';
-import type { KeyHelp } from './keys.js';
-import type { DashboardControls } from './use-keys.js';
+import type { KeyMap } from './keys.js';
 
 export interface DashboardOptions {
   /** Where the keys go (q, Ctrl-C, p, +/-, >/<; arrows in a replay). */
   controls: DashboardControls;
-  /** The keys the key bar shows (default: a live run's). */
-  keys?: readonly KeyHelp[];
+  /** The keys, and what the key bar shows (default: a live run's). */
+  keys?: KeyMap;
   /** Colours on or off (see `colorEnabled` in theme.ts). */
   color: boolean;
   stdout?: NodeJS.WriteStream;

@@ -1,12 +1,6 @@
 import { type Key, useInput, useStdin } from 'ink';
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { PipelineControls, RunState } from '../pipeline/types.js';
-
-/** What the keys drive: a live run's controls, and for a replay also stepping while paused. */
-export interface DashboardControls extends PipelineControls {
-  /** One snapshot back (-1) or forward (+1); only a replay has it. */
-  step?(delta: -1 | 1): void;
-}
+import type { DashboardControls, RunState } from '../pipeline/types.js';
 
 /** What a terminal in raw mode sends for Ctrl-C. */
 const ETX = '\u0003';
@@ -15,17 +9,18 @@ export interface KeysState {
   helpOpen: boolean;
   /** The stage + and - act on (index into Snapshot.stages), 0 (the producers) at first. */
   selected: number;
-  /** A graceful stop was asked for (q or a first Ctrl-C); another Ctrl-C aborts. */
+  /** A stop was asked for with q or Ctrl-C: the key bar says what another Ctrl-C does. */
   stopRequested: boolean;
 }
 
 /**
- * The dashboard's keyboard: each key calls a PipelineControls method, nothing more — the run's
- * state comes back through the next Snapshot. Local UI state is only the help toggle, the
- * selected stage and the "Ctrl-C again aborts" hint.
+ * The dashboard's keyboard: each key calls a DashboardControls method, nothing more — the run's
+ * state comes back through the next Snapshot, and stop requests are counted by the controls
+ * (src/cli/interrupts.ts), not here. Local UI state is only the help toggle, the selected stage
+ * and the "Ctrl-C again aborts" hint.
  *
- *   q      stop()                      (once; pressing it again does not abort)
- *   Ctrl-C stop() the first time, abort() the second
+ *   q      stop()                      (a graceful stop; pressing it again does not abort)
+ *   Ctrl-C interrupt()                 (the first stops gracefully, the next aborts)
  *   p      pause() / resume()          (by the run state, or the last p when not seen yet); space too
  *   ← →    step(-1) / step(+1)         (replays only)
  *   Tab ↓  select the next stage, Shift-Tab ↑ the previous one (wrapping; producers at first)
@@ -47,7 +42,6 @@ export function useKeys(controls: DashboardControls, runState: RunState | undefi
   const [selected, setSelected] = useState(0);
   const selectedRef = useRef(0);
   selectedRef.current = Math.min(selected, stages - 1);
-  const stopped = useRef(false);
   const pausedIntent = useRef(runState === 'paused');
   useEffect(() => {
     pausedIntent.current = runState === 'paused';
@@ -55,14 +49,6 @@ export function useKeys(controls: DashboardControls, runState: RunState | undefi
 
   const handler = useCallback((input: string, key: Key) => {
     const c = controlsRef.current;
-    // A graceful stop is asked for once; only Ctrl-C goes on to abort.
-    const stop = (): boolean => {
-      if (stopped.current) return false;
-      stopped.current = true;
-      setStopRequested(true);
-      c.stop();
-      return true;
-    };
     const select = (delta: 1 | -1): void => {
       const n = lastStage.current + 1;
       selectedRef.current = (selectedRef.current + delta + n) % n;
@@ -72,7 +58,8 @@ export function useKeys(controls: DashboardControls, runState: RunState | undefi
       switch (ch) {
         case 'q':
         case 'Q':
-          stop();
+          setStopRequested(true);
+          c.stop();
           return;
         case 'p':
         case 'P':
@@ -106,7 +93,8 @@ export function useKeys(controls: DashboardControls, runState: RunState | undefi
       }
     };
     const ctrlC = (): void => {
-      if (!stop()) c.abort();
+      setStopRequested(true);
+      c.interrupt();
     };
     if (key.ctrl && input === 'c') return ctrlC();
     if (key.escape) return setHelpOpen(false);

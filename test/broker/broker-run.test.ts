@@ -5,7 +5,7 @@
  * consumer killed while it holds items loses none: the run's own consumer claims them.
  */
 import { writeFileSync } from 'node:fs';
-import { hostname, tmpdir } from 'node:os';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { StreamLink } from '../../src/broker/stream-link.js';
@@ -15,6 +15,7 @@ import { startCli } from '../helpers/cli.js';
 import { ensureBuilt } from '../helpers/dist.js';
 import { untilAsync } from '../helpers/poll.js';
 import { HAS_REDIS, type RedisServer, startRedisServer } from '../helpers/redis-server.js';
+import { scratchDir } from '../helpers/scratch.js';
 import { DEADLINE_MS, within } from '../helpers/workers.js';
 
 const GATED = new URL('../fixtures/user/gated-consumer.mjs', import.meta.url).pathname;
@@ -65,7 +66,7 @@ describe.skipIf(!HAS_REDIS)('a run on a Redis stream', () => {
 
   it('loses nothing when a remote consumer is killed holding items: the others claim them', async () => {
     const stream = 'killed';
-    const gate = join(tmpdir(), `pipeline-tui-gate-killed-${process.pid}-${Date.now()}`);
+    const gate = join(scratchDir('gate-killed'), 'gate');
     process.env.PT_GATE = gate; // the run's own consumer waits behind it (workers inherit the env)
     const link = await StreamLink.open(server.url, { stream, claimIdleMs: 1000 });
     const config = { producers: 1, consumers: 1, items: 100, capacity: 16, produceMs: 0, refreshMs: 50 };

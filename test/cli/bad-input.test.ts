@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { closestFlag } from '../../src/cli/parse-args.js';
+import { closestFlag } from '../../src/cli/did-you-mean.js';
 import { runCli } from '../helpers/cli.js';
 
 const WORKER = ['worker', '--broker', 'redis://127.0.0.1:1', '--stream', 's', '--role', 'consumer'];

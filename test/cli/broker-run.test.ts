@@ -9,7 +9,7 @@
  * the broker going away mid-run.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
-import { hostname, tmpdir } from 'node:os';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -22,6 +22,7 @@ import { runCli, startCli } from '../helpers/cli.js';
 import { ensureBuilt } from '../helpers/dist.js';
 import { untilAsync } from '../helpers/poll.js';
 import { HAS_REDIS, type RedisServer, startRedisServer } from '../helpers/redis-server.js';
+import { scratchDir } from '../helpers/scratch.js';
 
 const PASSWORD = 'j0in-pw';
 const GATED = new URL('../fixtures/user/gated-consumer.mjs', import.meta.url).pathname;
@@ -41,7 +42,7 @@ describe.skipIf(!HAS_REDIS)('pipeline-tui run --broker on redis-server', () => {
 
   it('is joined by a remote producer and two remote consumers: exact counts, everyone exits 0', async () => {
     const stream = 'joined';
-    const gate = join(tmpdir(), `pipeline-tui-gate-${process.pid}-${Date.now()}`);
+    const gate = join(scratchDir('gate'), 'gate');
     const items = 400;
     const run = startCli(
       ['run', '--broker', server.url, '--stream', stream, '-n', String(items), '-p', '1', '-c', '1', '-q', '8']
@@ -136,7 +137,7 @@ describe.skipIf(!HAS_REDIS)('pipeline-tui run --broker when the broker goes away
     try {
       const stream = 'lost';
       // The gate never opens: the run is still going when the broker goes.
-      const gate = join(tmpdir(), `pipeline-tui-closed-gate-${process.pid}`);
+      const gate = join(scratchDir('closed-gate'), 'gate');
       const run = startCli(
         ['run', '--broker', server.url, '--stream', stream, '-n', '1000', '-p', '1', '-c', '1', '-q', '4'].concat([
           '--consumer',

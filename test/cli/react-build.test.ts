@@ -3,15 +3,15 @@
  * the two draws nothing. The bin must load one build for both, whatever the user's shell has:
  * a probe loaded with `--import` lists, at exit, which React modules were really run.
  */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseCast } from '../helpers/cast.js';
 import { runCli } from '../helpers/cli.js';
 import { ensureBuilt } from '../helpers/dist.js';
+import { scratchDir } from '../helpers/scratch.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'pipeline-tui-react-'));
+const dir = scratchDir('react');
 const probe = join(dir, 'probe.mjs');
 // `loaded`: Node also parks never-run stubs of both builds in the cache while it reads CommonJS exports.
 writeFileSync(

@@ -4,13 +4,12 @@
  * there with +, and ends on a summary that repeats the stages and the bottleneck. NO_COLOR holds.
  * The verdict is part of each snapshot, so the metrics log keeps it and a replay shows the same.
  */
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
 import { ensureBuilt } from '../helpers/dist.js';
+import { scratchDir } from '../helpers/scratch.js';
 import { HAS_TMUX, TmuxSession } from '../helpers/tmux.js';
 
 const user = (name: string): string => fileURLToPath(new URL(`../fixtures/user/${name}.mjs`, import.meta.url));
@@ -54,7 +53,7 @@ describe.skipIf(!HAS_TMUX)('the dashboard of a multi-stage run in a real termina
   }, 90_000);
 
   it('the bottleneck is recorded in the metrics log: a replay names the same', async () => {
-    const metrics = join(mkdtempSync(join(tmpdir(), 'pipeline-tui-stages-')), 'run.jsonl');
+    const metrics = join(scratchDir('stages'), 'run.jsonl');
     const args = ['--duration', '8s', '--produce-ms', '1', '--stage', `${user('slow-stage')}=1`];
     const run = await runCli([...args, '--metrics', metrics, '--plain'], { deadlineMs: 90_000 });
     expect(run.code).toBe(0);

@@ -3,17 +3,16 @@
  * (no TTY): SIGTERM and SIGHUP act like a first Ctrl-C (a graceful drain, the summary, a complete
  * metrics log) and a second request aborts; a stdout nobody reads stops the run quietly.
  */
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readMetricsLog } from '../../src/record/metrics-log.js';
 import { startCli } from '../helpers/cli.js';
 import { ensureBuilt } from '../helpers/dist.js';
+import { scratchDir } from '../helpers/scratch.js';
 
 beforeAll(() => ensureBuilt(), 120_000);
 
-const dir = mkdtempSync(join(tmpdir(), 'pipeline-tui-stop-'));
+const dir = scratchDir('stop');
 const RUNNING = /running +queue/;
 const NO_STACK = /\bat .*\.js:\d+/;
 

@@ -3,13 +3,13 @@
  * keys as a person types them, and leaves the summary on screen with the right exit code.
  */
 
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { parseCast } from '../helpers/cast.js';
 import { runCli } from '../helpers/cli.js';
 import { ensureBuilt } from '../helpers/dist.js';
+import { scratchDir } from '../helpers/scratch.js';
 import { HAS_TMUX, TmuxSession } from '../helpers/tmux.js';
 
 const ESC = '\u001B[';
@@ -100,7 +100,7 @@ describe.skipIf(!HAS_TMUX)('the dashboard in a real terminal (tmux)', () => {
   }, 60_000);
 
   it('--record on a real terminal records what it drew, at its size, with resizes as "r" events', async () => {
-    const cast = join(mkdtempSync(join(tmpdir(), 'pipeline-tui-cast-')), 'run.cast');
+    const cast = join(scratchDir('cast'), 'run.cast');
     session = new TmuxSession(['-n', '1000000', '--record', cast], { columns: 110, rows: 36 });
     await session.waitFor(/Queue .*\/16/);
     session.resize(90, 30);
@@ -117,7 +117,7 @@ describe.skipIf(!HAS_TMUX)('the dashboard in a real terminal (tmux)', () => {
   }, 60_000);
 
   it('replay: the same dashboard; space pauses, arrows step, q ends on the recorded summary', async () => {
-    const metrics = join(mkdtempSync(join(tmpdir(), 'pipeline-tui-replay-')), 'run.jsonl');
+    const metrics = join(scratchDir('replay'), 'run.jsonl');
     const recorded = await runCli(['-n', '400', '--produce-ms', '5', '--metrics', metrics, '--json']);
     expect(recorded.code).toBe(0);
     session = new TmuxSession(['replay', metrics, '--speed', '0.5']);

@@ -62,7 +62,9 @@ describe.skipIf(!HAS_REDIS)('pipeline-tui watch on redis-server', () => {
 
   it('shows length, entries added, lag and pending per group and consumer as redis-cli has them', async () => {
     const cli = server.cli;
+    const addingFrom = Date.now(); // the server runs on this machine: one clock
     for (let i = 0; i < 10; i++) cli('XADD', 'orders', '*', 'n', String(i));
+    const addedBy = Date.now();
     cli('XGROUP', 'CREATE', 'orders', 'billing', '0');
     cli('XGROUP', 'CREATE', 'orders', 'audit', '0');
     cli('XGROUP', 'CREATE', 'orders', 'idle', '$');
@@ -77,9 +79,11 @@ describe.skipIf(!HAS_REDIS)('pipeline-tui watch on redis-server', () => {
     });
     await watch.stdoutMatching(/"length":10/);
     for (let i = 0; i < 20; i++) cli('XADD', 'orders', '*', 'n', String(10 + i));
+    const moreAddedBy = Date.now(); // the last line was sampled after this: it counts them
     await watch.stdoutMatching(/"entriesAdded":30/);
     watch.child.kill('SIGTERM');
     const { code, stdout } = await watch.result;
+    const ended = Date.now();
     expect(code).toBe(0);
     const lines = parseLines(stdout);
     const last = lines.at(-1)!;
@@ -101,7 +105,11 @@ describe.skipIf(!HAS_REDIS)('pipeline-tui watch on redis-server', () => {
     ]);
     // The same per-consumer counts through XPENDING's summary.
     expect(cli('XPENDING', 'orders', 'billing').trim().split('\n').slice(3)).toEqual(['c1', '3', 'c2', '3']);
-    expect(billing.oldestPendingMs).toBeGreaterThanOrEqual(0);
+    // The age of billing's oldest pending entry (the second added: the first is acknowledged), from
+    // its id, on the server's clock: at least from when it was added to when the last line was
+    // sampled, at most until the watch ended (a few ms either way for the id's and clocks' grain).
+    expect(billing.oldestPendingMs).toBeGreaterThanOrEqual(moreAddedBy - addedBy - 5);
+    expect(billing.oldestPendingMs).toBeLessThanOrEqual(ended - addingFrom + 5);
     expect(last.groups.find((g) => g.name === 'idle')!.oldestPendingMs).toBeNull();
     // The password is never shown.
     expect(last.broker).toBe(`redis://:***@127.0.0.1:${server.port}`);

@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { STORIES } from '../../demos/stories.js';
-import { parseStage } from '../../src/cli/parse-args.js';
+import { parseStage } from '../../src/cli/run-args.js';
 import { resolveConfig } from '../../src/pipeline/config.js';
 import type { PipelineConfig } from '../../src/pipeline/types.js';
 

@@ -5,11 +5,11 @@
  * server socket, so tests never touch a user's tmux.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BIN } from './cli.js';
 import { until } from './poll.js';
+import { scratchDir } from './scratch.js';
 import { userEnv } from './user-env.js';
 
 /** Whether tmux can be run here (the end-to-end tests are skipped, with a note, when not). */
@@ -24,7 +24,7 @@ export class TmuxSession {
 
   /** Starts `pipeline-tui ...args` in a `columns` × `rows` terminal (`before`: a shell command to run first). */
   constructor(args: string[], { columns = 110, rows = 36, env = {} as Record<string, string>, before = '' } = {}) {
-    const dir = mkdtempSync(join(tmpdir(), 'pipeline-tui-tmux-'));
+    const dir = scratchDir('tmux'); // removed when the test that started the session finishes
     this.exitFile = join(dir, 'exit');
     this.ttyFile = join(dir, 'stty');
     // env -i: the command sees a user's shell environment, not the tmux server's or vitest's.

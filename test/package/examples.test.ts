@@ -1,33 +1,60 @@
 /**
- * The README's runnable examples, as a new user runs them (issue 12): each is a file under
- * examples/ that the README shows verbatim, run against the `npm pack` tarball installed into a
- * new "type": "module" project, in a clean environment (PATH, HOME, TERM, LANG: no NODE_ENV, no
- * test-runner variables). The install goes to npm's cache first (--offline, then --prefer-offline).
- * The same install runs `pipeline-tui demo`: the demos are a second build, shipped in dist/demos/.
+ * The docs' runnable examples, as a new user runs them (issues 12 and 23): each is a file under
+ * examples/ that the README or a guide shows verbatim (test/package/docs.test.ts checks that), and
+ * the command lines shown for them and in the README's quick start, run against the `npm pack`
+ * tarball installed into a new "type": "module" project, in a clean environment (PATH, HOME,
+ * TERM, LANG: no NODE_ENV, no test-runner variables). The install goes to npm's cache first
+ * (--offline, then --prefer-offline). The same install runs `pipeline-tui demo`: the demos are a
+ * second build, shipped in dist/demos/.
  */
 import { type SpawnSyncReturns, spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  realpathSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { delimiter, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureBuilt } from '../helpers/dist.js';
+import { exampleCommand, readMarkdown } from '../helpers/markdown.js';
 import { HAS_REDIS, startRedisServer } from '../helpers/redis-server.js';
+import { userEnv } from '../helpers/user-env.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const INSTALL_DEADLINE_MS = 180_000;
 const RUN_DEADLINE_MS = 60_000;
 
+/**
+ * The Node.js that runs the examples and the command: PIPELINE_TUI_NODE, a path to a node binary
+ * (.ci/run sets it for each supported line), or the one running the tests. It comes first on the
+ * PATH too, so npm and the bin (`#!/usr/bin/env node`) run on it, as on a user's machine.
+ */
+const NODE = process.env.PIPELINE_TUI_NODE ?? process.execPath;
+
 /** What a user's shell has, and nothing else. */
-const ENV = {
-  PATH: process.env.PATH ?? '/usr/bin:/bin',
-  HOME: process.env.HOME ?? tmpdir(),
-  TERM: 'xterm-256color',
-  LANG: 'C.UTF-8',
-};
+const ENV = userEnv({ PATH: [dirname(NODE), process.env.PATH ?? '/usr/bin:/bin'].join(delimiter) });
 
 const dir = mkdtempSync(join(tmpdir(), 'pipeline-tui-examples-'));
 const project = join(dir, 'project');
+
+/** Whether an engines range made of `>=X.Y`, `^X.Y` and `||` admits a version (all it uses). */
+function admits(range: string, version: string): boolean {
+  const [major, minor] = version.split('.').map(Number) as [number, number];
+  return range.split('||').some((part) => {
+    const m = /^\s*(>=|\^)(\d+)(?:\.(\d+))?\s*$/.exec(part);
+    if (!m) throw new Error(`engines: cannot read "${part}"`);
+    const [want, wantMinor] = [Number(m[2]), Number(m[3] ?? 0)];
+    const atLeast = major > want || (major === want && minor >= wantMinor);
+    return m[1] === '>=' ? atLeast : atLeast && major === want;
+  });
+}
 
 function run(
   command: string,
@@ -40,11 +67,6 @@ function run(
   if (result.error) throw new Error(`${command} ${args.join(' ')}: ${result.error.message}\n${result.stderr}`);
   return result;
 }
-
-/** Every file under examples/, relative to it. */
-const EXAMPLES = readdirSync(join(ROOT, 'examples'), { recursive: true, encoding: 'utf8' }).filter((f) =>
-  /\.[cm]?js$/.test(f),
-);
 
 beforeAll(
   () => {
@@ -70,33 +92,46 @@ beforeAll(
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-describe('README examples, against the installed tarball', () => {
-  it('the README shows every example file as it is', () => {
-    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
-    expect(EXAMPLES.length).toBeGreaterThanOrEqual(5);
-    for (const example of EXAMPLES)
-      expect(readme, example).toContain(readFileSync(join(ROOT, 'examples', example), 'utf8'));
+describe("the docs' examples, against the installed tarball", () => {
+  it('runs on the Node.js it was given, one that package.json admits', () => {
+    const r = run('node', ['-p', 'process.execPath + " " + process.versions.node'], dir);
+    const [path, version] = r.stdout.trim().split(' ');
+    expect(realpathSync(path!)).toBe(realpathSync(NODE));
+    const engines: string = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).engines.node;
+    expect(admits(engines, version!), `engines "${engines}", node ${version}`).toBe(true);
+  });
+
+  it('the quick start: the run the README shows ends with the summary it shows', () => {
+    const block = readMarkdown('README.md').blocks.find((b) => b.body.startsWith('$ npx pipeline-tui'))!;
+    const [command, ...shown] = block.body.trimEnd().split('\n');
+    const r = run(join(project, 'node_modules/.bin/pipeline-tui'), command!.split(' ').slice(3), dir);
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    // Figures and times vary from run to run; the summary's lines and what they count do not.
+    const shape = (lines: string[]): string[] =>
+      lines.slice(lines.findIndex((l) => l.startsWith('Run '))).map((l) => l.replace(/\d[\d.,]*(?:ms|µs|s)?/g, '#'));
+    expect(shape(r.stdout.trimEnd().split('\n'))).toEqual(shape(shown));
+    expect(r.stdout).toContain('produced 300, consumed 300');
   });
 
   it('threads: four Threads under one Lock count exactly, started from another directory', () => {
-    const r = run(process.execPath, [join(project, 'examples/threads/main.js')], dir);
+    const r = run(NODE, [join(project, 'examples/threads/main.js')], dir);
     expect(r.stderr).toBe('');
     expect(r.stdout).toBe('counter[0] = 400000\n');
     expect(r.status).toBe(0);
   });
 
   it('commonjs: await import() loads the ESM-only package', () => {
-    const r = run(process.execPath, [join(project, 'examples/commonjs/main.cjs')], project);
+    const r = run(NODE, [join(project, 'examples/commonjs/main.cjs')], project);
     expect(r.stderr).toBe('');
     expect(r.stdout).toBe('locked: true\n');
-    const required = run(process.execPath, ['-e', "require('pipeline-tui')"], project);
+    const required = run(NODE, ['-e', "require('pipeline-tui')"], project);
     expect(required.stderr).toMatch(/ERR_PACKAGE_PATH_NOT_EXPORTED|ERR_REQUIRE_ESM/); // what the README warns of
   });
 
   it('user modules: the README command line runs them', () => {
     const bin = join(project, 'node_modules/.bin/pipeline-tui');
-    const args = ['--producer', './producer.mjs', '--consumer', './consumer.mjs', '-p', '2', '-c', '4', '--plain'];
-    const r = run(bin, args, join(project, 'examples/user-modules'));
+    const r = run(bin, [...exampleCommand('user-modules'), '--plain'], join(project, 'examples/user-modules'));
     expect(r.stderr).toBe('');
     expect(r.stdout).toMatch(/Run completed in .*: produced 2,000, consumed 2,000/);
     expect(r.status).toBe(0);
@@ -104,12 +139,7 @@ describe('README examples, against the installed tarball', () => {
 
   it('stages: the README command line runs the chain, every stage counted', () => {
     const bin = join(project, 'node_modules/.bin/pipeline-tui');
-    const chain = ['--stage', './keep-odd.mjs', '--stage', './square.mjs=4'];
-    const r = run(
-      bin,
-      ['-p', '1', '--producer', './numbers.mjs', ...chain, '--json'],
-      join(project, 'examples/stages'),
-    );
+    const r = run(bin, [...exampleCommand('stages'), '--json'], join(project, 'examples/stages'));
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
     const summary = JSON.parse(r.stdout) as { produced: number; consumed: number; stages: unknown[] };
@@ -124,7 +154,7 @@ describe('README examples, against the installed tarball', () => {
   });
 
   it('library: runPipeline runs the engine and resolves with its Summary', () => {
-    const r = run(process.execPath, [join(project, 'examples/library/run.js')], dir);
+    const r = run(NODE, [join(project, 'examples/library/run.js')], dir);
     expect(r.stderr).toBe('');
     expect(r.stdout).toMatch(/^completed: produced 500, consumed 500\nthe queue held at most \d+ of 16 items/);
     expect(r.status).toBe(0);
@@ -133,7 +163,7 @@ describe('README examples, against the installed tarball', () => {
   it.skipIf(!HAS_REDIS)('broker: runPipeline with its queue on a Redis stream, from pipeline-tui/broker', async () => {
     const server = await startRedisServer({ password: 'ex4mple' });
     try {
-      const r = run(process.execPath, [join(project, 'examples/broker/run-on-stream.js')], dir, RUN_DEADLINE_MS, {
+      const r = run(NODE, [join(project, 'examples/broker/run-on-stream.js')], dir, RUN_DEADLINE_MS, {
         BROKER: server.url,
       });
       expect(r.stderr).toBe('');

@@ -54,8 +54,8 @@ describe('package hygiene', () => {
     expect(readme).toMatch(/await import\('pipeline-tui'\)/);
   });
 
-  it('the README says that --items does not cap a user producer', () => {
-    expect(read('README.md')).toMatch(/`-n`\/`--items` does not cap a user producer/);
+  it('the command-line guide says that --items does not cap a user producer', () => {
+    expect(read('docs/command-line.md')).toMatch(/`-n`\/`--items` does not cap a user producer/);
   });
 });
 

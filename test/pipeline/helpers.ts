@@ -1,8 +1,8 @@
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Snapshot } from '../../src/pipeline/types.js';
+import { scratchDir } from '../helpers/scratch.js';
 import { within } from '../helpers/workers.js';
 
 export const userModule = (name: string): string =>
@@ -10,7 +10,7 @@ export const userModule = (name: string): string =>
 
 /** A fresh directory for the user consumer to write what it saw. */
 export function outDir(): string {
-  return mkdtempSync(join(tmpdir(), 'pipeline-tui-test-'));
+  return scratchDir('test');
 }
 
 /** Every item the user consumers wrote, by consumer id. */

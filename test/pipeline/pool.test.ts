@@ -31,16 +31,19 @@ describe('the pool', () => {
     expect(summary.consumed).toBe(300);
     const pool = summary.pool!;
     expect(pool.size).toBe(2);
-    expect(pool.maxInUse).toBeGreaterThanOrEqual(1);
-    expect(pool.maxInUse).toBeLessThanOrEqual(2);
+    // The producers make ~1000 items/s and two permits let through ~650: both are used, and the
+    // consumers queue for them.
+    expect(pool.maxInUse).toBe(2);
     expect(pool.acquisitions).toBe(summary.consumed);
+    expect(pool.waits).toBeGreaterThan(0);
     expect(pool.waits).toBeLessThanOrEqual(pool.acquisitions);
+    expect(pool.waitedMs).toBeGreaterThan(0);
     for (const s of snapshots) {
       expect(s.pool!.inUse).toBeLessThanOrEqual(2);
       expect(s.pool!.waiting).toBeLessThanOrEqual(6);
-      expect(s.pool!.waitedFraction).toBeGreaterThanOrEqual(0);
-      expect(s.pool!.waitedFraction).toBeLessThanOrEqual(1);
     }
+    // Four consumers of six wait for a permit while two consume: the dashboard shows them waiting.
+    expect(Math.max(...snapshots.map((s) => s.pool!.waitedFraction))).toBeGreaterThan(0.2);
     expect(snapshots.at(-1)!.pool!.inUse).toBe(0); // every permit given back
   });
 

@@ -1,14 +1,14 @@
 /** A metrics log that cannot be replayed is refused with one line naming the file and the line (exit 2). */
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { MetricsLogError, readMetricsLog } from '../../src/record/metrics-log.js';
 import { runCli } from '../helpers/cli.js';
 import { ensureBuilt } from '../helpers/dist.js';
+import { scratchDir } from '../helpers/scratch.js';
 import { CONFIG, makeSnapshot, makeSummary } from '../tui/snapshots.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'pipeline-tui-logs-'));
+const dir = scratchDir('logs');
 const header = JSON.stringify({
   format: 'pipeline-tui-metrics',
   version: 2,

@@ -3,16 +3,16 @@
  * the built command with no terminal (the dashboard is drawn off-screen for the cast).
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readMetricsLog } from '../../src/record/metrics-log.js';
 import { parseCast } from '../helpers/cast.js';
 import { runCli } from '../helpers/cli.js';
 import { ensureBuilt } from '../helpers/dist.js';
+import { scratchDir } from '../helpers/scratch.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'pipeline-tui-record-'));
+const dir = scratchDir('record');
 const cast = join(dir, 'run.cast');
 const metrics = join(dir, 'run.jsonl');
 let runJson: Record<string, unknown>;

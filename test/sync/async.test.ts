@@ -5,8 +5,7 @@
  * 13, "unsettled top-level await"). The lone-await cases run the BUILT package in a child process.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -23,6 +22,7 @@ import {
 import type { ActorAction } from '../fixtures/sync-actor.js';
 import { DIST_QUEUE, DIST_SYNC, ensureBuilt } from '../helpers/dist.js';
 import { until } from '../helpers/poll.js';
+import { scratchDir } from '../helpers/scratch.js';
 import { shared, ticker } from '../helpers/sync.js';
 import { userEnv } from '../helpers/user-env.js';
 import { startFixture, within } from '../helpers/workers.js';
@@ -133,7 +133,7 @@ describe('a lone await of an async form keeps the process alive until it settles
    * dist/queue when `queue`), so that the sync cases do not depend on the rest of the package.
    */
   function runScript(body: string, queue = false): { status: number | null; stdout: string; stderr: string } {
-    const dir = mkdtempSync(join(tmpdir(), 'pt-lone-await-'));
+    const dir = scratchDir('lone-await');
     const script = join(dir, 'lone.mjs');
     const modules = [...DIST_SYNC, ...(queue ? [DIST_QUEUE] : [])].map(
       (f) => `await import(${JSON.stringify(pathToFileURL(f).href)})`,

@@ -1,6 +1,5 @@
 import { execSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -18,6 +17,7 @@ import {
   Timer,
 } from '../../src/index.js';
 import { sleep, until } from '../helpers/poll.js';
+import { scratchDir } from '../helpers/scratch.js';
 import { userEnv } from '../helpers/user-env.js';
 import { startFixture, within } from '../helpers/workers.js';
 
@@ -287,7 +287,7 @@ describe('at process exit, in a real child process (built dist/)', () => {
    * `boom.mjs`.
    */
   const runChild = (main: string) => {
-    const dir = mkdtempSync(join(tmpdir(), 'pt-threads-'));
+    const dir = scratchDir('threads');
     writeFileSync(
       join(dir, 'late.mjs'),
       'export default function late() { Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 300); ' +

@@ -4,9 +4,9 @@
  */
 import { DEFAULTS } from '../../src/pipeline/config.js';
 import type {
+  DashboardControls,
   LinkRow,
   PipelineConfig,
-  PipelineControls,
   Snapshot,
   StageRow,
   Summary,
@@ -177,10 +177,10 @@ export function makeSummary(overrides: Partial<Summary> = {}): Summary {
   };
 }
 
-export type ControlName = keyof PipelineControls;
+export type ControlName = keyof DashboardControls;
 
-/** PipelineControls that only record which methods were called, in order: "pause", "addWorker(0)". */
-export function recordingControls(): PipelineControls & { calls: string[] } {
+/** DashboardControls that only record which methods were called, in order: "pause", "addWorker(0)". */
+export function recordingControls(): DashboardControls & { calls: string[] } {
   const calls: string[] = [];
   const rec =
     (name: ControlName) =>
@@ -190,6 +190,7 @@ export function recordingControls(): PipelineControls & { calls: string[] } {
   return {
     calls,
     stop: rec('stop'),
+    interrupt: rec('interrupt'),
     abort: rec('abort'),
     pause: rec('pause'),
     resume: rec('resume'),

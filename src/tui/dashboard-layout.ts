@@ -2,7 +2,7 @@
  * How the dashboard spends the terminal's rows. Ink redraws in place only while its output is
  * shorter than the terminal; at full height it clears the screen (and the scrollback) on every
  * frame. So the live region is kept to `rows - 1` lines: the fixed lines first, then the chain
- * (stages and queues, chain.ts pickChain folds it), then as many worker rows as fit, the rest
+ * (stages and queues, chain-view.ts pickChain folds it), then as many worker rows as fit, the rest
  * folded into one "+N more" line.
  */
 import type { WorkerRow, WorkerState } from '../pipeline/types.js';
