@@ -14,7 +14,7 @@
  */
 import { readFileSync } from 'node:fs';
 import type { PipelineConfig, Snapshot, Summary } from '../pipeline/types.js';
-import { JsonLinesFile } from './json-lines.js';
+import { JsonLinesFile, type JsonLinesOptions } from './json-lines.js';
 import { upgradeConfig, upgradeSnapshot, upgradeSummary } from './upgrade-v1.js';
 
 export const METRICS_FORMAT = 'pipeline-tui-metrics';
@@ -49,13 +49,16 @@ export class MetricsLogError extends Error {
 export class MetricsLogWriter {
   private readonly file: JsonLinesFile;
 
-  /** Creates (or truncates) `path` and writes the header line. */
+  /**
+   * Creates (or truncates) `path` and writes the header line. @throws the fs error when it cannot.
+   * A later write that fails stops the log at its last whole line (see json-lines.ts).
+   */
   constructor(
     readonly path: string,
     config: PipelineConfig,
     tool: string,
+    options: JsonLinesOptions = {},
   ) {
-    this.file = new JsonLinesFile(path);
     const header: MetricsHeader = {
       format: METRICS_FORMAT,
       version: METRICS_VERSION,
@@ -63,7 +66,7 @@ export class MetricsLogWriter {
       startedAt: new Date().toISOString(),
       config,
     };
-    this.file.write(header);
+    this.file = new JsonLinesFile(path, header, options);
   }
 
   snapshot(snapshot: Snapshot): void {
