@@ -4,6 +4,7 @@
  * it ended.
  */
 import { hideBin } from 'yargs/helpers';
+import { outliveDeadTerminal } from './dead-terminal.js';
 import { buildParser, toReplayRequest, toRunRequest } from './parse-args.js';
 import { runCommand } from './run-command.js';
 import { EXIT, UsageError } from './usage-error.js';
@@ -28,6 +29,8 @@ async function main(argv: string[]): Promise<number> {
   const request = toRunRequest(args, Boolean(process.stdout.isTTY));
   return runCommand(request);
 }
+
+outliveDeadTerminal();
 
 // main() runs without a top-level await, so Node's own check for one left unsettled (exit 13)
 // never sees it: a main that never settles — an await on something that never comes, once a

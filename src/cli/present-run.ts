@@ -40,16 +40,12 @@ export interface Presentation {
 /** Size of the off-screen terminal a headless recording is drawn on. */
 export const OFFSCREEN = { columns: 100, rows: 32 } as const;
 
-/** The exit code for how a run ended (`outputClosed`: stdout stopped taking output). */
-export function exitCodeFor(
-  summary: Summary,
-  guard: Pick<GuardedRun, 'aborted' | 'abortCode'>,
-  outputClosed = false,
-): number {
+/** The exit code for how a run ended: 141 when it was stopped because stdout stopped taking output. */
+export function exitCodeFor(summary: Summary, guard: Pick<GuardedRun, 'aborted' | 'abortCode' | 'stoppedBy'>): number {
   if (summary.endedBy === 'failed') return EXIT.failed;
   if (summary.endedBy === 'stalled') return EXIT.stalled;
   if (guard.aborted || summary.endedBy === 'aborted') return guard.abortCode;
-  return outputClosed ? EXIT.outputClosed : EXIT.ok;
+  return guard.stoppedBy === 'output-closed' ? EXIT.outputClosed : EXIT.ok;
 }
 
 /** What the first graceful stop says where there is no dashboard to show it (nothing for a closed stdout). */
@@ -155,7 +151,7 @@ export async function presentRun(
     // Waited for: a summary that could not be written must show in the exit code.
     if (p.output === 'json') await out(`${summaryJson(summary)}\n`);
     else if (p.output === 'plain') await out(`${formatSummary(summary)}\n`);
-    return exitCodeFor(summary, guard, outputClosed);
+    return exitCodeFor(summary, guard);
   } finally {
     notices.release();
     guard.dispose();
