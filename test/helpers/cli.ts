@@ -19,6 +19,8 @@ export interface CliOptions {
   nodeArgs?: string[];
   /** Kill it and reject after this long. */
   deadlineMs?: number;
+  /** Its working directory (default: the test's). */
+  cwd?: string;
   /** A file descriptor to give it as stdout (e.g. /dev/full opened) instead of a pipe; `stdout` is then ''. */
   stdoutFd?: number;
 }
@@ -38,10 +40,11 @@ export interface CliProcess {
 /** Starts `pipeline-tui ...args` with no TTY, in a user's environment plus `env`. */
 export function startCli(
   args: string[],
-  { env = {}, nodeArgs = [], deadlineMs = 60_000, stdoutFd }: CliOptions = {},
+  { env = {}, nodeArgs = [], deadlineMs = 60_000, stdoutFd, cwd }: CliOptions = {},
 ): CliProcess {
   const child = spawn(process.execPath, [...nodeArgs, BIN, ...args], {
     env: userEnv(env),
+    cwd,
     stdio: ['ignore', stdoutFd ?? 'pipe', 'pipe'],
   }) as ChildProcessByStdio<null, Readable, Readable>;
   let stdout = '';
