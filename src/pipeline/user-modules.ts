@@ -156,7 +156,8 @@ export async function checkUserModules(
       let current = modules[0]!;
       const refuse = (problem: string): void =>
         reject(new UserModuleError(`${current.flag} ${current.path}: ${problem}`));
-      // The worker's own deadline (in load) fires first for an await; this one catches a top level that never returns.
+      // Each module's deadline, from when the worker starts on it (its own start-up is not the module's doing).
+      // The worker's deadline (in load) fires first for an await; this one catches a top level that never returns.
       const arm = (): void => {
         clearTimeout(timer);
         timer = setTimeout(() => refuse(tooSlow(deadline)), deadline);
@@ -171,7 +172,6 @@ export async function checkUserModules(
       // Thrown by the module after its top level, from a timer or a promise nobody awaited.
       worker.on('error', (e) => refuse(`cannot load the module: ${e.message.split('\n')[0]}`));
       worker.on('exit', (code) => refuse(`the module ended its thread while loading (exit code ${code})`));
-      arm();
     });
   } finally {
     clearTimeout(timer);
