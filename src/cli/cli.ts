@@ -4,6 +4,7 @@
  * it ended.
  */
 import { hideBin } from 'yargs/helpers';
+import { outliveDeadTerminal } from './dead-terminal.js';
 import { readCommand } from './read-command.js';
 import { EXIT, UsageError } from './usage-error.js';
 
@@ -25,11 +26,27 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
+outliveDeadTerminal();
+
+// main() runs without a top-level await, so Node's own check for one left unsettled (exit 13)
+// never sees it: a main that never settles — an await on something that never comes, once a
+// user module's — would let the process end with exit code 0 and not a word. It is said instead.
+let settled = false;
+process.on('exit', (code) => {
+  if (settled || code !== 0) return;
+  process.stderr.write(
+    'pipeline-tui: internal error: the command ended before it finished (it waited on something that never came)\n',
+  );
+  process.exitCode = EXIT.failed;
+});
+
 main(hideBin(process.argv)).then(
   (code) => {
+    settled = true;
     process.exitCode = code;
   },
   (error: unknown) => {
+    settled = true;
     if (error instanceof UsageError) {
       process.stderr.write(`pipeline-tui: ${error.message}\n`);
       process.exitCode = EXIT.usage;

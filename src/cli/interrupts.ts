@@ -27,6 +27,8 @@ export interface GuardedRun {
   readonly aborted: boolean;
   /** The exit code that the request which aborted the run calls for (see abortCodeOf). */
   readonly abortCode: number;
+  /** Who asked for the stop first, if anyone did. */
+  readonly stoppedBy: StopReason | undefined;
   /** Asks for a stop on behalf of `reason` (the first one graceful, the next one aborting). */
   request(reason: StopReason): void;
   /** Stops listening for the signals. */
@@ -36,6 +38,7 @@ export interface GuardedRun {
 /** Wraps `run` and listens for the stop signals. `onFirstStop` runs once, when a graceful stop is first asked for. */
 export function guardRun(run: RunControls, onFirstStop: (reason: StopReason) => void = () => {}): GuardedRun {
   let stops = 0;
+  let stoppedBy: StopReason | undefined;
   let abortCode: number | undefined;
   const abort = (code: number): void => {
     abortCode ??= code;
@@ -45,7 +48,14 @@ export function guardRun(run: RunControls, onFirstStop: (reason: StopReason) => 
     // A closed stdout only asks for the stop nobody asked for yet: after a SIGHUP the terminal's
     // writes fail too, and that must not turn the graceful stop the signal began into an abort.
     if (reason === 'output-closed' && stops > 0) return;
+    // A terminal that goes away sends SIGHUP and fails the writes to it (EIO), in either order:
+    // one event, and the SIGHUP is the stop the run was asked for (exit 0), not a second one.
+    if (reason === 'SIGHUP' && stops === 1 && stoppedBy === 'output-closed') {
+      stoppedBy = reason;
+      return;
+    }
     if (++stops === 1) {
+      stoppedBy = reason;
       onFirstStop(reason);
       run.stop();
     } else abort(abortCodeOf(reason));
@@ -74,6 +84,9 @@ export function guardRun(run: RunControls, onFirstStop: (reason: StopReason) => 
     },
     get abortCode() {
       return abortCode ?? EXIT.aborted;
+    },
+    get stoppedBy() {
+      return stoppedBy;
     },
     request: stop,
     dispose: () => {

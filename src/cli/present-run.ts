@@ -14,6 +14,7 @@ import type { KeyMap } from '../tui/keys.js';
 import { formatProgressLine, formatSummary, summaryJson } from '../tui/plain.js';
 import type { DashboardHandle } from '../tui/run-dashboard.js';
 import { type GuardedRun, guardRun, type StopReason } from './interrupts.js';
+import { isReaderGone, Notices, whyUnwritable } from './notices.js';
 import type { OutputMode } from './output-mode.js';
 import { EXIT, UsageError } from './usage-error.js';
 import { VERSION } from './version.js';
@@ -38,16 +39,12 @@ export interface Presentation {
 /** Size of the off-screen terminal a headless recording is drawn on. */
 export const OFFSCREEN = { columns: 100, rows: 32 } as const;
 
-/** The exit code for how a run ended (`outputClosed`: stdout stopped taking output). */
-export function exitCodeFor(
-  summary: Summary,
-  guard: Pick<GuardedRun, 'aborted' | 'abortCode'>,
-  outputClosed = false,
-): number {
+/** The exit code for how a run ended: 141 when it was stopped because stdout stopped taking output. */
+export function exitCodeFor(summary: Summary, guard: Pick<GuardedRun, 'aborted' | 'abortCode' | 'stoppedBy'>): number {
   if (summary.endedBy === 'failed') return EXIT.failed;
   if (summary.endedBy === 'stalled') return EXIT.stalled;
   if (guard.aborted || summary.endedBy === 'aborted') return guard.abortCode;
-  return outputClosed ? EXIT.outputClosed : EXIT.ok;
+  return guard.stoppedBy === 'output-closed' ? EXIT.outputClosed : EXIT.ok;
 }
 
 /** What the first graceful stop says where there is no dashboard to show it (nothing for a closed stdout). */
@@ -62,9 +59,19 @@ export async function presentRun(
   start: (onSnapshot: (s: Snapshot) => void) => RunSource,
   p: Presentation,
 ): Promise<number> {
+  const notices = new Notices();
+  // A file that stops taking lines mid-run (a full disk) is said once; the run goes on without it.
+  const stopped =
+    (flag: string, path: string) =>
+    (error: NodeJS.ErrnoException, lines: number): void =>
+      notices.say(`${flag} ${path}: cannot write it (${whyUnwritable(error)}): it ends at line ${lines}`);
   const metrics =
     p.metrics !== undefined
-      ? creating('--metrics', p.metrics, (path) => new MetricsLogWriter(path, p.config, VERSION))
+      ? creating(
+          '--metrics',
+          p.metrics,
+          (path) => new MetricsLogWriter(path, p.config, VERSION, { onStop: stopped('--metrics', path) }),
+        )
       : undefined;
   // Where the dashboard draws: the terminal, or off-screen when it is only recorded.
   const terminal =
@@ -76,21 +83,32 @@ export async function presentRun(
   // Output files are opened before the run starts, so a bad path stops nothing half-way.
   const cast =
     p.record !== undefined && terminal !== undefined
-      ? creating('--record', p.record, (path) => new CastWriter(path, castHeader(p.config, terminal)))
+      ? creating(
+          '--record',
+          p.record,
+          (path) => new CastWriter(path, { ...castHeader(p.config, terminal), onStop: stopped('--record', path) }),
+        )
       : undefined;
   let ui: DashboardHandle | undefined;
   let previous: Snapshot | undefined;
   let lastLine = -Infinity;
   // A stdout that nobody reads (`| head`, a closed terminal) stops the run, quietly: no more
-  // output, a graceful stop, and exit 141 as for SIGPIPE. Without this listener the write error
-  // would crash the process and leave the run's workers to die with it.
+  // output, a graceful stop, and exit 141 as for SIGPIPE. One that cannot be written (a file on a
+  // full disk) does the same, and says why. Without this listener the write error would crash the
+  // process and leave the run's workers to die with it.
   let outputClosed = false;
-  const out = (text: string): void => {
-    if (!outputClosed) process.stdout.write(text);
-  };
-  const onOutputError = (): void => {
+  const out = (text: string): Promise<void> =>
+    new Promise((resolve) => {
+      if (outputClosed) return resolve();
+      process.stdout.write(text, (error) => {
+        if (error) onOutputError(error);
+        resolve();
+      });
+    });
+  const onOutputError = (error?: NodeJS.ErrnoException): void => {
     if (outputClosed) return;
     outputClosed = true;
+    if (!isReaderGone(error)) notices.say(`stdout: cannot write it (${whyUnwritable(error!)})`);
     guard.request('output-closed');
   };
 
@@ -101,7 +119,7 @@ export async function presentRun(
     ui?.push(s);
     if (p.output === 'plain' && s.t - lastLine >= 1000) {
       lastLine = s.t;
-      out(`${formatProgressLine(s)}\n`);
+      void out(`${formatProgressLine(s)}\n`);
     }
   };
 
@@ -120,17 +138,21 @@ export async function presentRun(
     if (startDashboard !== undefined && terminal !== undefined) {
       // Mounted in the same task as the start: no snapshot can come before it.
       ui = mountDashboard(startDashboard, p, guard.controls, terminal, cast);
+      if (terminal === process.stdout) notices.hold();
     }
     const summary = await source.done;
     if (ui) {
       ui.finish(summary);
       await ui.waitUntilExit();
     }
+    notices.release();
     metrics?.finish(summary);
-    if (p.output === 'json') out(`${summaryJson(summary)}\n`);
-    else if (p.output === 'plain') out(`${formatSummary(summary)}\n`);
-    return exitCodeFor(summary, guard, outputClosed);
+    // Waited for: a summary that could not be written must show in the exit code.
+    if (p.output === 'json') await out(`${summaryJson(summary)}\n`);
+    else if (p.output === 'plain') await out(`${formatSummary(summary)}\n`);
+    return exitCodeFor(summary, guard);
   } finally {
+    notices.release();
     guard.dispose();
     ui?.unmount();
     cast?.close();
@@ -189,9 +211,6 @@ function creating<T>(flag: string, path: string, create: (path: string) => T): T
   try {
     return create(path);
   } catch (error) {
-    const e = error as NodeJS.ErrnoException;
-    throw new UsageError(
-      `${flag} ${path}: cannot write it (${e.code === 'ENOENT' ? 'no such directory' : (e.code ?? e.message)})`,
-    );
+    throw new UsageError(`${flag} ${path}: cannot write it (${whyUnwritable(error as NodeJS.ErrnoException)})`);
   }
 }

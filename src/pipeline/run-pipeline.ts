@@ -98,6 +98,8 @@ export function startPipeline(input: Partial<PipelineConfig>, options: RunOption
   let stopAsked = false;
   let endedBy: EndedBy | undefined;
   let error: string | undefined;
+  /** The stack of the worker error that failed the run, when it had one: the user's frames are in it. */
+  let errorStack: string | undefined;
   let shutdownStartedAt: number | undefined;
   let shutdownMs: number | undefined;
   let lastMoved = { total: -1, at: 0 };
@@ -141,7 +143,7 @@ export function startPipeline(input: Partial<PipelineConfig>, options: RunOption
     else if (message.type === 'sentinel') {
       w.leaving = true;
       links[w.stage - 1]!.sentinelTaken();
-    } else if (message.type === 'failed') fail(w, message.message);
+    } else if (message.type === 'failed') fail(w, message.message, message.stack);
   }
 
   function onExit(w: RunningWorker, code: number): void {
@@ -153,13 +155,15 @@ export function startPipeline(input: Partial<PipelineConfig>, options: RunOption
   }
 
   /** Marks a worker failed and winds the run down: no more puts, everything downstream drains. */
-  function fail(w: RunningWorker, message: string): void {
+  function fail(w: RunningWorker, message: string, stack?: string): void {
     if (w.error === undefined) w.error = message;
     board.setState(w.slot, 'failed');
     if (endedBy) return; // torn down already: nothing left to wind down
     if (error === undefined) {
       // A worker that fails for the broker's sake (out of reach, out of memory, its data gone): say so.
-      error = stream?.blame(message) ?? `${w.id} failed: ${message}`;
+      const blamed = stream?.blame(message);
+      error = blamed ?? `${w.id} failed: ${message}`;
+      if (blamed === undefined) errorStack = stack;
       state = 'failed';
       requestStop();
     }
@@ -267,7 +271,8 @@ export function startPipeline(input: Partial<PipelineConfig>, options: RunOption
     const conclude = (): Summary => {
       const last = snap();
       // snap() reads progress() now, so its shutdown numbers are the final ones.
-      return summaryOf(last, by, error);
+      const summary = summaryOf(last, by, error);
+      return errorStack !== undefined && error !== undefined ? { ...summary, stack: errorStack } : summary;
     };
     if (!stream) {
       const summary = conclude();

@@ -27,7 +27,7 @@ export interface RunningWorker extends WorkerInfo {
 /** What happens to a run's workers, as the run hears of it. */
 export interface WorkerEvents {
   message(w: RunningWorker, message: WorkerMessage): void;
-  error(w: RunningWorker, message: string): void;
+  error(w: RunningWorker, message: string, stack?: string): void;
   exit(w: RunningWorker, code: number): void;
 }
 
@@ -82,7 +82,7 @@ export class StageWorkers {
     };
     this.all.push(w);
     worker.on('message', (message: WorkerMessage) => events.message(w, message));
-    worker.on('error', (e) => events.error(w, e.message));
+    worker.on('error', (e) => events.error(w, e.message, e.stack));
     worker.on('exit', (code) => events.exit(w, code));
     return true;
   }

@@ -260,6 +260,8 @@ export interface Summary {
   }>;
   endedBy: EndedBy;
   error?: string;
+  /** The stack of the error that failed the run, as the worker threw it (the user's own frames among it). */
+  stack?: string;
 }
 
 /** Live controls the dashboard sends back to a run (never by reaching into workers). */

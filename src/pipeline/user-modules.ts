@@ -13,12 +13,16 @@
  * `ctx` is {@link WorkerContext}. A module that lacks the export is refused with a message
  * naming the module and the function it must export. TypeScript (.ts, .mts, .cts) loads through
  * tsx, found from the module's folder or the current directory (load-module.js).
+ *
+ * Loading has a deadline, LOAD_DEADLINE_MS (PIPELINE_TUI_LOAD_TIMEOUT_MS overrides it): a module
+ * whose top-level `await` never settles, or whose top level never returns, is refused with the
+ * same kind of message instead of leaving the run waiting for it forever.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { loadModule, NO_TSX } from '../threads/load-module.js';
-import { moduleUrl } from '../threads/spawn.js';
+import { moduleUrl, ownModule, spawnWorker } from '../threads/spawn.js';
 import type { PipelineConfig, WorkerRole } from './types.js';
 
 export interface WorkerContext {
@@ -42,6 +46,28 @@ export type Transform = (item: unknown, ctx: WorkerContext) => unknown;
 export class UserModuleError extends Error {
   override name = 'UserModuleError';
 }
+
+/**
+ * How long a user module may take to load (import and top level) before it is refused: long
+ * enough for one that connects somewhere or compiles TypeScript on a slow, busy CI machine.
+ */
+export const LOAD_DEADLINE_MS = 30_000;
+const DEADLINE_VARIABLE = 'PIPELINE_TUI_LOAD_TIMEOUT_MS';
+
+/** The load deadline: LOAD_DEADLINE_MS, or PIPELINE_TUI_LOAD_TIMEOUT_MS. @throws UserModuleError for a bad value */
+export function loadDeadlineMs(env: NodeJS.ProcessEnv = process.env): number {
+  const text = env[DEADLINE_VARIABLE];
+  if (text === undefined || text === '') return LOAD_DEADLINE_MS;
+  const ms = Number(text);
+  if (!(Number.isInteger(ms) && ms > 0))
+    throw new UserModuleError(`${DEADLINE_VARIABLE} must be a whole number of milliseconds above 0, got "${text}"`);
+  return ms;
+}
+
+/** Why a module that did not load by the deadline is refused, and what to do if it is only slow. */
+const tooSlow = (ms: number): string =>
+  `did not finish loading within ${ms / 1000} s (a top-level await that never settles, or a loop?); ` +
+  `if it is only slow, raise ${DEADLINE_VARIABLE}`;
 
 /** Where a syntax error is (`line:column`), from `node --check`, which prints the line and a caret under it. */
 function syntaxErrorAt(file: string): string | undefined {
@@ -71,14 +97,22 @@ function loadProblem(url: URL, error: unknown): string {
   return `cannot load the module: ${message}`;
 }
 
+const LATE = Symbol('late');
+
 async function load(path: string, exportName: string, flag: string): Promise<(...args: never[]) => unknown> {
   const url = moduleUrl(path);
-  let mod: Record<string, unknown>;
+  const deadline = loadDeadlineMs();
+  let mod: Record<string, unknown> | typeof LATE;
+  let timer: NodeJS.Timeout | undefined;
   try {
-    mod = await loadModule(url.href);
+    const late = new Promise<typeof LATE>((resolve) => (timer = setTimeout(resolve, deadline, LATE)));
+    mod = await Promise.race([loadModule(url.href), late]);
   } catch (error) {
     throw new UserModuleError(`${flag} ${path}: ${loadProblem(url, error)}`);
+  } finally {
+    clearTimeout(timer);
   }
+  if (mod === LATE) throw new UserModuleError(`${flag} ${path}: ${tooSlow(deadline)}`);
   const fn = mod[exportName] ?? (mod.default as Record<string, unknown> | undefined)?.[exportName];
   if (typeof fn !== 'function') {
     throw new UserModuleError(`${flag} ${path}: the module must export a function named "${exportName}"`);
@@ -86,17 +120,68 @@ async function load(path: string, exportName: string, flag: string): Promise<(..
   return fn as (...args: never[]) => unknown;
 }
 
+/** A module to check: its path, the flag that named it, and what it must export. */
+export interface ModuleToCheck {
+  path: string;
+  flag: string;
+  exportName: string;
+}
+
+/** What the checking worker (check-modules-main.ts) tells the main thread. */
+export type CheckMessage = { type: 'loading'; index: number } | { type: 'refused'; message: string } | { type: 'ok' };
+
+const CHECK_MAIN = ownModule(import.meta.url, './check-modules-main');
+
 /**
- * Loads the run's user modules once in the calling (main) thread and checks their exports, so
- * that a bad one is refused before any worker starts. @throws UserModuleError naming the flag,
- * the file and the problem.
+ * Loads the run's user modules once and checks their exports, so that a bad one is refused before
+ * any worker starts. They load in a worker of their own, ended once they are checked: a module
+ * that never finishes loading — an await that never settles, a top level that never returns —
+ * is refused at the deadline, and nothing it started (a timer, a connection) outlives the check.
+ * @throws UserModuleError naming the flag, the file and the problem.
  */
 export async function checkUserModules(
   config: Pick<PipelineConfig, 'producer' | 'consumer'> & Partial<Pick<PipelineConfig, 'stages'>>,
 ): Promise<void> {
-  if (config.producer !== undefined) await loadProducer(config.producer);
-  for (const stage of config.stages ?? []) await loadTransform(stage.module);
-  if (config.consumer !== undefined) await loadConsumer(config.consumer);
+  const modules: ModuleToCheck[] = [
+    ...(config.producer !== undefined ? [{ path: config.producer, flag: '--producer', exportName: 'produce' }] : []),
+    ...(config.stages ?? []).map((s) => ({ path: s.module, flag: '--stage', exportName: 'transform' })),
+    ...(config.consumer !== undefined ? [{ path: config.consumer, flag: '--consumer', exportName: 'consume' }] : []),
+  ];
+  if (modules.length === 0) return;
+  const deadline = loadDeadlineMs();
+  const worker = spawnWorker(CHECK_MAIN, { workerData: { modules } });
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await new Promise<void>((resolve, reject) => {
+      let current = modules[0]!;
+      const refuse = (problem: string): void =>
+        reject(new UserModuleError(`${current.flag} ${current.path}: ${problem}`));
+      // Each module's deadline, from when the worker starts on it (its own start-up is not the module's doing).
+      // The worker's deadline (in load) fires first for an await; this one catches a top level that never returns.
+      const arm = (): void => {
+        clearTimeout(timer);
+        timer = setTimeout(() => refuse(tooSlow(deadline)), deadline);
+      };
+      worker.on('message', (m: CheckMessage) => {
+        if (m.type === 'loading') {
+          current = modules[m.index]!;
+          arm();
+        } else if (m.type === 'refused') reject(new UserModuleError(m.message));
+        else resolve();
+      });
+      // Thrown by the module after its top level, from a timer or a promise nobody awaited.
+      worker.on('error', (e) => refuse(`cannot load the module: ${e.message.split('\n')[0]}`));
+      worker.on('exit', (code) => refuse(`the module ended its thread while loading (exit code ${code})`));
+    });
+  } finally {
+    clearTimeout(timer);
+    await worker.terminate();
+  }
+}
+
+/** Loads a module as a run's worker would and checks its export (in the checking worker). */
+export async function checkModule({ path, flag, exportName }: ModuleToCheck): Promise<void> {
+  await load(path, exportName, flag);
 }
 
 export async function loadProducer(path: string): Promise<Produce> {

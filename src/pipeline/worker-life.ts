@@ -114,7 +114,12 @@ export async function latencyRecorder(
   };
 }
 
-/** Runs a worker's `main` and publishes how it ended: `done`, or `failed` with the message posted. */
+/**
+ * Runs a worker's `main`, publishes how it ended — `done`, or `failed` with the message posted —
+ * and ends the thread: a user module's timers, or its load left pending at the deadline, must not
+ * keep a worker alive after its work (the run would wait for it forever). Messages posted before
+ * go out first.
+ */
 export async function lifeOf(
   board: PipelineBoard,
   slot: number,
@@ -129,4 +134,5 @@ export async function lifeOf(
     const e = error instanceof Error ? error : new Error(String(error));
     post({ type: 'failed', message: e.message, stack: e.stack });
   }
+  process.exit();
 }

@@ -3,10 +3,10 @@
  * events in time order — "o" output, "r" resize ("COLSxROWS"), "m" a marker a player can jump
  * to. This is what asciinema's own reader enforces: version 2, integer width/height and
  * timestamp, string data, non-decreasing times in seconds since the start, `env` with only
- * TERM and SHELL. Lines are written synchronously as they come, so a crash leaves a playable
- * recording up to it.
+ * TERM and SHELL. Lines are written synchronously as they come, so a crash (or a disk that fills
+ * up: see json-lines.ts) leaves a playable recording up to it.
  */
-import { JsonLinesFile } from './json-lines.js';
+import { JsonLinesFile, type JsonLinesOptions } from './json-lines.js';
 
 export interface CastHeader {
   version: 2;
@@ -32,9 +32,9 @@ export class CastWriter {
       height,
       title,
       env = process.env,
-    }: { width: number; height: number; title?: string; env?: NodeJS.ProcessEnv },
+      onStop,
+    }: { width: number; height: number; title?: string; env?: NodeJS.ProcessEnv } & JsonLinesOptions,
   ) {
-    this.file = new JsonLinesFile(path);
     const header: CastHeader = {
       version: 2,
       width: Math.max(1, Math.round(width)),
@@ -43,7 +43,7 @@ export class CastWriter {
       ...(title !== undefined ? { title } : {}),
       env: { TERM: env['TERM'] ?? 'xterm-256color', ...(env['SHELL'] ? { SHELL: env['SHELL'] } : {}) },
     };
-    this.file.write(header);
+    this.file = new JsonLinesFile(path, header, { onStop });
   }
 
   /** Terminal output, as a terminal receives it: Ink's bare `\n` becomes `\r\n` (the tty's ONLCR). */

@@ -14,7 +14,7 @@
  */
 import { readFileSync } from 'node:fs';
 import type { PipelineConfig, Snapshot, Summary } from '../pipeline/types.js';
-import { JsonLinesFile } from './json-lines.js';
+import { JsonLinesFile, type JsonLinesOptions } from './json-lines.js';
 import { upgradeConfig, upgradeSnapshot, upgradeSummary } from './upgrade-v1.js';
 
 export const METRICS_FORMAT = 'pipeline-tui-metrics';
@@ -37,6 +37,8 @@ export interface MetricsLog {
   header: MetricsHeader;
   snapshots: Snapshot[];
   summary: Summary | undefined;
+  /** The number of the last line when it was cut short mid-write (and left out): the log ends before it. */
+  cutAtLine?: number;
 }
 
 /** A log that cannot be read; the message names the file and the line. */
@@ -47,13 +49,16 @@ export class MetricsLogError extends Error {
 export class MetricsLogWriter {
   private readonly file: JsonLinesFile;
 
-  /** Creates (or truncates) `path` and writes the header line. */
+  /**
+   * Creates (or truncates) `path` and writes the header line. @throws the fs error when it cannot.
+   * A later write that fails stops the log at its last whole line (see json-lines.ts).
+   */
   constructor(
     readonly path: string,
     config: PipelineConfig,
     tool: string,
+    options: JsonLinesOptions = {},
   ) {
-    this.file = new JsonLinesFile(path);
     const header: MetricsHeader = {
       format: METRICS_FORMAT,
       version: METRICS_VERSION,
@@ -61,7 +66,7 @@ export class MetricsLogWriter {
       startedAt: new Date().toISOString(),
       config,
     };
-    this.file.write(header);
+    this.file = new JsonLinesFile(path, header, options);
   }
 
   snapshot(snapshot: Snapshot): void {
@@ -81,8 +86,10 @@ export class MetricsLogWriter {
 
 /**
  * Reads a metrics log. @throws MetricsLogError naming the file and line number when the file is
- * missing, empty, not a pipeline-tui metrics log, or has a line that is cut short or not a
- * snapshot. A log without a summary line (its run crashed) reads fine: `summary` is undefined.
+ * missing, empty, not a pipeline-tui metrics log, or has a line before the last that is not valid
+ * JSON or not a snapshot. A log without a summary line (its run crashed) reads fine: `summary` is
+ * undefined. So does one whose last line was cut mid-write (a crash, a full disk): that line is
+ * left out and `cutAtLine` names it. Only a cut header is refused: there is nothing to replay.
  */
 export function readMetricsLog(path: string): MetricsLog {
   let text: string;
@@ -96,6 +103,9 @@ export function readMetricsLog(path: string): MetricsLog {
   }
   const lines = text.split('\n');
   if (lines.at(-1) === '') lines.pop();
+  // A last line without its newline that does not parse was cut short mid-write: the log ends before it.
+  const cutAtLine = !text.endsWith('\n') && lines.length > 1 && !parses(lines.at(-1)!) ? lines.length : undefined;
+  if (cutAtLine !== undefined) lines.pop();
   if (lines.length === 0)
     throw new MetricsLogError(`${path}:1: the file is empty, not a metrics log (record one with --metrics ${path})`);
   const fail = (n: number, what: string): never => {
@@ -107,8 +117,10 @@ export function readMetricsLog(path: string): MetricsLog {
       const value: unknown = JSON.parse(line);
       if (typeof value === 'object' && value !== null && !Array.isArray(value)) return value as Record<string, unknown>;
     } catch {
-      const cut = n === lines.length && !text.endsWith('\n');
-      fail(n, cut ? 'the line is cut short (the recording ended mid-write)' : 'not valid JSON');
+      fail(
+        n,
+        n === 1 && !text.includes('\n') ? 'the header is cut short (the recording ended mid-write)' : 'not valid JSON',
+      );
     }
     return fail(n, 'expected a JSON object');
   };
@@ -150,7 +162,21 @@ export function readMetricsLog(path: string): MetricsLog {
     } else fail(n, 'expected {"snapshot": …} or {"summary": …}');
   }
   if (snapshots.length === 0) fail(Math.max(2, lines.length), 'the log has no snapshots to replay');
-  return { header: header as unknown as MetricsHeader, snapshots, summary };
+  return {
+    header: header as unknown as MetricsHeader,
+    snapshots,
+    summary,
+    ...(cutAtLine !== undefined ? { cutAtLine } : {}),
+  };
+}
+
+function parses(line: string): boolean {
+  try {
+    JSON.parse(line);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);

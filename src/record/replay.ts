@@ -26,11 +26,14 @@ export function summaryOfLog(log: MetricsLog): Summary {
   const last = log.snapshots.at(-1)!;
   const endedBy =
     last.state === 'failed' || last.state === 'stalled' || last.state === 'aborted' ? last.state : 'stopped';
-  return summaryOf(
-    last,
-    endedBy,
-    last.error ?? 'the metrics log ends before the run did (no summary line): the recording was cut short',
-  );
+  return summaryOf(last, endedBy, last.error ?? `the metrics log ends before the run did (${whereLogEnds(log)})`);
+}
+
+/** Where a log without its summary stops: "no summary line", or the line cut mid-write. */
+export function whereLogEnds(log: MetricsLog): string {
+  return log.cutAtLine !== undefined
+    ? `line ${log.cutAtLine} was cut short mid-write; the replay ends at line ${log.cutAtLine - 1}`
+    : 'no summary line: the recording was cut short';
 }
 
 export function startReplay(log: MetricsLog, { speed = 1, onSnapshot }: ReplayOptions = {}): Replay {

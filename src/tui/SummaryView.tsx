@@ -11,9 +11,9 @@ export interface SummaryViewProps {
 
 /**
  * The view left on screen when a run ends: the same lines as the plain summary (plain.ts), the
- * first coloured by how the run ended, the bottleneck and any error picked out. Long lines wrap
- * when the whole still fits the terminal (it must stay shorter than it, or Ink would clear the
- * screen); otherwise they truncate.
+ * first coloured by how the run ended, the bottleneck and any error (and where it was thrown)
+ * picked out. Long lines wrap when the whole still fits the terminal (it must stay shorter than
+ * it, or Ink would clear the screen); otherwise they truncate.
  */
 export function SummaryView({ summary, columns, rows }: SummaryViewProps) {
   const theme = useTheme();
@@ -22,7 +22,7 @@ export function SummaryView({ summary, columns, rows }: SummaryViewProps) {
   const wrap = height < rows ? 'wrap' : 'truncate-end';
   const style = (line: string, i: number) => {
     if (i === 0) return theme.ending(summary.endedBy);
-    if (line.startsWith('Error:')) return theme.error();
+    if (line.startsWith('Error:') || line.startsWith('  at ')) return theme.error();
     return line.startsWith('Bottleneck:') ? theme.bottleneck() : {};
   };
   return (

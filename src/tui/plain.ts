@@ -7,6 +7,7 @@ import { bottleneckText } from './BottleneckLine.js';
 import { brokerText } from './BrokerLine.js';
 import { pickWorkers } from './dashboard-layout.js';
 import { count, duration, latency, percent, rate } from './format.js';
+import { userFrames } from './user-frames.js';
 
 /** Stages between the producers and the consumers that plain lines list before folding the rest into "+N more". */
 export const PLAIN_STAGES_SHOWN = 4;
@@ -76,7 +77,7 @@ export function formatSummary(s: Summary): string {
   if (s.bottleneck !== undefined) lines.push(`Bottleneck: ${bottleneckText(s.bottleneck)}.`);
   if (s.broker !== undefined) lines.push(`Broker: ${brokerText(s.broker)}.`);
   lines.push(workersLine(s.workers));
-  if (s.error) lines.push(`Error: ${s.error}`);
+  if (s.error) lines.push(`Error: ${s.error}`, ...userFrames(s.stack).map((frame) => `  ${frame}`));
   return lines.join('\n');
 }
 
@@ -140,6 +141,7 @@ export function summaryJson(s: Summary): string {
     workers: s.workers,
     endedBy: s.endedBy,
     ...(s.error !== undefined ? { error: s.error } : {}),
+    ...(s.stack !== undefined ? { stack: s.stack } : {}),
   };
   return JSON.stringify(ordered, null, 2);
 }

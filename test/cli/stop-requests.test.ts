@@ -62,7 +62,7 @@ describe('SIGTERM and SIGHUP, as a supervisor or a closed ssh session sends them
 });
 
 describe('a stdout that nobody reads (pipeline-tui --plain | head -1)', () => {
-  it('after a SIGHUP (a closed ssh session: its terminal is gone too) the stop still ends gracefully', async () => {
+  it('after a SIGHUP (a closed ssh session: its terminal is gone too) the stop ends gracefully, exit 0', async () => {
     const metrics = join(dir, 'hup-closed.jsonl');
     const cli = startCli(['--plain', '--duration', '60s', '--consume-ms', '50', '-q', '64', '--metrics', metrics]);
     await cli.stdoutMatching(/queue 64\/64/);
@@ -70,7 +70,8 @@ describe('a stdout that nobody reads (pipeline-tui --plain | head -1)', () => {
     cli.child.stdout.destroy();
     const { code } = await cli.result;
     expect(readMetricsLog(metrics).summary).toMatchObject({ endedBy: 'stopped' });
-    expect(code).toBe(141);
+    // The SIGHUP asked for the stop (exit 0, as the README promises); the lost stdout is the same hangup.
+    expect(code).toBe(0);
   });
 
   it('stops the run quietly with exit 141, as a command killed by SIGPIPE would: no EPIPE trace', async () => {

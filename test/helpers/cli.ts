@@ -19,29 +19,37 @@ export interface CliOptions {
   nodeArgs?: string[];
   /** Kill it and reject after this long. */
   deadlineMs?: number;
+  /** Its working directory (default: the test's). */
+  cwd?: string;
+  /** A file descriptor to give it as stdout (e.g. /dev/full opened) instead of a pipe; `stdout` is then ''. */
+  stdoutFd?: number;
 }
 
 /** A started `pipeline-tui`: the child (to signal it, or close its stdout) and its result. */
 export interface CliProcess {
+  /** Its stdout is null when it was given `stdoutFd`. */
   child: ChildProcessByStdio<null, Readable, Readable>;
   /** Resolves when it exits; rejects (after killing it) at the deadline. */
   result: Promise<CliResult>;
   /** Resolves with stdout so far once it matches `pattern` (rejects if it exits first). */
   stdoutMatching(pattern: RegExp): Promise<string>;
+  /** The same for stderr. */
+  stderrMatching(pattern: RegExp): Promise<string>;
 }
 
 /** Starts `pipeline-tui ...args` with no TTY, in a user's environment plus `env`. */
 export function startCli(
   args: string[],
-  { env = {}, nodeArgs = [], deadlineMs = 60_000 }: CliOptions = {},
+  { env = {}, nodeArgs = [], deadlineMs = 60_000, stdoutFd, cwd }: CliOptions = {},
 ): CliProcess {
   const child = spawn(process.execPath, [...nodeArgs, BIN, ...args], {
     env: userEnv(env),
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+    cwd,
+    stdio: ['ignore', stdoutFd ?? 'pipe', 'pipe'],
+  }) as ChildProcessByStdio<null, Readable, Readable>;
   let stdout = '';
   let stderr = '';
-  child.stdout.on('data', (d: Buffer) => (stdout += d));
+  child.stdout?.on('data', (d: Buffer) => (stdout += d));
   child.stderr.on('data', (d: Buffer) => (stderr += d));
   const result = new Promise<CliResult>((resolve, reject) => {
     const timer = setTimeout(() => {
@@ -58,18 +66,25 @@ export function startCli(
       resolve({ code, stdout, stderr });
     });
   });
-  const stdoutMatching = (pattern: RegExp): Promise<string> =>
+  const matching = (name: 'stdout' | 'stderr', pattern: RegExp): Promise<string> =>
     new Promise((resolve, reject) => {
+      const stream = child[name];
+      const text = (): string => (name === 'stdout' ? stdout : stderr);
       const check = (): void => {
-        if (!pattern.test(stdout)) return;
-        child.stdout.off('data', check);
-        resolve(stdout);
+        if (!pattern.test(text())) return;
+        stream?.off('data', check);
+        resolve(text());
       };
-      child.stdout.on('data', check);
+      stream?.on('data', check);
       check();
-      result.then(() => reject(new Error(`pipeline-tui exited before stdout matched ${pattern}:\n${stdout}`)), reject);
+      result.then(() => reject(new Error(`pipeline-tui exited before ${name} matched ${pattern}:\n${text()}`)), reject);
     });
-  return { child, result, stdoutMatching };
+  return {
+    child,
+    result,
+    stdoutMatching: (pattern) => matching('stdout', pattern),
+    stderrMatching: (pattern) => matching('stderr', pattern),
+  };
 }
 
 /** Runs `pipeline-tui ...args` with no TTY to its end (see startCli). */

@@ -35,7 +35,13 @@ const CASES: Array<[string, string, RegExp]> = [
     /future-version\.jsonl:1: metrics log version 9 is not supported/,
   ],
   ['no-snapshots', `${header}\n`, /no-snapshots\.jsonl:2: the log has no snapshots/],
-  ['truncated', `${header}\n${snap(100)}\n${snap(200).slice(0, 40)}`, /truncated\.jsonl:3: the line is cut short/],
+  ['cut-header', header.slice(0, 40), /cut-header\.jsonl:1: the header is cut short/],
+  // A cut line is only forgiven at the end: one in the middle is a corrupt log.
+  [
+    'cut-middle',
+    `${header}\n${snap(100)}\n${snap(200).slice(0, 40)}\n${snap(300)}\n`,
+    /cut-middle\.jsonl:3: not valid JSON/,
+  ],
   [
     'corrupt-middle',
     `${header}\n${snap(100)}\n{"snapshot": oops}\n${snap(300)}\n`,
@@ -80,6 +86,13 @@ describe('readMetricsLog refuses what it cannot replay', () => {
     expect(() => readMetricsLog(join(dir, 'missing.jsonl'))).toThrow(/missing\.jsonl: no such file/);
   });
 
+  it('reads a log whose last line was cut mid-write up to the line before, and says where it was cut', () => {
+    const parsed = readMetricsLog(log('cut-end.jsonl', `${header}\n${snap(100)}\n${snap(200).slice(0, 40)}`));
+    expect(parsed.snapshots.map((s) => s.t)).toEqual([100]);
+    expect(parsed.cutAtLine).toBe(3);
+    expect(parsed.summary).toBeUndefined();
+  });
+
   it('reads a log whose run crashed (no summary line)', () => {
     const parsed = readMetricsLog(log('crashed.jsonl', `${header}\n${snap(100)}\n${snap(200)}\n`));
     expect(parsed.snapshots.map((s) => s.t)).toEqual([100, 200]);
@@ -91,13 +104,25 @@ describe('pipeline-tui replay with a bad log', () => {
   beforeAll(() => ensureBuilt(), 120_000);
 
   it('prints one line naming the file and line, exit 2, no stack trace', async () => {
-    const path = log('cli-truncated.jsonl', `${header}\n${snap(100)}\n${snap(200).slice(0, 40)}`);
+    const path = log('cli-corrupt.jsonl', `${header}\n${snap(100)}\n${snap(200).slice(0, 40)}\n${snap(300)}\n`);
     const r = await runCli(['replay', path, '--json']);
     expect(r.code).toBe(2);
     expect(r.stdout).toBe('');
+    expect(r.stderr.trim().split('\n')).toEqual([`pipeline-tui: ${path}:3: not valid JSON`]);
+  });
+
+  it('a log whose last line was cut mid-write replays to the line before, says where it stopped, exit 4', async () => {
+    const path = log('cli-cut.jsonl', `${header}\n${snap(100)}\n${snap(200)}\n${snap(300).slice(0, 40)}`);
+    const r = await runCli(['replay', path, '--json', '--speed', '100']);
+    expect(r.code).toBe(4); // EXIT.cutShort, as for a log without its summary line
     expect(r.stderr.trim().split('\n')).toEqual([
-      `pipeline-tui: ${path}:3: the line is cut short (the recording ended mid-write)`,
+      `pipeline-tui: ${path}: line 4 was cut short mid-write; the replay ends at line 3`,
     ]);
+    expect(JSON.parse(r.stdout)).toMatchObject({
+      endedBy: 'stopped',
+      error: 'the metrics log ends before the run did (line 4 was cut short mid-write; the replay ends at line 3)',
+      durationMs: 200,
+    });
   });
 
   it('a crashed run replays to a summary that says the log was cut short', async () => {
