@@ -22,8 +22,7 @@ describe('the quick start in a fresh checkout', () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('npx pipeline-tui runs the bin npm install built, without building it again', () => {
-    for (const entry of [...CHECKOUT, ...TSCONFIGS])
-      cpSync(join(ROOT, entry), join(dir, entry), { recursive: true });
+    for (const entry of [...CHECKOUT, ...TSCONFIGS]) cpSync(join(ROOT, entry), join(dir, entry), { recursive: true });
     symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'));
     const home = join(dir, '.home');
     mkdirSync(home);
