@@ -40,6 +40,7 @@ export function summaryOf(last: Snapshot, endedBy: EndedBy, error: string | unde
     links: last.links.map(({ capacity, highWater }) => ({ capacity, highWater })),
     ...(last.pool ? { pool: poolOf(last.pool) } : {}),
     ...(last.bottleneck ? { bottleneck: last.bottleneck } : {}),
+    ...(last.noBottleneck !== undefined ? { noBottleneck: last.noBottleneck } : {}),
     ...(last.broker ? { broker: brokerOf(last.broker) } : {}),
     workers: last.workers.map((w) => ({
       id: w.id,

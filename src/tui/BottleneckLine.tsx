@@ -4,6 +4,8 @@ import { useTheme } from './use-theme.js';
 
 export interface BottleneckLineProps {
   bottleneck: Bottleneck | undefined;
+  /** Why none is named though the run may have one ("paused"): Snapshot.noBottleneck. */
+  none?: string | undefined;
 }
 
 /** The whole verdict as one sentence: "keep-odd — its input queue is full …; select it and press + …". */
@@ -14,9 +16,10 @@ export function bottleneckText(b: Bottleneck): string {
 /**
  * "Bottleneck keep-odd — its input queue is full and upstream is blocked 76% of the time; …":
  * the stage that holds the run back, as the judge (src/pipeline/bottleneck.ts) names it, steadily.
- * Always one line ("none" until one is named), so the layout does not jump when a verdict comes or goes.
+ * Always one line ("none" until one is named, "none: paused" while the run cannot support one), so
+ * the layout does not jump when a verdict comes or goes.
  */
-export function BottleneckLine({ bottleneck: b }: BottleneckLineProps) {
+export function BottleneckLine({ bottleneck: b, none }: BottleneckLineProps) {
   const theme = useTheme();
   return (
     <Text wrap="truncate-end">
@@ -27,7 +30,7 @@ export function BottleneckLine({ bottleneck: b }: BottleneckLineProps) {
           {bottleneckText(b).slice(b.name.length)}
         </>
       ) : (
-        <Text {...theme.muted()}>none</Text>
+        <Text {...theme.muted()}>{none !== undefined ? `none: ${none}` : 'none'}</Text>
       )}
     </Text>
   );

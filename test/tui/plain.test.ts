@@ -45,6 +45,11 @@ describe('the progress line', () => {
     expect(line).toMatch(/ {2}pool 2\/2 \(3 waiting\) {2}bottleneck keep-odd$/);
   });
 
+  it('says why no bottleneck is named when the run cannot support one', () => {
+    const line = formatProgressLine(makeSnapshot({ noBottleneck: 'C2 has held one item for 8s' }));
+    expect(line).toMatch(/ {2}bottleneck none: C2 has held one item for 8s$/);
+  });
+
   it('a long chain folds its stages into "+N more"', () => {
     const names = Array.from({ length: 9 }, (_, i) => `t${i + 1}`);
     const line = formatProgressLine(makeStagedSnapshot(names));

@@ -157,6 +157,11 @@ describe('pool and bottleneck', () => {
     );
     expect(lineOf(draw(STAGED), 'Bottleneck').trimEnd()).toBe('Bottleneck none');
   });
+
+  it('the bottleneck line says why none is named when the run cannot support a verdict', () => {
+    const paused = makeStagedSnapshot(['keep-odd'], { state: 'paused', noBottleneck: 'paused' });
+    expect(lineOf(draw(paused), 'Bottleneck').trimEnd()).toBe('Bottleneck none: paused');
+  });
 });
 
 describe('workers and shutdown', () => {
