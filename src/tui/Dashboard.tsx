@@ -5,6 +5,7 @@ import { BrokerLine } from './BrokerLine.js';
 import { ChainPanel } from './ChainPanel.js';
 import { Header } from './Header.js';
 import { HelpPanel } from './HelpPanel.js';
+import { HoldupLine, holdup } from './HoldupLine.js';
 import type { History } from './history.js';
 import { KeyBar } from './KeyBar.js';
 import { KEYS, type KeyHelp } from './keys.js';
@@ -32,7 +33,7 @@ export interface DashboardProps {
 
 /**
  * The live view of one Snapshot: header; the chain (producers, each queue and stage, consumers),
- * the pool, the bottleneck; latency, lock (or the broker), shutdown; workers; keys. A pure render of its props —
+ * the pool, the bottleneck; latency, lock (or the broker), shutdown (and who holds it up); workers; keys. A pure render of its props —
  * live runs and replays feed it the same way. It stays shorter than `rows` and every line
  * truncates at `columns`, so Ink can redraw it in place.
  */
@@ -53,6 +54,7 @@ export function Dashboard({
     stages: s.stages.length,
     help: helpOpen ? keys : undefined,
     hasError: s.error !== undefined,
+    hasHoldup: holdup(s) !== undefined,
     hasPool: s.pool !== undefined,
   });
   const capacity = Math.max(0, ...s.links.map((l) => l.capacity));
@@ -71,10 +73,11 @@ export function Dashboard({
         selected={selected}
       />
       {s.pool !== undefined && <PoolLine pool={s.pool} />}
-      <BottleneckLine bottleneck={s.bottleneck} />
+      <BottleneckLine bottleneck={s.bottleneck} none={s.noBottleneck} />
       <LatencyLine latencyMs={s.latencyMs} />
       {s.broker !== undefined ? <BrokerLine broker={s.broker} /> : <LockLine lock={s.lock} />}
       <ShutdownLine snapshot={s} columns={columns} />
+      <HoldupLine snapshot={s} />
       {s.error !== undefined && (
         <Text wrap="truncate-end" {...theme.error()}>
           {'Error'.padEnd(LABEL_WIDTH)}

@@ -20,6 +20,8 @@ export interface LayoutInput {
   help: readonly KeyHelp[] | undefined;
   hasError: boolean;
   hasPool: boolean;
+  /** The "Waiting" line: a worker holds the drain up (HoldupLine). */
+  hasHoldup?: boolean;
 }
 
 export interface Layout {
@@ -36,8 +38,9 @@ const FIXED = 7;
 const SPACERS = 3;
 
 /** Where the rows go for a terminal of `rows` lines. */
-export function dashboardLayout({ rows, workers, stages, help, hasError, hasPool }: LayoutInput): Layout {
-  const fixed = FIXED + (hasError ? 1 : 0) + (hasPool ? 1 : 0) + (help ? helpPanelLines(help) : 0);
+export function dashboardLayout({ rows, workers, stages, help, hasError, hasPool, hasHoldup }: LayoutInput): Layout {
+  const extra = [hasError, hasPool, hasHoldup].filter(Boolean).length;
+  const fixed = FIXED + extra + (help ? helpPanelLines(help) : 0);
   const room = rows - 1 - fixed;
   const chain = 2 * stages - 1;
   const wanted = Math.min(workers, 6);

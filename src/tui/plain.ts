@@ -6,6 +6,7 @@ import type { Snapshot, Summary } from '../pipeline/types.js';
 import { bottleneckText } from './BottleneckLine.js';
 import { brokerText } from './BrokerLine.js';
 import { count, duration, latency, percent, rate } from './format.js';
+import { holdup } from './HoldupLine.js';
 import { pickWorkers } from './layout.js';
 
 /** Stages between the producers and the consumers that plain lines list before folding the rest into "+N more". */
@@ -43,7 +44,10 @@ export function formatProgressLine(s: Snapshot): string {
   ];
   if (s.pool !== undefined) parts.push(`pool ${s.pool.inUse}/${s.pool.size} (${s.pool.waiting} waiting)`);
   if (s.bottleneck !== undefined) parts.push(`bottleneck ${s.bottleneck.name}`);
+  else if (s.noBottleneck !== undefined) parts.push(`bottleneck none: ${s.noBottleneck}`);
   if (s.broker?.lost !== undefined) parts.push(s.broker.lost);
+  const h = holdup(s);
+  if (h !== undefined) parts.push(`waiting for ${h.id} (held its item ${duration(h.heldMs)})`);
   return parts.join('  ');
 }
 
@@ -74,6 +78,7 @@ export function formatSummary(s: Summary): string {
   if (stages.length > 2) lines.push(stagesLine(stages));
   if (s.pool !== undefined) lines.push(poolLine(s.pool));
   if (s.bottleneck !== undefined) lines.push(`Bottleneck: ${bottleneckText(s.bottleneck)}.`);
+  else if (s.noBottleneck !== undefined) lines.push(`Bottleneck: none — ${s.noBottleneck}.`);
   if (s.broker !== undefined) lines.push(`Broker: ${brokerText(s.broker)}.`);
   lines.push(workersLine(s.workers));
   if (s.error) lines.push(`Error: ${s.error}`);
@@ -136,6 +141,7 @@ export function summaryJson(s: Summary): string {
     links: s.links,
     ...(s.pool !== undefined ? { pool: s.pool } : {}),
     ...(s.bottleneck !== undefined ? { bottleneck: s.bottleneck } : {}),
+    ...(s.noBottleneck !== undefined ? { noBottleneck: s.noBottleneck } : {}),
     ...(s.broker !== undefined ? { broker: s.broker } : {}),
     workers: s.workers,
     endedBy: s.endedBy,
