@@ -33,7 +33,8 @@ export interface DashboardProps {
 
 /**
  * The live view of one Snapshot: header; the chain (producers, each queue and stage, consumers),
- * the pool, the bottleneck; latency, lock (or the broker), shutdown (and who holds it up); workers; keys. A pure render of its props —
+ * the pool, the bottleneck; latency, lock (or the broker), shutdown (and who holds it up); workers;
+ * keys. A pure render of its props —
  * live runs and replays feed it the same way. It stays shorter than `rows` and every line
  * truncates at `columns`, so Ink can redraw it in place.
  */
@@ -62,7 +63,7 @@ export function Dashboard({
   const spacer = layout.compact ? null : <Box height={1} />;
   return (
     <Box flexDirection="column">
-      <Header snapshot={s} />
+      <Header snapshot={s} columns={columns} />
       {spacer}
       <ChainPanel
         snapshot={s}
@@ -73,8 +74,8 @@ export function Dashboard({
         selected={selected}
       />
       {s.pool !== undefined && <PoolLine pool={s.pool} />}
-      <BottleneckLine bottleneck={s.bottleneck} none={s.noBottleneck} />
-      <LatencyLine latencyMs={s.latencyMs} />
+      <BottleneckLine bottleneck={s.bottleneck} none={s.noBottleneck} columns={columns} />
+      {layout.latency && <LatencyLine latencyMs={s.latencyMs} />}
       {s.broker !== undefined ? <BrokerLine broker={s.broker} /> : <LockLine lock={s.lock} />}
       <ShutdownLine snapshot={s} columns={columns} />
       <HoldupLine snapshot={s} />
@@ -85,7 +86,7 @@ export function Dashboard({
         </Text>
       )}
       {spacer}
-      {layout.workerLines > 0 && <WorkerTable workers={s.workers} stages={s.stages} lines={layout.workerLines} />}
+      {s.workers.length > 0 && <WorkerTable workers={s.workers} stages={s.stages} lines={layout.workerLines} />}
       {spacer}
       {helpOpen && <HelpPanel keys={keys} />}
       <KeyBar

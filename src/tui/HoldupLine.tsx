@@ -21,7 +21,8 @@ export function holdup(s: Pick<Snapshot, 'state' | 'workers'>): { id: string; he
 
 /** "C2 has held its item 4.2s; the run ends as stalled after 10s with no item moving, or Ctrl-C aborts". */
 export function holdupText(h: { id: string; heldMs: number }, stallMs: number): string {
-  return `${h.id} has held its item ${duration(h.heldMs)}; the run ends as stalled after ${duration(stallMs)} with no item moving, or Ctrl-C aborts`;
+  const ends = `the run ends as stalled after ${duration(stallMs)} with no item moving, or Ctrl-C aborts`;
+  return `${h.id} has held its item ${duration(h.heldMs)}; ${ends}`;
 }
 
 /** "Waiting   C2 has held its item 4.2s; …": who the drain waits for, while it does (see holdup). */
