@@ -42,7 +42,10 @@ async function findTsx(url) {
 /** True for a module URL or path that tsx must load (.ts, .mts, .cts, .tsx). */
 export const isTypeScript = (/** @type {string} */ url) => /\.[cm]?tsx?$/.test(new URL(url).pathname);
 
-/** @type {{ register: () => unknown, tsImport: (url: string, parent: string) => Promise<Record<string, unknown>> } | undefined} */
+/**
+ * @type {{ register: () => unknown, tsImport: (url: string, parent: string) => Promise<Record<string, unknown>> }
+ *   | undefined}
+ */
 let tsx;
 
 /** @param {string} url @returns {Promise<Record<string, unknown>>} */
