@@ -16,8 +16,12 @@ import { ensureBuilt } from '../helpers/dist.js';
 beforeAll(() => ensureBuilt(), 150_000);
 
 const NODE_MODULES = fileURLToPath(new URL('../../node_modules', import.meta.url));
-const CONSUMER =
-  'export function consume(item: number): void {\n  if (typeof item !== "number") throw new Error("not a number");\n}\n';
+const CONSUMER = [
+  'export function consume(item: number): void {',
+  '  if (typeof item !== "number") throw new Error("not a number");',
+  '}',
+  '',
+].join('\n');
 
 /** A folder holding consumer.ts, with `packageJson` (none if undefined) and tsx installed when asked. */
 function project(packageJson: object | undefined, withTsx: boolean): string {
