@@ -173,6 +173,7 @@ export function startPipeline(input: Partial<PipelineConfig>, options: RunOption
   /** Moves the run along its life: producers done → the cascade; everyone done → finished. */
   function advance(): void {
     if (endedBy || !started) return;
+    const stepsBefore = cascadeSteps();
     // On a broker, the producers and consumers that joined from elsewhere count too.
     const remoteDone = (role: 'producer' | 'consumer'): boolean => stream?.remoteFinished(role) ?? true;
     if (producers.done && remoteDone('producer') && shutdownStartedAt === undefined) {
@@ -184,6 +185,14 @@ export function startPipeline(input: Partial<PipelineConfig>, options: RunOption
       if (shutdownStartedAt !== undefined) shutdownMs = sampler.elapsed() - shutdownStartedAt;
       finish(error !== undefined ? 'failed' : stopRequests > 0 ? 'stopped' : 'completed');
     }
+    // A step of the cascade taken: a snapshot of its own, so the dashboard, the recording's
+    // markers and the log each show it at its moment, not several steps in one refresh tick.
+    else if (cascadeSteps() !== stepsBefore) snap();
+  }
+
+  /** How far the shutdown cascade has come: stages done plus links ended. */
+  function cascadeSteps(): number {
+    return stages.filter((s) => s.done).length + links.filter((l) => l.ended).length;
   }
 
   /**

@@ -250,10 +250,14 @@ export interface Summary {
   durationMs: number;
   itemsPerSecond: number;
   latencyMs: LatencyMs;
-  shutdown: { mode: ShutdownMode; sentinelsSent: number; consumersExited: number; ms: number | undefined };
+  /** producersDone, producers and consumers: absent from logs of version 0.1.0 and before. */
+  shutdown: { mode: ShutdownMode; sentinelsSent: number; consumersExited: number; ms: number | undefined } & Partial<
+    Pick<ShutdownProgress, 'producersDone' | 'producers' | 'consumers'>
+  >;
   /** The chain's stages as they ended (producers, each stage, consumers). */
   stages: Array<{ name: string; workers: number; in: number; out: number; dropped: number }>;
-  links: Array<{ capacity: number; highWater: number }>;
+  /** Each link as it ended; sentinelsSent and closed, for the cascade, are absent from older logs. */
+  links: Array<{ capacity: number; highWater: number } & Partial<Pick<LinkRow, 'sentinelsSent' | 'closed'>>>;
   pool?: { size: number; maxInUse: number; acquisitions: number; waits: number; waitedMs: number };
   /** The judge's verdict when the run ended (it stands through the drain), if it named one. */
   bottleneck?: Bottleneck;

@@ -8,6 +8,7 @@ import { brokerText } from './BrokerLine.js';
 import { count, duration, latency, percent, rate } from './format.js';
 import { holdup } from './HoldupLine.js';
 import { pickWorkers } from './layout.js';
+import { type CascadeReading, steps } from './shutdown-steps.js';
 
 /** Stages between the producers and the consumers that plain lines list before folding the rest into "+N more". */
 export const PLAIN_STAGES_SHOWN = 4;
@@ -66,13 +67,18 @@ export function formatSummary(s: Summary): string {
   const { latencyMs: l, shutdown: sd } = s;
   const exited = plural(sd.consumersExited, 'consumer');
   const took = sd.ms !== undefined ? ` in ${duration(sd.ms)}` : '';
+  const cascade = (s.stages ?? []).length > 2 ? cascadeOf(s) : undefined;
   const lines = [
     `Run ${ENDINGS[s.endedBy]} in ${duration(s.durationMs)}: ` +
       `produced ${count(s.produced)}, consumed ${count(s.consumed)} (${rate(s.itemsPerSecond)}).`,
     `Latency (put to get): p50 ${latency(l.p50)}, p95 ${latency(l.p95)}, p99 ${latency(l.p99)}.`,
-    sd.mode === 'sentinel'
-      ? `Shutdown: ${plural(sd.sentinelsSent, 'sentinel')} sent, ${exited} exited${took}.`
-      : `Shutdown: queue closed, ${exited} drained and exited${took}.`,
+    cascade !== undefined
+      ? `Shutdown: ${steps(cascade)
+          .map((step) => step.text)
+          .join(' → ')}${took}.`
+      : sd.mode === 'sentinel'
+        ? `Shutdown: ${plural(sd.sentinelsSent, 'sentinel')} sent, ${exited} exited${took}.`
+        : `Shutdown: queue closed, ${exited} drained and exited${took}.`,
   ];
   const stages = s.stages ?? [];
   if (stages.length > 2) lines.push(stagesLine(stages));
@@ -83,6 +89,24 @@ export function formatSummary(s: Summary): string {
   lines.push(workersLine(s.workers));
   if (s.error) lines.push(`Error: ${s.error}`);
   return lines.join('\n');
+}
+
+/**
+ * A chain's shutdown as the dashboard followed it, link by link, from a Summary; undefined for a
+ * log too old to carry the figures (its summary says what the one-link line says).
+ */
+function cascadeOf(s: Summary): CascadeReading | undefined {
+  const { producersDone, producers, consumers } = s.shutdown;
+  if (producersDone === undefined || producers === undefined || consumers === undefined) return undefined;
+  if (s.links.some((l) => l.sentinelsSent === undefined)) return undefined;
+  const running = (stage: number): number =>
+    s.workers.filter((w) => w.stage === stage && w.state !== 'done' && w.state !== 'failed').length;
+  return {
+    shutdown: { ...s.shutdown, producersDone, producers, consumers },
+    state: 'done',
+    stages: s.stages.map((st, i) => ({ name: st.name, workers: st.workers, running: running(i) })),
+    links: s.links.map((l) => ({ sentinelsSent: l.sentinelsSent ?? 0, closed: l.closed ?? false })),
+  };
 }
 
 /** "Stages: producers out 1,000 → keep-odd in 1,000 out 500 dropped 500 → consumers in 500". */
