@@ -144,6 +144,12 @@ export function closestFlag(typed: string): string {
  * Rewrites yargs' own messages into ones that name what the user typed: "Unknown argument: bogus"
  * becomes "unknown flag --bogus (did you mean --json?); see pipeline-tui --help".
  */
+/** What each command's required argument is, for the line that says it is missing. */
+const MISSING_POSITIONAL: Readonly<Record<string, string>> = {
+  replay: 'the metrics log to play, as in: pipeline-tui replay run.jsonl (a run writes it with --metrics)',
+  watch: "the broker's address, as in: pipeline-tui watch redis://localhost:6379 --stream jobs",
+};
+
 function usageMessage(message: string, argv: readonly string[]): string {
   const unknown = /^Unknown arguments?: (.*)$/.exec(message);
   if (unknown) {
@@ -158,6 +164,12 @@ function usageMessage(message: string, argv: readonly string[]): string {
     const flag = typed.find((t) => t !== undefined);
     if (flag !== undefined) return `unknown flag ${flag} (did you mean ${closestFlag(flag)}?); see pipeline-tui --help`;
     return `unexpected argument "${names[0]}"; see pipeline-tui --help`;
+  }
+  // yargs' "Not enough non-option arguments: got 0, need at least 1": say what the command lacks.
+  if (/^Not enough non-option arguments/.test(message)) {
+    const command = argv.find((t) => !t.startsWith('-'));
+    const wanted = command !== undefined ? MISSING_POSITIONAL[command] : undefined;
+    if (wanted !== undefined) return `${command} needs ${wanted}; see pipeline-tui ${command} --help`;
   }
   const missing = /^Not enough arguments following: (.*)$/.exec(message);
   if (missing) {

@@ -40,6 +40,9 @@ import type {
 } from './types.js';
 import type { WorkerMessage } from './worker-life.js';
 
+/** How long a refused request's reason stays on the dashboard. */
+const NOTICE_MS = 3000;
+
 export interface RunOptions {
   /** Called with every Snapshot, about every `refreshMs`, and once more at the end. */
   onSnapshot?: (snapshot: Snapshot) => void;
@@ -98,6 +101,8 @@ export function startPipeline(input: Partial<PipelineConfig>, options: RunOption
   let stopRequests = 0;
   let endedBy: EndedBy | undefined;
   let error: string | undefined;
+  /** Why the last request to remove a worker was refused, shown for NOTICE_MS (Snapshot.notice). */
+  let refusal: { text: string; until: number } | undefined;
   let shutdownStartedAt: number | undefined;
   let shutdownMs: number | undefined;
   let lastMoved = { total: -1, at: 0 };
@@ -252,7 +257,8 @@ export function startPipeline(input: Partial<PipelineConfig>, options: RunOption
   function snap(): Snapshot {
     const shown: RunState = endedBy ? state : paused && state === 'running' ? 'paused' : state;
     const broker = stream ? { reading: stream.reading(), remote: stream.remote() } : undefined;
-    latest = sampler.sample(shown, stages, progress(), error, broker);
+    const notice = refusal !== undefined && sampler.elapsed() < refusal.until ? refusal.text : undefined;
+    latest = sampler.sample(shown, stages, progress(), error, broker, notice);
     options.onSnapshot?.(latest);
     return latest;
   }
@@ -319,10 +325,23 @@ export function startPipeline(input: Partial<PipelineConfig>, options: RunOption
     },
     removeWorker(stage) {
       if (state !== 'running' || stages[stage] === undefined) return;
-      if (stage > 0) cascade.dismissOne(stage);
+      let removed = false;
+      if (stage > 0) removed = cascade.dismissOne(stage);
       else {
         const live = producers.alive().filter((w) => !board.isRetired(w.slot));
-        if (live.length > 1) board.retire(live.at(-1)!.slot);
+        if (live.length > 1) {
+          board.retire(live.at(-1)!.slot);
+          removed = true;
+        }
+      }
+      // A stage keeps its last worker (nothing else would move its items on): say so, not nothing.
+      if (!removed) {
+        const name = stages[stage]!.spec.name;
+        refusal = {
+          text: `- cannot remove the last of the ${name}: the chain needs it (q stops the run)`,
+          until: sampler.elapsed() + NOTICE_MS,
+        };
+        snap();
       }
     },
   };

@@ -137,6 +137,7 @@ export class Sampler {
     shutdown: ShutdownProgress,
     error?: string,
     broker?: BrokerSample,
+    notice?: string,
   ): Snapshot {
     const now = epochMs();
     const t = this.elapsed(now);
@@ -262,6 +263,7 @@ export class Sampler {
     if (bottleneck !== undefined) snapshot.bottleneck = bottleneck;
     if (this.bottlenecks.withheld !== undefined) snapshot.noBottleneck = this.bottlenecks.withheld;
     if (error !== undefined) snapshot.error = error;
+    if (notice !== undefined) snapshot.notice = notice;
     return deepFreeze(snapshot);
   }
 

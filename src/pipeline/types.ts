@@ -238,6 +238,8 @@ export interface Snapshot {
   workers: WorkerRow[];
   shutdown: ShutdownProgress;
   error?: string;
+  /** Why a request from the keys was refused, for a few seconds ("- keeps the last of …"). */
+  notice?: string;
 }
 
 /** stopped: a graceful stop (q, a first Ctrl-C or signal); aborted: torn down at once (a second one). */

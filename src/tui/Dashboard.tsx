@@ -94,6 +94,7 @@ export function Dashboard({
         paused={s.state === 'paused'}
         stopRequested={stopRequested}
         selected={selected !== undefined ? s.stages[selected]?.name : undefined}
+        notice={s.notice}
       />
     </Box>
   );

@@ -20,6 +20,18 @@ describe('prose that fits', () => {
     expect(stdout).toMatch(/^ {2}3 +stalled: no item moved for --stall-ms while work remained$/m);
   });
 
+  it('replay or watch with no argument: one line saying what is missing, exit 2', async () => {
+    const replay = await runCli(['replay']);
+    expect(replay.code).toBe(2);
+    expect(replay.stderr).toMatch(
+      /^pipeline-tui: replay needs the metrics log to play, as in: pipeline-tui replay run\.jsonl/,
+    );
+    const watch = await runCli(['watch', '--stream', 'jobs']);
+    expect(watch.code).toBe(2);
+    expect(watch.stderr).toMatch(/^pipeline-tui: watch needs the broker's address, as in: pipeline-tui watch redis:/);
+    for (const r of [replay, watch]) expect(r.stderr).not.toMatch(/Not enough non-option arguments/);
+  });
+
   let tmux: TmuxSession | undefined;
   afterEach(() => tmux?.kill());
 
