@@ -10,6 +10,9 @@ import { holdup } from './HoldupLine.js';
 import { pickWorkers } from './layout.js';
 import { type CascadeReading, steps } from './shutdown-steps.js';
 
+/** A worker counts as blocked on a progress line when it spent this share of the last second blocked. */
+export const BLOCKED_SHARE = 0.5;
+
 /** Stages between the producers and the consumers that plain lines list before folding the rest into "+N more". */
 export const PLAIN_STAGES_SHOWN = 4;
 
@@ -20,11 +23,13 @@ function folded(entries: readonly string[], shown: number): string[] {
 
 /**
  * One progress line: "[3.2s] running  queue 12/16  produced 1,204 (380/s)  consumed …  p50 …
- * blocked 2/4", with each stage in between ("keep-odd 1,100→1,000 (90 dropped, 95/s)") and each queue
+ * blocked 2/4" (workers blocked at least half of the last second), with each stage in between ("keep-odd 1,100→1,000 (90 dropped, 95/s)") and each queue
  * ("queues 12/16 3/16") in a chain, then the pool and the bottleneck when there are any.
  */
 export function formatProgressLine(s: Snapshot): string {
-  const blocked = s.workers.filter((w) => w.state === 'blocked-full' || w.state === 'blocked-empty').length;
+  // Over the sampler's window, not at the instant of the sample: a worker that flips between its
+  // work and a full queue is seldom caught blocked at one instant, though it waits most of the time.
+  const blocked = s.workers.filter((w) => w.blockedFraction >= BLOCKED_SHARE).length;
   const middle = s.stages
     .slice(1, -1)
     .map(
