@@ -23,8 +23,9 @@ function folded(entries: readonly string[], shown: number): string[] {
 
 /**
  * One progress line: "[3.2s] running  queue 12/16  produced 1,204 (380/s)  consumed …  p50 …
- * blocked 2/4" (workers blocked at least half of the last second), with each stage in between ("keep-odd 1,100→1,000 (90 dropped, 95/s)") and each queue
- * ("queues 12/16 3/16") in a chain, then the pool and the bottleneck when there are any.
+ * blocked 2/4" (workers blocked at least half of the last second), with each stage in between
+ * ("keep-odd 1,100→1,000 (90 dropped, 95/s)") and each queue ("queues 12/16 3/16") in a chain,
+ * then the pool and the bottleneck when there are any.
  */
 export function formatProgressLine(s: Snapshot): string {
   // Over the sampler's window, not at the instant of the sample: a worker that flips between its
