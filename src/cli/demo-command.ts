@@ -4,6 +4,8 @@
  * only the result as JSON with --json); a story runs the pipeline exactly as `pipeline-tui run`
  * would with the story's flags. An unknown name is a UsageError naming the accepted ones.
  */
+
+import { wrapText } from '../tui/wrap.js';
 import { type DemoEntry, type LessonEntry, loadDemos, type StoryEntry } from './demo-catalog.js';
 import { toRunRequest } from './run-args.js';
 import { runCommand } from './run-command.js';
@@ -88,8 +90,12 @@ function presetUnder(preset: Parsed, user: Parsed): Parsed {
   return { ...base, ...user };
 }
 
+/** Prose for the reader, wrapped between words on a terminal (its own wrap splits words); as is into a pipe. */
+const prose = (text: string): string =>
+  process.stdout.isTTY && process.stdout.columns ? wrapText(text, process.stdout.columns) : text;
+
 async function runLessonCommand(lesson: LessonEntry, quick: boolean, json: boolean): Promise<number> {
-  const print = (line: string): void => void process.stdout.write(`${line}\n`);
+  const print = (line: string): void => void process.stdout.write(`${prose(line)}\n`);
   if (!json) print(`== ${lesson.name}: ${lesson.summary}\n`);
   const { result } = await lesson.run({ quick, write: json ? () => {} : print });
   print(json ? JSON.stringify(result, null, 2) : `\nResult: ${JSON.stringify(result)}`);
@@ -99,6 +105,7 @@ async function runLessonCommand(lesson: LessonEntry, quick: boolean, json: boole
 function runStory(story: StoryEntry, args: Parsed, quick: boolean, stdoutIsTTY: boolean): Promise<number> {
   // A story is a preset: the flags the user typed override it, and the rest of run's defaults fill in behind it.
   const request = toRunRequest(presetUnder(story.flags(quick), typed(args)), stdoutIsTTY);
-  if (request.output !== 'json') process.stdout.write(`== ${story.name}: ${story.summary}\n${story.watch}\n\n`);
+  if (request.output !== 'json')
+    process.stdout.write(`${prose(`== ${story.name}: ${story.summary}\n${story.watch}`)}\n\n`);
   return runCommand(request);
 }

@@ -45,6 +45,12 @@ export function closestFlag(typed: string, known: Iterable<string>): string | un
 
 const COMMANDS = ['run', 'demo', 'replay', 'worker', 'watch'];
 
+/** What each command's required argument is, for the line that says it is missing. */
+const MISSING_POSITIONAL: Readonly<Record<string, string>> = {
+  replay: 'the metrics log to play, as in: pipeline-tui replay run.jsonl (a run writes it with --metrics)',
+  watch: "the broker's address, as in: pipeline-tui watch redis://localhost:6379 --stream jobs",
+};
+
 /**
  * Rewrites yargs' own messages into ones that name what the user typed: "Unknown argument: bogus"
  * becomes "unknown flag --bogus; see pipeline-tui --help", with "(did you mean --json?)" when one
@@ -70,6 +76,11 @@ export function usageMessage(message: string, argv: readonly string[], known: It
     if (KNOWN_FLAGS.has(flag)) return `${command} does not take ${flag}; ${help}`;
     const guess = closestFlag(flag, known);
     return `unknown flag ${flag}${guess === undefined ? '' : ` (did you mean ${guess}?)`}; ${help}`;
+  }
+  // yargs' "Not enough non-option arguments: got 0, need at least 1": say what the command lacks.
+  if (/^Not enough non-option arguments/.test(message)) {
+    const wanted = MISSING_POSITIONAL[command];
+    if (wanted !== undefined) return `${command} needs ${wanted}; ${help}`;
   }
   const missing = /^Not enough arguments following: (.*)$/.exec(message);
   if (missing) {

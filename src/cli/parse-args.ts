@@ -92,13 +92,22 @@ export function buildParser(argv: string[], version: string) {
     .example(EXAMPLES)
     .epilog(
       [
-        'Keys: q stop gracefully (sentinels) · Ctrl-C twice abort · p pause/resume · ' +
-          'Tab/↑↓ select a stage · +/- add/remove a worker there · >/< consumers · ? help',
+        // One fact a line, each under 80 columns: yargs wraps a longer one mid-sentence.
+        'Keys: q stop gracefully (sentinels) · Ctrl-C twice abort · p pause/resume · ? help',
+        '  Tab/↑↓ select a stage · +/- add/remove a worker there · >/< add/remove a consumer',
         'Ctrl-C, SIGTERM or SIGHUP once: a graceful stop; a second one aborts.',
-        'Exit codes: 0 completed or stopped, 1 a worker failed (or the broker failed the run: lost, emptied, full),',
-        '  2 bad input (or a stream another run holds), 3 stalled, 4 replay of a log cut short,',
-        '  5 the broker cannot be used (unreachable, password refused),',
-        '  130 aborted by Ctrl-C (143 by SIGTERM, 129 by SIGHUP), 141 stdout closed (| head).',
+        'A graceful stop waits for every worker to finish the item in hand. One that hangs',
+        '  holds it up (the dashboard names it) until no item has moved for --stall-ms',
+        '  (exit 3), or until Ctrl-C again.',
+        'Exit codes:',
+        '  0    completed, or stopped on request',
+        '  1    a worker failed (or the broker failed the run: lost, emptied, full)',
+        '  2    bad input (or a stream another run holds)',
+        '  3    stalled: no item moved for --stall-ms while work remained',
+        '  4    replay of a log cut short',
+        '  5    the broker cannot be used (unreachable, password refused)',
+        '  130  aborted by Ctrl-C (143 by SIGTERM, 129 by SIGHUP)',
+        '  141  stdout closed (| head)',
       ].join('\n'),
     )
     .version(version)

@@ -20,16 +20,26 @@
  * averages); a candidate is named once its smoothed score reaches ENTER, and replaced only by
  * one that beats it by MARGIN — or dropped once it falls below STAY — for HOLD_MS and at least
  * HOLD_SAMPLES samples in a row. Alternating readings therefore never flip the verdict. Only a
- * running pipeline is judged: while paused or shutting down the last verdict stands, so the
- * summary names the bottleneck of the steady run, not of the drain.
+ * running pipeline is judged: while shutting down the last verdict stands, so the summary names
+ * the bottleneck of the steady run, not of the drain.
+ *
+ * Withdrawn at once, not after the hold, when the run cannot support it:
+ *   - contradicted: the stage named waits for items (blocked on input) CONTRADICTED of the time,
+ *     or the producers named wait for room that much — as when remote consumers join and starve;
+ *   - withheld, with the reason shown as "none: …", and the verdict kept for when the run can be
+ *     judged again: while paused, while the broker is lost (nothing moves; the shares mean
+ *     nothing), and while a worker has held one item STUCK_MS and STUCK_FACTOR times longer than
+ *     it ever held one before (a hung worker looks busy, but more of them would not help) — that
+ *     one through the drain too, so a run that ends on a hung worker does not advise more.
  *
  * The sampler calls `observe` on every snapshot it takes and stores the verdict in it, so the
  * metrics log records it and a replay shows the same.
  */
 import type { Bottleneck, LinkRow, RunState, Snapshot, StageRow } from './types.js';
 
-/** What the judge reads from a snapshot. */
-export type BottleneckReading = Pick<Snapshot, 't' | 'state' | 'stages' | 'links' | 'pool' | 'config'>;
+/** What the judge reads from a snapshot (workers and broker: only to withhold a verdict). */
+export type BottleneckReading = Pick<Snapshot, 't' | 'state' | 'stages' | 'links' | 'pool' | 'config'> &
+  Partial<Pick<Snapshot, 'workers' | 'broker'>>;
 
 /** Smoothed score needed to be named, or to challenge the one named. */
 export const ENTER = 0.4;
@@ -42,6 +52,11 @@ export const HOLD_MS = 1000;
 export const HOLD_SAMPLES = 3;
 /** Share of the consumers' time waiting for a permit from which the pool takes all the blame. */
 export const POOL_BOUND = 0.25;
+/** Share of the time the one named waits for items (or producers for room) that withdraws it. */
+export const CONTRADICTED = 0.5;
+/** A worker that has held one item this long, and STUCK_FACTOR times its longest before, is stuck. */
+export const STUCK_MS = 3000;
+export const STUCK_FACTOR = 4;
 /** Time constant of the smoothing. */
 const TAU_MS = 1000;
 
@@ -101,11 +116,27 @@ export class BottleneckJudge {
   private current: Key | undefined;
   private pending: { key: Key | undefined; since: number; samples: number } | undefined;
   private verdict: Bottleneck | undefined;
+  /** Per worker: how long it held its item at the last sample, and the longest it held one before. */
+  private readonly holds = new Map<string, { last: number; longest: number }>();
+  private reason: string | undefined;
+
+  /** Why the last `observe` named no stage though the run may have one (see Snapshot.noBottleneck). */
+  get withheld(): string | undefined {
+    return this.reason;
+  }
 
   /** Feeds one snapshot; returns the bottleneck to show with it, or undefined for none. */
   observe(s: BottleneckReading): Bottleneck | undefined {
-    if (!JUDGED.has(s.state) || s.stages.length < 2) return this.verdict;
     if (s.t < this.lastT) this.reset();
+    const stuck = this.stuckWorker(s);
+    this.reason = undefined;
+    if (s.stages.length < 2) return this.verdict;
+    if (s.state === 'paused') this.reason = 'paused';
+    else if (s.broker?.lost !== undefined) this.reason = 'the broker is lost';
+    else if (stuck !== undefined && s.state !== 'starting')
+      this.reason = `${stuck.id} has held one item for ${Math.floor(stuck.ms / 1000)}s`;
+    if (this.reason !== undefined) return undefined;
+    if (!JUDGED.has(s.state)) return this.verdict;
     const dt = this.lastT < 0 ? Infinity : s.t - this.lastT;
     this.lastT = s.t;
     const alpha = 1 - Math.exp(-dt / TAU_MS);
@@ -120,11 +151,40 @@ export class BottleneckJudge {
     this.smoothFigures(s, smooth);
 
     this.decide(s.t, scores);
+    if (this.current !== undefined && this.contradicted(this.current, s)) {
+      this.smoothed.delete(this.current); // so it must build up again before it is named again
+      this.current = undefined;
+      this.pending = undefined;
+    }
     this.verdict = this.current === undefined ? undefined : this.describe(this.current, s);
     return this.verdict;
   }
 
+  /** Whether this sample plainly says the one named does not hold the run back (see the header). */
+  private contradicted(key: Key, s: BottleneckReading): boolean {
+    if (key === 'producers') return s.stages[0]!.blockedOnOutput >= CONTRADICTED;
+    const stage = key === 'pool' ? s.stages.length - 1 : Number(key.slice('stage:'.length));
+    return s.stages[stage]!.blockedOnInput >= CONTRADICTED;
+  }
+
+  /** The worker that has held one item longest, if that makes it stuck (see the header). */
+  private stuckWorker(s: BottleneckReading): { id: string; ms: number } | undefined {
+    let worst: { id: string; ms: number } | undefined;
+    for (const w of s.workers ?? []) {
+      const held = w.heldMs ?? 0;
+      const hold = this.holds.get(w.id) ?? { last: 0, longest: 0 };
+      // A hold that ended (the count moved, or it stopped working) counts towards its longest.
+      if (held < hold.last) hold.longest = Math.max(hold.longest, hold.last);
+      hold.last = held;
+      this.holds.set(w.id, hold);
+      if (held >= STUCK_MS && held >= STUCK_FACTOR * hold.longest && (!worst || held > worst.ms))
+        worst = { id: w.id, ms: held };
+    }
+    return worst;
+  }
+
   private reset(): void {
+    this.holds.clear();
     this.smoothed.clear();
     this.figures.clear();
     this.lastT = -1;

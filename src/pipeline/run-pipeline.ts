@@ -40,6 +40,9 @@ import type {
 } from './types.js';
 import type { WorkerMessage } from './worker-life.js';
 
+/** How long a refused request's reason stays on the dashboard. */
+const NOTICE_MS = 3000;
+
 export interface RunOptions {
   /** Called with every Snapshot, about every `refreshMs`, and once more at the end. */
   onSnapshot?: (snapshot: Snapshot) => void;
@@ -100,6 +103,8 @@ export function startPipeline(input: Partial<PipelineConfig>, options: RunOption
   let error: string | undefined;
   /** The stack of the worker error that failed the run, when it had one: the user's frames are in it. */
   let errorStack: string | undefined;
+  /** Why the last request to remove a worker was refused, shown for NOTICE_MS (Snapshot.notice). */
+  let refusal: { text: string; until: number } | undefined;
   let shutdownStartedAt: number | undefined;
   let shutdownMs: number | undefined;
   let lastMoved = { total: -1, at: 0 };
@@ -177,6 +182,7 @@ export function startPipeline(input: Partial<PipelineConfig>, options: RunOption
   /** Moves the run along its life: producers done → the cascade; everyone done → finished. */
   function advance(): void {
     if (endedBy || !started) return;
+    const stepsBefore = cascadeSteps();
     // On a broker, the producers and consumers that joined from elsewhere count too.
     const remoteDone = (role: 'producer' | 'consumer'): boolean => stream?.remoteFinished(role) ?? true;
     if (producers.done && remoteDone('producer') && shutdownStartedAt === undefined) {
@@ -188,6 +194,14 @@ export function startPipeline(input: Partial<PipelineConfig>, options: RunOption
       if (shutdownStartedAt !== undefined) shutdownMs = sampler.elapsed() - shutdownStartedAt;
       finish(error !== undefined ? 'failed' : stopAsked ? 'stopped' : 'completed');
     }
+    // A step of the cascade taken: a snapshot of its own, so the dashboard, the recording's
+    // markers and the log each show it at its moment, not several steps in one refresh tick.
+    else if (cascadeSteps() !== stepsBefore) snap();
+  }
+
+  /** How far the shutdown cascade has come: stages done plus links ended. */
+  function cascadeSteps(): number {
+    return stages.filter((s) => s.done).length + links.filter((l) => l.ended).length;
   }
 
   /**
@@ -249,7 +263,8 @@ export function startPipeline(input: Partial<PipelineConfig>, options: RunOption
   function snap(): Snapshot {
     const shown: RunState = endedBy ? state : paused && state === 'running' ? 'paused' : state;
     const broker = stream ? { reading: stream.reading(), remote: stream.remote() } : undefined;
-    latest = sampler.sample(shown, stages, progress(), error, broker);
+    const notice = refusal !== undefined && sampler.elapsed() < refusal.until ? refusal.text : undefined;
+    latest = sampler.sample(shown, stages, progress(), error, broker, notice);
     options.onSnapshot?.(latest);
     return latest;
   }
@@ -317,10 +332,23 @@ export function startPipeline(input: Partial<PipelineConfig>, options: RunOption
     },
     removeWorker(stage) {
       if (state !== 'running' || stages[stage] === undefined) return;
-      if (stage > 0) cascade.dismissOne(stage);
+      let removed = false;
+      if (stage > 0) removed = cascade.dismissOne(stage);
       else {
         const live = producers.alive().filter((w) => !board.isRetired(w.slot));
-        if (live.length > 1) board.retire(live.at(-1)!.slot);
+        if (live.length > 1) {
+          board.retire(live.at(-1)!.slot);
+          removed = true;
+        }
+      }
+      // A stage keeps its last worker (nothing else would move its items on): say so, not nothing.
+      if (!removed) {
+        const name = stages[stage]!.spec.name;
+        refusal = {
+          text: `- cannot remove the last of the ${name}: the chain needs it (q stops the run)`,
+          until: sampler.elapsed() + NOTICE_MS,
+        };
+        snap();
       }
     },
   };

@@ -103,6 +103,8 @@ export class Sampler {
   private readonly contended: WrappingCounter[];
   private readonly startedAt = epochMs();
   private readonly bottlenecks = new BottleneckJudge();
+  /** Per worker: its count, and since when it has been working on the item in hand (see WorkerRow.heldMs). */
+  private readonly holding = new Map<string, { items: number; since: number }>();
 
   constructor(
     private readonly config: PipelineConfig,
@@ -135,6 +137,7 @@ export class Sampler {
     shutdown: ShutdownProgress,
     error?: string,
     broker?: BrokerSample,
+    notice?: string,
   ): Snapshot {
     const now = epochMs();
     const t = this.elapsed(now);
@@ -188,6 +191,8 @@ export class Sampler {
         blockedFraction: share(w.id, (r) => r.blocked),
         blockedMs: blocked,
       };
+      const held = this.heldMs(row, t);
+      if (held > 0) row.heldMs = held;
       if (w.error !== undefined) row.error = w.error;
       return row;
     });
@@ -256,8 +261,21 @@ export class Sampler {
     if (broker) snapshot.broker = broker.reading;
     const bottleneck = this.bottlenecks.observe(snapshot);
     if (bottleneck !== undefined) snapshot.bottleneck = bottleneck;
+    if (this.bottlenecks.withheld !== undefined) snapshot.noBottleneck = this.bottlenecks.withheld;
     if (error !== undefined) snapshot.error = error;
+    if (notice !== undefined) snapshot.notice = notice;
     return deepFreeze(snapshot);
+  }
+
+  /** How long `row`'s worker has worked on its item in hand without its count moving (0: it moved, or it waits). */
+  private heldMs(row: WorkerRow, t: number): number {
+    const working = row.state === 'producing' || row.state === 'consuming';
+    const last = this.holding.get(row.id);
+    if (!working || last === undefined || last.items !== row.items) {
+      this.holding.set(row.id, { items: row.items, since: t });
+      return 0;
+    }
+    return t - last.since;
   }
 
   /** The pool's reading: the consumers' counters summed, the two shared words as they are. */

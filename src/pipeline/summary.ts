@@ -29,6 +29,9 @@ export function summaryOf(last: Snapshot, endedBy: EndedBy, error: string | unde
       sentinelsSent: last.shutdown.sentinelsSent,
       consumersExited: last.shutdown.consumersExited,
       ms: last.shutdown.ms,
+      producersDone: last.shutdown.producersDone,
+      producers: last.shutdown.producers,
+      consumers: last.shutdown.consumers,
     },
     stages: last.stages.map(({ name, workers, in: taken, out, dropped }) => ({
       name,
@@ -37,9 +40,15 @@ export function summaryOf(last: Snapshot, endedBy: EndedBy, error: string | unde
       out,
       dropped,
     })),
-    links: last.links.map(({ capacity, highWater }) => ({ capacity, highWater })),
+    links: last.links.map(({ capacity, highWater, sentinelsSent, closed }) => ({
+      capacity,
+      highWater,
+      sentinelsSent,
+      closed,
+    })),
     ...(last.pool ? { pool: poolOf(last.pool) } : {}),
     ...(last.bottleneck ? { bottleneck: last.bottleneck } : {}),
+    ...(last.noBottleneck !== undefined ? { noBottleneck: last.noBottleneck } : {}),
     ...(last.broker ? { broker: brokerOf(last.broker) } : {}),
     workers: last.workers.map((w) => ({
       id: w.id,

@@ -115,6 +115,11 @@ export interface WorkerRow {
   /** Fraction 0..1 of the window spent blocked on its queues (waiting for items or for room). */
   blockedFraction: number;
   blockedMs: number;
+  /**
+   * Present while it works on one item (producing or consuming) and its count has not moved since
+   * the last sample: how long it has held that item so far, to the refresh tick.
+   */
+  heldMs?: number;
   error?: string;
 }
 
@@ -217,6 +222,11 @@ export interface Snapshot {
   pool?: PoolReading;
   /** Present once a stage clearly holds the run back. */
   bottleneck?: Bottleneck;
+  /**
+   * Why no stage is named now, when the run cannot support a verdict: "paused", "the broker is
+   * lost", "C2 has held one item for 8.0s" (the judge keeps its verdict for when it can again).
+   */
+  noBottleneck?: string;
   /** Present for a `--broker` run: the stream as the server counts it. */
   broker?: BrokerReading;
   /** Items made by the producers, and taken by the consumers (the chain's two ends). */
@@ -228,6 +238,8 @@ export interface Snapshot {
   workers: WorkerRow[];
   shutdown: ShutdownProgress;
   error?: string;
+  /** Why a request from the keys was refused, for a few seconds ("- keeps the last of …"). */
+  notice?: string;
 }
 
 /** stopped: a graceful stop (q, a first Ctrl-C or signal); aborted: torn down at once (a second one). */
@@ -240,13 +252,19 @@ export interface Summary {
   durationMs: number;
   itemsPerSecond: number;
   latencyMs: LatencyMs;
-  shutdown: { mode: ShutdownMode; sentinelsSent: number; consumersExited: number; ms: number | undefined };
+  /** producersDone, producers and consumers: absent from logs of version 0.1.0 and before. */
+  shutdown: { mode: ShutdownMode; sentinelsSent: number; consumersExited: number; ms: number | undefined } & Partial<
+    Pick<ShutdownProgress, 'producersDone' | 'producers' | 'consumers'>
+  >;
   /** The chain's stages as they ended (producers, each stage, consumers). */
   stages: Array<{ name: string; workers: number; in: number; out: number; dropped: number }>;
-  links: Array<{ capacity: number; highWater: number }>;
+  /** Each link as it ended; sentinelsSent and closed, for the cascade, are absent from older logs. */
+  links: Array<{ capacity: number; highWater: number } & Partial<Pick<LinkRow, 'sentinelsSent' | 'closed'>>>;
   pool?: { size: number; maxInUse: number; acquisitions: number; waits: number; waitedMs: number };
-  /** The judge's verdict when the run ended (it stands through pause and drain), if it named one. */
+  /** The judge's verdict when the run ended (it stands through the drain), if it named one. */
   bottleneck?: Bottleneck;
+  /** Why none is named though the run may have one, when it ended (Snapshot.noBottleneck). */
+  noBottleneck?: string;
   /** A `--broker` run: where, and how many items were delivered twice (at-least-once delivery). */
   broker?: { address: string; stream: string; group: string; duplicates: number; remoteWorkers: number };
   workers: Array<{

@@ -16,7 +16,7 @@ let registered = false;
 export const NO_TSX =
   'TypeScript needs the "tsx" package, and none can be found from the module or the current directory: npm i -D tsx';
 
-/** @param {string} url @returns {Promise<{ register: () => unknown } | undefined>} */
+/** @param {string} url @returns {Promise<typeof tsx>} */
 async function findTsx(url) {
   const from = [];
   if (url.startsWith('file:')) from.push(fileURLToPath(new URL('.', url)));
@@ -42,13 +42,28 @@ async function findTsx(url) {
 /** True for a module URL or path that tsx must load (.ts, .mts, .cts, .tsx). */
 export const isTypeScript = (/** @type {string} */ url) => /\.[cm]?tsx?$/.test(new URL(url).pathname);
 
+/**
+ * @type {{ register: () => unknown, tsImport: (url: string, parent: string) => Promise<Record<string, unknown>> }
+ *   | undefined}
+ */
+let tsx;
+
 /** @param {string} url @returns {Promise<Record<string, unknown>>} */
 export async function loadModule(url) {
   if (!registered && isTypeScript(url)) {
-    const tsx = await findTsx(url);
+    tsx = await findTsx(url);
     if (tsx === undefined) throw new Error(NO_TSX);
     tsx.register();
     registered = true;
   }
-  return import(url);
+  try {
+    return await import(url);
+  } catch (error) {
+    // Node 20 takes a .ts file outside a "type": "module" package (npm init -y writes "commonjs";
+    // or no package.json at all) for CommonJS, finds `export` in it and refuses to require() it
+    // "in a cycle" (Node 22 and later load it). tsx's own import loads it as the ES module it is.
+    const code = /** @type {NodeJS.ErrnoException} */ (error)?.code;
+    if (code !== 'ERR_REQUIRE_CYCLE_MODULE' || tsx === undefined || !isTypeScript(url)) throw error;
+    return tsx.tsImport(url, import.meta.url);
+  }
 }

@@ -6,6 +6,7 @@ import { ChainPanel } from './ChainPanel.js';
 import { dashboardLayout, LABEL_WIDTH, lineWidths } from './dashboard-layout.js';
 import { Header } from './Header.js';
 import { HelpPanel } from './HelpPanel.js';
+import { HoldupLine, holdup } from './HoldupLine.js';
 import type { History } from './history.js';
 import { KeyBar } from './KeyBar.js';
 import { KEYS, type KeyHelp } from './keys.js';
@@ -32,7 +33,8 @@ export interface DashboardProps {
 
 /**
  * The live view of one Snapshot: header; the chain (producers, each queue and stage, consumers),
- * the pool, the bottleneck; latency, lock (or the broker), shutdown; workers; keys. A pure render of its props —
+ * the pool, the bottleneck; latency, lock (or the broker), shutdown (and who holds it up); workers;
+ * keys. A pure render of its props —
  * live runs and replays feed it the same way. It stays shorter than `rows` and every line
  * truncates at `columns`, so Ink can redraw it in place.
  */
@@ -53,6 +55,7 @@ export function Dashboard({
     stages: s.stages.length,
     help: helpOpen ? keys : undefined,
     hasError: s.error !== undefined,
+    hasHoldup: holdup(s) !== undefined,
     hasPool: s.pool !== undefined,
   });
   const capacity = Math.max(0, ...s.links.map((l) => l.capacity));
@@ -60,7 +63,7 @@ export function Dashboard({
   const spacer = layout.compact ? null : <Box height={1} />;
   return (
     <Box flexDirection="column">
-      <Header snapshot={s} />
+      <Header snapshot={s} columns={columns} />
       {spacer}
       <ChainPanel
         snapshot={s}
@@ -71,10 +74,11 @@ export function Dashboard({
         selected={selected}
       />
       {s.pool !== undefined && <PoolLine pool={s.pool} />}
-      <BottleneckLine bottleneck={s.bottleneck} />
-      <LatencyLine latencyMs={s.latencyMs} />
+      <BottleneckLine bottleneck={s.bottleneck} none={s.noBottleneck} columns={columns} />
+      {layout.latency && <LatencyLine latencyMs={s.latencyMs} />}
       {s.broker !== undefined ? <BrokerLine broker={s.broker} /> : <LockLine lock={s.lock} />}
       <ShutdownLine snapshot={s} columns={columns} />
+      <HoldupLine snapshot={s} />
       {s.error !== undefined && (
         <Text wrap="truncate-end" {...theme.error()}>
           {'Error'.padEnd(LABEL_WIDTH)}
@@ -82,7 +86,7 @@ export function Dashboard({
         </Text>
       )}
       {spacer}
-      {layout.workerLines > 0 && <WorkerTable workers={s.workers} stages={s.stages} lines={layout.workerLines} />}
+      {s.workers.length > 0 && <WorkerTable workers={s.workers} stages={s.stages} lines={layout.workerLines} />}
       {spacer}
       {helpOpen && <HelpPanel keys={keys} />}
       <KeyBar
@@ -90,6 +94,7 @@ export function Dashboard({
         paused={s.state === 'paused'}
         stopRequested={stopRequested}
         selected={selected !== undefined ? s.stages[selected]?.name : undefined}
+        notice={s.notice}
       />
     </Box>
   );

@@ -10,11 +10,19 @@ export interface KeyBarProps {
   stopRequested: boolean;
   /** The selected stage's name, shown on `+/-` ("+/- keep-odd"). */
   selected?: string | undefined;
+  /** Why the last key was refused (Snapshot.notice): shown in place of the keys while it lasts. */
+  notice?: string | undefined;
 }
 
 /** The bottom line: each key and what it does ("q stop  ^C twice aborts  p pause …"). */
-export function KeyBar({ keys, paused, stopRequested, selected }: KeyBarProps) {
+export function KeyBar({ keys, paused, stopRequested, selected, notice }: KeyBarProps) {
   const theme = useTheme();
+  if (notice !== undefined)
+    return (
+      <Text wrap="truncate-end" {...theme.bottleneck()}>
+        {notice}
+      </Text>
+    );
   const entries = keys.map((k) => {
     if (paused && k.pausedShort !== undefined) return { ...k, short: k.pausedShort };
     if (k.keys === '^C' && stopRequested) return { ...k, short: 'again aborts' };

@@ -13,7 +13,10 @@ export interface WorkerTableProps {
   workers: readonly Row[];
   /** The chain's stages: in a run with stages between producers and consumers, rows are grouped under their names. */
   stages: readonly Pick<StageRow, 'name'>[];
-  /** Lines for the rows (the heading is extra); workers that do not fit fold into "+N more". */
+  /**
+   * Lines for the rows (the heading is extra); workers that do not fit fold into "+N more"
+   * (0: all of them, on the heading's line).
+   */
   lines: number;
 }
 
@@ -24,6 +27,14 @@ export interface WorkerTableProps {
  */
 export function WorkerTable({ workers, stages, lines }: WorkerTableProps) {
   const theme = useTheme();
+  // No room for rows: one line in the heading's place, so the workers never vanish unmentioned.
+  if (lines === 0)
+    return (
+      <Text wrap="truncate-end" {...theme.label()}>
+        {'Workers'.padEnd(col.id)}
+        <Text {...theme.muted()}>{`+${workers.length} more: ${stateCounts(workers)}`}</Text>
+      </Text>
+    );
   // By stage, each by number, however the run added them (+ and > append).
   const ordered = [...workers].sort((a, b) => a.stage - b.stage || a.index - b.index);
   // Group names cost a line each: only for a chain with stages in between, and only when rows still fit.

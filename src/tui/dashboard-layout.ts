@@ -20,6 +20,8 @@ export interface LayoutInput {
   help: readonly KeyHelp[] | undefined;
   hasError: boolean;
   hasPool: boolean;
+  /** The "Waiting" line: a worker holds the drain up (HoldupLine). */
+  hasHoldup?: boolean;
 }
 
 export interface Layout {
@@ -27,8 +29,10 @@ export interface Layout {
   compact: boolean;
   /** Lines for the chain panel: every stage and queue, or fewer with folds (pickChain). */
   chainLines: number;
-  /** Lines available to the worker table's body, including a "+N more" line; 0: no table at all. */
+  /** Lines available to the worker table's body, including a "+N more" line; 0: only the "+N more" line. */
   workerLines: number;
+  /** Whether the latency line is drawn (it gives its row to the workers in a very short terminal). */
+  latency: boolean;
 }
 
 // Header, bottleneck, latency, lock, shutdown, table heading, key bar.
@@ -36,20 +40,23 @@ const FIXED = 7;
 const SPACERS = 3;
 
 /** Where the rows go for a terminal of `rows` lines. */
-export function dashboardLayout({ rows, workers, stages, help, hasError, hasPool }: LayoutInput): Layout {
-  const fixed = FIXED + (hasError ? 1 : 0) + (hasPool ? 1 : 0) + (help ? helpPanelLines(help) : 0);
+export function dashboardLayout({ rows, workers, stages, help, hasError, hasPool, hasHoldup }: LayoutInput): Layout {
+  const extra = [hasError, hasPool, hasHoldup].filter(Boolean).length;
+  const fixed = FIXED + extra + (help ? helpPanelLines(help) : 0);
   const room = rows - 1 - fixed;
   const chain = 2 * stages - 1;
   const wanted = Math.min(workers, 6);
   if (room - SPACERS >= chain + wanted)
-    return { compact: false, chainLines: chain, workerLines: room - SPACERS - chain };
+    return { compact: false, chainLines: chain, workerLines: room - SPACERS - chain, latency: true };
   // Short: no spacers; the chain yields lines to the workers down to its folded three.
   const least = Math.min(chain, 3);
   // Too short for even one worker row (the help open on 24 rows): the table and its heading go.
+  // Too short for even one worker row (40×10, or the help open on 24 rows): the table shrinks to
+  // its "+N more" line in the heading's row, and the latency line gives the chain its row.
   if (room - least < 1)
-    return { compact: true, chainLines: Math.min(chain, Math.max(least, room + 1)), workerLines: 0 };
+    return { compact: true, chainLines: Math.min(chain, Math.max(least, room + 1)), workerLines: 0, latency: false };
   const chainLines = Math.max(least, Math.min(chain, room - Math.min(workers, 3)));
-  return { compact: true, chainLines, workerLines: Math.max(1, room - chainLines) };
+  return { compact: true, chainLines, workerLines: Math.max(1, room - chainLines), latency: true };
 }
 
 export interface WorkerPick<W = WorkerRow> {

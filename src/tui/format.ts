@@ -8,11 +8,9 @@ export function count(n: number): string {
   return Math.round(n).toLocaleString('en-US');
 }
 
-/** Items per second, compact. */
+/** Items per second, in the format of `count` ("1,164/s", "1.23M/s"), one decimal below 10. */
 export function rate(n: number): string {
-  if (n >= 1e6) return `${(n / 1e6).toFixed(2)}M/s`;
-  if (n >= 1e4) return `${(n / 1e3).toFixed(1)}k/s`;
-  return `${n.toFixed(n < 10 ? 1 : 0)}/s`;
+  return `${n < 10 ? n.toFixed(1) : count(n)}/s`;
 }
 
 /** Milliseconds as "850ms", "12.3s", "2m05s". */
@@ -37,29 +35,44 @@ export function percent(fraction: number): string {
 
 const base = (path: string): string => path.split(/[\\/]/).pop() || path;
 
-/** The workload in a few words: "produce 5ms, consume 8ms (sleep ±20%) · 1,000 items · ≤50/s each". */
+/** The workload's parts, each a few words; the Header shows what fits of them. */
+export interface WorkloadParts {
+  /** "produce 5ms, consume 8ms (sleep ±20%)": the built-in work's kind next to the side(s) that do it. */
+  work: string;
+  /** The same without the kind. */
+  bare: string;
+  /** "1,000 items", "for 30s" or "until stopped". */
+  bound: string;
+  /** "≤50/s each", with --rate. */
+  limit?: string;
+}
+
 export function workload(
   c: Pick<
     PipelineConfig,
     'items' | 'durationMs' | 'rate' | 'produceMs' | 'consumeMs' | 'jitter' | 'work' | 'producer' | 'consumer'
   >,
-): string {
-  const work = [
-    c.producer !== undefined ? `producer ${base(c.producer)}` : `produce ${c.produceMs}ms`,
-    c.consumer !== undefined ? `consume ${base(c.consumer)}` : `consume ${c.consumeMs}ms`,
-  ].join(', ');
-  const kind =
+): WorkloadParts {
+  const produce = c.producer !== undefined ? `producer ${base(c.producer)}` : `produce ${c.produceMs}ms`;
+  const consume = c.consumer !== undefined ? `consumer ${base(c.consumer)}` : `consume ${c.consumeMs}ms`;
+  // The kind and jitter of the built-in work: a user module has neither.
+  const kind = ` (${c.work}${c.jitter > 0 ? ` ±${percent(c.jitter)}` : ''})`;
+  const work =
     c.producer !== undefined && c.consumer !== undefined
-      ? ''
-      : ` (${c.work}${c.jitter > 0 ? ` ±${percent(c.jitter)}` : ''})`;
-  const parts = [work + kind];
-  parts.push(
+      ? `${produce}, ${consume}`
+      : c.consumer !== undefined
+        ? `${produce}${kind}, ${consume}`
+        : `${produce}, ${consume}${kind}`;
+  const bound =
     c.items !== undefined
       ? `${count(c.items)} items`
       : c.durationMs !== undefined
         ? `for ${duration(c.durationMs)}`
-        : 'until stopped',
-  );
-  if (c.rate !== undefined) parts.push(`≤${c.rate}/s each`);
-  return parts.join(' · ');
+        : 'until stopped';
+  return {
+    work,
+    bare: `${produce}, ${consume}`,
+    bound,
+    ...(c.rate !== undefined ? { limit: `≤${c.rate}/s each` } : {}),
+  };
 }

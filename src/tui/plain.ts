@@ -7,7 +7,12 @@ import { bottleneckText } from './BottleneckLine.js';
 import { brokerText } from './BrokerLine.js';
 import { pickWorkers } from './dashboard-layout.js';
 import { count, duration, latency, percent, rate } from './format.js';
+import { holdup } from './HoldupLine.js';
+import { type CascadeReading, steps } from './shutdown-steps.js';
 import { userFrames } from './user-frames.js';
+
+/** A worker counts as blocked on a progress line when it spent this share of the last second blocked. */
+export const BLOCKED_SHARE = 0.5;
 
 /** Stages between the producers and the consumers that plain lines list before folding the rest into "+N more". */
 export const PLAIN_STAGES_SHOWN = 4;
@@ -19,11 +24,14 @@ function folded(entries: readonly string[], shown: number): string[] {
 
 /**
  * One progress line: "[3.2s] running  queue 12/16  produced 1,204 (380/s)  consumed …  p50 …
- * blocked 2/4", with each stage in between ("keep-odd 1,100→1,000 (90 dropped, 95/s)") and each queue
- * ("queues 12/16 3/16") in a chain, then the pool and the bottleneck when there are any.
+ * blocked 2/4" (workers blocked at least half of the last second), with each stage in between
+ * ("keep-odd 1,100→1,000 (90 dropped, 95/s)") and each queue ("queues 12/16 3/16") in a chain,
+ * then the pool and the bottleneck when there are any.
  */
 export function formatProgressLine(s: Snapshot): string {
-  const blocked = s.workers.filter((w) => w.state === 'blocked-full' || w.state === 'blocked-empty').length;
+  // Over the sampler's window, not at the instant of the sample: a worker that flips between its
+  // work and a full queue is seldom caught blocked at one instant, though it waits most of the time.
+  const blocked = s.workers.filter((w) => w.blockedFraction >= BLOCKED_SHARE).length;
   const middle = s.stages
     .slice(1, -1)
     .map(
@@ -44,7 +52,10 @@ export function formatProgressLine(s: Snapshot): string {
   ];
   if (s.pool !== undefined) parts.push(`pool ${s.pool.inUse}/${s.pool.size} (${s.pool.waiting} waiting)`);
   if (s.bottleneck !== undefined) parts.push(`bottleneck ${s.bottleneck.name}`);
+  else if (s.noBottleneck !== undefined) parts.push(`bottleneck none: ${s.noBottleneck}`);
   if (s.broker?.lost !== undefined) parts.push(s.broker.lost);
+  const h = holdup(s);
+  if (h !== undefined) parts.push(`waiting for ${h.id} (held its item ${duration(h.heldMs)})`);
   return parts.join('  ');
 }
 
@@ -63,22 +74,46 @@ export function formatSummary(s: Summary): string {
   const { latencyMs: l, shutdown: sd } = s;
   const exited = plural(sd.consumersExited, 'consumer');
   const took = sd.ms !== undefined ? ` in ${duration(sd.ms)}` : '';
+  const cascade = (s.stages ?? []).length > 2 ? cascadeOf(s) : undefined;
   const lines = [
     `Run ${ENDINGS[s.endedBy]} in ${duration(s.durationMs)}: ` +
       `produced ${count(s.produced)}, consumed ${count(s.consumed)} (${rate(s.itemsPerSecond)}).`,
     `Latency (put to get): p50 ${latency(l.p50)}, p95 ${latency(l.p95)}, p99 ${latency(l.p99)}.`,
-    sd.mode === 'sentinel'
-      ? `Shutdown: ${plural(sd.sentinelsSent, 'sentinel')} sent, ${exited} exited${took}.`
-      : `Shutdown: queue closed, ${exited} drained and exited${took}.`,
+    cascade !== undefined
+      ? `Shutdown: ${steps(cascade)
+          .map((step) => step.text)
+          .join(' → ')}${took}.`
+      : sd.mode === 'sentinel'
+        ? `Shutdown: ${plural(sd.sentinelsSent, 'sentinel')} sent, ${exited} exited${took}.`
+        : `Shutdown: queue closed, ${exited} drained and exited${took}.`,
   ];
   const stages = s.stages ?? [];
   if (stages.length > 2) lines.push(stagesLine(stages));
   if (s.pool !== undefined) lines.push(poolLine(s.pool));
   if (s.bottleneck !== undefined) lines.push(`Bottleneck: ${bottleneckText(s.bottleneck)}.`);
+  else if (s.noBottleneck !== undefined) lines.push(`Bottleneck: none — ${s.noBottleneck}.`);
   if (s.broker !== undefined) lines.push(`Broker: ${brokerText(s.broker)}.`);
   lines.push(workersLine(s.workers));
   if (s.error) lines.push(`Error: ${s.error}`, ...userFrames(s.stack).map((frame) => `  ${frame}`));
   return lines.join('\n');
+}
+
+/**
+ * A chain's shutdown as the dashboard followed it, link by link, from a Summary; undefined for a
+ * log too old to carry the figures (its summary says what the one-link line says).
+ */
+function cascadeOf(s: Summary): CascadeReading | undefined {
+  const { producersDone, producers, consumers } = s.shutdown;
+  if (producersDone === undefined || producers === undefined || consumers === undefined) return undefined;
+  if (s.links.some((l) => l.sentinelsSent === undefined)) return undefined;
+  const running = (stage: number): number =>
+    s.workers.filter((w) => w.stage === stage && w.state !== 'done' && w.state !== 'failed').length;
+  return {
+    shutdown: { ...s.shutdown, producersDone, producers, consumers },
+    state: 'done',
+    stages: s.stages.map((st, i) => ({ name: st.name, workers: st.workers, running: running(i) })),
+    links: s.links.map((l) => ({ sentinelsSent: l.sentinelsSent ?? 0, closed: l.closed ?? false })),
+  };
 }
 
 /** "Stages: producers out 1,000 → keep-odd in 1,000 out 500 dropped 500 → consumers in 500". */
@@ -137,6 +172,7 @@ export function summaryJson(s: Summary): string {
     links: s.links,
     ...(s.pool !== undefined ? { pool: s.pool } : {}),
     ...(s.bottleneck !== undefined ? { bottleneck: s.bottleneck } : {}),
+    ...(s.noBottleneck !== undefined ? { noBottleneck: s.noBottleneck } : {}),
     ...(s.broker !== undefined ? { broker: s.broker } : {}),
     workers: s.workers,
     endedBy: s.endedBy,

@@ -4,9 +4,23 @@
  * stages keep up or nothing runs, and never flips between two candidates on alternating readings.
  */
 import { describe, expect, it } from 'vitest';
-import { type BottleneckReading, HOLD_MS, judgeAll } from '../../src/pipeline/bottleneck.js';
-import type { Bottleneck, PoolReading, RunState, Snapshot } from '../../src/pipeline/types.js';
-import { CONFIG, makeSnapshot, makeStagedSnapshot } from '../tui/snapshots.js';
+import {
+  BottleneckJudge,
+  type BottleneckReading,
+  CONTRADICTED,
+  HOLD_MS,
+  judgeAll,
+  STUCK_MS,
+} from '../../src/pipeline/bottleneck.js';
+import type {
+  Bottleneck,
+  BrokerReading,
+  PoolReading,
+  RunState,
+  Snapshot,
+  WorkerRow,
+} from '../../src/pipeline/types.js';
+import { CONFIG, makeSnapshot, makeStagedSnapshot, makeWorker } from '../tui/snapshots.js';
 
 const STEP_MS = 100;
 
@@ -50,6 +64,17 @@ const names = (verdicts: ReadonlyArray<Bottleneck | undefined>) => verdicts.map(
 /** keep-odd is slow: its input is full, the producers wait for room, everything after it waits for items. */
 const KEEP_ODD_SLOW: Shares = [{ out: 0.8 }, { fill: 1 }, { in: 0.7, fill: 0 }, { in: 0.7, fill: 0 }];
 const SQUARE_SLOW: Shares = [{ out: 0.8 }, { out: 0.8, fill: 1 }, { fill: 1 }, { in: 0.7, fill: 0 }];
+
+const BROKER: BrokerReading = {
+  address: 'redis://localhost:6379',
+  stream: 'jobs',
+  group: 'pipeline-tui',
+  claimIdleMs: 30_000,
+  put: 100,
+  acked: 90,
+  duplicates: 0,
+  remoteWorkers: 0,
+};
 
 const pool = (waitedFraction: number): PoolReading => ({
   size: 2,
@@ -161,13 +186,76 @@ describe('steadiness', () => {
     expect(verdicts.indexOf('square')).toBeGreaterThanOrEqual(40 + HOLD_MS / STEP_MS);
   });
 
-  it('while paused or shutting down the last verdict stands', () => {
+  it('while shutting down the last verdict stands', () => {
     const readings = [
       ...Array.from({ length: 30 }, (_, i) => reading(i, KEEP_ODD_SLOW)),
       ...Array.from({ length: 30 }, (_, i) =>
-        reading(30 + i, [{}, { in: 1 }, { in: 1 }, { in: 1 }], { state: i < 15 ? 'paused' : 'draining' }),
+        reading(30 + i, [{}, { in: 1 }, { in: 1 }, { in: 1 }], { state: 'draining' }),
       ),
     ];
     expect(new Set(names(judgeAll(readings).slice(20)))).toEqual(new Set(['keep-odd']));
+  });
+});
+
+/** Each sample's verdict name ("-" for none) and, when none is named, why ("none: …"). */
+function judgeShown(readings: readonly BottleneckReading[]): string[] {
+  const judge = new BottleneckJudge();
+  return readings.map((r) => {
+    const v = judge.observe(r);
+    return v?.name ?? (judge.withheld !== undefined ? `none: ${judge.withheld}` : '-');
+  });
+}
+
+/** A one-link run where the consumers are the bottleneck; C2's row is `c2` in every sample. */
+const consumersSlow = (i: number, c2: Partial<WorkerRow> = {}): BottleneckReading => ({
+  ...reading(i, [{ out: 0.8 }, { fill: 1 }], { base: makeSnapshot() }),
+  workers: [makeWorker('P1'), makeWorker('C1'), makeWorker('C2', c2)],
+});
+
+describe('a verdict the run cannot support is withdrawn at once (issue 21)', () => {
+  it('while paused: "none: paused", and the verdict is back on resuming, and through the drain', () => {
+    const shown = judgeShown([
+      ...Array.from({ length: 30 }, (_, i) => reading(i, KEEP_ODD_SLOW)),
+      ...Array.from({ length: 10 }, (_, i) => reading(30 + i, [], { state: 'paused' })),
+      ...Array.from({ length: 5 }, (_, i) => reading(40 + i, KEEP_ODD_SLOW)),
+      reading(45, [], { state: 'draining' }),
+    ]);
+    expect(shown[29]).toBe('keep-odd');
+    expect(new Set(shown.slice(30, 40))).toEqual(new Set(['none: paused']));
+    expect(new Set(shown.slice(40))).toEqual(new Set(['keep-odd']));
+  });
+
+  it('while the broker is lost: "none: the broker is lost"', () => {
+    const lost = (i: number): BottleneckReading => ({
+      ...consumersSlow(i),
+      broker: { ...BROKER, lost: 'lost the broker at localhost:6379: ECONNREFUSED; reconnecting' },
+    });
+    const shown = judgeShown([...Array.from({ length: 30 }, (_, i) => consumersSlow(i)), lost(30), lost(31)]);
+    expect(shown.slice(29)).toEqual(['consumers', 'none: the broker is lost', 'none: the broker is lost']);
+  });
+
+  it('when the stage named waits for items, as when remote consumers join: at the next sample', () => {
+    const starving = (i: number): BottleneckReading =>
+      reading(i, [{}, { in: CONTRADICTED + 0.13, fill: 0 }], { base: makeSnapshot() });
+    const shown = judgeShown([...Array.from({ length: 30 }, (_, i) => consumersSlow(i)), starving(30)]);
+    expect(shown.slice(29)).toEqual(['consumers', '-']);
+  });
+
+  it('while a worker hangs on one item, not "add consumers": "none: C2 has held one item for 8s"', () => {
+    // C2 takes an item every sample, then holds one: its heldMs grows with every sample.
+    const shown = judgeShown(
+      Array.from({ length: 120 }, (_, i) => consumersSlow(i, i < 30 ? {} : { heldMs: (i - 30) * STEP_MS })),
+    );
+    expect(shown[29]).toBe('consumers');
+    const stuckAt = 30 + STUCK_MS / STEP_MS;
+    expect(new Set(shown.slice(30, stuckAt))).toEqual(new Set(['consumers']));
+    expect(shown[stuckAt]).toBe('none: C2 has held one item for 3s');
+    expect(shown.at(-1)).toBe('none: C2 has held one item for 8s');
+  });
+
+  it('not for a worker whose items all take long: only for one held far longer than before', () => {
+    // Every item takes C2 3.5 s: its holds grow and end, and none is STUCK_FACTOR times the others.
+    const slowItems = Array.from({ length: 200 }, (_, i) => consumersSlow(i, { heldMs: (i % 35) * STEP_MS }));
+    expect(new Set(judgeShown(slowItems).slice(50))).toEqual(new Set(['consumers']));
   });
 });

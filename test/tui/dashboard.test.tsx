@@ -7,10 +7,12 @@ import { render } from 'ink-testing-library';
 import { describe, expect, it } from 'vitest';
 import type { Snapshot } from '../../src/pipeline/types.js';
 import { Dashboard } from '../../src/tui/Dashboard.js';
+import { workload } from '../../src/tui/format.js';
+import { describeRun } from '../../src/tui/Header.js';
 import { historyOf } from '../../src/tui/history.js';
 import { createTheme } from '../../src/tui/theme.js';
 import { ThemeContext } from '../../src/tui/theme-context.js';
-import { makeLink, makeSequence, makeSnapshot, makeWorker, makeWorkers } from './snapshots.js';
+import { CONFIG, makeLink, makeSequence, makeSnapshot, makeWorker, makeWorkers } from './snapshots.js';
 import { renderOn } from './terminal-stub.js';
 
 const ANSI = /\u001B\[[0-9;]*m/g;
@@ -29,15 +31,62 @@ function draw(
   return frame;
 }
 
+/** As `draw`, on a terminal really `columns` wide (ink-testing-library's is always 100). */
+function drawOn(snapshot: Snapshot, columns: number, rows = 40): string {
+  const { terminal, unmount } = renderOn(
+    <ThemeContext.Provider value={createTheme(false)}>
+      <Dashboard snapshot={snapshot} history={historyOf([snapshot])} columns={columns} rows={rows} />
+    </ThemeContext.Provider>,
+    columns,
+    rows,
+  );
+  unmount();
+  return terminal.lastFrame;
+}
+
 const lineOf = (frame: string, label: string): string =>
   frame.split('\n').find((l) => l.startsWith(label)) ?? `(no ${label} line)`;
 
 describe('Dashboard panels', () => {
   it('header: the configuration, the run state and the elapsed time', () => {
-    const frame = draw(makeSnapshot({ t: 12_300, state: 'paused' }));
+    const frame = drawOn(makeSnapshot({ t: 12_300, state: 'paused' }), 140);
     const header = frame.split('\n')[0]!;
-    expect(header).toMatch(/^pipeline-tui {2}2 producers → 2 consumers · capacity 16 · produce 5ms, consume 8ms/);
+    expect(header).toMatch(
+      /^pipeline-tui {2}2 producers → 2 consumers · capacity 16 · produce 5ms, consume 8ms \(sleep ±20%\) · 1,000 /,
+    );
     expect(header).toMatch(/● paused +12\.3s$/);
+  });
+
+  it('header: what does not fit goes first, never the item count or the duration (issue 21)', () => {
+    const s = makeSnapshot({ t: 12_300, config: { ...CONFIG, items: 3000 } });
+    const at = (columns: number): string => describeRun(s, '2 producers → 2 consumers', columns);
+    expect(at(200)).toBe(
+      '2 producers → 2 consumers · capacity 16 · produce 5ms, consume 8ms (sleep ±20%) · 3,000 items',
+    );
+    expect(at(80)).toBe('2 producers → 2 consumers · capacity 16 · produce 5ms, consume 8ms · 3,000 items');
+    expect(at(70)).toBe('2 producers → 2 consumers · produce 5ms, consume 8ms · 3,000 items');
+    expect(at(50)).toBe('2 producers → 2 consumers · 3,000 items');
+    const header = drawOn(s, 120).split('\n')[0]!;
+    expect(header).toMatch(/ · 3,000 items +● running +12\.3s$/);
+  });
+
+  it('header: the work kind and jitter only next to built-in work, never a user module', () => {
+    const user = { ...CONFIG, consumer: './save.mjs' };
+    expect(workload(user).work).toBe('produce 5ms (sleep ±20%), consumer save.mjs');
+    expect(workload({ ...user, producer: './feed.mjs' }).work).toBe('producer feed.mjs, consumer save.mjs');
+  });
+
+  it('the Bottleneck line that does not fit keeps its advice and cuts the evidence (issue 21)', () => {
+    const bottleneck = {
+      stage: 1,
+      name: 'consumers',
+      evidence: 'its input queue is full and upstream is blocked 42% of the time',
+      advice: 'add consumers (press >, or raise -c)',
+    };
+    const line = lineOf(drawOn(makeSnapshot({ bottleneck }), 120), 'Bottleneck');
+    expect(line).toMatch(/^Bottleneck consumers — add consumers \(press >, or raise -c\); its input queue is full/);
+    const wide = lineOf(drawOn(makeSnapshot({ bottleneck }), 160), 'Bottleneck');
+    expect(wide).toBe(`Bottleneck consumers — ${bottleneck.evidence}; ${bottleneck.advice}`);
   });
 
   it('queue: depth / capacity with a fill bar in proportion, and the high-water mark', () => {
@@ -60,7 +109,7 @@ describe('Dashboard panels', () => {
         lock: { acquisitions: 10_000, contended: 2500 },
       }),
     );
-    expect(lineOf(frame, 'Produced')).toMatch(/1234\/s +total 50,000/);
+    expect(lineOf(frame, 'Produced')).toMatch(/1,234\/s +total 50,000/); // one number format
     expect(lineOf(frame, 'Consumed')).toMatch(/987\/s +total 49,990/);
     expect(lineOf(frame, 'Latency')).toMatch(/p50 0\.25ms {2}p95 3\.00ms {2}p99 40ms/);
     expect(lineOf(frame, 'Lock')).toMatch(/10,000 acquisitions .* 25% contended/);
@@ -154,6 +203,12 @@ describe('Dashboard fits the terminal', () => {
       const hidden = Number(/\+(\d+) more/.exec(frame)![1]);
       expect(shown + hidden).toBe(80);
     }
+  });
+
+  it('too short for a single worker row (40×10): the workers still get a "+N more" line', () => {
+    const frame = drawOn(makeSnapshot({ workers: makeWorkers(2, 3) }), 40, 10);
+    expect(frame.split('\n').length).toBeLessThan(10);
+    expect(lineOf(frame, 'Workers')).toMatch(/^Workers +\+5 more: 2 producing/);
   });
 
   it('shows every worker when they fit', () => {

@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Bottleneck } from '../../src/pipeline/types.js';
 import { formatProgressLine, formatSummary, PLAIN_STAGES_SHOWN } from '../../src/tui/plain.js';
-import { makeLink, makeSnapshot, makeStagedSnapshot, makeSummary } from './snapshots.js';
+import { makeLink, makeSnapshot, makeStagedSnapshot, makeSummary, makeWorkers } from './snapshots.js';
 
 const KEEP_ODD: Bottleneck = {
   stage: 1,
@@ -43,6 +43,20 @@ describe('the progress line', () => {
       'produced 1,204 (98/s)  keep-odd 1,100→1,000 (90 dropped, 95/s)  square 1,100→1,000 (90 dropped, 95/s)  consumed',
     );
     expect(line).toMatch(/ {2}pool 2\/2 \(3 waiting\) {2}bottleneck keep-odd$/);
+  });
+
+  it('"blocked" counts workers blocked most of the last second, not the ones caught blocked at one instant', () => {
+    // Producers behind a full queue, sampled just as each had room for one item: most of their time blocked.
+    const workers = makeWorkers(2, 2).map((w) =>
+      w.role === 'producer' ? { ...w, state: 'producing' as const, blockedFraction: 0.9 } : w,
+    );
+    const line = formatProgressLine(makeSnapshot({ workers, links: [makeLink({ depth: 16 })] }));
+    expect(line).toMatch(/queue 16\/16 .* {2}blocked 2\/4$/);
+  });
+
+  it('says why no bottleneck is named when the run cannot support one', () => {
+    const line = formatProgressLine(makeSnapshot({ noBottleneck: 'C2 has held one item for 8s' }));
+    expect(line).toMatch(/ {2}bottleneck none: C2 has held one item for 8s$/);
   });
 
   it('a long chain folds its stages into "+N more"', () => {

@@ -110,7 +110,9 @@ describe('the chain', () => {
   });
 
   it('the header names the chain', () => {
-    expect(lines(draw(STAGED))[0]).toMatch(/2 producers → keep-odd ×2 → square ×2 → 2 consumers · capacity 16/);
+    expect(lines(draw(STAGED, { columns: 160 }))[0]).toMatch(
+      /2 producers → keep-odd ×2 → square ×2 → 2 consumers · capacity 16/,
+    );
   });
 
   it('a run of one queue reads as before: Produced, Queue, Consumed; no groups, no folds', () => {
@@ -156,6 +158,11 @@ describe('pool and bottleneck', () => {
         'add workers to it (select it and press +)',
     );
     expect(lineOf(draw(STAGED), 'Bottleneck').trimEnd()).toBe('Bottleneck none');
+  });
+
+  it('the bottleneck line says why none is named when the run cannot support a verdict', () => {
+    const paused = makeStagedSnapshot(['keep-odd'], { state: 'paused', noBottleneck: 'paused' });
+    expect(lineOf(draw(paused), 'Bottleneck').trimEnd()).toBe('Bottleneck none: paused');
   });
 });
 
