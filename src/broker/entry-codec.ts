@@ -13,7 +13,7 @@ type Kind = 'n' | 's' | 'j' | 'b' | 'u' | 'S';
 
 /** `[kind, value]` for one item. @throws TypeError for what cannot cross (functions, symbols). */
 export function encodeItem(item: unknown): [Kind, string] {
-  const prepared = prepare(item, Number.MAX_SAFE_INTEGER);
+  const prepared = prepare(item, { payloadBytes: Number.MAX_SAFE_INTEGER, overflowBytes: 0 });
   switch (typeof prepared) {
     case 'number':
       return ['n', Object.is(prepared, -0) ? '-0' : String(prepared)];

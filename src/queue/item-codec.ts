@@ -17,8 +17,12 @@
  *
  * Strings with lone surrogates are not valid UTF-8, so they take the structured-clone path too,
  * which keeps them exact. On the way out, a Serialized or JsonText copied from a slot is decoded
- * by `finish` after the lock is released (the lock is held only to copy bytes). An object whose
- * JSON does not fit a slot still gets its chance as structured-clone bytes.
+ * by `finish` after the lock is released (the lock is held only to copy bytes).
+ *
+ * An item whose encoding (UTF-8, JSON text or structured-clone bytes) does not fit a slot's payload
+ * becomes an Overflow: its bytes, encoded here, go to the queue's overflow area (arena.ts) and come
+ * back as an Overflow copied out of it, decoded by `finish`. Only an item larger than the queue's
+ * `overflowBytes` is refused (ItemTooLargeError), before the queue is touched.
  */
 import { deserialize, serialize } from 'node:v8';
 import { ItemTooLargeError } from './errors.js';
@@ -35,26 +39,53 @@ export class JsonText {
   constructor(readonly text: string) {}
 }
 
-/** An item ready for a slot: a primitive stored as it is, JSON text, or serialized bytes. */
-export type Prepared = number | string | boolean | symbol | null | undefined | Serialized | JsonText;
+/** How an Overflow's bytes decode: as a string (latin1 when it is ASCII), JSON, or a structured clone. */
+export type OverflowKind = 'ascii' | 'utf8' | 'json' | 'clone';
+
+/** The encoded bytes of an item too large for a slot, bound for (or copied out of) the overflow area. */
+export class Overflow {
+  constructor(
+    readonly kind: OverflowKind,
+    readonly bytes: Uint8Array,
+  ) {}
+
+  decode(): unknown {
+    const b = this.bytes;
+    switch (this.kind) {
+      case 'clone':
+        return deserialize(b);
+      case 'json':
+        return JSON.parse(Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('utf8'));
+      default:
+        return Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString(this.kind === 'ascii' ? 'latin1' : 'utf8');
+    }
+  }
+}
+
+/** An item ready for a slot: a primitive stored as it is, JSON text, serialized bytes, or an Overflow. */
+export type Prepared = number | string | boolean | symbol | null | undefined | Serialized | JsonText | Overflow;
+
+/** The room an item has: a slot's payload, and the largest item the overflow area takes (0: none). */
+export interface Room {
+  readonly payloadBytes: number;
+  readonly overflowBytes: number;
+}
 
 /**
- * Makes `item` ready for a slot with `payloadBytes` of room (numbers and other primitives come
- * back unchanged). @throws ItemTooLargeError if it cannot fit.
+ * Makes `item` ready for a slot (numbers and other primitives come back unchanged), or for the
+ * overflow area if its encoding does not fit a slot. @throws ItemTooLargeError if it fits neither.
  */
-export function prepare(item: unknown, payloadBytes: number): Prepared {
+export function prepare(item: unknown, room: Room): Prepared {
   switch (typeof item) {
     case 'number':
     case 'boolean':
     case 'undefined':
       return item;
     case 'string':
-      if (!item.isWellFormed()) return serialized(item, payloadBytes);
+      if (!item.isWellFormed()) return serialized(item, room);
       // UTF-8 needs at most 3 bytes per UTF-16 unit, so short strings need no measuring.
-      if (item.length * 3 > payloadBytes) {
-        const bytes = Buffer.byteLength(item, 'utf8');
-        if (bytes > payloadBytes) throw new ItemTooLargeError(bytes, payloadBytes + SLOT_HEADER_BYTES);
-      }
+      if (item.length * 3 > room.payloadBytes && Buffer.byteLength(item, 'utf8') > room.payloadBytes)
+        return overflowText(item, 'string', room);
       return item;
     case 'symbol':
       if (item === SENTINEL) return item;
@@ -66,10 +97,11 @@ export function prepare(item: unknown, payloadBytes: number): Prepared {
       if (jsonExact(item, 0)) {
         const text = JSON.stringify(item);
         // UTF-8 needs at most 3 bytes per UTF-16 unit (JSON escapes lone surrogates as ASCII).
-        if (text.length * 3 <= payloadBytes || Buffer.byteLength(text, 'utf8') <= payloadBytes)
+        if (text.length * 3 <= room.payloadBytes || Buffer.byteLength(text, 'utf8') <= room.payloadBytes)
           return new JsonText(text);
+        if (room.overflowBytes > 0) return overflowText(text, 'json', room);
       }
-      return serialized(item, payloadBytes);
+      return serialized(item, room);
   }
 }
 
@@ -112,36 +144,50 @@ function jsonExact(value: unknown, depth: number): boolean {
 }
 
 /** Prepares every item before any is put, so a too-large one throws before the queue changes. */
-export function prepareAll(items: Iterable<unknown>, payloadBytes: number): Prepared[] {
+export function prepareAll(items: Iterable<unknown>, room: Room): Prepared[] {
   const list = Array.isArray(items) ? items : Array.from(items);
   let out: Prepared[] | undefined;
   for (let i = 0; i < list.length; i++) {
     const item: unknown = list[i];
-    const p = prepare(item, payloadBytes);
+    const p = prepare(item, room);
     if (p !== item && out === undefined) out = list.slice(0, i) as Prepared[];
     if (out !== undefined) out.push(p);
   }
   return out ?? (list as Prepared[]);
 }
 
-/** Turns what a slot read returned into the item: deserializes structured-clone bytes. */
+/** Turns what a slot read returned into the item: decodes JSON, structured-clone and overflow bytes. */
 export function finish(x: unknown): unknown {
+  if (typeof x !== 'object' || x === null) return x;
   if (x instanceof JsonText) return JSON.parse(x.text);
-  return x instanceof Serialized ? deserialize(x.bytes) : x;
+  if (x instanceof Serialized) return deserialize(x.bytes);
+  return x instanceof Overflow ? x.decode() : x;
 }
 
 /** Finishes, in place, the items of a batch read. */
 export function finishAll(xs: unknown[]): unknown[] {
   for (let i = 0; i < xs.length; i++) {
     const x = xs[i];
-    if (x instanceof JsonText) xs[i] = JSON.parse(x.text);
-    else if (x instanceof Serialized) xs[i] = deserialize(x.bytes);
+    if (typeof x === 'object' && x !== null) xs[i] = finish(x);
   }
   return xs;
 }
 
-function serialized(item: unknown, payloadBytes: number): Serialized {
+function serialized(item: unknown, room: Room): Serialized | Overflow {
   const bytes = serialize(item);
-  if (bytes.byteLength > payloadBytes) throw new ItemTooLargeError(bytes.byteLength, payloadBytes + SLOT_HEADER_BYTES);
-  return new Serialized(bytes);
+  if (bytes.byteLength <= room.payloadBytes) return new Serialized(bytes);
+  return overflow('clone', bytes, room);
+}
+
+/** A string (or JSON text) too long for a slot, encoded for the overflow area. */
+function overflowText(text: string, what: 'string' | 'json', room: Room): Overflow {
+  const bytes = Buffer.from(text, 'utf8');
+  const kind = what === 'json' ? 'json' : bytes.byteLength === text.length ? 'ascii' : 'utf8';
+  return overflow(kind, bytes, room);
+}
+
+function overflow(kind: OverflowKind, bytes: Uint8Array, room: Room): Overflow {
+  if (bytes.byteLength > room.overflowBytes)
+    throw new ItemTooLargeError(bytes.byteLength, room.payloadBytes + SLOT_HEADER_BYTES, room.overflowBytes);
+  return new Overflow(kind, bytes);
 }
