@@ -48,7 +48,10 @@ interface Run {
 
 async function run(r: Run): Promise<BoundedQueue> {
   const { producers, consumers, perProducer, mode, capacity, async = false } = r;
-  const q = new BoundedQueue({ capacity, ...(r.overflowBytes === undefined ? {} : { overflowBytes: r.overflowBytes }) });
+  const q = new BoundedQueue({
+    capacity,
+    ...(r.overflowBytes === undefined ? {} : { overflowBytes: r.overflowBytes }),
+  });
   const batch = r.batch ?? (mode === 'batch' ? 32 : undefined);
   const consuming = Array.from({ length: consumers }, () =>
     startFixture<number[]>('queue-consumer', { handle: q.handle, batch, async }),

@@ -29,7 +29,9 @@ export function checkWhole(item: unknown): void {
   if (typeof item === 'string') {
     const [p, n, , pad] = item.split(':');
     if (pad !== undefined && pad.length !== bodyLength(Number(p), Number(n)))
-      throw new Error(`string ${p}:${n} came back with ${pad.length} padding characters, not ${bodyLength(Number(p), Number(n))}`);
+      throw new Error(
+        `string ${p}:${n} came back with ${pad.length} padding characters, not ${bodyLength(Number(p), Number(n))}`,
+      );
   } else if (typeof item === 'object' && item !== null && 'body' in item) {
     const o = item as { p: number; n: number; body: string };
     if (o.body.length !== bodyLength(o.p, o.n) || o.body !== 'b'.repeat(o.body.length))
