@@ -41,15 +41,17 @@ import { ARENA_BASE, ARENA_HEAD, ARENA_HEAD_SEEN, ARENA_SIZE, ARENA_TAIL } from 
 const MIN_GROWTH = 1 << 20;
 
 export class Arena {
-  /** A length-tracking view: it follows the buffer as any worker grows it. */
-  private readonly bytes: Uint8Array;
+  /**
+   * A view of the area's current size, made again when the size changes (in any worker). Not a
+   * length-tracking view: V8 copies out of those byte by byte (measured: slice of 64 KiB, 240 µs
+   * against 19 µs for a fixed-length view).
+   */
+  private view: Uint8Array = new Uint8Array(0);
 
   constructor(
     private readonly w: Int32Array,
     readonly buffer: SharedArrayBuffer,
-  ) {
-    this.bytes = new Uint8Array(buffer);
-  }
+  ) {}
 
   /** A new, empty area for items of up to `limit` bytes. */
   static buffer(limit: number): SharedArrayBuffer {
@@ -86,10 +88,11 @@ export class Arena {
     const size = w[ARENA_SIZE]!;
     const at = ((tail - w[ARENA_BASE]!) >>> 0) & (size - 1);
     const first = size - at;
-    if (data.byteLength <= first) this.bytes.set(data, at);
+    const bytes = this.bytesOf(size);
+    if (data.byteLength <= first) bytes.set(data, at);
     else {
-      this.bytes.set(data.subarray(0, first), at);
-      this.bytes.set(data.subarray(first), 0);
+      bytes.set(data.subarray(0, first), at);
+      bytes.set(data.subarray(first), 0);
     }
     Atomics.store(w, ARENA_TAIL, (tail + data.byteLength) | 0);
   }
@@ -102,12 +105,13 @@ export class Arena {
     const head = w[ARENA_HEAD]!;
     const size = Atomics.load(w, ARENA_SIZE);
     const at = ((head - Atomics.load(w, ARENA_BASE)) >>> 0) & (size - 1);
-    let out: Uint8Array;
-    if (at + n <= size) out = this.bytes.slice(at, at + n);
+    const bytes = this.bytesOf(size);
+    // A Buffer (from Node's pool when small) rather than slice: cheaper to allocate, and decoded as one.
+    const out = Buffer.allocUnsafe(n);
+    if (at + n <= size) out.set(bytes.subarray(at, at + n));
     else {
-      out = new Uint8Array(n);
-      out.set(this.bytes.subarray(at, size));
-      out.set(this.bytes.subarray(0, n - (size - at)), size - at);
+      out.set(bytes.subarray(at, size));
+      out.set(bytes.subarray(0, n - (size - at)), size - at);
     }
     Atomics.store(w, ARENA_HEAD, (head + n) | 0);
     return out;
@@ -126,6 +130,12 @@ export class Arena {
     const size = Atomics.load(w, ARENA_SIZE);
     const used = (Atomics.load(w, ARENA_TAIL) - Atomics.load(w, ARENA_HEAD)) >>> 0;
     return size - used >= n || (used === 0 && n > size);
+  }
+
+  /** The view of the area's first `size` bytes (the buffer holds at least that many: A2). */
+  private bytesOf(size: number): Uint8Array {
+    if (this.view.length !== size) this.view = new Uint8Array(this.buffer, 0, size);
+    return this.view;
   }
 
   /** Bytes the area holds now (it never shrinks). */
