@@ -3,7 +3,14 @@
 // an Int32Array (transferred) or a plain Array (cloned).
 import { type MessagePort, parentPort, workerData } from 'node:worker_threads';
 
-const { port, total, batch, kind, ready, itemBytes = 0 } = workerData as {
+const {
+  port,
+  total,
+  batch,
+  kind,
+  ready,
+  itemBytes = 0,
+} = workerData as {
   port: MessagePort;
   total: number;
   batch: number;

@@ -4,7 +4,15 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { Barrier, BoundedQueue, SENTINEL } from '../../dist/index.js';
 import { warmUp } from './warm-up.js';
 
-const { queue, start, total, mode, batch, latency, itemBytes = 0 } = workerData as {
+const {
+  queue,
+  start,
+  total,
+  mode,
+  batch,
+  latency,
+  itemBytes = 0,
+} = workerData as {
   queue: BoundedQueue['handle'];
   start: Barrier['handle'];
   total: number;

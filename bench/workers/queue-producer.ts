@@ -4,7 +4,16 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { Barrier, BoundedQueue } from '../../dist/index.js';
 import { warmUp } from './warm-up.js';
 
-const { queue, start, index, producers, total, mode, batch, itemBytes = 0 } = workerData as {
+const {
+  queue,
+  start,
+  index,
+  producers,
+  total,
+  mode,
+  batch,
+  itemBytes = 0,
+} = workerData as {
   queue: BoundedQueue['handle'];
   start: Barrier['handle'];
   index: number;
