@@ -1,7 +1,8 @@
 /**
  * Queue throughput: BoundedQueue between real workers (1P1C, 2P2C, 4P4C; single numbers, batches,
  * small objects; records of 1 KiB and 64 KiB, past a slot; capacity-1 hand-off latency), against
- * postMessage, Python's queue.Queue and Java's ArrayBlockingQueue measured in the same run (Python and Java where they are on the PATH).
+ * postMessage, Python's queue.Queue and Java's ArrayBlockingQueue measured in the same run (Python
+ * and Java where they are on the PATH).
  * Every row is checked exactly-once: each item must arrive once, none lost, none duplicated.
  * Each row is the median of `runs` runs (the machine may be shared).
  */
