@@ -69,6 +69,8 @@ export type Prepared = number | string | boolean | symbol | null | undefined | S
 export interface Room {
   readonly payloadBytes: number;
   readonly overflowBytes: number;
+  /** Plain data past this many characters goes as a structured clone (default JSON_MAX_CHARS). */
+  readonly jsonMaxChars?: number;
 }
 
 /**
@@ -92,10 +94,11 @@ export function prepare(item: unknown, room: Room): Prepared {
       throw new TypeError(
         `cannot put ${String(item)}: a symbol cannot be cloned to another thread (only SENTINEL can be put)`,
       );
-    default:
+    default: {
       if (item === null) return null;
       // Plain data of at most JSON_MAX_CHARS goes as JSON; larger, JSON costs more than the clone.
-      if (jsonChars(item, 0, 0) <= JSON_MAX_CHARS) {
+      const jsonMax = room.jsonMaxChars ?? JSON_MAX_CHARS;
+      if (jsonChars(item, 0, 0, jsonMax) <= jsonMax) {
         const text = JSON.stringify(item);
         // UTF-8 needs at most 3 bytes per UTF-16 unit (JSON escapes lone surrogates as ASCII).
         if (text.length * 3 <= room.payloadBytes || Buffer.byteLength(text, 'utf8') <= room.payloadBytes)
@@ -103,6 +106,7 @@ export function prepare(item: unknown, room: Room): Prepared {
         if (room.overflowBytes > 0) return overflowText(text, 'json', room);
       }
       return serialized(item, room);
+    }
   }
 }
 
@@ -120,17 +124,17 @@ const NOT_JSON = Infinity;
 
 /**
  * About how many characters the JSON of `value` has (a lower bound: strings and keys, without
- * escapes), counting on from `chars` — or NOT_JSON as soon as that passes JSON_MAX_CHARS, or if
+ * escapes), counting on from `chars` — or NOT_JSON as soon as that passes `max`, or if
  * JSON.parse(JSON.stringify(value)) is not exactly the structured clone of `value`. It is exact
  * for plain objects (prototype Object.prototype) and dense arrays with no extra properties, all
  * the way down, holding only strings, booleans, null and finite numbers other than -0. Anything
  * else — undefined, -0, NaN, ±Infinity, Dates, Maps, typed arrays, class instances, holes,
  * cycles — is changed or refused by JSON, and takes the structured clone instead.
  */
-function jsonChars(value: unknown, depth: number, chars: number): number {
+function jsonChars(value: unknown, depth: number, chars: number, max: number): number {
   switch (typeof value) {
     case 'string':
-      return chars + value.length + 2 > JSON_MAX_CHARS ? NOT_JSON : chars + value.length + 2;
+      return chars + value.length + 2 > max ? NOT_JSON : chars + value.length + 2;
     case 'boolean':
       return chars + 5;
     case 'number':
@@ -141,15 +145,15 @@ function jsonChars(value: unknown, depth: number, chars: number): number {
       if (Array.isArray(value)) {
         if (Object.getPrototypeOf(value) !== Array.prototype) return NOT_JSON;
         const n = value.length;
-        for (let i = 0; i < n && chars <= JSON_MAX_CHARS; i++)
-          chars = i in value ? jsonChars(value[i], depth + 1, chars + 1) : NOT_JSON;
+        for (let i = 0; i < n && chars <= max; i++)
+          chars = i in value ? jsonChars(value[i], depth + 1, chars + 1, max) : NOT_JSON;
         return Object.keys(value).length === n ? chars : NOT_JSON;
       }
       if (Object.getPrototypeOf(value) !== Object.prototype) return NOT_JSON;
       for (const key in value) {
         if (!Object.hasOwn(value, key)) return NOT_JSON; // an enumerable inherited key: not plain
-        chars = jsonChars((value as Record<string, unknown>)[key], depth + 1, chars + key.length + 4);
-        if (chars > JSON_MAX_CHARS) return NOT_JSON;
+        chars = jsonChars((value as Record<string, unknown>)[key], depth + 1, chars + key.length + 4, max);
+        if (chars > max) return NOT_JSON;
       }
       return chars;
     }
