@@ -2,8 +2,9 @@
  * `npm run bench` — the benchmark suite, printed as one table against baselines measured in the
  * same run, with the issue's goals and how far each row is from its goal. `--quick` (used by CI
  * so the suite cannot rot) runs small sizes, once each, and asserts nothing. `--only a,b` runs
- * only those parts (single, batch, object, handoff, lock, pipeline, broker, dashboard), with the
- * baselines they are held against — for measuring one change; the table in docs/benchmarks.md is a full run.
+ * only those parts (single, batch, object, large, handoff, lock, pipeline, broker, dashboard), with
+ * the baselines they are held against — for measuring one change; the table in docs/benchmarks.md is
+ * a full run.
  */
 
 import { lockBenchmarks } from './lock.js';

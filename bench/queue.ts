@@ -1,7 +1,8 @@
 /**
  * Queue throughput: BoundedQueue between real workers (1P1C, 2P2C, 4P4C; single numbers, batches,
- * small objects; capacity-1 hand-off latency), against postMessage, Python's queue.Queue and
- * Java's ArrayBlockingQueue measured in the same run (Python and Java where they are on the PATH).
+ * small objects; records of 1 KiB and 64 KiB, past a slot; capacity-1 hand-off latency), against
+ * postMessage, Python's queue.Queue and Java's ArrayBlockingQueue measured in the same run (Python
+ * and Java where they are on the PATH).
  * Every row is checked exactly-once: each item must arrive once, none lost, none duplicated.
  * Each row is the median of `runs` runs (the machine may be shared).
  */
@@ -19,7 +20,7 @@ interface Timing {
   end: number;
 }
 
-type Mode = 'single' | 'batch' | 'object';
+type Mode = 'single' | 'batch' | 'object' | 'large';
 
 interface Result {
   rate: number;
@@ -34,14 +35,16 @@ async function queueRun(
   mode: Mode,
   capacity: number,
   latency = false,
+  itemBytes = 0,
 ) {
-  const q = new BoundedQueue({ capacity, slotBytes: mode === 'object' ? 128 : 16, stampItems: latency });
+  const slotBytes = mode === 'object' ? 128 : mode === 'large' ? 256 : 16; // 'large': the default slot
+  const q = new BoundedQueue({ capacity, slotBytes, stampItems: latency });
   const start = new Barrier(producers + consumers);
   const batch = 256;
   const consuming = runWorkers<Timing & { seen: Uint8Array; ages: number[] }>(
     worker('queue-consumer'),
     consumers,
-    () => ({ queue: q.handle, start: start.handle, total, mode, batch, latency }),
+    () => ({ queue: q.handle, start: start.handle, total, mode, batch, latency, itemBytes }),
   );
   const producing = await runWorkers<Timing>(worker('queue-producer'), producers, (index) => ({
     queue: q.handle,
@@ -51,6 +54,7 @@ async function queueRun(
     total,
     mode,
     batch,
+    itemBytes,
   }));
   for (let i = 0; i < consumers; i++) await q.putAsync(SENTINEL);
   const consumed = await consuming;
@@ -62,21 +66,21 @@ async function queueRun(
   return { rate: total / ((t1 - t0) / 1000), verified, ages: consumed.flatMap((c) => c.ages) };
 }
 
-type PostKind = 'number' | 'object' | 'int32' | 'array';
+type PostKind = 'number' | 'object' | 'int32' | 'array' | 'large';
 
-async function postMessageRun(total: number, kind: PostKind, batch = 1): Promise<Result> {
+async function postMessageRun(total: number, kind: PostKind, batch = 1, itemBytes?: number): Promise<Result> {
   const { port1, port2 } = new MessageChannel();
   const ready = new Int32Array(new SharedArrayBuffer(4));
   const consumer = runWorkers<{ end: number; ok: boolean }>(
     worker('postmessage-consumer'),
     1,
-    () => ({ port: port2, total, ready }),
+    () => ({ port: port2, total, ready, itemBytes }),
     () => [port2],
   );
   const producer = runWorkers<{ start: number }>(
     worker('postmessage-producer'),
     1,
-    () => ({ port: port1, total, batch, kind, ready }),
+    () => ({ port: port1, total, batch, kind, ready, itemBytes }),
     () => [port1],
   );
   const [[p], [c]] = await Promise.all([producer, consumer]);
@@ -127,7 +131,7 @@ async function medianOf<T extends Result>(runs: number, fn: () => Promise<T> | T
 }
 
 /** The parts of the queue suite `--only` can pick (see bench/main.ts). */
-export const QUEUE_PARTS = ['single', 'batch', 'object', 'handoff'] as const;
+export const QUEUE_PARTS = ['single', 'batch', 'object', 'large', 'handoff'] as const;
 export type QueuePart = (typeof QUEUE_PARTS)[number];
 
 export async function queueBenchmarks(quick: boolean, parts: ReadonlySet<QueuePart>): Promise<Row[]> {
@@ -229,6 +233,7 @@ export async function queueBenchmarks(quick: boolean, parts: ReadonlySet<QueuePa
       goal: { text: '≥ 2× postMessage objects', target: 2, better: 'higher', of: pmObject.rate },
     });
   }
+  if (parts.has('large')) rows.push(...(await largeRows(quick, runs, n, capacity)));
   if (parts.has('handoff')) rows.push(...(await handoffRows(quick)));
 
   if (single) {
@@ -284,6 +289,38 @@ export async function queueBenchmarks(quick: boolean, parts: ReadonlySet<QueuePa
       unit: 'items/s',
     });
   return rows;
+}
+
+/**
+ * Records past a slot (1 KiB and 64 KiB bodies, through the overflow area), 1P1C, against
+ * postMessage of the same record per message in the same run; the consumers check every body.
+ */
+async function largeRows(quick: boolean, runs: number, n: number, capacity: number): Promise<Row[]> {
+  const rows: Row[] = [];
+  const baselines: Row[] = [];
+  for (const [label, bytes, total] of [
+    ['1 KiB', 1024, n / 8],
+    ['64 KiB', 64 * 1024, quick ? 1_500 : 20_000],
+  ] as const) {
+    const pm = await medianOf(runs, () => postMessageRun(total, 'large', 1, bytes));
+    const r = await medianOf(runs, () => queueRun(1, 1, total, 'large', capacity, false, bytes));
+    rows.push({
+      group: 'queue',
+      name: `BoundedQueue 1P1C, records { id, body } of ${label} (overflow area)`,
+      value: r.rate,
+      unit: 'items/s',
+      verified: r.verified,
+      note: `${(r.rate / pm.rate).toFixed(2)}× postMessage, ${((r.rate * bytes) / 2 ** 30).toFixed(2)} GiB/s`,
+    });
+    baselines.push({
+      group: 'baseline',
+      name: `postMessage 1P1C, one record { id, body } of ${label} per message`,
+      value: pm.rate,
+      unit: 'items/s',
+      verified: pm.verified,
+    });
+  }
+  return [...rows, ...baselines];
 }
 
 /** The capacity-1 hand-off: one run with many items (percentiles of all of them), the median run's rate. */

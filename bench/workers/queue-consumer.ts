@@ -4,16 +4,25 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { Barrier, BoundedQueue, SENTINEL } from '../../dist/index.js';
 import { warmUp } from './warm-up.js';
 
-const { queue, start, total, mode, batch, latency } = workerData as {
+const {
+  queue,
+  start,
+  total,
+  mode,
+  batch,
+  latency,
+  itemBytes = 0,
+} = workerData as {
   queue: BoundedQueue['handle'];
   start: Barrier['handle'];
   total: number;
-  mode: 'single' | 'batch' | 'object';
+  mode: 'single' | 'batch' | 'object' | 'large';
   batch: number;
   latency: boolean;
+  itemBytes?: number;
 };
 const q = BoundedQueue.from(queue);
-warmUp(mode, q.slotBytes);
+warmUp(mode, q.slotBytes, 'x'.repeat(itemBytes));
 const seen = new Uint8Array(total);
 const ages: number[] = [];
 Barrier.from(start).wait();
@@ -37,7 +46,10 @@ if (mode === 'batch') {
   for (;;) {
     const item = q.get();
     if (item === SENTINEL) break;
-    seen[mode === 'object' ? (item as { id: number }).id : (item as number)]!++;
+    if (mode === 'large') {
+      const record = item as { id: number; body: string };
+      if (record.body.length === itemBytes) seen[record.id]!++; // a damaged record counts as lost
+    } else seen[mode === 'object' ? (item as { id: number }).id : (item as number)]!++;
     if (latency) ages.push(q.lastItemAgeMs);
   }
 }

@@ -1,19 +1,31 @@
-// Puts items p, p+P, p+2P, ... < total (or in putMany batches), after a start barrier.
+// Puts items p, p+P, p+2P, ... < total (or in putMany batches, or as records { id, body } with a body
+// of `itemBytes` characters), after a start barrier.
 import { parentPort, workerData } from 'node:worker_threads';
 import { Barrier, BoundedQueue } from '../../dist/index.js';
 import { warmUp } from './warm-up.js';
 
-const { queue, start, index, producers, total, mode, batch } = workerData as {
+const {
+  queue,
+  start,
+  index,
+  producers,
+  total,
+  mode,
+  batch,
+  itemBytes = 0,
+} = workerData as {
   queue: BoundedQueue['handle'];
   start: Barrier['handle'];
   index: number;
   producers: number;
   total: number;
-  mode: 'single' | 'batch' | 'object';
+  mode: 'single' | 'batch' | 'object' | 'large';
   batch: number;
+  itemBytes?: number;
 };
 const q = BoundedQueue.from(queue);
-warmUp(mode, q.slotBytes);
+const body = 'x'.repeat(itemBytes); // one string: postMessage's baseline sends the same one
+warmUp(mode, q.slotBytes, body);
 Barrier.from(start).wait();
 const t0 = performance.timeOrigin + performance.now();
 if (mode === 'batch') {
@@ -26,6 +38,8 @@ if (mode === 'batch') {
     }
   }
   if (buf.length) q.putMany(buf);
+} else if (mode === 'large') {
+  for (let i = index; i < total; i += producers) q.put({ id: i, body });
 } else if (mode === 'object') {
   for (let i = index; i < total; i += producers) q.put({ id: i, name: 'item', tags: ['a', 'b'] });
 } else {

@@ -13,7 +13,8 @@ type Kind = 'n' | 's' | 'j' | 'b' | 'u' | 'S';
 
 /** `[kind, value]` for one item. @throws TypeError for what cannot cross (functions, symbols). */
 export function encodeItem(item: unknown): [Kind, string] {
-  const prepared = prepare(item, Number.MAX_SAFE_INTEGER);
+  // No slot to fit, and plain data of any size as JSON text (readable in the stream).
+  const prepared = prepare(item, { payloadBytes: Number.MAX_SAFE_INTEGER, overflowBytes: 0, jsonMaxChars: Infinity });
   switch (typeof prepared) {
     case 'number':
       return ['n', Object.is(prepared, -0) ? '-0' : String(prepared)];

@@ -19,6 +19,11 @@
  *      timeout; retry after every wakeup. Batches (putMany/getMany) move as many items as fit
  *      under one lock hold and wake the other side between chunks.
  *
+ * Items of any size: one whose encoding does not fit a slot goes, encoded, to the queue's overflow
+ * area (arena.ts), a byte ring in a growable SharedArrayBuffer beside the slots, bounded by
+ * `overflowBytes`; its slot holds only its kind and length. A put of such an item waits for room
+ * there as for a free slot, with the same timeouts, shutdown and wakeups.
+ *
  * Counters (depth, high water, totals, blocked calls) are kept by the side that changes them and
  * read at any time without a lock by `stats()`: each value is current, the set is not a snapshot.
  * Put/got totals are exact to 2^53; high water, blocked and dropped counts wrap at 2^32 (read them
@@ -40,8 +45,9 @@ import {
   SharedObject,
   type SharedRegion,
 } from '../sync/shared-object.js';
+import { Arena } from './arena.js';
 import { QueueEmpty, QueueFull, QueueShutDown, TaskDoneError } from './errors.js';
-import { finish, finishAll, type Prepared, prepare, prepareAll } from './item-codec.js';
+import { finish, finishAll, Overflow, type Prepared, prepare, prepareAll, type Room } from './item-codec.js';
 import * as L from './layout.js';
 import { CLOSED, DRAINED, EMPTY, load64, Ring } from './ring.js';
 import { Slots } from './slots.js';
@@ -76,13 +82,26 @@ const ASYNC_SPIN_MS = 0.002;
 /** What the fast paths return when they did not get their side's lock. */
 const BUSY: unique symbol = Symbol('busy');
 
-export type QueueHandle = SharedHandle<'BoundedQueue'>;
+export interface QueueHandle extends SharedHandle<'BoundedQueue'> {
+  /** The overflow area's buffer (absent for a queue created with `overflowBytes: 0`). */
+  readonly overflow?: SharedArrayBuffer;
+}
 
 export interface BoundedQueueOptions extends PlacementOptions {
   /** Most items the queue holds; `put` blocks while it is full. */
   capacity: number;
-  /** Bytes per slot, its 8-byte header included (a multiple of 8, at least 16; default 256). */
+  /**
+   * Bytes per slot, its 8-byte header included (a multiple of 8 from 16 to 2^20; default 256). An
+   * item whose encoding fits goes in its slot; a larger one goes to the overflow area.
+   */
   slotBytes?: number;
+  /**
+   * The largest item (encoded bytes) the overflow area takes, from 0 to 2^30 (1 GiB, the default);
+   * 0: no overflow area, every item must fit a slot. The area starts empty, grows (to a power of
+   * two) when an item needs it, never past this limit rounded up to a power of two, and never
+   * shrinks. Not part of {@link BoundedQueue.bytesFor}: it is a buffer of its own.
+   */
+  overflowBytes?: number;
   /** Record when each item was put, so `lastItemAgeMs` tells how long the last `get`'s item waited. */
   stampItems?: boolean;
 }
@@ -118,7 +137,7 @@ export interface QueueStats {
   shutDown: boolean;
 }
 
-type AttachShape = Attach & L.Shape;
+type AttachShape = Attach & L.Shape & { overflowBytes: number };
 
 export class BoundedQueue<T = unknown> extends SharedObject<'BoundedQueue'> {
   /** Most items the queue holds. */
@@ -129,7 +148,9 @@ export class BoundedQueue<T = unknown> extends SharedObject<'BoundedQueue'> {
   private readonly putLock: Lock;
   private readonly getLock: Lock;
   private readonly ring: Ring;
-  private readonly payloadBytes: number;
+  /** What prepare needs to know: the room in a slot, and the largest overflow item. */
+  private readonly room: Room;
+  private readonly arena: Arena | undefined;
   /** This handle's current budget (ms) for the adaptive full/empty spin (see WAIT_SPIN_MAX_MS). */
   private waitSpinMs = WAIT_SPIN_MIN_MS;
 
@@ -141,22 +162,34 @@ export class BoundedQueue<T = unknown> extends SharedObject<'BoundedQueue'> {
   /** @internal attaches to an existing queue; use {@link BoundedQueue.from}. */
   constructor(options: AttachShape);
   constructor(options: BoundedQueueOptions | AttachShape) {
+    if (typeof options !== 'object' || options === null)
+      throw new TypeError(
+        'new BoundedQueue({ capacity, slotBytes?, overflowBytes?, stampItems? }): options with a capacity ' +
+          `(an integer from 1 to ${L.MAX_CAPACITY}) are required, got ${String(options)}`,
+      );
     const shape: L.Shape = {
       capacity: options.capacity,
       slotBytes: options.slotBytes ?? L.DEFAULT_SLOT_BYTES,
       stampItems: options.stampItems ?? false,
     };
-    L.checkShape(shape.capacity, shape.slotBytes);
+    const overflowBytes = options.overflowBytes ?? L.MAX_OVERFLOW_BYTES;
+    L.checkShape(shape.capacity, shape.slotBytes, shape.stampItems);
+    L.checkOverflowBytes(overflowBytes);
     const regions = L.regionsOf(shape);
     super('BoundedQueue', regions.bytes, options);
     this.capacity = shape.capacity;
     this.slotBytes = shape.slotBytes;
-    this.payloadBytes = shape.slotBytes - L.SLOT_HEADER_BYTES;
+    this.room = { payloadBytes: shape.slotBytes - L.SLOT_HEADER_BYTES, overflowBytes };
+    if (overflowBytes > 0) {
+      const attached = isAttach(options) ? (options[ATTACH] as QueueHandle).overflow : undefined;
+      this.arena = new Arena(this.i32, attached ?? Arena.buffer(overflowBytes));
+    }
     const slots = new Slots(
       this.buffer,
       this.byteOffset + regions.headersAt,
       this.byteOffset + regions.payloadsAt,
       shape,
+      this.arena,
     );
     const stamps = shape.stampItems
       ? new Float64Array(this.buffer, this.byteOffset + L.STAMPS_AT, shape.capacity)
@@ -171,9 +204,21 @@ export class BoundedQueue<T = unknown> extends SharedObject<'BoundedQueue'> {
       const w = this.i32;
       w[L.CAPACITY] = shape.capacity;
       w[L.SLOT_BYTES] = shape.slotBytes;
-      w[L.FLAGS] = shape.stampItems ? L.FLAG_STAMPS : 0;
+      w[L.FLAGS] = (shape.stampItems ? L.FLAG_STAMPS : 0) | (overflowBytes > 0 ? L.FLAG_OVERFLOW : 0);
+      w[L.OVERFLOW_BYTES] = overflowBytes;
     }
-    this.ring = new Ring(this.i32, shape.capacity, slots, stamps);
+    this.ring = new Ring(this.i32, shape.capacity, slots, stamps, this.arena);
+  }
+
+  /** A structured-cloneable description (with the overflow area's buffer); `BoundedQueue.from` rebuilds it. */
+  override get handle(): QueueHandle {
+    const handle = super.handle;
+    return this.arena ? { ...handle, overflow: this.arena.buffer } : handle;
+  }
+
+  /** The largest item (encoded bytes) this queue takes; 0 if it has no overflow area. */
+  get overflowBytes(): number {
+    return this.room.overflowBytes;
   }
 
   /**
@@ -186,7 +231,7 @@ export class BoundedQueue<T = unknown> extends SharedObject<'BoundedQueue'> {
 
   /** Bytes a queue of this shape occupies (to place it inside a larger buffer with `memory`). */
   static bytesFor(capacity: number, slotBytes = L.DEFAULT_SLOT_BYTES, stampItems = false): number {
-    L.checkShape(capacity, slotBytes);
+    L.checkShape(capacity, slotBytes, stampItems);
     return L.regionsOf({ capacity, slotBytes, stampItems }).bytes;
   }
 
@@ -208,23 +253,29 @@ export class BoundedQueue<T = unknown> extends SharedObject<'BoundedQueue'> {
       capacity: word(L.CAPACITY),
       slotBytes: word(L.SLOT_BYTES),
       stampItems: (word(L.FLAGS) & L.FLAG_STAMPS) !== 0,
+      overflowBytes: (word(L.FLAGS) & L.FLAG_OVERFLOW) !== 0 ? word(L.OVERFLOW_BYTES) : 0,
     };
     let valid = true;
     try {
-      L.checkShape(shape.capacity, shape.slotBytes);
+      L.checkShape(shape.capacity, shape.slotBytes, shape.stampItems);
+      L.checkOverflowBytes(shape.overflowBytes);
     } catch {
       valid = false;
     }
-    // With a bad shape, attach as the smallest queue: the tag check then names what the memory is.
-    const queue = new BoundedQueue<T>({
-      [ATTACH]: handle,
-      ...(valid ? shape : { capacity: 1, slotBytes: 16, stampItems: false }),
-    });
+    const overflow = (handle as QueueHandle).overflow;
+    const carried = shape.overflowBytes === 0 || (overflow instanceof SharedArrayBuffer && overflow.growable);
+    if (valid && carried) return new BoundedQueue<T>({ [ATTACH]: handle, ...shape });
+    // Attach as the smallest queue first: the tag check then names what the memory is, if not a queue.
+    new BoundedQueue<T>({ [ATTACH]: handle, capacity: 1, slotBytes: 16, stampItems: false, overflowBytes: 0 });
     if (!valid)
       throw new InvalidHandleError(
-        `corrupt BoundedQueue header: capacity ${shape.capacity}, slotBytes ${shape.slotBytes}`,
+        `corrupt BoundedQueue header: capacity ${shape.capacity}, slotBytes ${shape.slotBytes}, ` +
+          `overflowBytes ${shape.overflowBytes}`,
       );
-    return queue;
+    throw new InvalidHandleError(
+      'this BoundedQueue has an overflow area but the handle does not carry its buffer: ' +
+        'pass queue.handle as it is (with its `overflow` field)',
+    );
   }
 
   // --- putting -------------------------------------------------------------------------------
@@ -243,7 +294,7 @@ export class BoundedQueue<T = unknown> extends SharedObject<'BoundedQueue'> {
    */
   put(item: T, opts?: QueueOptions): void {
     const deadline = deadlineOf(opts);
-    const prepared = prepare(item, this.payloadBytes);
+    const prepared = prepare(item, this.room);
     if (this.putFast(prepared, LOCK_SPIN) !== 1) runBlocking(this.putSteps([prepared], 0, deadline, opts, true));
   }
 
@@ -255,7 +306,7 @@ export class BoundedQueue<T = unknown> extends SharedObject<'BoundedQueue'> {
   /** Like {@link put}, but waits without blocking the event loop. */
   async putAsync(item: T, opts?: QueueOptions): Promise<void> {
     const deadline = deadlineOf(opts);
-    const prepared = prepare(item, this.payloadBytes);
+    const prepared = prepare(item, this.room);
     if (this.putFast(prepared, ASYNC_LOCK_SPIN) !== 1)
       await runAsync(this.putSteps([prepared], 0, deadline, opts, false));
   }
@@ -270,7 +321,7 @@ export class BoundedQueue<T = unknown> extends SharedObject<'BoundedQueue'> {
    */
   putMany(items: Iterable<T>, opts?: QueueOptions): void {
     const deadline = deadlineOf(opts);
-    const prepared = prepareAll(items, this.payloadBytes);
+    const prepared = prepareAll(items, this.room);
     const done = this.putManyFast(prepared, LOCK_SPIN);
     if (done < prepared.length) runBlocking(this.putSteps(prepared, done, deadline, opts, true));
   }
@@ -279,7 +330,7 @@ export class BoundedQueue<T = unknown> extends SharedObject<'BoundedQueue'> {
   async putManyAsync(items: Iterable<T>, opts?: QueueOptions): Promise<void> {
     const deadline = deadlineOf(opts);
     // Copied if prepareAll passed the caller's array through: it may change while we wait.
-    const prepared = prepareAll(items, this.payloadBytes);
+    const prepared = prepareAll(items, this.room);
     const own = prepared === (items as unknown) ? prepared.slice() : prepared;
     const done = this.putManyFast(own, ASYNC_LOCK_SPIN);
     if (done < own.length) await runAsync(this.putSteps(own, done, deadline, opts, false));
@@ -509,11 +560,12 @@ export class BoundedQueue<T = unknown> extends SharedObject<'BoundedQueue'> {
       done += n;
       if (done === items.length) return;
       if (n > 0) continue; // getters made room while we put: look again before waiting
+      // Bytes the next item needs in the overflow area: with them, "room" is a slot and those bytes.
+      const next = items[done];
+      const need = next instanceof Overflow ? next.bytes.byteLength : 0;
       if (deadline === 0)
         throw withCount(
-          new QueueFull(
-            `the queue is full (capacity ${this.capacity}): use a blocking put() to wait for room, or retry later`,
-          ),
+          new QueueFull(`${this.noRoom(need)}: use a blocking put() to wait for room, or retry later`),
           done,
         );
       if (!waited) {
@@ -522,18 +574,17 @@ export class BoundedQueue<T = unknown> extends SharedObject<'BoundedQueue'> {
       }
       if (spinNext) {
         // Spin again next time only if this spin saw a getter act (and we may spin at length).
-        spinNext = this.spin(false, blocking, deadline) && blocking;
+        spinNext = this.spin(false, blocking, deadline, need) && blocking;
         continue;
       }
       if (remaining(deadline) === 0)
         throw withCount(
           new QueueFull(
-            `put() timed out after ${opts?.timeout} ms: the queue stayed full ` +
-              `(capacity ${this.capacity}); are the consumers running?`,
+            `put() timed out after ${opts?.timeout} ms: ${this.noRoom(need)} all that time; are the consumers running?`,
           ),
           done,
         );
-      yield* ring.sleepSteps(false, deadline);
+      yield* ring.sleepSteps(false, deadline, need);
       spinNext = blocking;
     }
   }
@@ -592,14 +643,23 @@ export class BoundedQueue<T = unknown> extends SharedObject<'BoundedQueue'> {
     if (!lock.spinAcquire(blocking ? LOCK_SPIN : ASYNC_LOCK_SPIN, LOCK_BACKOFF)) yield* lock.acquireSteps(Infinity);
   }
 
+  /** Why a put found no room: a full ring, or (`need` > 0) an overflow area without `need` bytes free. */
+  private noRoom(need: number): string {
+    if (need === 0 || this.ring.full()) return `the queue is full (capacity ${this.capacity})`;
+    return (
+      `the queue's overflow area had no room for this item's ${need} bytes ` +
+      `(it holds ${this.arena!.size} bytes of larger items until consumers take them)`
+    );
+  }
+
   /**
    * Spins, no lock held, while the ring stays empty (`forItems`) or full and open: for this
    * handle's adaptive budget if `adaptive`, else ASYNC_SPIN_MS; never past `deadline`. True if
    * the ring changed meanwhile.
    */
-  private spin(forItems: boolean, adaptive: boolean, deadline: number): boolean {
+  private spin(forItems: boolean, adaptive: boolean, deadline: number, need = 0): boolean {
     const budget = adaptive ? this.waitSpinMs : ASYNC_SPIN_MS;
-    const changed = this.ring.spinWhile(forItems, Math.min(now() + budget, deadline));
+    const changed = this.ring.spinWhile(forItems, Math.min(now() + budget, deadline), need);
     if (adaptive) {
       if (changed && budget < WAIT_SPIN_MAX_MS) this.waitSpinMs = budget * 2;
       else if (!changed && budget > WAIT_SPIN_MIN_MS) this.waitSpinMs = budget / 2;

@@ -22,10 +22,14 @@ export class QueueShutDown extends Error {
   putCount = 0;
 }
 
-/** An item whose encoding does not fit in one slot; thrown before the lock is taken, so the queue is untouched. */
+/**
+ * An item too large for the queue: larger than its `overflowBytes` (the largest item its overflow
+ * area takes), or, in a queue without an overflow area, than a slot. Thrown before the lock is
+ * taken, so the queue is untouched.
+ */
 export class ItemTooLargeError extends RangeError {
   override name = 'ItemTooLargeError';
-  /** The smallest `slotBytes` that would hold this item. */
+  /** The smallest `slotBytes` that would hold this item in a slot. */
   readonly neededSlotBytes: number;
 
   constructor(
@@ -33,12 +37,18 @@ export class ItemTooLargeError extends RangeError {
     readonly itemBytes: number,
     /** The queue's `slotBytes` (8 of which are the slot's header). */
     readonly slotBytes: number,
+    /** The queue's `overflowBytes`: the largest item its overflow area takes (0: it has none). */
+    readonly overflowBytes = 0,
   ) {
     const needed = (itemBytes + 8 + 7) & ~7;
     super(
-      `item encodes to ${itemBytes} bytes but a slot of ${slotBytes} bytes holds at most ${slotBytes - 8}: ` +
-        `create the queue with a larger slotBytes (at least ${needed}, ` +
-        `e.g. new BoundedQueue({ capacity, slotBytes: ${needed} })) or put smaller items`,
+      overflowBytes > 0
+        ? `item encodes to ${itemBytes} bytes, more than this queue's overflowBytes (${overflowBytes}), ` +
+            `the largest item it takes: create the queue with a larger overflowBytes (up to ${2 ** 30}) ` +
+            'or put smaller items'
+        : `item encodes to ${itemBytes} bytes but a slot of ${slotBytes} bytes holds at most ${slotBytes - 8} ` +
+            `and this queue has no overflow area (overflowBytes: 0): create the queue without overflowBytes: 0, ` +
+            `or with a larger slotBytes (at least ${needed}), or put smaller items`,
     );
     this.neededSlotBytes = needed;
   }

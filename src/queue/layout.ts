@@ -12,11 +12,15 @@
  *            HIGH_WATER
  *      64  line 1, the consumers' line (the same for getters, under the get lock):
  *            bytes 64..87 the get Lock
- *            words 22..28 HEAD, GOT_LO, GOT_HI, TAIL_SEEN, WAKE_PUTTERS, SPACE_SEQ,
- *            GET_BLOCKED
+ *            words 22..29 HEAD, GOT_LO, GOT_HI, TAIL_SEEN, WAKE_PUTTERS, SPACE_SEQ,
+ *            GET_BLOCKED, ARENA_HEAD
  *     128  line 2, tasks: DONE (tasks marked done, dropped ones included: unfinished is
  *            PUT_LO - DONE), JOINERS — written by taskDone, join and shutdown, never by put
- *     192  line 3, cold words: DROPPED, CAPACITY, SLOT_BYTES, FLAGS (the shape, for `from(handle)`)
+ *     192  line 3, cold words: DROPPED, CAPACITY, SLOT_BYTES, FLAGS (the shape, for `from(handle)`);
+ *            the overflow area's producer words ARENA_TAIL, ARENA_HEAD_SEEN, ARENA_SIZE, ARENA_BASE,
+ *            and its limit OVERFLOW_BYTES
+ *            (touched only by items too large for a slot, which cost a copy of a kilobyte or more
+ *            anyway; see arena.ts — the area itself is a growable SharedArrayBuffer of its own)
  *     256  [stamps: one Float64 per slot, when each item was put — only with `stampItems`]
  *          slot headers: one 8-byte word per slot (the number itself, or a boxed tag + length)
  *          slot payloads: capacity × (slotBytes - 8) bytes (see slots.ts)
@@ -49,6 +53,7 @@ export const TAIL_SEEN = 25;
 export const WAKE_PUTTERS = 26;
 export const SPACE_SEQ = 27;
 export const GET_BLOCKED = 28;
+export const ARENA_HEAD = 29;
 // Line 2: tasks.
 export const DONE = 32;
 export const JOINERS = 33;
@@ -57,9 +62,17 @@ export const DROPPED = 48;
 export const CAPACITY = 49;
 export const SLOT_BYTES = 50;
 export const FLAGS = 51;
-export const HEADER_WORDS = 52;
+export const ARENA_TAIL = 52;
+export const ARENA_HEAD_SEEN = 53;
+export const ARENA_SIZE = 54;
+export const ARENA_BASE = 55;
+/** The queue's `overflowBytes` (the largest item its overflow area takes), for `from(handle)`. */
+export const OVERFLOW_BYTES = 56;
+export const HEADER_WORDS = 57;
 
 export const FLAG_STAMPS = 1;
+/** The queue has an overflow area (its handle carries the area's buffer). */
+export const FLAG_OVERFLOW = 2;
 
 // Byte offsets of the parts.
 export const PUT_LOCK_AT = 8;
@@ -70,6 +83,12 @@ export const STAMPS_AT = 256;
 export const SLOT_HEADER_BYTES = 8;
 export const DEFAULT_SLOT_BYTES = 256;
 export const MAX_CAPACITY = 1 << 24;
+/** The largest slot: past this, items go to the overflow area anyway (and few machines have room). */
+export const MAX_SLOT_BYTES = 1 << 20;
+/** The largest a queue's memory may be (capacity × slot and stamp bytes): V8 refuses much more. */
+export const MAX_QUEUE_BYTES = 2 ** 31;
+/** The overflow area's default and largest limit, 1 GiB: its size is kept in an Int32 word, a power of two. */
+export const MAX_OVERFLOW_BYTES = 1 << 30;
 
 if (PUT_LOCK_AT + Lock.BYTES > TAIL * 4 || GET_LOCK_AT + Lock.BYTES > HEAD * 4) {
   throw new Error('queue layout: a Lock outgrew its place; update layout.ts');
@@ -94,13 +113,31 @@ export function regionsOf({ capacity, slotBytes, stampItems }: Shape): {
 }
 
 /** Validates a shape the user asked for, with messages that say what is accepted. */
-export function checkShape(capacity: number, slotBytes: number): void {
+export function checkShape(capacity: number, slotBytes: number, stampItems = false): void {
   if (!Number.isInteger(capacity) || capacity < 1 || capacity > MAX_CAPACITY) {
     throw new RangeError(`capacity must be an integer from 1 to ${MAX_CAPACITY}, got ${String(capacity)}`);
   }
-  if (!Number.isInteger(slotBytes) || slotBytes < 16 || slotBytes % 8 !== 0) {
+  if (!Number.isInteger(slotBytes) || slotBytes < 16 || slotBytes % 8 !== 0 || slotBytes > MAX_SLOT_BYTES) {
     throw new RangeError(
-      `slotBytes must be a multiple of 8 and at least 16 (8 of them are the slot's header), got ${String(slotBytes)}`,
+      `slotBytes must be a multiple of 8 from 16 to ${MAX_SLOT_BYTES} (8 of them are the slot's header; ` +
+        `larger items go to the overflow area), got ${String(slotBytes)}`,
+    );
+  }
+  const bytes = regionsOf({ capacity, slotBytes, stampItems }).bytes;
+  if (bytes > MAX_QUEUE_BYTES) {
+    throw new RangeError(
+      `a queue of ${capacity} slots of ${slotBytes} bytes needs ${bytes} bytes, more than the ${MAX_QUEUE_BYTES} ` +
+        'a queue may have: use fewer or smaller slots (items larger than a slot go to the overflow area)',
+    );
+  }
+}
+
+/** Validates the overflow area's limit (0: no overflow area), with a message that says what is accepted. */
+export function checkOverflowBytes(overflowBytes: number): void {
+  if (!Number.isInteger(overflowBytes) || overflowBytes < 0 || overflowBytes > MAX_OVERFLOW_BYTES) {
+    throw new RangeError(
+      `overflowBytes must be an integer from 0 (no overflow area: every item must fit a slot) to ` +
+        `${MAX_OVERFLOW_BYTES} (1 GiB, the default), got ${String(overflowBytes)}`,
     );
   }
 }

@@ -46,6 +46,10 @@
  * Putters waiting for room use WAKE_PUTTERS and SPACE_SEQ the same way, and shutdown bumps both
  * sequences and wakes everyone.
  *
+ * Items too large for a slot keep their bytes in the overflow area (arena.ts), a byte ring run
+ * by the same two locks: a put of such an item needs a free slot *and* room there, and a putter
+ * that finds neither waits as for a full ring, watching for the room its item needs.
+ *
  * The methods named *Held run with the side's lock held (the caller takes and releases it); the
  * rest take no lock.
  */
@@ -53,7 +57,8 @@
 import { now } from '../sync/futex.js';
 import { pause } from '../sync/mutex.js';
 import { park, type Steps } from '../sync/park.js';
-import type { Prepared } from './item-codec.js';
+import type { Arena } from './arena.js';
+import { Overflow, type Prepared } from './item-codec.js';
 import {
   DATA_SEQ,
   DONE,
@@ -94,16 +99,19 @@ export class Ring {
     readonly capacity: number,
     private readonly slots: Slots,
     private readonly stamps: Float64Array | undefined,
+    private readonly arena: Arena | undefined,
   ) {}
 
   // --- putting (put lock held) -----------------------------------------------------------------
 
-  /** Stores one item: 1, 0 if the ring is full, CLOSED if shut down. */
+  /** Stores one item: 1, 0 if the ring is full (or the overflow area has no room for it), CLOSED if shut down. */
   putOneHeld(item: Prepared): number {
     const w = this.w;
     if (w[SHUT_DOWN] !== 0) return CLOSED;
     const tail = w[TAIL]!;
     if (this.room(tail) === 0) return 0;
+    if (typeof item === 'object' && item instanceof Overflow && !this.arena!.reserveHeld(item.bytes.byteLength))
+      return 0;
     this.slots.write(this.slotOf(tail), item);
     this.publish(tail, 1);
     return 1;
@@ -114,10 +122,15 @@ export class Ring {
     const w = this.w;
     if (w[SHUT_DOWN] !== 0) return CLOSED;
     const tail = w[TAIL]!;
-    const n = Math.min(this.room(tail), items.length - from);
+    let n = Math.min(this.room(tail), items.length - from);
     let slot = this.slotOf(tail);
     for (let i = 0; i < n; i++) {
-      this.slots.write(slot, items[from + i]);
+      const item = items[from + i];
+      if (typeof item === 'object' && item instanceof Overflow && !this.arena!.reserveHeld(item.bytes.byteLength)) {
+        n = i; // the overflow area is full: what went in so far is published, the rest waits
+        break;
+      }
+      this.slots.write(slot, item);
       if (++slot === this.capacity) slot = 0;
     }
     if (n > 0) this.publish(tail, n);
@@ -228,6 +241,7 @@ export class Ring {
     w[TAIL_SEEN] = tail;
     Atomics.store(w, HEAD, tail);
     w[DROPPED] = (w[DROPPED]! + dropped) | 0;
+    this.arena?.dropAllHeld();
     return dropped;
   }
 
@@ -240,12 +254,13 @@ export class Ring {
   // --- waiting (no lock held) -----------------------------------------------------------------
 
   /**
-   * Spins while the ring stays empty (`forItems`: a getter) or full (a putter) and open, until
-   * `until` (ms on the monotonic clock). True if that changed: the caller retries.
+   * Spins while the ring stays empty (`forItems`: a getter) or has no room (a putter whose item
+   * needs `need` bytes of the overflow area, 0 for one that fits a slot) and open, until `until`
+   * (ms on the monotonic clock). True if that changed: the caller retries.
    */
-  spinWhile(forItems: boolean, until: number): boolean {
+  spinWhile(forItems: boolean, until: number, need = 0): boolean {
     do {
-      if (this.changed(forItems)) return true;
+      if (this.changed(forItems, need)) return true;
       pause(WAIT_PAUSE);
     } while (now() < until);
     return false;
@@ -259,20 +274,25 @@ export class Ring {
    * from a thread that will see the flag and bump the sequence. A sleeper that times out leaves
    * the flag up: the next put (get) then makes one needless notify.
    */
-  *sleepSteps(forItems: boolean, deadline: number): Steps<'ok' | 'timed-out'> {
+  *sleepSteps(forItems: boolean, deadline: number, need = 0): Steps<'ok' | 'timed-out'> {
     const w = this.w;
     const seq = forItems ? DATA_SEQ : SPACE_SEQ;
     Atomics.store(w, forItems ? WAKE_GETTERS : WAKE_PUTTERS, 1);
     const sequence = Atomics.load(w, seq);
-    if (this.changed(forItems)) return 'ok';
+    if (this.changed(forItems, need)) return 'ok';
     return (yield park(w, seq, sequence, deadline)) === 'timed-out' ? 'timed-out' : 'ok';
   }
 
-  /** Whether the ring is no longer empty (`forItems`) or no longer full, or is shut down. */
-  private changed(forItems: boolean): boolean {
+  /**
+   * Whether the ring is no longer empty (`forItems`), or has a free slot and `need` bytes of room
+   * in the overflow area (getters store ARENA_HEAD before HEAD, and then look for sleepers), or
+   * is shut down.
+   */
+  private changed(forItems: boolean, need: number): boolean {
     const w = this.w;
     const depth = this.distance(Atomics.load(w, HEAD), Atomics.load(w, TAIL));
-    return (forItems ? depth !== 0 : depth !== this.capacity) || Atomics.load(w, SHUT_DOWN) !== 0;
+    if (forItems ? depth !== 0 : depth !== this.capacity && (need === 0 || this.arena!.couldFit(need))) return true;
+    return Atomics.load(w, SHUT_DOWN) !== 0;
   }
 
   // --- tasks (no lock: DONE is one atomic word) -----------------------------------------------

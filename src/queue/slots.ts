@@ -13,15 +13,26 @@
  *   - any other NaN is a box: high Int32 = 0x7FF40000 | tag (a signalling-NaN pattern that no
  *     number stored here has), low Int32 = payload length in bytes.
  * Tags: ASCII string, UTF-8 string, structured clone, true, false, null, undefined, SENTINEL,
- * JSON text (UTF-8; plain data, see item-codec.ts).
+ * JSON text (UTF-8; plain data, see item-codec.ts), and OVERFLOW | one of the byte kinds (ASCII,
+ * UTF-8, clone, JSON): an item too large for a slot, whose `length` bytes are the next ones of the
+ * overflow area (arena.ts).
  * An ASCII string is one whose UTF-8 length equals its length; it decodes as latin1, which is
  * cheaper than UTF-8.
  */
-import { JsonText, type Prepared, Serialized } from './item-codec.js';
+import type { Arena } from './arena.js';
+import { JsonText, Overflow, type OverflowKind, type Prepared, Serialized } from './item-codec.js';
 import { type Shape, SLOT_HEADER_BYTES } from './layout.js';
 import { SENTINEL } from './sentinel.js';
 
 const Tag = { Ascii: 1, Utf8: 2, Cloned: 3, True: 4, False: 5, Null: 6, Undefined: 7, Sentinel: 8, Json: 9 } as const;
+/** Or'ed into the tag of an item whose bytes are in the overflow area. */
+const OVERFLOW = 0x10;
+const OVERFLOW_TAG: Record<OverflowKind, number> = {
+  ascii: OVERFLOW | Tag.Ascii,
+  utf8: OVERFLOW | Tag.Utf8,
+  clone: OVERFLOW | Tag.Cloned,
+  json: OVERFLOW | Tag.Json,
+};
 
 const BOX = 0x7ff40000;
 const BOX_MASK = 0xffff0000 | 0;
@@ -36,14 +47,21 @@ export class Slots {
   private readonly payloads: Buffer;
   private readonly payloadBytes: number;
 
-  constructor(buffer: SharedArrayBuffer, headersAt: number, payloadsAt: number, { capacity, slotBytes }: Shape) {
+  constructor(
+    buffer: SharedArrayBuffer,
+    headersAt: number,
+    payloadsAt: number,
+    { capacity, slotBytes }: Shape,
+    /** Where the bytes of items too large for a slot go (none: prepare refuses such items). */
+    private readonly arena: Arena | undefined,
+  ) {
     this.numbers = new Float64Array(buffer, headersAt, capacity);
     this.words = new Int32Array(buffer, headersAt, capacity * 2);
     this.payloadBytes = slotBytes - SLOT_HEADER_BYTES;
     this.payloads = Buffer.from(buffer, payloadsAt, capacity * this.payloadBytes);
   }
 
-  /** Stores a prepared item in slot `i` (it fits: `prepare` checked). */
+  /** Stores a prepared item in slot `i` (it fits: `prepare` checked; an Overflow's bytes: Arena.reserveHeld). */
   write(i: number, item: Prepared): void {
     if (typeof item === 'number') {
       // biome-ignore lint/suspicious/noSelfCompare: false only for NaN, the cheapest test on the hot path
@@ -58,6 +76,9 @@ export class Slots {
     } else if (item instanceof Serialized) {
       this.payloads.set(item.bytes, i * this.payloadBytes);
       this.box(i, BOX | Tag.Cloned, item.bytes.byteLength);
+    } else if (item instanceof Overflow) {
+      this.arena!.writeHeld(item.bytes);
+      this.box(i, BOX | OVERFLOW_TAG[item.kind], item.bytes.byteLength);
     } else {
       this.box(i, BOX | tagOf(item), 0);
     }
@@ -65,8 +86,8 @@ export class Slots {
 
   /**
    * Reads slot `i`. Numbers, strings and tag-only values come back as they are; a structured
-   * clone comes back as a Serialized copy of its bytes and JSON as a JsonText, for `finish` to
-   * decode after the lock.
+   * clone comes back as a Serialized copy of its bytes, JSON as a JsonText and an overflow item as
+   * an Overflow copied out of the area, for `finish` to decode after the lock.
    */
   read(i: number): unknown {
     const n = this.numbers[i]!;
@@ -96,6 +117,14 @@ export class Slots {
         return undefined;
       case Tag.Sentinel:
         return SENTINEL;
+      case OVERFLOW_TAG.ascii:
+        return new Overflow('ascii', this.arena!.readHeld(length));
+      case OVERFLOW_TAG.utf8:
+        return new Overflow('utf8', this.arena!.readHeld(length));
+      case OVERFLOW_TAG.clone:
+        return new Overflow('clone', this.arena!.readHeld(length));
+      case OVERFLOW_TAG.json:
+        return new Overflow('json', this.arena!.readHeld(length));
       default:
         throw corrupt(i, high);
     }

@@ -28,6 +28,8 @@ const PERMITS = 1;
 const SLEEPERS = 2;
 const BOUND = 3;
 const UNBOUNDED = -1;
+/** The most permits a semaphore holds: its count is one Int32 word. */
+const MAX_PERMITS = 0x7fffffff;
 
 export class Semaphore extends SharedObject<'Semaphore' | 'BoundedSemaphore'> {
   static readonly BYTES = 16;
@@ -39,7 +41,7 @@ export class Semaphore extends SharedObject<'Semaphore' | 'BoundedSemaphore'> {
   constructor(value = 1, options?: PlacementOptions | Attach, kind: 'Semaphore' | 'BoundedSemaphore' = 'Semaphore') {
     super(kind, Semaphore.BYTES, options);
     if (options !== undefined && ATTACH in options) return;
-    if (!Number.isInteger(value) || value < 0 || value > 0x7fffffff) {
+    if (!Number.isInteger(value) || value < 0 || value > MAX_PERMITS) {
       throw new RangeError(`semaphore initial value must be an integer from 0 to 2^31-1, got ${String(value)}`);
     }
     Atomics.store(this.i32, PERMITS, value);
@@ -70,10 +72,13 @@ export class Semaphore extends SharedObject<'Semaphore' | 'BoundedSemaphore'> {
 
   /**
    * Returns `n` permits (default 1) and wakes up to `n` waiting acquirers.
+   * @throws RangeError if `n` is not an integer from 1 to 2^31-1, or if the semaphore would then
+   *   hold more than 2^31-1 permits (the most its shared word holds; the semaphore is unchanged).
    * @throws SemaphoreOverReleaseError on a BoundedSemaphore, if that would exceed its initial value.
    */
   release(n = 1): void {
-    if (!Number.isInteger(n) || n < 1) throw new RangeError(`n must be a positive integer, got ${String(n)}`);
+    if (!Number.isInteger(n) || n < 1 || n > MAX_PERMITS)
+      throw new RangeError(`n must be an integer from 1 to 2^31-1, got ${String(n)}`);
     const bound = Atomics.load(this.i32, BOUND);
     for (;;) {
       const permits = Atomics.load(this.i32, PERMITS);
@@ -83,6 +88,12 @@ export class Semaphore extends SharedObject<'Semaphore' | 'BoundedSemaphore'> {
             `releasing ${n} more would exceed the bound; release only what you acquired`,
         );
       }
+      // The word is an Int32: past 2^31-1 it would wrap to a negative count that still reads as taken.
+      if (permits + n > MAX_PERMITS)
+        throw new RangeError(
+          `Semaphore.release(${n}): ${permits} permits are free, and a semaphore holds at most 2^31-1; ` +
+            'release fewer',
+        );
       if (Atomics.compareExchange(this.i32, PERMITS, permits, permits + n) === permits) break;
     }
     if (Atomics.load(this.i32, SLEEPERS) > 0) notify(this.i32, PERMITS, n);

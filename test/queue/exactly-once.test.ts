@@ -41,11 +41,18 @@ interface Run {
   mode: Mode;
   capacity: number;
   async?: boolean;
+  /** The consumers take getMany batches of this many (a batch producer always makes 32). */
+  batch?: number;
+  overflowBytes?: number;
 }
 
-async function run({ producers, consumers, perProducer, mode, capacity, async = false }: Run): Promise<BoundedQueue> {
-  const q = new BoundedQueue({ capacity });
-  const batch = mode === 'batch' ? 32 : undefined;
+async function run(r: Run): Promise<BoundedQueue> {
+  const { producers, consumers, perProducer, mode, capacity, async = false } = r;
+  const q = new BoundedQueue({
+    capacity,
+    ...(r.overflowBytes === undefined ? {} : { overflowBytes: r.overflowBytes }),
+  });
+  const batch = r.batch ?? (mode === 'batch' ? 32 : undefined);
   const consuming = Array.from({ length: consumers }, () =>
     startFixture<number[]>('queue-consumer', { handle: q.handle, batch, async }),
   );
@@ -93,6 +100,35 @@ describe('exactly-once delivery, many producers and consumers (real workers, sha
 
   it('2 producers × 2 consumers on the async batch paths (putManyAsync/getManyAsync)', async () => {
     await run({ producers: 2, consumers: 2, perProducer: 50_000 * STRESS, mode: 'batch', capacity: 16, async: true });
+  });
+
+  it(
+    '3 producers × 3 consumers, items from 8 B to 96 KiB mixed (most past a slot), through capacity 8 and an ' +
+      'overflow area of 128 KiB (both full in turn)',
+    async () => {
+      const q = await run({
+        producers: 3,
+        consumers: 3,
+        perProducer: 2_000 * STRESS,
+        mode: 'large',
+        capacity: 8,
+        overflowBytes: 128 * 1024,
+      });
+      expect(q.stats().putBlocked).toBeGreaterThan(0);
+    },
+  );
+
+  it('2 producers × 2 consumers, large and small items mixed, async puts and getMany batches', async () => {
+    await run({
+      producers: 2,
+      consumers: 2,
+      perProducer: 2_000 * STRESS,
+      mode: 'large',
+      capacity: 16,
+      async: true,
+      batch: 8,
+      overflowBytes: 256 * 1024,
+    });
   });
 
   it('1 producer × 1 consumer at capacity 1 (every item a hand-off)', async () => {

@@ -213,13 +213,34 @@ describe('FIFO order and item fidelity', () => {
     expect(() => new BoundedQueue({ capacity: 0 })).toThrow(/capacity must be an integer from 1/);
     expect(() => new BoundedQueue({ capacity: 1.5 })).toThrow(/capacity must be an integer/);
     expect(() => new BoundedQueue({ capacity: 2, slotBytes: 12 })).toThrow(
-      /slotBytes must be a multiple of 8 and at least 16/,
+      /slotBytes must be a multiple of 8 from 16 to 1048576/,
     );
     expect(() => new BoundedQueue({ capacity: 2, slotBytes: 100 })).toThrow(/multiple of 8/);
   });
+
+  // #26 item 13: these threw V8's own TypeError and RangeError, which say nothing about the queue.
+  it('refuses missing options and sizes no buffer can have with errors that say what is accepted', () => {
+    const make = (options: unknown) => () => new BoundedQueue(options as never);
+    expect(make(undefined)).toThrow(TypeError);
+    expect(make(undefined)).toThrow(
+      /new BoundedQueue\(\{ capacity, .*options with a capacity .* are required, got undefined/,
+    );
+    expect(make(null)).toThrow(/options with a capacity/);
+    expect(make({})).toThrow(/capacity must be an integer from 1 to 16777216, got undefined/);
+    expect(make({ capacity: 2, slotBytes: 2 ** 31 })).toThrow(RangeError);
+    expect(make({ capacity: 2, slotBytes: 2 ** 31 })).toThrow(/slotBytes must be a multiple of 8 from 16 to 1048576/);
+    expect(make({ capacity: 2 ** 24, slotBytes: 2 ** 20 })).toThrow(
+      /a queue of 16777216 slots of 1048576 bytes needs \d+ bytes, more than the 2147483648 a queue may have/,
+    );
+    expect(() => BoundedQueue.bytesFor(2, 2 ** 31)).toThrow(/slotBytes must be/);
+    expect(make({ capacity: 2, overflowBytes: -1 })).toThrow(
+      /overflowBytes must be an integer from 0 .* to 1073741824/,
+    );
+    expect(make({ capacity: 2, overflowBytes: 2 ** 31 })).toThrow(RangeError);
+  });
 });
 
-describe('items too big for a slot', () => {
+describe('items too big for a slot, in a queue without an overflow area (overflowBytes: 0)', () => {
   /** Runs `fn`, which must throw an ItemTooLargeError, and returns it. */
   function tooLarge(fn: () => unknown): ItemTooLargeError {
     try {
@@ -232,14 +253,14 @@ describe('items too big for a slot', () => {
   }
 
   it('throws ItemTooLargeError with both sizes and a slotBytes that would do, leaving the queue unharmed', async () => {
-    const q = new BoundedQueue({ capacity: 2, slotBytes: 64 });
+    const q = new BoundedQueue({ capacity: 2, slotBytes: 64, overflowBytes: 0 });
     q.put('small');
     const before = q.stats();
     const error = tooLarge(() => q.put('x'.repeat(100)));
     expect(error.itemBytes).toBe(100);
     expect(error.slotBytes).toBe(64);
     expect(error.neededSlotBytes).toBe(112);
-    expect(error.message).toMatch(/100 bytes but a slot of 64 bytes holds at most 56.*slotBytes: 112/);
+    expect(error.message).toMatch(/100 bytes but a slot of 64 bytes holds at most 56.*at least 112/);
     expect(tooLarge(() => q.put('€'.repeat(20))).itemBytes).toBe(60); // UTF-8 bytes, not string length
     expect(tooLarge(() => q.put({ blob: 'y'.repeat(60) })).itemBytes).toBeGreaterThan(60); // structured-clone bytes
     expect(() => q.putMany(['ok', { blob: 'y'.repeat(200) }])).toThrow(ItemTooLargeError); // none of the batch goes in
@@ -251,7 +272,7 @@ describe('items too big for a slot', () => {
   });
 
   it('an item too large for a full queue reports its size, not QueueFull', () => {
-    const q = new BoundedQueue({ capacity: 1, slotBytes: 16 });
+    const q = new BoundedQueue({ capacity: 1, slotBytes: 16, overflowBytes: 0 });
     q.put(1);
     expect(() => q.putNowait('123456789')).toThrow(ItemTooLargeError);
     expect(() => q.putNowait('12345678')).toThrow(QueueFull);
@@ -259,8 +280,8 @@ describe('items too big for a slot', () => {
 
   it('the suggested slotBytes holds the item', () => {
     const item = { text: 'ü'.repeat(300), list: Array.from({ length: 50 }, (_, i) => i) };
-    const error = tooLarge(() => new BoundedQueue({ capacity: 1 }).put(item));
-    const roomy = new BoundedQueue<typeof item>({ capacity: 1, slotBytes: error.neededSlotBytes });
+    const error = tooLarge(() => new BoundedQueue({ capacity: 1, overflowBytes: 0 }).put(item));
+    const roomy = new BoundedQueue<typeof item>({ capacity: 1, slotBytes: error.neededSlotBytes, overflowBytes: 0 });
     roomy.put(item);
     expect(roomy.get()).toEqual(item);
   });

@@ -113,6 +113,25 @@ describe.concurrent('Semaphore', () => {
     expect(() => new BoundedSemaphore(-1)).toThrow(RangeError);
     expect(new Semaphore(0).value).toBe(0);
   });
+
+  // #26 item 12: release(2 ** 31) wrapped the count to -2^31, and a non-blocking acquire still succeeded.
+  it('refuses a release past 2^31-1 permits as the constructor does, unchanged and still counting right', () => {
+    const s = new Semaphore(1);
+    expect(() => s.release(2 ** 31)).toThrow(RangeError);
+    expect(() => s.release(2 ** 31)).toThrow(/n must be an integer from 1 to 2\^31-1, got 2147483648/);
+    expect(() => s.release(2 ** 31 - 1)).toThrow(/1 permits are free, and a semaphore holds at most 2\^31-1/);
+    expect(s.value).toBe(1);
+    s.release(2 ** 31 - 2); // exactly the most it holds
+    expect(s.value).toBe(2 ** 31 - 1);
+    expect(() => s.release()).toThrow(RangeError);
+    expect(s.value).toBe(2 ** 31 - 1);
+    expect(s.acquire({ blocking: false })).toBe(true);
+    expect(s.value).toBe(2 ** 31 - 2);
+    const empty = new Semaphore(0);
+    expect(() => empty.release(2 ** 31)).toThrow(RangeError);
+    expect(empty.value).toBe(0);
+    expect(empty.acquire({ blocking: false })).toBe(false);
+  });
 });
 
 describe.concurrent('BoundedSemaphore', () => {
