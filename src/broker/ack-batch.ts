@@ -18,21 +18,22 @@ export class AckBatch {
   private heldSince = 0;
   private readonly inFlight = new Set<Promise<void>>();
   private failure: { error: unknown } | undefined;
-  private readonly timer: NodeJS.Timeout;
+  /** Armed while something is held (a timer per consumer ticking all the time would cost CPU for nothing). */
+  private timer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly queue: StreamQueue,
     private readonly onAcked: (acked: number) => void,
     private readonly delayMs = ACK_DELAY_MS,
-  ) {
-    this.timer = setInterval(() => this.flushIfDue(), delayMs);
-    this.timer.unref();
-  }
+  ) {}
 
   /** An entry finished: acknowledged with the next batch. */
   add(entry: StreamEntry): void {
     this.rethrow();
-    if (this.held.length === 0) this.heldSince = performance.now();
+    if (this.held.length === 0) {
+      this.heldSince = performance.now();
+      this.timer = setTimeout(() => this.flush(), this.delayMs);
+    }
     this.held.push(entry);
   }
 
@@ -44,6 +45,7 @@ export class AckBatch {
   /** Sends what is held now (one script), without waiting for the reply. */
   flush(): void {
     if (this.held.length === 0) return;
+    clearTimeout(this.timer);
     const batch = this.held;
     this.held = [];
     const sent = this.queue.ackMany(batch).then(
@@ -65,7 +67,7 @@ export class AckBatch {
 
   /** Stops the timer (what is held stays unacknowledged: `settle` first). */
   close(): void {
-    clearInterval(this.timer);
+    clearTimeout(this.timer);
   }
 
   private rethrow(): void {

@@ -87,12 +87,21 @@ export async function announceRun(
 }
 
 /**
- * Takes up to `max` items of the run's budget for a producer (claim-2.lua: its share shrinks as the
- * budget runs low, as PipelineBoard.claimItems does); 0 when it is spent or the run stops. `once`
- * is the producer's tag (its StreamQueue's): a claim resent after a reconnect takes nothing twice.
+ * Takes up to `max` items of the run's budget for a producer (claim-2.lua); 0 when it is spent or
+ * the run stops. `share`: a claim takes at most the remaining budget divided by it — BUDGET_SHARE,
+ * as PipelineBoard.claimItems does, for a producer that makes its items one at a time (the claims
+ * shrink near the end so producers finish together); 1 for one whose claim goes in one script
+ * (a claim is a round trip: shrinking it to single items would make the end of a run crawl).
+ * `once` is the producer's tag (its StreamQueue's): a claim resent after a reconnect takes nothing twice.
  */
-export async function claimItems(redis: Redis, stream: string, max: number, once: OnceTag): Promise<number> {
-  const reply = await scriptsOf(redis).claim(runKey(stream), onceKey(stream), max, BUDGET_SHARE, ...once.next());
+export async function claimItems(
+  redis: Redis,
+  stream: string,
+  max: number,
+  once: OnceTag,
+  share = BUDGET_SHARE,
+): Promise<number> {
+  const reply = await scriptsOf(redis).claim(runKey(stream), onceKey(stream), max, share, ...once.next());
   // A resent claim whose result was not kept cannot happen (one claim at a time): taken as none.
   return onceCount(reply, 0);
 }

@@ -117,7 +117,7 @@ async function putOne(queue: StreamQueue, item: unknown): Promise<boolean> {
 async function produceBatches(queue: StreamQueue): Promise<void> {
   let n = 0;
   while (!steering.shouldStop()) {
-    const claimed = await claimItems(queue.redis, wiring.stream, CLAIM_SIZE, queue.once);
+    const claimed = await claimItems(queue.redis, wiring.stream, CLAIM_SIZE, queue.once, 1);
     if (claimed === 0) return;
     const items = Array.from({ length: claimed }, () => slot * ITEM_ID_STRIDE + n++);
     for (let done = 0; done < claimed; ) {

@@ -38,6 +38,19 @@ export interface RedisServer {
   readonly running: boolean;
   /** Stops the server (SIGTERM, then SIGKILL after a deadline) and removes its directory. */
   stop(): Promise<void>;
+  /**
+   * Kills the server (SIGKILL: no shutdown, no last save) and starts it again on the same port and
+   * directory, resolving once it answers: with `durable`, it comes back with every write it
+   * acknowledged (the AOF).
+   */
+  killAndRestart(): Promise<void>;
+}
+
+export interface RedisServerOptions {
+  /** `requirepass`. */
+  password?: string;
+  /** Append-only file, fsynced on every write (`--appendonly yes --appendfsync always`). */
+  durable?: boolean;
 }
 
 /** A port that was free a moment ago on 127.0.0.1 (the server is retried on another if it is taken). */
@@ -55,13 +68,13 @@ function freePort(): Promise<number> {
 }
 
 /** Starts a redis-server; `password` sets `requirepass`. */
-export async function startRedisServer({ password }: { password?: string } = {}): Promise<RedisServer> {
+export async function startRedisServer(options: RedisServerOptions = {}): Promise<RedisServer> {
   let lastError: Error | undefined;
   for (let attempt = 0; attempt < 5; attempt++) {
     const port = await freePort();
     const dir = mkdtempSync(join(tmpdir(), 'pipeline-tui-redis-'));
     try {
-      return await startOn(port, dir, password);
+      return await startOn(port, dir, options);
     } catch (error) {
       rmSync(dir, { recursive: true, force: true });
       lastError = error as Error;
@@ -72,14 +85,18 @@ export async function startRedisServer({ password }: { password?: string } = {})
   throw lastError;
 }
 
-function startOn(port: number, dir: string, password: string | undefined): Promise<RedisServer> {
-  const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'];
-  args.push('--dir', dir, '--daemonize', 'no', '--logfile', '');
-  if (password !== undefined) args.push('--requirepass', password);
+/** A started redis-server process, resolved once it accepts connections. */
+interface Started {
+  child: ChildProcess;
+  exit: Promise<void>;
+  exited: () => boolean;
+}
+
+function spawnServer(port: number, args: string[]): Promise<Started> {
   const child = spawn('redis-server', args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
-  child.stdout.on('data', (d: Buffer) => (output += d));
-  child.stderr.on('data', (d: Buffer) => (output += d));
+  child.stdout!.on('data', (d: Buffer) => (output += d));
+  child.stderr!.on('data', (d: Buffer) => (output += d));
   let exited = false;
   const exit = new Promise<void>((resolve) =>
     child.once('exit', () => {
@@ -87,8 +104,37 @@ function startOn(port: number, dir: string, password: string | undefined): Promi
       resolve();
     }),
   );
+  return new Promise((resolve, reject) => {
+    const deadline = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`redis-server on port ${port} did not get ready within ${READY_DEADLINE_MS} ms:\n${output}`));
+    }, READY_DEADLINE_MS);
+    const check = (): void => {
+      if (!/ready to accept connections/i.test(output)) return;
+      clearTimeout(deadline);
+      child.stdout!.off('data', check);
+      resolve({ child, exit, exited: () => exited });
+    };
+    child.stdout!.on('data', check);
+    void exit.then(() => {
+      clearTimeout(deadline);
+      reject(new Error(`redis-server on port ${port} exited before it was ready:\n${output}`));
+    });
+  });
+}
+
+async function startOn(
+  port: number,
+  dir: string,
+  { password, durable = false }: RedisServerOptions,
+): Promise<RedisServer> {
+  const persistence = durable ? ['--appendonly', 'yes', '--appendfsync', 'always'] : ['--appendonly', 'no'];
+  const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', ...persistence];
+  args.push('--dir', dir, '--daemonize', 'no', '--logfile', '');
+  if (password !== undefined) args.push('--requirepass', password);
+  let current = await spawnServer(port, args);
   const auth = password === undefined ? [] : ['--no-auth-warning', '-a', password];
-  const server: RedisServer = {
+  return {
     port,
     url: `redis://${password === undefined ? '' : `:${encodeURIComponent(password)}@`}127.0.0.1:${port}`,
     password,
@@ -101,27 +147,15 @@ function startOn(port: number, dir: string, password: string | undefined): Promi
       return r.stdout;
     },
     get running() {
-      return !exited;
+      return !current.exited();
     },
-    stop: () => stopServer(child, exit, dir),
+    stop: () => stopServer(current.child, current.exit, dir),
+    killAndRestart: async () => {
+      current.child.kill('SIGKILL');
+      await current.exit;
+      current = await spawnServer(port, args);
+    },
   };
-  return new Promise((resolve, reject) => {
-    const deadline = setTimeout(() => {
-      void server.stop();
-      reject(new Error(`redis-server on port ${port} did not get ready within ${READY_DEADLINE_MS} ms:\n${output}`));
-    }, READY_DEADLINE_MS);
-    const check = (): void => {
-      if (!/ready to accept connections/i.test(output)) return;
-      clearTimeout(deadline);
-      child.stdout.off('data', check);
-      resolve(server);
-    };
-    child.stdout.on('data', check);
-    void exit.then(() => {
-      clearTimeout(deadline);
-      reject(new Error(`redis-server on port ${port} exited before it was ready:\n${output}`));
-    });
-  });
 }
 
 async function stopServer(child: ChildProcess, exit: Promise<void>, dir: string): Promise<void> {
