@@ -15,7 +15,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { PipelineBoard } from '../pipeline/metrics.js';
 import type { PipelineConfig } from '../pipeline/types.js';
-import { loadConsumer, type WorkerContext } from '../pipeline/user-modules.js';
+import type { WorkerContext } from '../pipeline/user-modules.js';
 import { latencyRecorder, lifeOf, openItems, Steering, type WorkerMessage } from '../pipeline/worker-life.js';
 import { CLAIM_SIZE, ITEM_ID_STRIDE, makeWork, mulberry32, workerSeed } from '../pipeline/workload.js';
 import { SENTINEL } from '../queue/sentinel.js';
@@ -177,7 +177,10 @@ async function nextEntries(queue: StreamQueue, max: number): Promise<StreamEntry
 }
 
 async function runConsumer(queue: StreamQueue, noWork: boolean): Promise<void> {
-  const consume = config.consumer ? await loadConsumer(config.consumer) : undefined;
+  // The module loader only for a module; the histogram library was loading while the queue connected.
+  const consume = config.consumer
+    ? await (await import('../pipeline/user-modules.js')).loadConsumer(config.consumer)
+    : undefined;
   const work = makeWork(config.work, config.consumeMs, config.jitter, mulberry32(seed));
   const latency = await latencyRecorder(post, config.refreshMs);
   // A duplicate (another consumer claimed it meanwhile and acknowledged it first) was counted by them.
@@ -216,6 +219,8 @@ async function runConsumer(queue: StreamQueue, noWork: boolean): Promise<void> {
 }
 
 async function main(): Promise<void> {
+  // A consumer's histogram library loads (CPU) while its connection is made (the network).
+  if (data.role === 'consumer') void import('hdr-histogram-js').catch(() => {});
   const noWork = !config.consumer && config.consumeMs <= 0;
   const queue = await StreamQueue.open(parseBrokerUrl(wiring.url), {
     ...{ stream: wiring.stream, group: wiring.group, capacity: wiring.capacity },
