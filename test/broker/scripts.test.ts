@@ -146,7 +146,7 @@ describe.skipIf(!HAS_REDIS)('the broker scripts on redis-server', () => {
     const claim = (stream: string, want: number, share: number, client: string, seq: number) =>
       s.claim(runKey(stream), onceKey(stream), want, share, client, seq);
 
-    it("takes at most the budget left divided by the share, at least one, and never past the budget's end", async () => {
+    it('takes at most the budget left divided by the share, at least one, never past the end', async () => {
       await announce('budget', { remaining: 1000 });
       expect(await claim('budget', 64, 256, 'p', 1)).toBe('3'); // 1000 / 256
       expect(await claim('budget', 64, 1, 'p', 2)).toBe('64');
