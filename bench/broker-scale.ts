@@ -59,9 +59,8 @@ export async function scaleRun(url: string, stream: string, consumers: number, i
   redis.disconnect();
   const samples = readFileSync(metrics, 'utf8')
     .split('\n')
-    .filter((l) => l.startsWith('{'))
-    .map((l) => JSON.parse(l) as Sample)
-    .filter((s) => s.totals !== undefined);
+    .filter((l) => l.startsWith('{"snapshot"'))
+    .map((l) => (JSON.parse(l) as { snapshot: Sample }).snapshot);
   const all = (s: Sample): boolean => s.workers.filter((w) => w.role === 'consumer' && w.items > 0).length >= consumers;
   const from = samples.find(all) ?? samples.find((s) => s.totals.consumed > 0);
   const to = samples.filter((s) => s.totals.consumed <= items * 0.9).at(-1);
