@@ -11,7 +11,7 @@
 import type { StreamEntry, StreamQueue } from './stream-queue.js';
 
 /** Longest an acknowledgement waits to go with others (while the thread is free). */
-export const ACK_DELAY_MS = 5;
+export const ACK_DELAY_MS = 20;
 
 export class AckBatch {
   private held: StreamEntry[] = [];
