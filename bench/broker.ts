@@ -1,11 +1,13 @@
 /**
- * The broker: items through a real redis-server (a StreamQueue: XADD with backpressure, XREADGROUP,
- * XACK) between worker threads, with 1 and 4 consumers, held against the shared-memory queue's
- * rows of the same run. Every entry is a round trip to the server and back, so the broker is for
- * work that crosses processes or machines, not for speed; these rows say by how much. Skipped,
- * with a note, where redis-server is not installed. Then the same for whole pipelines: `run --broker`
- * against the same run in shared memory.
+ * The broker: items through a real redis-server (a StreamQueue: XADD with backpressure, XREADGROUP
+ * in batches, one ack script per batch) between worker threads, with 1 and 4 consumers, held
+ * against the shared-memory queue's rows of the same run. Then whole pipelines (`run --broker`,
+ * no work per item) against BullMQ and a lean ioredis loop on the same server
+ * (broker-baselines.ts), and the scale-out of 32 and 64 consumers in three processes at 10 ms per
+ * item against the ideal (broker-scale.ts). Skipped, with a note, where redis-server is not installed.
  */
+import { bullmqRun, leanLoopRun } from './broker-baselines.js';
+import { scaleRun, WORK_MS } from './broker-scale.js';
 import { runWorkers } from './run-workers.js';
 import { median, type Row } from './table.js';
 
@@ -75,7 +77,7 @@ export async function brokerBenchmarks(quick: boolean, measured: readonly Row[])
   if (!server.HAS_REDIS)
     return [{ group: 'broker', name: 'broker rows: skipped (redis-server is not installed)', value: NaN, unit: '' }];
   const redis = await server.startRedisServer();
-  const items = quick ? 3_000 : 20_000;
+  const items = quick ? 4_000 : 20_000;
   const runs = quick ? 1 : 3;
   const rows: Row[] = [];
   try {
@@ -90,7 +92,7 @@ export async function brokerBenchmarks(quick: boolean, measured: readonly Row[])
       const shared = measured.find((r) => r.name.startsWith(sharedRow))?.value;
       rows.push({
         group: 'broker',
-        name: `Redis Stream 1P${consumers}C (XADD batches of 64 / XREADGROUP / XACK each), capacity 1024`,
+        name: `Redis Stream 1P${consumers}C (put batches of 64 / take up to 100 / one ack per batch), capacity 1024`,
         value: rate,
         unit: 'items/s',
         verified: results.every((r) => r.verified),
@@ -98,25 +100,91 @@ export async function brokerBenchmarks(quick: boolean, measured: readonly Row[])
           shared === undefined ? 'shared-memory row not run' : `${(rate / shared).toFixed(4)}× ${sharedRow.slice(13)}`,
       });
     }
-    // The same for whole runs: what `pipeline-tui run --broker` moves, held against the shared-memory run.
-    const pipelineItems = quick ? 1_000 : 5_000;
+    // Whole runs (`run --broker`, headless, no per-item work) against BullMQ and the lean loop.
+    const baselines = { bullmq: [] as number[], lean: [] as number[] };
+    let baselinesVerified = true;
+    for (let i = 0; i < runs; i++) {
+      const bull = await bullmqRun(redis.url, items);
+      const lean = await leanLoopRun(redis.url, items);
+      baselines.bullmq.push(bull.rate);
+      baselines.lean.push(lean.rate);
+      baselinesVerified &&= bull.verified && lean.verified;
+    }
+    const bullmq = median(baselines.bullmq);
+    const lean = median(baselines.lean);
+    rows.push(
+      {
+        group: 'baseline',
+        name: 'BullMQ: addBulk of 1000, one Worker at concurrency 64, no-op jobs',
+        value: bullmq,
+        unit: 'items/s',
+        verified: baselinesVerified,
+      },
+      {
+        group: 'baseline',
+        name: 'lean ioredis loop: XADD pipelined, 4 consumers, XREADGROUP COUNT 100, one XACK per batch',
+        value: lean,
+        unit: 'items/s',
+        verified: baselinesVerified,
+      },
+    );
     for (const consumers of [1, 4]) {
       const onStream = [];
       const inMemory = [];
       for (let i = 0; i < runs; i++) {
-        onStream.push(await pipelineRun(redis.url, `bench-${++streams}`, consumers, pipelineItems));
+        onStream.push(await pipelineRun(redis.url, `bench-${++streams}`, consumers, items));
         // A hundred times the items: the shared-memory run must last several refreshes to be timed.
-        inMemory.push(await pipelineRun(undefined, '', consumers, pipelineItems * 100));
+        inMemory.push(await pipelineRun(undefined, '', consumers, (items / 4) * 100));
       }
       const [rate, shared] = [median(onStream.map((r) => r.rate)), median(inMemory.map((r) => r.rate))];
       const shape = `1P${consumers}C, capacity 1024, no per-item work, headless`;
+      const name = `pipeline on a Redis Stream (run --broker) ${shape}`;
+      rows.push(
+        {
+          group: 'broker',
+          name,
+          value: rate,
+          unit: 'items/s',
+          verified: onStream.every((r) => r.verified) && inMemory.every((r) => r.verified),
+          note: [
+            `${(rate / bullmq).toFixed(2)}× BullMQ`,
+            `${(rate / lean).toFixed(2)}× lean loop`,
+            `${(rate / shared).toFixed(4)}× shared memory`,
+          ].join(', '),
+          goal: { text: '≥ 2× BullMQ', target: 2, better: 'higher', of: bullmq },
+        },
+        {
+          group: 'goal',
+          name: `run --broker 1P${consumers}C ÷ lean ioredis loop`,
+          value: rate / lean,
+          unit: '×',
+          goal: { text: '≥ 0.5×', target: 0.5, better: 'higher' },
+        },
+      );
+    }
+    // Scale-out: 32 and 64 consumers in three processes (the run's own and two `worker` processes).
+    const scaled: Record<number, number> = {};
+    for (const consumers of [32, 64]) {
+      const results = [];
+      const scaleItems = (quick ? 3 : 10) * consumers * (1000 / WORK_MS); // seconds at the ideal rate
+      for (let i = 0; i < (quick ? 1 : 2); i++)
+        results.push(await scaleRun(redis.url, `bench-${++streams}`, consumers, scaleItems));
+      const rate = median(results.map((r) => r.rate));
+      scaled[consumers] = rate;
+      const ideal = consumers * (1000 / WORK_MS);
       rows.push({
         group: 'broker',
-        name: `pipeline on a Redis Stream (run --broker) ${shape}`,
+        name: `run --broker + 2 worker processes, ${consumers} consumers, ${WORK_MS} ms sleep per item`,
         value: rate,
         unit: 'items/s',
-        verified: onStream.every((r) => r.verified) && inMemory.every((r) => r.verified),
-        note: `${(rate / shared).toFixed(4)}× the same pipeline in shared memory (${Math.round(shared)} items/s)`,
+        verified: results.every((r) => r.verified),
+        note:
+          `${(rate / ideal).toFixed(2)}× the ideal ${ideal}/s` +
+          (consumers === 64 ? `, ${(rate / scaled[32]!).toFixed(2)}× 32 consumers` : ''),
+        goal:
+          consumers === 32
+            ? { text: '≥ 0.8× ideal', target: 0.8, better: 'higher', of: ideal }
+            : { text: '≥ 1× 32 consumers', target: 1, better: 'higher', of: scaled[32]! },
       });
     }
   } finally {

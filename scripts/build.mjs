@@ -2,6 +2,7 @@
 // and the bin executable again (npx runs it as a program; tsc writes files without the x bit).
 // Two builds: src/ → dist/ (the package, with its declarations), then demos/ → dist/demos/. The
 // demos import the toolkit as `pipeline-tui`, which TypeScript finds in the first build's output.
+// Files tsc does not emit (the broker's Lua scripts) are copied next to the modules that read them.
 //
 // `--if-changed` (the `prepare` script) skips the build when dist/ was built from exactly the
 // inputs there are now. npm runs `prepare` on `npm install`, and again every time `npx
@@ -11,7 +12,7 @@
 // and content, so an edit, a removal or a rename anywhere still rebuilds.
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { chmodSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 
 const STAMP = 'dist/.build-stamp';
@@ -41,4 +42,5 @@ const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
 for (const project of ['tsconfig.build.json', 'tsconfig.demos.json'])
   execFileSync(process.execPath, [tsc, '-p', project], { stdio: 'inherit' });
 chmodSync('dist/cli/main.js', 0o755);
+cpSync('src/broker/scripts', 'dist/broker/scripts', { recursive: true });
 writeFileSync(STAMP, stamp);

@@ -7,6 +7,8 @@
  *                      every producer, the run's own and those that join, draws from (claimItems).
  *                      A worker reads it to join; producers stop when the phase leaves running.
  *   <stream>:counts    what was put, acknowledged and acknowledged twice (stream-queue.ts).
+ *   <stream>:once      each client's last script (a resent one is not run twice), and
+ *   <stream>:room      the list producers waiting for room block on (stream-queue.ts).
  *   <stream>:workers   a hash: one field per remote worker (`C4@host:1234`), its row as JSON with
  *                      the server's time of the last publish. Each worker process publishes its
  *                      rows every refresh; a row not renewed for `staleMs` is a worker gone
@@ -16,8 +18,10 @@
  */
 import { hostname } from 'node:os';
 import type { Redis } from 'ioredis';
+import { BUDGET_SHARE } from '../pipeline/metrics.js';
 import type { WorkerRole, WorkerState } from '../pipeline/types.js';
-import { countsKey } from './stream-queue.js';
+import { type OnceTag, onceCount, scriptsOf } from './scripts.js';
+import { countsKey, onceKey, roomKey } from './stream-queue.js';
 
 /** A remote worker's row as it publishes it. */
 export interface RemoteWorkerRow {
@@ -77,27 +81,29 @@ export async function announceRun(
 ): Promise<void> {
   await redis
     .multi()
-    .del(runKey(stream), workersKey(stream), countsKey(stream))
+    .del(runKey(stream), workersKey(stream), countsKey(stream), onceKey(stream), roomKey(stream))
     .hset(runKey(stream), { ...run, limited: budget === undefined ? 0 : 1, remaining: budget ?? 0 })
     .exec();
 }
 
-// KEYS: run. ARGV: most items wanted. Returns how many the producer may make (0: the budget is
-// spent, or the run is no longer running). The share shrinks as the budget runs low, so every
-// producer, wherever it runs, finishes at about the same time (as PipelineBoard.claimItems).
-const CLAIM = `
-if redis.call('HGET', KEYS[1], 'phase') ~= 'running' then return 0 end
-local want = tonumber(ARGV[1])
-if redis.call('HGET', KEYS[1], 'limited') ~= '1' then return want end
-local left = tonumber(redis.call('HGET', KEYS[1], 'remaining') or '0')
-if left <= 0 then return 0 end
-local take = math.min(want, math.max(1, math.floor(left / 256)))
-redis.call('HINCRBY', KEYS[1], 'remaining', -take)
-return take`;
-
-/** Takes up to `max` items of the run's budget for a producer; 0 when it is spent or the run stops. */
-export async function claimItems(redis: Redis, stream: string, max: number): Promise<number> {
-  return Number(await redis.eval(CLAIM, 1, runKey(stream), max));
+/**
+ * Takes up to `max` items of the run's budget for a producer (claim-2.lua); 0 when it is spent or
+ * the run stops. `share`: a claim takes at most the remaining budget divided by it — BUDGET_SHARE,
+ * as PipelineBoard.claimItems does, for a producer that makes its items one at a time (the claims
+ * shrink near the end so producers finish together); 1 for one whose claim goes in one script
+ * (a claim is a round trip: shrinking it to single items would make the end of a run crawl).
+ * `once` is the producer's tag (its StreamQueue's): a claim resent after a reconnect takes nothing twice.
+ */
+export async function claimItems(
+  redis: Redis,
+  stream: string,
+  max: number,
+  once: OnceTag,
+  share = BUDGET_SHARE,
+): Promise<number> {
+  const reply = await scriptsOf(redis).claim(runKey(stream), onceKey(stream), max, share, ...once.next());
+  // A resent claim whose result was not kept cannot happen (one claim at a time): taken as none.
+  return onceCount(reply, 0);
 }
 
 // KEYS: run. ARGV: items, runId. Gives items a producer claimed and did not make back to the

@@ -1,23 +1,32 @@
 /**
  * A bounded queue on a Redis Stream with a consumer group: the broker's counterpart of BoundedQueue,
  * with an async API that works the same on the main thread, in a worker thread or in another
- * process on another machine.
+ * process on another machine. Its Lua scripts are in ./scripts/ (loaded by scripts.ts).
  *
- *   put        XADD, in a script that first checks the stream's length: producers wait while the
- *              stream holds `capacity` entries or more (the backpressure of a bounded queue)
- *   get        XREADGROUP in batches (a local buffer); before reading new entries, XAUTOCLAIM takes
- *              over entries that another consumer read but left unacknowledged for `claimIdleMs`
- *              (it died, or hangs), so no item is lost when a consumer is
- *   ack        XACK and XDEL together in a script: the stream's length is always the number of
- *              entries nobody has acknowledged, which is what backpressure counts
+ *   put        XADD in a script (put-3.lua) that adds what fits: the stream holds at most
+ *              `capacity` entries *waiting* to be read (its length minus the entries read and not
+ *              yet acknowledged), so the capacity bounds the backlog, not the items being worked on,
+ *              and many consumers are never starved by it. A producer that finds no room blocks on
+ *              the room list (BLPOP) until a consumer's read makes room and pushes a token there.
+ *   get/take   XREADGROUP in batches (`batch`, the prefetch) into a local buffer, in a script that
+ *              also wakes the producers waiting for the room it made (read-3.lua); a blocking
+ *              XREADGROUP only when nothing is waiting. Before reading, XAUTOCLAIM takes over
+ *              entries another consumer read but left unacknowledged for `claimIdleMs` (it died,
+ *              or hangs), so no item is lost when a consumer is.
+ *   ack        XACK and XDEL of a whole batch in one script (ack-3.lua), with the counts: the
+ *              stream's length is always the number of entries nobody has acknowledged
  *   sentinel   an entry of its own kind (SENTINEL comes out of `get`), added past the capacity
  *
  * Delivery is at least once. An entry is processed twice only when it was claimed from a consumer
  * that was still alive and then finished it too; that consumer's XACK finds the entry already
- * acknowledged, and `ack` says 'duplicate' — so acknowledged items are counted exactly, and the
- * twice-delivered ones are counted apart. A consumer keeps the entries of its local buffer fresh
- * (XCLAIM to itself, which resets their idle time) so a batch waiting its turn is not claimed; an
- * item being processed is, if it takes longer than `claimIdleMs`.
+ * acknowledged, and the ack counts it as a duplicate — so acknowledged items are counted exactly,
+ * and the twice-delivered ones are counted apart. A consumer keeps the entries of its local buffer
+ * fresh (XCLAIM to itself, which resets their idle time) so a batch waiting its turn is not
+ * claimed; an item being processed is, if it takes longer than `claimIdleMs`.
+ *
+ * Puts and acks are idempotent (once.lua): each carries this queue's client id and a call number,
+ * so a script that ioredis resends after a reconnect (the server may have run it and died before
+ * answering) is answered from the record instead of adding or counting twice.
  *
  * When a consumer takes a sentinel, the entries after it in its buffer go back to the stream as new
  * entries (one script: re-add, acknowledge, delete), so another consumer gets them.
@@ -28,6 +37,7 @@ import type { BrokerAddress } from './broker-url.js';
 import { type ConnectOptions, closeBroker, connectBroker } from './connect.js';
 import { CLAIM_IDLE_MS, DEFAULT_GROUP } from './defaults.js';
 import { decodeItem, encodeItem } from './entry-codec.js';
+import { OnceTag, onceCount, type Script, type ScriptName, scriptsOf } from './scripts.js';
 
 export { CLAIM_IDLE_MS, DEFAULT_GROUP };
 
@@ -37,11 +47,11 @@ export interface StreamQueueOptions {
   group?: string;
   /** This side's consumer name in the group (needed for `get`), e.g. `C4@host:1234`. */
   consumer?: string;
-  /** Producers wait while the stream holds this many unacknowledged entries or more. */
+  /** Producers wait while this many entries or more wait to be read (read ones being worked on do not count). */
   capacity: number;
   /** Claim another consumer's entries once they have been idle this long. */
   claimIdleMs?: number;
-  /** Entries read per XREADGROUP (and per XAUTOCLAIM). */
+  /** Entries read per XREADGROUP (and per XAUTOCLAIM): the consumer's prefetch. */
   batch?: number;
 }
 
@@ -71,109 +81,26 @@ export interface StreamQueueStats {
   getWaitMs: number;
 }
 
-// The length check and the XADDs in one script, so several producers cannot overshoot together.
-// KEYS: stream, counts. ARGV: capacity, put time, then kind/value pairs. Returns how many were
-// added (0: full).
-const PUT = `
-local room = tonumber(ARGV[1]) - redis.call('XLEN', KEYS[1])
-local n = (#ARGV - 2) / 2
-if room > n then room = n end
-for i = 1, room do
-  redis.call('XADD', KEYS[1], '*', 't', ARGV[2], 'k', ARGV[1 + 2 * i], 'v', ARGV[2 + 2 * i])
-end
-if room <= 0 then return 0 end
-redis.call('HINCRBY', KEYS[2], 'put', room)
-return room`;
-
-// KEYS: stream, counts. ARGV: group, what the entries are ('acked' for items, 'sentinels'), ids.
-// Returns how many were acknowledged now; an item already acknowledged was delivered twice, and
-// is counted as a duplicate.
-const ACK = `
-local acked = 0
-for i = 3, #ARGV do
-  if redis.call('XACK', KEYS[1], ARGV[1], ARGV[i]) == 1 then
-    redis.call('XDEL', KEYS[1], ARGV[i])
-    acked = acked + 1
-  end
-end
-if acked > 0 then redis.call('HINCRBY', KEYS[2], ARGV[2], acked) end
-if acked < #ARGV - 2 and ARGV[2] == 'acked' then redis.call('HINCRBY', KEYS[2], 'duplicates', #ARGV - 2 - acked) end
-return acked`;
-
-// ARGV: group, ids. Each still-pending entry goes back to the stream as a new entry.
-const REQUEUE = `
-local n = 0
-for i = 2, #ARGV do
-  local found = redis.call('XRANGE', KEYS[1], ARGV[i], ARGV[i])
-  if #found > 0 and redis.call('XACK', KEYS[1], ARGV[1], ARGV[i]) == 1 then
-    redis.call('XADD', KEYS[1], '*', unpack(found[1][2]))
-    redis.call('XDEL', KEYS[1], ARGV[i])
-    n = n + 1
-  end
-end
-return n`;
-
-// ARGV: group, consumer, ids. Resets the idle time of those ids this consumer still owns (an
-// XCLAIM alone would take back one that another consumer has claimed meanwhile); returns them.
-const TOUCH = `
-local kept = {}
-for i = 3, #ARGV do
-  local p = redis.call('XPENDING', KEYS[1], ARGV[1], ARGV[i], ARGV[i], 1)
-  if #p > 0 and p[1][2] == ARGV[2] then
-    redis.call('XCLAIM', KEYS[1], ARGV[1], ARGV[2], 0, ARGV[i], 'JUSTID')
-    kept[#kept + 1] = ARGV[i]
-  end
-end
-return kept`;
-
-// KEYS: stream. ARGV: group. Removes every sentinel left in the stream (acknowledged for the group
-// first, in case it was delivered); returns how many.
-const PURGE_SENTINELS = `
-local n = 0
-for _, entry in ipairs(redis.call('XRANGE', KEYS[1], '-', '+')) do
-  local f = entry[2]
-  for i = 1, #f - 1, 2 do
-    if f[i] == 'k' and f[i + 1] == 'S' then
-      redis.call('XACK', KEYS[1], ARGV[1], entry[1])
-      redis.call('XDEL', KEYS[1], entry[1])
-      n = n + 1
-    end
-  end
-end
-return n`;
-
 /** Most entries one put script adds. */
 const PUT_CHUNK = 256;
-/** How long one XREADGROUP blocks before the loop looks at claims and the abort signal again. */
+/** How long one blocking read (XREADGROUP, BLPOP) lasts before the loop looks at claims and the abort signal again. */
 const BLOCK_SLICE_MS = 250;
-/** Longest pause of a producer polling a full stream. */
-const FULL_POLL_MAX_MS = 20;
+/** Entries read per XREADGROUP unless told (`batch`). */
+export const DEFAULT_BATCH = 16;
 
 type RawEntry = [id: string, fields: string[]];
+
+export interface TakeOptions {
+  /** Give up after this long (undefined: wait forever): `take` returns none, `get` undefined. */
+  timeoutMs?: number;
+  signal?: AbortSignal;
+}
 
 export interface PutOptions {
   /** Aborting it makes a put that waits for room reject with the signal's reason. */
   signal?: AbortSignal;
   /** Called once when the stream is found full and the put starts to wait. */
   onFull?: () => void;
-}
-
-type Script = (...keysThenArgs: Array<string | number>) => Promise<unknown>;
-
-/** The scripts as commands of this connection: sent by SHA (EVALSHA), their text only once. */
-function defineScripts(redis: Redis): Record<'put' | 'ack' | 'requeue' | 'touch' | 'purgeSentinels', Script> {
-  const define = (name: string, lua: string, numberOfKeys: number): Script => {
-    redis.defineCommand(name, { numberOfKeys, lua });
-    const command = (redis as unknown as Record<string, Script>)[name]!;
-    return command.bind(redis);
-  };
-  return {
-    put: define('pipelineTuiPut', PUT, 2),
-    ack: define('pipelineTuiAck', ACK, 2),
-    requeue: define('pipelineTuiRequeue', REQUEUE, 1),
-    touch: define('pipelineTuiTouch', TOUCH, 1),
-    purgeSentinels: define('pipelineTuiPurgeSentinels', PURGE_SENTINELS, 1),
-  };
 }
 
 /**
@@ -183,6 +110,12 @@ function defineScripts(redis: Redis): Record<'put' | 'ack' | 'requeue' | 'touch'
  * happened to them afterwards.
  */
 export const countsKey = (stream: string): string => `${stream}:counts`;
+
+/** The hash that records each client's last script, so a resent one is not run twice (once.lua). */
+export const onceKey = (stream: string): string => `${stream}:once`;
+
+/** The list producers waiting for room block on; a consumer's read pushes tokens there (wake.lua). */
+export const roomKey = (stream: string): string => `${stream}:room`;
 
 /** The stream's counts (see countsKey). */
 export interface StreamCounts {
@@ -197,8 +130,11 @@ export class StreamQueue {
   readonly consumer: string | undefined;
   readonly capacity: number;
   readonly claimIdleMs: number;
-  private readonly countsKey: string;
-  private readonly batch: number;
+  /** This queue's client id and call numbers for the idempotent scripts (once.lua). */
+  readonly once = new OnceTag();
+  private readonly keys: { counts: string; once: string; room: string };
+  /** Entries read per XREADGROUP: the prefetch. */
+  readonly batch: number;
   private readonly buffer: StreamEntry[] = [];
   private bufferTouchedAt = 0;
   private lastClaimAt = Number.NEGATIVE_INFINITY;
@@ -214,20 +150,20 @@ export class StreamQueue {
     getWaitMs: 0,
   };
 
-  private readonly scripts: ReturnType<typeof defineScripts>;
+  private readonly scripts: Record<ScriptName, Script>;
 
   private constructor(
     readonly redis: Redis,
     options: StreamQueueOptions,
   ) {
-    this.scripts = defineScripts(redis);
+    this.scripts = scriptsOf(redis);
     this.stream = options.stream;
-    this.countsKey = countsKey(options.stream);
+    this.keys = { counts: countsKey(options.stream), once: onceKey(options.stream), room: roomKey(options.stream) };
     this.group = options.group ?? DEFAULT_GROUP;
     this.consumer = options.consumer;
     this.capacity = options.capacity;
     this.claimIdleMs = options.claimIdleMs ?? CLAIM_IDLE_MS;
-    this.batch = options.batch ?? 16;
+    this.batch = options.batch ?? DEFAULT_BATCH;
   }
 
   /** Connects (see connectBroker for the errors) and makes sure the stream and group exist. */
@@ -258,13 +194,21 @@ export class StreamQueue {
 
   /** What every side has done to the stream, counted by the server (see countsKey). */
   async serverCounts(): Promise<StreamCounts> {
-    const h = await this.redis.hgetall(this.countsKey);
+    const h = await this.redis.hgetall(this.keys.counts);
     return { put: Number(h.put ?? 0), acked: Number(h.acked ?? 0), duplicates: Number(h.duplicates ?? 0) };
   }
 
-  /** Entries nobody has acknowledged yet (the stream's length): the queue's depth. */
+  /** Entries nobody has acknowledged yet (the stream's length): waiting, and read but not yet acknowledged. */
   async depth(): Promise<number> {
     return this.redis.xlen(this.stream);
+  }
+
+  /** Entries waiting to be read (what the capacity bounds): the length minus those read and not acknowledged. */
+  async waiting(): Promise<number> {
+    // One transaction, so that no read or ack comes between the two.
+    const replies = await this.redis.multi().xlen(this.stream).xpending(this.stream, this.group).exec();
+    const [[, length], [, pending]] = replies as [[unknown, number], [unknown, [number, ...unknown[]]]];
+    return length - Number(pending[0]);
   }
 
   /**
@@ -282,47 +226,57 @@ export class StreamQueue {
   }
 
   /**
-   * Adds items in order, as many per round trip as there is room for, waiting while full.
-   * `onFull` is called once if it has to wait (a producer shows itself blocked from then on).
+   * Adds items in order, as many per round trip as there is room for, waiting while full (woken
+   * when a consumer's read makes room). `onFull` is called once if it has to wait (a producer
+   * shows itself blocked from then on).
    */
   async putMany(items: readonly unknown[], { signal, onFull }: PutOptions = {}): Promise<void> {
     const encoded = items.map(encodeItem);
     let next = 0;
-    let pause = 1;
     let waitingSince: number | undefined;
     while (next < encoded.length) {
       signal?.throwIfAborted();
       const added = await this.addEncoded(encoded.slice(next, next + Math.min(PUT_CHUNK, this.capacity)));
       next += added;
-      if (added > 0) {
-        if (waitingSince !== undefined) this.counts.putWaitMs += performance.now() - waitingSince;
-        waitingSince = undefined;
-        pause = 1;
-        continue;
-      }
+      if (added > 0) continue;
       if (waitingSince === undefined) {
         waitingSince = performance.now();
         onFull?.();
       }
-      await sleep(pause, signal);
-      pause = Math.min(FULL_POLL_MAX_MS, pause * 2);
+      await this.waitForRoom();
     }
     if (waitingSince !== undefined) this.counts.putWaitMs += performance.now() - waitingSince;
   }
 
   /**
    * Adds, in order, as many of `items` as there is room for right now, in one round trip, without
-   * waiting: how many went in (0 when the stream is full).
+   * waiting: how many went in (0 when the stream is full; then `waitForRoom` before trying again).
    */
   async putFitting(items: readonly unknown[]): Promise<number> {
     return this.addEncoded(items.slice(0, Math.min(PUT_CHUNK, this.capacity)).map(encodeItem));
   }
 
+  /**
+   * Waits until a consumer's read makes room, or `BLOCK_SLICE_MS` goes by (the caller looks at its
+   * abort signal, and tries its put again): the put that found the stream full asked to be woken.
+   * Returns the time it waited, in ms.
+   */
+  async waitForRoom(): Promise<number> {
+    const since = performance.now();
+    await this.redis.blpop(this.keys.room, BLOCK_SLICE_MS / 1000);
+    return performance.now() - since;
+  }
+
   /** One put script: adds what fits of `encoded` (kind/value pairs) and returns how many. */
   private async addEncoded(encoded: ReadonlyArray<readonly string[]>): Promise<number> {
-    const added = Number(
-      await this.scripts.put(this.stream, this.countsKey, this.capacity, Date.now(), ...encoded.flat()),
+    const { stream, keys } = this;
+    const reply = await this.scripts.put(
+      ...[stream, keys.counts, keys.once, this.group, this.capacity, Date.now(), ...this.once.next()],
+      ...encoded.flat(),
     );
+    // A resent put whose result was not kept cannot happen (one put at a time): treated as none
+    // added, so the items go again — twice at worst, never lost.
+    const added = onceCount(reply, 0);
     this.counts.put += added;
     return added;
   }
@@ -349,9 +303,17 @@ export class StreamQueue {
   /**
    * The next entry for this consumer: from the local buffer, else claimed from an idle consumer,
    * else newly read. Waits up to `timeoutMs` (undefined: forever); resolves undefined on timeout.
-   * Every entry must be `ack`ed once handled. A SENTINEL hands back the rest of the buffer.
+   * Every entry must be acknowledged once handled. A SENTINEL hands back the rest of the buffer.
    */
-  async get(options: { timeoutMs?: number; signal?: AbortSignal } = {}): Promise<StreamEntry | undefined> {
+  async get(options: TakeOptions = {}): Promise<StreamEntry | undefined> {
+    return (await this.take(1, options))[0];
+  }
+
+  /**
+   * Up to `max` entries for this consumer, as `get` finds them (at least one, unless it times out:
+   * then none). A SENTINEL ends the batch, and hands back the rest of the buffer.
+   */
+  async take(max: number, options: TakeOptions = {}): Promise<StreamEntry[]> {
     const consumer = this.requireConsumer();
     const started = performance.now();
     const deadline = options.timeoutMs === undefined ? Number.POSITIVE_INFINITY : started + options.timeoutMs;
@@ -362,43 +324,76 @@ export class StreamQueue {
         options.signal?.throwIfAborted();
         if (performance.now() - this.lastClaimAt >= this.claimIdleMs / 4) await this.claimIdle(consumer);
         if (this.buffer.length > 0) break;
-        const left = deadline - performance.now();
-        if (left <= 0) {
+        if (await this.read(consumer, deadline - performance.now())) continue;
+        if (deadline - performance.now() <= 0) {
           this.counts.getWaitMs += performance.now() - started;
-          return undefined;
+          return [];
         }
-        const block = Math.max(1, Math.min(BLOCK_SLICE_MS, Math.ceil(left)));
-        const reply = (await this.redis.xreadgroup(
-          'GROUP',
-          this.group,
-          consumer,
-          'COUNT',
-          this.batch,
-          'BLOCK',
-          block,
-          'STREAMS',
-          this.stream,
-          '>',
-        )) as Array<[string, RawEntry[]]> | null;
-        for (const raw of reply?.[0]?.[1] ?? []) this.buffer.push(toEntry(raw, false));
-        this.bufferTouchedAt = performance.now();
       }
       await this.keepBufferFresh(consumer);
     } while (this.buffer.length === 0);
     this.counts.getWaitMs += performance.now() - started;
-    const entry = this.buffer.shift()!;
-    this.counts.delivered++;
-    if (entry.item === SENTINEL) await this.release();
-    return entry;
+    const sentinelAt = this.buffer.findIndex((e) => e.item === SENTINEL);
+    const taken = this.buffer.splice(0, sentinelAt >= 0 ? Math.min(max, sentinelAt + 1) : max);
+    this.counts.delivered += taken.length;
+    if (taken.at(-1)!.item === SENTINEL) await this.release();
+    return taken;
   }
 
-  /** Acknowledges entries: 'acked', or 'duplicate' if another consumer had acknowledged it already. */
+  /**
+   * Reads new entries into the buffer: at once if some are waiting (read-3.lua, which wakes the
+   * producers waiting for the room it made), else blocking up to `leftMs` (a slice at most).
+   * Whether it got any.
+   */
+  private async read(consumer: string, leftMs: number): Promise<boolean> {
+    const { stream, keys, group, batch } = this;
+    let raw = (await this.scripts.read(stream, keys.counts, keys.room, group, consumer, batch)) as RawEntry[];
+    if (raw.length === 0 && leftMs > 0) {
+      const block = Math.max(1, Math.min(BLOCK_SLICE_MS, Math.ceil(leftMs)));
+      const args = ['GROUP', group, consumer, 'COUNT', batch, 'BLOCK', block, 'STREAMS', stream, '>'] as const;
+      const reply = (await this.redis.xreadgroup(...args)) as Array<[string, RawEntry[]]> | null;
+      raw = reply?.[0]?.[1] ?? [];
+      // Entries came while it blocked: the room they leave may be what a producer waits for.
+      if (raw.length > 0) void this.scripts.room(keys.counts, keys.room).catch(() => {});
+    }
+    for (const entry of raw) this.buffer.push(toEntry(entry, false));
+    this.bufferTouchedAt = performance.now();
+    return raw.length > 0;
+  }
+
+  /** Acknowledges one entry: 'acked', or 'duplicate' if another consumer had acknowledged it already. */
   async ack(entry: StreamEntry): Promise<'acked' | 'duplicate'> {
-    const kind = entry.item === SENTINEL ? 'sentinels' : 'acked';
-    const acked = Number(await this.scripts.ack(this.stream, this.countsKey, this.group, kind, entry.id));
-    if (acked === 1) this.counts.acked++;
-    else this.counts.duplicates++;
-    return acked === 1 ? 'acked' : 'duplicate';
+    return (await this.ackMany([entry])).acked === 1 ? 'acked' : 'duplicate';
+  }
+
+  /**
+   * Acknowledges entries in one script per kind (items; sentinels): how many were acknowledged now,
+   * and how many had been acknowledged before (delivered twice: claimed by another consumer, who
+   * acknowledged them first).
+   */
+  async ackMany(entries: readonly StreamEntry[]): Promise<{ acked: number; duplicates: number }> {
+    const result = { acked: 0, duplicates: 0 };
+    for (const kind of ['acked', 'sentinels'] as const) {
+      const ids = entries.filter((e) => (e.item === SENTINEL) === (kind === 'sentinels')).map((e) => e.id);
+      if (ids.length === 0) continue;
+      const { stream, keys } = this;
+      const reply = await this.scripts.ack(
+        stream,
+        keys.counts,
+        keys.once,
+        this.group,
+        kind,
+        ...this.once.next(),
+        ...ids,
+      );
+      // A resent ack whose result was not kept: the server counted it; here all are taken as acknowledged.
+      const acked = onceCount(reply, ids.length);
+      result.acked += acked;
+      result.duplicates += ids.length - acked;
+    }
+    this.counts.acked += result.acked;
+    this.counts.duplicates += result.duplicates;
+    return result;
   }
 
   /** Gives the buffered, not yet delivered entries back to the stream for other consumers. */
@@ -413,15 +408,19 @@ export class StreamQueue {
   }
 
   /**
-   * Closes the connection. `leave`: give back the buffer and, when this consumer holds no pending
-   * entries, remove it from the group (XGROUP DELCONSUMER), so the group lists only live consumers.
+   * Closes the connection. `leave`: give back the buffer, forget this client's once record and,
+   * when this consumer holds no pending entries, remove it from the group (XGROUP DELCONSUMER), so
+   * the group lists only live consumers.
    */
   async close({ leave = true } = {}): Promise<void> {
     try {
-      if (leave && this.consumer !== undefined && this.redis.status === 'ready') {
-        await this.release();
-        const pending = (await this.redis.xpending(this.stream, this.group, '-', '+', 1, this.consumer)) as unknown[];
-        if (pending.length === 0) await this.redis.xgroup('DELCONSUMER', this.stream, this.group, this.consumer);
+      if (leave && this.redis.status === 'ready') {
+        await this.redis.hdel(this.keys.once, this.once.client);
+        if (this.consumer !== undefined) {
+          await this.release();
+          const pending = (await this.redis.xpending(this.stream, this.group, '-', '+', 1, this.consumer)) as unknown[];
+          if (pending.length === 0) await this.redis.xgroup('DELCONSUMER', this.stream, this.group, this.consumer);
+        }
       }
     } finally {
       await closeBroker(this.redis);

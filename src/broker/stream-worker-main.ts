@@ -5,8 +5,9 @@
  * - a producer draws its items from the run's budget on the broker (claimItems), so producers
  *   everywhere share it exactly, makes them (the built-in workload or `--producer`'s module) and
  *   adds them with XADD, waiting while the stream is full;
- * - a consumer reads entries with XREADGROUP (claiming those a dead consumer left), does the work
- *   (built-in, or `--consumer`'s module), acknowledges each, and stops at its sentinel — or, in a
+ * - a consumer reads entries with XREADGROUP, a prefetch at a time (claiming those a dead consumer
+ *   left), does the work (built-in, or `--consumer`'s module), acknowledges what it finished in
+ *   batches without waiting for the reply (ack-batch.ts), and stops at its sentinel — or, in a
  *   worker process that leaves, once retired: between items, its buffer given back as it closes.
  * Either one publishes its state and counts on a PipelineBoard slot — the run's board, or the
  * worker process's own, which that process publishes on the broker — as worker-main.ts does, and
@@ -15,14 +16,32 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { PipelineBoard } from '../pipeline/metrics.js';
 import type { PipelineConfig } from '../pipeline/types.js';
-import { loadConsumer, type WorkerContext } from '../pipeline/user-modules.js';
+import type { WorkerContext } from '../pipeline/user-modules.js';
 import { latencyRecorder, lifeOf, openItems, Steering, type WorkerMessage } from '../pipeline/worker-life.js';
-import { makeWork, mulberry32, workerSeed } from '../pipeline/workload.js';
+import { CLAIM_SIZE, ITEM_ID_STRIDE, makeWork, mulberry32, workerSeed } from '../pipeline/workload.js';
 import { SENTINEL } from '../queue/sentinel.js';
 import type { SharedHandle } from '../sync/shared-object.js';
+import { AckBatch } from './ack-batch.js';
 import type { BrokerAddress } from './broker-url.js';
 import { claimItems as claimFromBudget, giveBackItems, runKey } from './remote-board.js';
-import { StreamQueue } from './stream-queue.js';
+import { type StreamEntry, StreamQueue } from './stream-queue.js';
+
+/** Most entries a consumer reads at a time: with no work per item, as many as a lean consumer reads. */
+const PREFETCH_MAX = 100;
+/** With built-in work per item, a consumer reads about this much work at a time. */
+const PREFETCH_MS = 50;
+/** With the user's module (its time per item unknown), a consumer reads this many at a time. */
+const MODULE_PREFETCH = 4;
+
+/**
+ * A consumer's prefetch: enough that reading is a small part of its time, few enough that the
+ * items it holds do not keep other consumers idle (at the end of a run, say).
+ */
+function prefetch(config: PipelineConfig): number {
+  if (config.consumer) return MODULE_PREFETCH;
+  if (config.consumeMs <= 0) return PREFETCH_MAX;
+  return Math.min(PREFETCH_MAX, Math.max(1, Math.round(PREFETCH_MS / config.consumeMs)));
+}
 
 /** Where the stream is, and how the run uses it. */
 export interface StreamWiring {
@@ -65,6 +84,17 @@ const claimItems = async (...args: Parameters<typeof claimFromBudget>): Promise<
   return claimed;
 };
 
+/** Waits for room on a full stream, shown as blocked; false if the producer was retired meanwhile. */
+async function waitForRoom(queue: StreamQueue): Promise<boolean> {
+  board.beginBlocked(slot, 'blocked-full');
+  try {
+    await queue.waitForRoom();
+  } finally {
+    board.endBlocked(slot, busy);
+  }
+  return !abort.signal.aborted;
+}
+
 /**
  * Puts one item, shown as blocked while the stream is full. False if the producer was retired
  * meanwhile (the run failed: the consumers may be gone): the item is then neither put nor counted.
@@ -89,24 +119,22 @@ async function putOne(queue: StreamQueue, item: unknown): Promise<boolean> {
 
 /**
  * The built-in producer with no work per item and no --rate: a round trip per item was all its
- * work, so each claim of the budget (up to 64 items) goes in with as few put scripts as the room
- * allows — looking for stop, retire and pause before each, as worker-main's produceBatches does,
- * and waiting with a one-item put on a full stream.
+ * work, so each claim of the budget goes in with one put script, or a few when the room is short
+ * — looking for stop, retire and pause before each, as worker-main's produceBatches does, and
+ * waiting on a full stream until a consumer's read makes room.
  */
 async function produceBatches(queue: StreamQueue): Promise<void> {
-  const items: number[] = [];
   let n = 0;
   while (!steering.shouldStop()) {
-    const claimed = await claimItems(queue.redis, wiring.stream, 64);
+    const claimed = await claimItems(queue.redis, wiring.stream, CLAIM_SIZE, queue.once, 1);
     if (claimed === 0) return;
-    items.length = 0;
-    for (let i = 0; i < claimed; i++) items.push(slot * 1e9 + n++);
+    const items = Array.from({ length: claimed }, () => slot * ITEM_ID_STRIDE + n++);
     for (let done = 0; done < claimed; ) {
       if (done > 0 && steering.shouldStop()) return;
       const added = await queue.putFitting(items.slice(done));
-      if (added > 0) board.addItems(slot, added);
-      else if (!(await putOne(queue, items[done]))) return;
-      done += Math.max(added, 1);
+      board.addItems(slot, added);
+      done += added;
+      if (added === 0 && !(await waitForRoom(queue))) return;
     }
   }
 }
@@ -122,9 +150,9 @@ async function runProducer(queue: StreamQueue): Promise<void> {
     board.setState(slot, 'producing');
     if (items === undefined) return await produceBatches(queue);
     try {
-      // Items are claimed from the run's budget 64 at a time, a new claim once the last is used up.
+      // Items are claimed from the run's budget CLAIM_SIZE at a time, a new claim once the last is used up.
       for (let claimed = 0; !steering.shouldStop(); claimed--) {
-        if (claimed === 0) claimed = await claimItems(queue.redis, wiring.stream, 64);
+        if (claimed === 0) claimed = await claimItems(queue.redis, wiring.stream, CLAIM_SIZE, queue.once);
         if (claimed === 0) break;
         const step = items.next();
         const result = step instanceof Promise ? await step : step;
@@ -143,61 +171,80 @@ async function runProducer(queue: StreamQueue): Promise<void> {
   }
 }
 
-async function runConsumer(queue: StreamQueue): Promise<void> {
-  const consume = config.consumer ? await loadConsumer(config.consumer) : undefined;
+/** The next entries: what is buffered at once, else waiting, shown as blocked while the stream is empty. */
+async function nextEntries(queue: StreamQueue, max: number): Promise<StreamEntry[]> {
+  if (queue.buffered) return queue.take(max);
+  // A refresh at a time, so a pause is honoured.
+  board.beginBlocked(slot, 'blocked-empty');
+  try {
+    for (;;) {
+      const entries = await queue.take(max, { timeoutMs: config.refreshMs });
+      if (entries.length > 0 || board.isRetired(slot)) return entries;
+      board.endBlocked(slot, busy);
+      steering.waitIfPaused();
+      board.beginBlocked(slot, 'blocked-empty');
+    }
+  } finally {
+    board.endBlocked(slot, busy);
+  }
+}
+
+async function runConsumer(queue: StreamQueue, noWork: boolean): Promise<void> {
+  // The module loader only for a module; the histogram library was loading while the queue connected.
+  const consume = config.consumer
+    ? await (await import('../pipeline/user-modules.js')).loadConsumer(config.consumer)
+    : undefined;
   const work = makeWork(config.work, config.consumeMs, config.jitter, mulberry32(seed));
   const latency = await latencyRecorder(post, config.refreshMs);
+  // A duplicate (another consumer claimed it meanwhile and acknowledged it first) was counted by them.
+  const acks = new AckBatch(queue, (acked) => board.addItems(slot, acked));
   board.setState(slot, 'consuming');
   try {
     for (;;) {
+      acks.flush(); // nothing finished waits through a pause
       steering.waitIfPaused();
-      // Retired: its worker process is leaving. The item in hand is done and acknowledged; close()
-      // gives the buffer back and leaves the group.
+      // Retired: its worker process is leaving. What it finished is acknowledged (finally, below);
+      // close() gives the buffer back and leaves the group.
       if (board.isRetired(slot)) return;
-      let entry = queue.buffered ? await queue.get() : undefined;
-      if (entry === undefined) {
-        // Shown as blocked while the stream is empty, a refresh at a time so a pause (or retire) is honoured.
-        board.beginBlocked(slot, 'blocked-empty');
-        try {
-          for (;;) {
-            entry = await queue.get({ timeoutMs: config.refreshMs });
-            if (entry !== undefined || board.isRetired(slot)) break;
-            board.endBlocked(slot, busy);
-            steering.waitIfPaused();
-            board.beginBlocked(slot, 'blocked-empty');
-          }
-        } finally {
-          board.endBlocked(slot, busy);
+      // With work per item, one at a time from the buffer (its entries are kept fresh meanwhile).
+      for (const entry of await nextEntries(queue, noWork ? queue.batch : 1)) {
+        if (entry.item === SENTINEL) {
+          await acks.settle();
+          await queue.ackMany([entry]);
+          post({ type: 'sentinel' });
+          return;
         }
-        if (entry === undefined) return;
+        if (consume) {
+          const pending = consume(entry.item, ctx);
+          if (pending instanceof Promise) await pending;
+        } else work();
+        acks.add(entry);
+        const ageMs = Date.now() - entry.putAtMs; // NaN for an entry pipeline-tui did not put
+        if (Number.isFinite(ageMs)) latency.histogram.recordValue(Math.max(0, Math.round(ageMs * 1000)));
+        acks.flushIfDue();
       }
-      if (entry.item === SENTINEL) {
-        await queue.ack(entry);
-        post({ type: 'sentinel' });
-        return;
-      }
-      if (consume) {
-        const pending = consume(entry.item, ctx);
-        if (pending instanceof Promise) await pending;
-      } else work();
-      // A duplicate (another consumer claimed it meanwhile and acknowledged it first) was counted by them.
-      if ((await queue.ack(entry)) === 'acked') board.addItem(slot);
-      const ageMs = Date.now() - entry.putAtMs; // NaN for an entry pipeline-tui did not put
-      if (Number.isFinite(ageMs)) latency.histogram.recordValue(Math.max(0, Math.round(ageMs * 1000)));
+      if (!queue.buffered) acks.flush(); // the batch read is done
       latency.tick();
     }
   } finally {
+    // What was finished is acknowledged even when the consumer fails (else another would redo it).
+    await acks.settle().catch(() => {});
+    acks.close();
     latency.flush();
   }
 }
 
 async function main(): Promise<void> {
+  // A consumer's histogram library loads (CPU) while its connection is made (the network).
+  if (data.role === 'consumer') void import('hdr-histogram-js').catch(() => {});
+  const noWork = !config.consumer && config.consumeMs <= 0;
   const queue = await StreamQueue.open(wiring.address, {
     ...{ stream: wiring.stream, group: wiring.group, capacity: wiring.capacity },
     ...{ consumer: data.role === 'consumer' ? data.id : undefined, claimIdleMs: wiring.claimIdleMs },
+    batch: prefetch(config),
   });
   try {
-    await (data.role === 'producer' ? runProducer(queue) : runConsumer(queue));
+    await (data.role === 'producer' ? runProducer(queue) : runConsumer(queue, noWork));
   } finally {
     await queue.close();
   }

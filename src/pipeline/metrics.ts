@@ -69,6 +69,13 @@ function layout(stages: number): { slots: number; floatsAt: number; bytes: numbe
 /** Wall-clock milliseconds with sub-millisecond resolution, comparable across threads. */
 export const epochMs = (): number => performance.timeOrigin + performance.now();
 
+/**
+ * A producer's claim takes at most the remaining budget divided by this (and at least one item),
+ * so the claims shrink as the budget runs low and producers finish together. The broker's budget
+ * (claim-2.lua) is handed the same number.
+ */
+export const BUDGET_SHARE = 256;
+
 /** Slot number of worker `index` of the chain's stage `stage` (0: producers, last: consumers). */
 export function slotOf(stage: number, index: number): number {
   return stage * MAX_WORKERS_PER_ROLE + index;
@@ -141,7 +148,7 @@ export class PipelineBoard extends SharedObject<'Block'> {
     for (;;) {
       const left = Atomics.load(this.i32, REMAINING);
       if (left <= 0) return 0;
-      const take = Math.min(max, Math.max(1, left >> 8));
+      const take = Math.min(max, Math.max(1, Math.floor(left / BUDGET_SHARE)));
       if (Atomics.compareExchange(this.i32, REMAINING, left, left - take) === left) return take;
     }
   }

@@ -8,7 +8,7 @@
 import type { Histogram } from 'hdr-histogram-js';
 import type { PipelineBoard } from './metrics.js';
 import type { PipelineConfig, WorkerState } from './types.js';
-import { loadProducer, type WorkerContext } from './user-modules.js';
+import type { WorkerContext } from './user-modules.js';
 import { builtinItems, sleepMs } from './workload.js';
 
 /** Messages a pipeline worker sends to the main thread. */
@@ -60,6 +60,8 @@ export interface ItemSource {
 
 /** The user's `produce(ctx)` (`--producer`), or the built-in items, paced to `--rate`. */
 export async function openItems(config: PipelineConfig, ctx: WorkerContext, slot: number): Promise<ItemSource> {
+  // The module loader (and what it needs to start threads) only when there is a module to load.
+  const loadProducer = async (path: string) => (await import('./user-modules.js')).loadProducer(path);
   const source = config.producer ? (await loadProducer(config.producer))(ctx) : builtinItems(config, ctx.seed, slot);
   const iterator =
     Symbol.asyncIterator in Object(source)

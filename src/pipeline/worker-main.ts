@@ -24,7 +24,7 @@ import {
   Steering,
   type WorkerMessage,
 } from './worker-life.js';
-import { makeWork, mulberry32, workerSeed } from './workload.js';
+import { CLAIM_SIZE, ITEM_ID_STRIDE, makeWork, mulberry32, workerSeed } from './workload.js';
 
 export type { WorkerMessage };
 
@@ -197,10 +197,10 @@ function produceBatches(): void {
   const items: number[] = [];
   let n = 0;
   while (!shouldStop()) {
-    const claimed = board.claimItems(64);
+    const claimed = board.claimItems(CLAIM_SIZE);
     if (claimed === 0) return;
     items.length = claimed;
-    for (let i = 0; i < claimed; i++) items[i] = slot * 1e9 + n++;
+    for (let i = 0; i < claimed; i++) items[i] = slot * ITEM_ID_STRIDE + n++;
     for (let done = 0; done < claimed; ) {
       if (done > 0 && shouldStop()) return;
       const fits = putFitting(items, done);
@@ -231,7 +231,7 @@ async function runProducer(): Promise<void> {
   try {
     let claimed = 0;
     // biome-ignore lint/suspicious/noAssignInExpressions: claim a new batch only when the last one is used up
-    while (!shouldStop() && (claimed > 0 || (claimed = board.claimItems(64)) > 0)) {
+    while (!shouldStop() && (claimed > 0 || (claimed = board.claimItems(CLAIM_SIZE)) > 0)) {
       claimed--;
       const step = items.next();
       const result = step instanceof Promise ? await step : step;

@@ -20,6 +20,12 @@ export function workerSeed(seed: number, slot: number): number {
   return (Math.imul(seed ^ 0x9e3779b9, 0x85ebca6b) + Math.imul(slot + 1, 0xc2b2ae35)) >>> 0;
 }
 
+/** Items a producer claims from the budget at a time (fewer near its end: see BUDGET_SHARE). */
+export const CLAIM_SIZE = 64;
+
+/** Built-in items are numbered apart per worker: worker `slot`'s n-th item is slot·ITEM_ID_STRIDE + n. */
+export const ITEM_ID_STRIDE = 1e9;
+
 const sleeper = new Int32Array(new SharedArrayBuffer(4));
 
 /** Blocks this thread for `ms` (like Python's time.sleep); only ever call it in a worker. */
@@ -44,7 +50,7 @@ export function makeWork(kind: WorkKind, ms: number, jitter: number, random: () 
 
 /**
  * The built-in producer's items: each one after a produce-ms of work, numbered so that every
- * worker's items differ (worker `slot`'s n-th item is slot·10⁹ + n).
+ * worker's items differ (see ITEM_ID_STRIDE).
  */
 export function builtinItems(
   config: Pick<PipelineConfig, 'work' | 'produceMs' | 'jitter'>,
@@ -57,7 +63,7 @@ export function builtinItems(
     [Symbol.iterator]: () => ({
       next: () => {
         work();
-        return { done: false, value: slot * 1e9 + n++ };
+        return { done: false, value: slot * ITEM_ID_STRIDE + n++ };
       },
     }),
   };

@@ -1,6 +1,6 @@
 /**
  * StreamQueue on a real redis-server: exact counts with several producers and consumers in worker
- * threads, backpressure on unacknowledged entries, sentinels, a consumer process killed mid-run
+ * threads, backpressure on the entries waiting to be read, sentinels, a consumer process killed mid-run
  * whose pending entries the others claim (nothing lost), and the items that cross.
  */
 import { spawn } from 'node:child_process';
@@ -39,7 +39,7 @@ describe.skipIf(!HAS_REDIS)('StreamQueue on redis-server', () => {
   const open = (stream: string, capacity: number, consumer?: string) =>
     StreamQueue.open(parseBrokerUrl(server.url), { stream, capacity, consumer });
 
-  it('moves every item exactly once with 3 producers and 3 consumers, never past the capacity', async () => {
+  it('moves every item exactly once with 3 producers and 3 consumers, never more than capacity waiting', async () => {
     const stream = nextStream();
     const capacity = 64;
     const perProducer = 1500;
@@ -51,11 +51,11 @@ describe.skipIf(!HAS_REDIS)('StreamQueue on redis-server', () => {
     const producers = [1, 2, 3].map((p) =>
       startFixture<number>('broker-producer', { url: server.url, stream, capacity, p, count: perProducer, batch: p }),
     );
-    let maxDepth = 0;
+    let maxWaiting = 0;
     let producing = true;
     const sampling = (async () => {
       while (producing) {
-        maxDepth = Math.max(maxDepth, await main.depth());
+        maxWaiting = Math.max(maxWaiting, await main.waiting());
         await sleep(2);
       }
     })();
@@ -73,27 +73,33 @@ describe.skipIf(!HAS_REDIS)('StreamQueue on redis-server', () => {
     for (let p = 1; p <= 3; p++) for (let n = 0; n < perProducer; n++) expect(acked).toContain(`${p}:${n}`);
     // A duplicate is a real item delivered a second time, never a phantom.
     for (const key of results.flatMap((r) => r.duplicates)) expect(acked).toContain(key);
-    expect(maxDepth).toBeLessThanOrEqual(capacity);
+    expect(maxWaiting).toBeLessThanOrEqual(capacity);
     expect(server.cli('XLEN', stream).trim()).toBe('0');
     expect(server.cli('XPENDING', stream, 'pipeline-tui').split('\n')[0]).toBe('0');
     await main.close();
   });
 
-  it('makes a producer wait while the stream holds capacity unacknowledged entries', async () => {
+  it('makes a producer wait while capacity entries wait to be read, and wakes it when one is read', async () => {
     const stream = nextStream();
     const producer = await open(stream, 3);
-    const consumer = await open(stream, 3, 'C1');
+    const consumer = await StreamQueue.open(parseBrokerUrl(server.url), {
+      stream,
+      capacity: 3,
+      consumer: 'C1',
+      batch: 1,
+    });
     await producer.putMany([1, 2, 3]);
     let fourthDone = false;
     const fourth = producer.put(4).then(() => (fourthDone = true));
-    // Reading entries is not acknowledging them: the stream is still full.
-    const first = (await consumer.get())!;
     await sleep(200);
     expect(fourthDone).toBe(false);
-    expect(await producer.depth()).toBe(3);
-    expect(await consumer.ack(first)).toBe('acked');
+    expect(await producer.waiting()).toBe(3);
+    // Reading an entry makes room (it is being worked on, no longer waiting): the put goes in.
+    const first = (await consumer.get())!;
     await within(fourth, DEADLINE_MS, 'the waiting put');
-    expect(await producer.depth()).toBe(3);
+    expect(await producer.waiting()).toBe(3);
+    expect(await producer.depth()).toBe(4); // the first is read, not yet acknowledged
+    expect(await consumer.ack(first)).toBe('acked');
     const rest: unknown[] = [];
     for (let i = 0; i < 3; i++) {
       const entry = (await consumer.get())!;

@@ -101,6 +101,48 @@ describe.skipIf(!HAS_REDIS)('pipeline-tui run --broker on redis-server', () => {
     expect(server.cli('HGET', `${stream}:run`, 'phase').trim()).toBe('done');
   });
 
+  it('moves every item exactly once with 4 producers and 16 consumers in four processes', async () => {
+    const stream = 'sixteen';
+    const gate = join(scratchDir('gate-16'), 'gate');
+    const items = 2000;
+    // The run's own 4 consumers wait behind the gate until the 12 remote ones are on the board.
+    const run = startCli(
+      ['run', '--broker', server.url, '--stream', stream, '-n', String(items), '-p', '2', '-c', '4', '-q', '8'].concat([
+        '--consumer',
+        GATED,
+        '--stall-ms',
+        '120000',
+        '--refresh',
+        '100',
+        '--json',
+      ]),
+      { env: { PT_GATE: gate }, deadlineMs: 240_000 },
+    );
+    await untilAsync(async () => (await readRun(redis, stream))?.phase === 'running', 'the run to be announced');
+    const joining = (role: string, n: string) =>
+      startCli(['worker', '--broker', server.url, '--stream', stream, '--role', role, n, '--refresh', '100'], {
+        deadlineMs: 240_000,
+      });
+    const remote = [joining('consumer', '-c6'), joining('consumer', '-c6'), joining('producer', '-p2')];
+    const consumersOnBoard = (r: Array<{ role: string }>) => r.filter((w) => w.role === 'consumer').length === 12;
+    await boardRowsWhen(redis, stream, consumersOnBoard, 'the 12 remote consumers');
+    writeFileSync(gate, '');
+    const results = await Promise.all([run.result, ...remote.map((w) => w.result)]);
+    for (const { code, stderr } of results) {
+      expect(stderr).toBe('');
+      expect(code).toBe(0);
+    }
+    const summary = JSON.parse(results[0]!.stdout) as Summary;
+    expect(summary.endedBy).toBe('completed');
+    expect([summary.produced, summary.consumed]).toEqual([items, items]);
+    expect(summary.broker).toMatchObject({ duplicates: 0, remoteWorkers: 14 });
+    const total = (role: string) => summary.workers.filter((w) => w.role === role).reduce((n, w) => n + w.items, 0);
+    expect([total('producer'), total('consumer')]).toEqual([items, items]);
+    expect(summary.workers.filter((w) => w.role === 'consumer').length).toBe(16);
+    expect(server.cli('HGET', `${stream}:counts`, 'acked').trim()).toBe(String(items));
+    expect(server.cli('XLEN', stream).trim()).toBe('0');
+  }, 300_000);
+
   it('refuses flags that do not go with --broker, and a wrong password: one line, nothing started', async () => {
     const refused = async (args: string[]) => {
       const { code, stdout, stderr } = await runCli(['run', ...args]);

@@ -5,7 +5,7 @@
  * source (of src/ or demos/) or is older than it.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { cpSync, existsSync, readdirSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -49,6 +49,8 @@ const stale = (): string[] => BUILDS.flatMap(({ from, to }) => staleIn(from, to)
  * fails `tsc` but still emits JavaScript, so only stale output after the build is an error here.
  */
 export function ensureBuilt(): void {
+  // The files tsc does not emit (the broker's Lua scripts), as scripts/build.mjs copies them.
+  cpSync(`${ROOT}src/broker/scripts`, `${ROOT}dist/broker/scripts`, { recursive: true });
   if (stale().length === 0) return;
   // tsc alone, not `npm run build`: that empties dist/ first, under the feet of test files that
   // run the built command in parallel. In order: the demos compile against the package's declarations.

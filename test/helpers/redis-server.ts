@@ -41,12 +41,23 @@ export interface RedisServer {
   readonly running: boolean;
   /** Stops the server (SIGTERM, then SIGKILL after a deadline) and removes its directory. */
   stop(): Promise<void>;
-  /** Kills the server (SIGKILL: nothing saved) and starts a new, empty one on the same port. */
+  /**
+   * Kills the server (SIGKILL: no shutdown, no last save) and starts it again on the same port and
+   * directory, resolving once it answers: empty, or with `durable` with every write it acknowledged
+   * (the AOF).
+   */
   restart(): Promise<void>;
   /** SIGSTOP: connections stay open, nothing is answered. */
   pause(): void;
   /** SIGCONT after pause(). */
   resume(): void;
+}
+
+export interface RedisServerOptions {
+  /** `requirepass`. */
+  password?: string;
+  /** Append-only file, fsynced on every write (`--appendonly yes --appendfsync always`). */
+  durable?: boolean;
 }
 
 /** A port that was free a moment ago on 127.0.0.1 (the server is retried on another if it is taken). */
@@ -63,14 +74,14 @@ function freePort(): Promise<number> {
   });
 }
 
-/** Starts a redis-server; `password` sets `requirepass`. */
-export async function startRedisServer({ password }: { password?: string } = {}): Promise<RedisServer> {
+/** Starts a redis-server (see RedisServerOptions). */
+export async function startRedisServer(options: RedisServerOptions = {}): Promise<RedisServer> {
   let lastError: Error | undefined;
   for (let attempt = 0; attempt < 5; attempt++) {
     const port = await freePort();
     const dir = mkdtempSync(join(tmpdir(), 'pipeline-tui-redis-'));
     try {
-      return await startOn(port, dir, password);
+      return await startOn(port, dir, options);
     } catch (error) {
       rmSync(dir, { recursive: true, force: true });
       lastError = error as Error;
@@ -89,10 +100,7 @@ interface Spawned {
   ready: Promise<void>;
 }
 
-function spawnServer(port: number, dir: string, password: string | undefined): Spawned {
-  const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'];
-  args.push('--dir', dir, '--daemonize', 'no', '--logfile', '');
-  if (password !== undefined) args.push('--requirepass', password);
+function spawnServer(port: number, args: string[]): Spawned {
   const child = spawn('redis-server', args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout!.on('data', (d: Buffer) => (output += d));
@@ -124,8 +132,16 @@ function spawnServer(port: number, dir: string, password: string | undefined): S
   return { child, exit, exited: () => exited, ready };
 }
 
-async function startOn(port: number, dir: string, password: string | undefined): Promise<RedisServer> {
-  let current = spawnServer(port, dir, password);
+async function startOn(
+  port: number,
+  dir: string,
+  { password, durable = false }: RedisServerOptions,
+): Promise<RedisServer> {
+  const persistence = durable ? ['--appendonly', 'yes', '--appendfsync', 'always'] : ['--appendonly', 'no'];
+  const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', ...persistence];
+  args.push('--dir', dir, '--daemonize', 'no', '--logfile', '');
+  if (password !== undefined) args.push('--requirepass', password);
+  let current = spawnServer(port, args);
   const auth = password === undefined ? [] : ['--no-auth-warning', '-a', password];
   const server: RedisServer = {
     port,
@@ -147,7 +163,7 @@ async function startOn(port: number, dir: string, password: string | undefined):
       current.child.kill('SIGKILL');
       await current.exit;
       // The port is free again once the process is gone; a new server binds it (no SO_REUSEPORT race).
-      current = spawnServer(port, dir, password);
+      current = spawnServer(port, args);
       await current.ready;
     },
     pause: () => {

@@ -1,0 +1,226 @@
+/**
+ * The broker's Lua scripts, each at its edges, on a real redis-server and called as the code calls
+ * them (scriptsOf: by SHA): the put's room (entries waiting, not those being worked on) and its
+ * wake-up registration, the read and the wake-up tokens, the batch ack with its duplicates, the
+ * budget claim's share, and the once record that makes a resent put, ack or claim harmless.
+ * Then the files themselves: every one named, headed and shipped in the package.
+ */
+import { spawnSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseBrokerUrl } from '../../src/broker/broker-url.js';
+import { closeBroker, connectBroker } from '../../src/broker/connect.js';
+import { runKey } from '../../src/broker/remote-board.js';
+import { type Script, type ScriptName, scriptSources, scriptsOf } from '../../src/broker/scripts.js';
+import { countsKey, onceKey, roomKey } from '../../src/broker/stream-queue.js';
+import { ensureBuilt } from '../helpers/dist.js';
+import { HAS_REDIS, type RedisServer, startRedisServer } from '../helpers/redis-server.js';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const GROUP = 'g';
+
+let server: RedisServer;
+let redis: Redis;
+let s: Record<ScriptName, Script>;
+let streams = 0;
+
+/** A fresh stream with its group, and its keys. */
+async function fresh() {
+  const stream = `edge-${++streams}`;
+  await redis.xgroup('CREATE', stream, GROUP, '0', 'MKSTREAM');
+  return { stream, counts: countsKey(stream), once: onceKey(stream), room: roomKey(stream) };
+}
+
+type Keys = Awaited<ReturnType<typeof fresh>>;
+const put = (k: Keys, capacity: number, client: string, seq: number, ...items: number[]) =>
+  s.put(k.stream, k.counts, k.once, GROUP, capacity, 1000, client, seq, ...items.flatMap((n) => ['n', String(n)]));
+const read = (k: Keys, consumer: string, count: number) =>
+  s.read(k.stream, k.counts, k.room, GROUP, consumer, count) as Promise<Array<[string, string[]]>>;
+const ack = (k: Keys, kind: string, client: string, seq: number, ids: string[]) =>
+  s.ack(k.stream, k.counts, k.once, GROUP, kind, client, seq, ...ids);
+const counts = async (k: Keys) => redis.hgetall(k.counts);
+
+describe.skipIf(!HAS_REDIS)('the broker scripts on redis-server', () => {
+  beforeAll(async () => {
+    server = await startRedisServer();
+    redis = await connectBroker(parseBrokerUrl(server.url));
+    s = scriptsOf(redis);
+  });
+  afterAll(async () => {
+    if (redis) await closeBroker(redis);
+    await server?.stop();
+  });
+
+  describe('put-3', () => {
+    it('adds what fits under the capacity, counting entries waiting to be read, not those read', async () => {
+      const k = await fresh();
+      expect(await put(k, 3, 'p', 1, 1, 2, 3, 4, 5)).toBe('3');
+      expect(await put(k, 3, 'p', 2, 6)).toBe('0'); // full: registers as waiting for room
+      expect(await counts(k)).toMatchObject({ put: '3', wanted: '1' });
+      await read(k, 'c', 2); // two are being worked on: two places are free again
+      expect(await put(k, 3, 'p', 3, 6, 7, 8)).toBe('2');
+      expect(await redis.xlen(k.stream)).toBe(5);
+      const items = (await redis.xrange(k.stream, '-', '+')).map(([, f]) => f[5]);
+      expect(items).toEqual(['1', '2', '3', '6', '7']);
+    });
+
+    it('answers a resent call from its record instead of adding again; an older one with ?', async () => {
+      const k = await fresh();
+      expect(await put(k, 10, 'p', 1, 1, 2)).toBe('2');
+      expect(await put(k, 10, 'p', 1, 1, 2)).toBe('2'); // the same call again (a resend)
+      expect(await redis.xlen(k.stream)).toBe(2);
+      expect(await put(k, 10, 'p', 2, 3)).toBe('1');
+      expect(await put(k, 10, 'p', 1, 1, 2)).toBe('?');
+      expect(await put(k, 10, 'other', 1, 9)).toBe('1'); // another client's numbers are its own
+      expect(await redis.xlen(k.stream)).toBe(4);
+      expect((await counts(k)).put).toBe('4');
+    });
+  });
+
+  describe('read-3 and room-2', () => {
+    it('reads up to the count without blocking, and nothing from an empty stream', async () => {
+      const k = await fresh();
+      expect(await read(k, 'c', 5)).toEqual([]);
+      await put(k, 10, 'p', 1, 1, 2, 3);
+      const got = await read(k, 'c', 2);
+      expect(got.map(([, f]) => f[5])).toEqual(['1', '2']);
+      expect((await read(k, 'c', 5)).length).toBe(1);
+      expect((await redis.xpending(k.stream, GROUP))[0]).toBe(3);
+    });
+
+    it('pushes one room token per producer that found no room, and resets the count', async () => {
+      const k = await fresh();
+      await put(k, 1, 'p', 1, 1);
+      await put(k, 1, 'p', 2, 2);
+      await put(k, 1, 'q', 1, 2);
+      expect((await counts(k)).wanted).toBe('2');
+      await read(k, 'c', 1);
+      expect(await redis.lrange(k.room, 0, -1)).toEqual(['1', '1']);
+      expect((await counts(k)).wanted).toBe('0');
+      await read(k, 'c', 1); // nobody waiting: no token
+      expect(await redis.llen(k.room)).toBe(2);
+    });
+
+    it('room-2 wakes the same way, and the list never grows past 64 tokens', async () => {
+      const k = await fresh();
+      await s.room(k.counts, k.room);
+      expect(await redis.llen(k.room)).toBe(0);
+      await redis.hset(k.counts, 'wanted', 50);
+      await s.room(k.counts, k.room);
+      await redis.hset(k.counts, 'wanted', 50);
+      await s.room(k.counts, k.room);
+      expect(await redis.llen(k.room)).toBe(64);
+    });
+  });
+
+  describe('ack-3', () => {
+    it('acknowledges and deletes a batch in one call, counting those acknowledged before as duplicates', async () => {
+      const k = await fresh();
+      await put(k, 10, 'p', 1, 1, 2, 3);
+      const ids = (await read(k, 'c', 3)).map(([id]) => id);
+      expect(await ack(k, 'acked', 'c', 1, ids.slice(0, 2))).toBe('2');
+      expect(await redis.xlen(k.stream)).toBe(1);
+      // The second was claimed and acknowledged by another consumer first: a delivery twice.
+      expect(await ack(k, 'acked', 'd', 1, ids.slice(1))).toBe('1');
+      expect(await counts(k)).toMatchObject({ put: '3', acked: '3', duplicates: '1' });
+      expect(await redis.xlen(k.stream)).toBe(0);
+      expect((await redis.xpending(k.stream, GROUP))[0]).toBe(0);
+    });
+
+    it('counts sentinels apart, never as duplicates, and a resent ack does not count twice', async () => {
+      const k = await fresh();
+      await redis.xadd(k.stream, '*', 't', 1, 'k', 'S', 'v', '');
+      const [[id]] = (await read(k, 'c', 1)) as [[string, string[]]];
+      expect(await ack(k, 'sentinels', 'c', 1, [id])).toBe('1');
+      expect(await ack(k, 'sentinels', 'c', 1, [id])).toBe('1'); // resent: answered, not applied
+      expect(await ack(k, 'sentinels', 'c', 2, [id])).toBe('0');
+      expect(await counts(k)).toEqual({ sentinels: '1' });
+    });
+  });
+
+  describe('claim-2', () => {
+    const announce = (stream: string, fields: Record<string, string | number>) =>
+      redis.hset(runKey(stream), { phase: 'running', limited: 1, ...fields });
+    const claim = (stream: string, want: number, share: number, client: string, seq: number) =>
+      s.claim(runKey(stream), onceKey(stream), want, share, client, seq);
+
+    it('takes at most the budget left divided by the share, at least one, never past the end', async () => {
+      await announce('budget', { remaining: 1000 });
+      expect(await claim('budget', 64, 256, 'p', 1)).toBe('3'); // 1000 / 256
+      expect(await claim('budget', 64, 1, 'p', 2)).toBe('64');
+      await redis.hset(runKey('budget'), 'remaining', 5);
+      expect(await claim('budget', 64, 256, 'p', 3)).toBe('1');
+      expect(await claim('budget', 64, 1, 'p', 4)).toBe('4');
+      expect(await claim('budget', 64, 1, 'p', 5)).toBe('0');
+      expect(await redis.hget(runKey('budget'), 'remaining')).toBe('0');
+    });
+
+    it('gives nothing once the run has left running, and all that is asked without a limit', async () => {
+      await announce('phases', { limited: 0, remaining: 0 });
+      expect(await claim('phases', 64, 256, 'p', 1)).toBe('64');
+      await redis.hset(runKey('phases'), 'phase', 'stopping');
+      expect(await claim('phases', 64, 256, 'p', 2)).toBe('0');
+    });
+
+    it('takes nothing twice for a resent claim', async () => {
+      await announce('resent', { remaining: 100 });
+      expect(await claim('resent', 64, 1, 'p', 1)).toBe('64');
+      expect(await claim('resent', 64, 1, 'p', 1)).toBe('64');
+      expect(await redis.hget(runKey('resent'), 'remaining')).toBe('36');
+    });
+  });
+
+  describe('requeue-1, touch-1, purge-sentinels-1', () => {
+    it('requeue gives pending entries back as new ones; touch keeps only what the consumer owns', async () => {
+      const k = await fresh();
+      await put(k, 10, 'p', 1, 1, 2);
+      const ids = (await read(k, 'c', 2)).map(([id]) => id);
+      await redis.xclaim(k.stream, GROUP, 'd', 0, ids[1]!, 'JUSTID'); // the second is d's now
+      expect(await s.touch(k.stream, GROUP, 'c', ...ids)).toEqual([ids[0]]);
+      expect(await s.requeue(k.stream, GROUP, ...ids, '1-1')).toBe(2);
+      const again = await redis.xrange(k.stream, '-', '+');
+      expect(again.map(([, f]) => f[5])).toEqual(['1', '2']);
+      expect(again.map(([id]) => id)).not.toContain(ids[0]);
+      expect((await redis.xpending(k.stream, GROUP))[0]).toBe(0);
+    });
+
+    it('purge removes every sentinel, read or not, and nothing else', async () => {
+      const k = await fresh();
+      await redis.xadd(k.stream, '*', 't', 1, 'k', 'S', 'v', '');
+      await put(k, 10, 'p', 1, 1);
+      await redis.xadd(k.stream, '*', 't', 1, 'k', 'S', 'v', '');
+      await read(k, 'c', 1);
+      expect(await s.purgeSentinels(k.stream, GROUP)).toBe(2);
+      expect((await redis.xrange(k.stream, '-', '+')).map(([, f]) => f[5])).toEqual(['1']);
+      expect((await redis.xpending(k.stream, GROUP))[0]).toBe(0);
+    });
+  });
+});
+
+describe('the script files', () => {
+  const dir = `${ROOT}src/broker/scripts/`;
+  const files = readdirSync(dir).filter((f) => f.endsWith('.lua'));
+
+  it('are every one loaded, named name-numberOfKeys.lua, with an Input/Output header and includes in place', () => {
+    const sources = scriptSources();
+    expect(files.length).toBe(sources.size);
+    for (const file of files) {
+      const text = readFileSync(`${dir}${file}`, 'utf8');
+      expect(text, file).toMatch(/^--\[\[[\s\S]*\n {2}Input:\n[\s\S]*\n {2}Output:\n[\s\S]*?\]\]/);
+      const keys = Number(/-(\d+)\.lua$/.exec(file)![1]);
+      const named = [...text.matchAll(/KEYS\[(\d+)\]/g)].map((m) => Number(m[1]));
+      expect(Math.max(0, ...named), file).toBe(keys);
+    }
+    for (const { lua } of sources.values()) expect(lua).not.toMatch(/@include/);
+  });
+
+  it('are in the built package', () => {
+    ensureBuilt();
+    const pack = spawnSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: ROOT, encoding: 'utf8' });
+    const packed = (JSON.parse(pack.stdout) as Array<{ files: Array<{ path: string }> }>)[0]!.files.map((f) => f.path);
+    for (const file of [...files, 'includes/once.lua', 'includes/wake.lua'])
+      expect(packed).toContain(`dist/broker/scripts/${file}`);
+  }, 120_000);
+});
