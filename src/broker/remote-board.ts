@@ -106,20 +106,12 @@ export async function claimItems(
   return onceCount(reply, 0);
 }
 
-// KEYS: run. ARGV: items, runId. Gives items a producer claimed and did not make back to the
-// budget of the run it claimed them from, if that run is still running. Returns 1 if given back.
-const GIVE_BACK = `
-if redis.call('HGET', KEYS[1], 'runId') ~= ARGV[2] then return 0 end
-if redis.call('HGET', KEYS[1], 'phase') ~= 'running' or redis.call('HGET', KEYS[1], 'limited') ~= '1' then return 0 end
-redis.call('HINCRBY', KEYS[1], 'remaining', tonumber(ARGV[1]))
-return 1`;
-
 /**
  * Gives back `items` a producer claimed from run `runId`'s budget and did not make (it left the
  * run early), so the run still makes every item of its budget.
  */
 export async function giveBackItems(redis: Redis, stream: string, runId: string, items: number): Promise<void> {
-  if (items > 0) await redis.eval(GIVE_BACK, 1, runKey(stream), items, runId);
+  if (items > 0) await scriptsOf(redis).giveBack(runKey(stream), items, runId);
 }
 
 /** Moves the announced run to `phase` (a joining worker that reads `done` does not join). */

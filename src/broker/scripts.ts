@@ -12,7 +12,10 @@ import type { Redis } from 'ioredis';
 const DIR = new URL('./scripts/', import.meta.url);
 
 /** The scripts by the name the code calls them (file name: the name in kebab case, then its key count). */
-const NAMES = ['put', 'read', 'room', 'ack', 'requeue', 'touch', 'purgeSentinels', 'claim'] as const;
+const NAMES = [
+  ...['put', 'read', 'room', 'ack', 'requeue', 'touch', 'purgeSentinels'],
+  ...['claim', 'giveBack', 'takeStream', 'renewStream', 'releaseStream'],
+] as const;
 export type ScriptName = (typeof NAMES)[number];
 
 /** A script as a command of one connection: its keys, then its arguments. */

@@ -11,7 +11,7 @@
  *   sentinel then leaves nothing behind, wherever it runs. The last ones count the remote
  *   consumers still running too, so the run's sentinels reach them.
  * - `readings()` is synchronous, as the sampler wants it: `refresh()`, which the run calls once a
- *   tick, reads the depth (XLEN), the server's counts and the remote rows, and readings return the
+ *   tick, reads the depth (the entries waiting to be read, as the capacity counts), the server's counts and the remote rows, and readings return the
  *   last ones.
  * - There is no lock to report (Redis serialises the commands itself): its counters stay 0.
  * - `close()` (a failure) cannot shut a stream for workers elsewhere; it stops the sentinels from
@@ -274,7 +274,7 @@ export class StreamLink implements ChainLink {
     // The hold is renewed last: one connection answers in order, so a broker that lost its data
     // before answering any of the readings is found out by the renewal, and the readings dropped.
     const [depth, counts, rows, hold] = await Promise.all([
-      this.queue.depth(),
+      this.queue.waiting(), // what --capacity bounds: the entries consumers hold are not in it
       this.queue.serverCounts(),
       readRows(redis, this.queue.stream),
       this.renew(),

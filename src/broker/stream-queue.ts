@@ -207,8 +207,9 @@ export class StreamQueue {
   async waiting(): Promise<number> {
     // One transaction, so that no read or ack comes between the two.
     const replies = await this.redis.multi().xlen(this.stream).xpending(this.stream, this.group).exec();
-    const [[, length], [, pending]] = replies as [[unknown, number], [unknown, [number, ...unknown[]]]];
-    return length - Number(pending[0]);
+    const [[, length], [noGroup, pending]] = replies as [[unknown, number], [unknown, [number, ...unknown[]] | null]];
+    // No group (the broker lost it): nothing has been read, so every entry is waiting.
+    return noGroup || pending === null ? length : length - Number(pending[0]);
   }
 
   /**

@@ -2,7 +2,8 @@
  * The broker's Lua scripts, each at its edges, on a real redis-server and called as the code calls
  * them (scriptsOf: by SHA): the put's room (entries waiting, not those being worked on) and its
  * wake-up registration, the read and the wake-up tokens, the batch ack with its duplicates, the
- * budget claim's share, and the once record that makes a resent put, ack or claim harmless.
+ * budget claim's share and its give-back, the stream's lease, and the once record that makes a
+ * resent put, ack or claim harmless.
  * Then the files themselves: every one named, headed and shipped in the package.
  */
 import { spawnSync } from 'node:child_process';
@@ -169,6 +170,45 @@ describe.skipIf(!HAS_REDIS)('the broker scripts on redis-server', () => {
       expect(await claim('resent', 64, 1, 'p', 1)).toBe('64');
       expect(await claim('resent', 64, 1, 'p', 1)).toBe('64');
       expect(await redis.hget(runKey('resent'), 'remaining')).toBe('36');
+    });
+  });
+
+  describe('give-back-1', () => {
+    it('returns items to the budget of the run they were claimed from, while it is running', async () => {
+      await redis.hset(runKey('given'), { runId: 'r1', phase: 'running', limited: 1, remaining: 10 });
+      expect(await s.giveBack(runKey('given'), 5, 'r1')).toBe(1);
+      expect(await redis.hget(runKey('given'), 'remaining')).toBe('15');
+      expect(await s.giveBack(runKey('given'), 5, 'r0')).toBe(0); // another run's claim
+      await redis.hset(runKey('given'), 'phase', 'stopping');
+      expect(await s.giveBack(runKey('given'), 5, 'r1')).toBe(0); // the run no longer makes items
+      await redis.hset(runKey('given'), { phase: 'running', limited: 0 });
+      expect(await s.giveBack(runKey('given'), 5, 'r1')).toBe(0); // no budget to give back to
+      expect(await redis.hget(runKey('given'), 'remaining')).toBe('15');
+    });
+  });
+
+  describe('take-stream-1, renew-stream-2, release-stream-1', () => {
+    const lease = 'leased:lease';
+    it('one holder at a time; renewal keeps it, release lets go only for its holder', async () => {
+      expect(await s.takeStream(lease, 'a', 60_000)).toBe('a');
+      expect(await s.takeStream(lease, 'b', 60_000)).toBe('a');
+      expect(await s.renewStream(lease, runKey('leased'), 'a', 60_000, '')).toBe('held');
+      expect(await s.renewStream(lease, runKey('leased'), 'b', 60_000, '')).toBe('taken');
+      expect(await s.releaseStream(lease, 'b')).toBe(0);
+      expect(await s.releaseStream(lease, 'a')).toBe(1);
+      expect(await s.takeStream(lease, 'b', 60_000)).toBe('b');
+      expect(await s.releaseStream(lease, 'b')).toBe(1);
+    });
+
+    it('renewal takes back an expired hold, and says when the run announced is gone or replaced', async () => {
+      expect(await s.renewStream(lease, runKey('leased'), 'a', 60_000, '')).toBe('held'); // expired: taken back
+      expect(await s.renewStream(lease, runKey('leased'), 'a', 60_000, 'r1')).toBe('data-lost');
+      await redis.hset(runKey('leased'), 'runId', 'r2');
+      expect(await s.renewStream(lease, runKey('leased'), 'a', 60_000, 'r1')).toBe('taken');
+      await redis.hset(runKey('leased'), 'runId', 'r1');
+      expect(await s.renewStream(lease, runKey('leased'), 'a', 60_000, 'r1')).toBe('held');
+      expect(await redis.pttl(lease)).toBeGreaterThan(0);
+      await s.releaseStream(lease, 'a');
     });
   });
 
