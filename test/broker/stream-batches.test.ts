@@ -5,7 +5,6 @@
  * ioredis resends the scripts that had no reply, and the once record answers them.
  */
 import { writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { StreamLink } from '../../src/broker/stream-link.js';
@@ -13,6 +12,7 @@ import { startPipeline } from '../../src/pipeline/run-pipeline.js';
 import { ensureBuilt } from '../helpers/dist.js';
 import { untilAsync } from '../helpers/poll.js';
 import { HAS_REDIS, type RedisServer, startRedisServer } from '../helpers/redis-server.js';
+import { scratchDir } from '../helpers/scratch.js';
 import { DEADLINE_MS, within } from '../helpers/workers.js';
 
 const SLOW_ITEM = new URL('../fixtures/user/slow-item-consumer.mjs', import.meta.url).pathname;
@@ -31,7 +31,7 @@ describe.skipIf(!HAS_REDIS)('batches on a Redis stream', () => {
 
   it('acknowledges the fast items of a batch while a slow one in it is still being worked on', async () => {
     const stream = 'slow-item';
-    const gate = join(tmpdir(), `pipeline-tui-slow-item-${process.pid}-${Date.now()}`);
+    const gate = join(scratchDir('slow-item'), 'gate');
     process.env.PT_GATE = gate; // the consumers' threads inherit it
     // A claim time far beyond the test: a fast item acknowledged here was never claimed by anyone.
     const link = await StreamLink.open(server.url, { stream, claimIdleMs: 600_000 });

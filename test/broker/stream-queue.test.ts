@@ -4,8 +4,7 @@
  * whose pending entries the others claim (nothing lost), and the items that cross.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -15,6 +14,7 @@ import { SENTINEL } from '../../src/queue/sentinel.js';
 import { ensureBuilt } from '../helpers/dist.js';
 import { sleep, until } from '../helpers/poll.js';
 import { HAS_REDIS, type RedisServer, startRedisServer } from '../helpers/redis-server.js';
+import { scratchDir } from '../helpers/scratch.js';
 import { userEnv } from '../helpers/user-env.js';
 import { DEADLINE_MS, startFixture, within } from '../helpers/workers.js';
 
@@ -241,7 +241,7 @@ const ROOT = fileURLToPath(new URL('../..', import.meta.url));
  */
 function startDoomedConsumer(url: string, stream: string) {
   const dist = (path: string): string => JSON.stringify(pathToFileURL(join(ROOT, 'dist', path)).href);
-  const file = join(mkdtempSync(join(tmpdir(), 'broker-doomed-')), 'doomed.mjs');
+  const file = join(scratchDir('broker-doomed'), 'doomed.mjs');
   writeFileSync(
     file,
     `import { parseBrokerUrl } from ${dist('broker/broker-url.js')};

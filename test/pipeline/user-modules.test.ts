@@ -2,21 +2,20 @@
  * Bad --producer/--consumer/--stage modules are refused before any worker of the run starts
  * (issue 12): one stderr line naming the flag, the file and the problem, exit 2, no run output.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
 import { ensureBuilt } from '../helpers/dist.js';
+import { scratchDir } from '../helpers/scratch.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'pipeline-tui-user-modules-'));
+const dir = scratchDir('user-modules');
 const file = (name: string, text: string): string => {
   writeFileSync(join(dir, name), text);
   return join(dir, name);
 };
 
 beforeAll(() => ensureBuilt(), 150_000);
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const CASES: Array<[string, string[], (path: string) => string]> = [
   ['a missing file', ['--consumer', join(dir, 'nowhere.mjs')], (p) => `--consumer ${p}: no such file`],

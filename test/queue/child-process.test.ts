@@ -5,12 +5,12 @@
  * users import) in a child `node` process; dist is rebuilt first if it is older than src/queue.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ensureBuilt } from '../helpers/dist.js';
+import { scratchDir } from '../helpers/scratch.js';
 import { userEnv } from '../helpers/user-env.js';
 import { DEADLINE_MS } from '../helpers/workers.js';
 
@@ -24,7 +24,7 @@ beforeAll(() => ensureBuilt(), 120_000);
  * exit code and output.
  */
 function runScript(body: string): { code: number | null; stdout: string; stderr: string } {
-  const dir = mkdtempSync(join(tmpdir(), 'queue-child-'));
+  const dir = scratchDir('queue-child');
   const file = join(dir, 'main.mjs');
   writeFileSync(
     file,

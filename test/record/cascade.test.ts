@@ -3,8 +3,7 @@
  * link by link as the Shutdown line showed it, the metrics log has a snapshot for each step (not
  * several steps in one refresh tick), and the cast marks each step at its own moment.
  */
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -12,8 +11,9 @@ import { readMetricsLog } from '../../src/record/metrics-log.js';
 import { parseCast } from '../helpers/cast.js';
 import { runCli } from '../helpers/cli.js';
 import { ensureBuilt } from '../helpers/dist.js';
+import { scratchDir } from '../helpers/scratch.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'pipeline-tui-cascade-'));
+const dir = scratchDir('cascade');
 const cast = join(dir, 'run.cast');
 const metrics = join(dir, 'run.jsonl');
 const KEEP_ODD = fileURLToPath(new URL('../../examples/stages/keep-odd.mjs', import.meta.url));
