@@ -60,7 +60,7 @@ export interface StreamWorkerData {
   /** `P1`, `C3` in the run; `C2@host:pid` in a worker process. */
   id: string;
   config: PipelineConfig;
-  board: SharedHandle<'Block'>;
+  board: SharedHandle<'PipelineBoard'>;
   /** Stages on `board` (it is sized for them). */
   boardStages: number;
   wiring: StreamWiring;

@@ -17,6 +17,8 @@
  *   Float64 fields are written only by their worker and read racily by the sampler: a reader
  *   sees either the old or the new value of an aligned 8-byte store, which is all a display needs.
  */
+
+import { epochMs } from '../sync/futex.js';
 import { ATTACH, type Attach, checkHandle, type SharedHandle, SharedObject } from '../sync/shared-object.js';
 import { MAX_WORKERS_PER_ROLE } from './config.js';
 import type { WorkerState } from './types.js';
@@ -66,9 +68,6 @@ function layout(stages: number): { slots: number; floatsAt: number; bytes: numbe
   return { slots, floatsAt, bytes: floatsAt + slots * SLOT_FLOATS * 8 };
 }
 
-/** Wall-clock milliseconds with sub-millisecond resolution, comparable across threads. */
-export const epochMs = (): number => performance.timeOrigin + performance.now();
-
 /**
  * A producer's claim takes at most the remaining budget divided by this (and at least one item),
  * so the claims shrink as the budget runs low and producers finish together. The broker's budget
@@ -81,19 +80,19 @@ export function slotOf(stage: number, index: number): number {
   return stage * MAX_WORKERS_PER_ROLE + index;
 }
 
-export class PipelineBoard extends SharedObject<'Block'> {
+export class PipelineBoard extends SharedObject<'PipelineBoard'> {
   private readonly f64: Float64Array;
 
   /** A board for a chain of `stages` stages (2 without --stage: producers and consumers). */
   constructor(stages = 2, options?: Attach) {
     const { slots, floatsAt, bytes } = layout(stages);
-    super('Block', bytes, options);
+    super('PipelineBoard', bytes, options);
     this.f64 = new Float64Array(this.buffer, this.byteOffset + floatsAt, slots * SLOT_FLOATS);
   }
 
   /** Attaches to the board of a chain of `stages` stages. */
-  static from(handle: SharedHandle<'Block'>, stages = 2): PipelineBoard {
-    checkHandle(handle, 'Block');
+  static from(handle: SharedHandle<'PipelineBoard'>, stages = 2): PipelineBoard {
+    checkHandle(handle, 'PipelineBoard');
     return new PipelineBoard(stages, { [ATTACH]: handle });
   }
 

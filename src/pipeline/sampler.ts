@@ -7,12 +7,12 @@
  * what is happening now rather than the average since the start.
  */
 import * as hdr from 'hdr-histogram-js';
+import { epochMs } from '../sync/futex.js';
 import { BottleneckJudge } from './bottleneck.js';
 import type { ChainStage } from './chain.js';
 import { MAX_WORKERS_PER_ROLE } from './config.js';
 import type { ChainLink } from './link.js';
 import type { PipelineBoard } from './metrics.js';
-import { epochMs } from './metrics.js';
 import type {
   BrokerReading,
   LatencyMs,

@@ -40,7 +40,7 @@ export interface PipelineWorkerData {
   input?: QueueHandle;
   /** The link it puts items on (producers, stage workers). */
   output?: QueueHandle;
-  board: SharedHandle<'Block'>;
+  board: SharedHandle<'PipelineBoard'>;
   /** The `--pool` semaphore, for the consumers of a run that has one. */
   pool?: SharedHandle<'BoundedSemaphore'>;
 }

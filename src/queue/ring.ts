@@ -54,7 +54,7 @@
  * rest take no lock.
  */
 
-import { now } from '../sync/futex.js';
+import { epochMs, now } from '../sync/futex.js';
 import { pause } from '../sync/mutex.js';
 import { park, type Steps } from '../sync/park.js';
 import type { Arena } from './arena.js';
@@ -408,8 +408,6 @@ function wake(w: Int32Array, seq: number): void {
   Atomics.add(w, seq, 1);
   Atomics.notify(w, seq);
 }
-
-const epochMs = (): number => performance.timeOrigin + performance.now();
 
 /**
  * Adds `n` to the two-word counter (lo, hi), its side's lock held. The rare carry writes hi = -1

@@ -15,6 +15,12 @@ export type WaitResult = 'ok' | 'not-equal' | 'timed-out';
 export const now = (): number => performance.now();
 
 /**
+ * Epoch milliseconds with sub-millisecond resolution, comparable across threads (each thread's
+ * `timeOrigin` is its own start, so `now()` alone is not).
+ */
+export const epochMs = (): number => performance.timeOrigin + performance.now();
+
+/**
  * Validates a user timeout (milliseconds, `undefined` = forever) and turns it into a deadline.
  * @throws RangeError for a negative or NaN timeout.
  */

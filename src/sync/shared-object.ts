@@ -42,7 +42,8 @@ const TAGS = {
   Event: 0x544e5645, // 'EVNT'
   Barrier: 0x52524142, // 'BARR'
   BoundedQueue: 0x45554551, // 'QEUE'
-  Block: 0x4b4c4253, // 'SBLK' — a plain block of shared counters
+  PipelineBoard: 0x44524250, // 'PBRD' — a run's counters and worker states (pipeline/metrics.ts)
+  ThreadRegistry: 0x47455254, // 'TREG' — the threads every worker sees (threads/registry.ts)
 } as const;
 export type SharedKind = keyof typeof TAGS;
 

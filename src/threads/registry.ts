@@ -48,17 +48,17 @@ export interface ThreadRecord {
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
-export class ThreadRegistry extends SharedObject<'Block'> {
+export class ThreadRegistry extends SharedObject<'ThreadRegistry'> {
   private readonly lock: Lock;
 
   constructor(options?: Attach) {
-    super('Block', BYTES, options);
+    super('ThreadRegistry', BYTES, options);
     const at = { buffer: this.buffer, byteOffset: this.byteOffset + LOCK_AT };
     this.lock = options ? Lock.from({ kind: 'Lock', ...at }) : new Lock({ memory: at });
   }
 
-  static from(handle: SharedHandle<'Block'>): ThreadRegistry {
-    checkHandle(handle, 'Block');
+  static from(handle: SharedHandle<'ThreadRegistry'>): ThreadRegistry {
+    checkHandle(handle, 'ThreadRegistry');
     return new ThreadRegistry({ [ATTACH]: handle });
   }
 
@@ -151,7 +151,8 @@ export const REGISTRY_KEY = '__threadRegistry';
 export function threadRegistry(): ThreadRegistry {
   if (!registry) {
     const inherited =
-      !isMainThread && (workerData as Record<string, SharedHandle<'Block'> | undefined> | null)?.[REGISTRY_KEY];
+      !isMainThread &&
+      (workerData as Record<string, SharedHandle<'ThreadRegistry'> | undefined> | null)?.[REGISTRY_KEY];
     registry = inherited ? ThreadRegistry.from(inherited) : new ThreadRegistry();
   }
   return registry;
