@@ -98,7 +98,8 @@ export function prepare(item: unknown, room: Room): Prepared {
       if (item === null) return null;
       // Plain data of at most JSON_MAX_CHARS goes as JSON; larger, JSON costs more than the clone.
       const jsonMax = room.jsonMaxChars ?? JSON_MAX_CHARS;
-      if (jsonChars(item, 0, 0, jsonMax) <= jsonMax) {
+      const chars = jsonChars(item, 0, 0, jsonMax);
+      if (chars !== NOT_JSON && chars <= jsonMax) {
         const text = JSON.stringify(item);
         // UTF-8 needs at most 3 bytes per UTF-16 unit (JSON escapes lone surrogates as ASCII).
         if (text.length * 3 <= room.payloadBytes || Buffer.byteLength(text, 'utf8') <= room.payloadBytes)
