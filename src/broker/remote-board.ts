@@ -15,6 +15,8 @@
  *                      silent (its process killed, its machine gone), shown as failed.
  *
  * The times are the server's (TIME), so machines with skewed clocks agree on what is stale.
+ * Once a run is over, these keys expire after FINISHED_RUN_TTL_S (expireRun), and so does the
+ * stream when nothing is left in it; a stream that still holds items (unacknowledged) stays.
  */
 import { hostname } from 'node:os';
 import type { Redis } from 'ioredis';
@@ -82,6 +84,7 @@ export async function announceRun(
   await redis
     .multi()
     .del(runKey(stream), workersKey(stream), countsKey(stream), onceKey(stream), roomKey(stream))
+    .persist(stream) // an empty stream left to expire by the run before (expireRun) is this run's now
     .hset(runKey(stream), { ...run, limited: budget === undefined ? 0 : 1, remaining: budget ?? 0 })
     .exec();
 }
@@ -117,6 +120,26 @@ export async function giveBackItems(redis: Redis, stream: string, runId: string,
 /** Moves the announced run to `phase` (a joining worker that reads `done` does not join). */
 export async function setRunPhase(redis: Redis, stream: string, phase: RunPhase): Promise<void> {
   await redis.hset(runKey(stream), 'phase', phase);
+}
+
+/**
+ * How long a finished run's bookkeeping stays on the broker: a day, for `watch` and a late
+ * `worker` to read how it ended, and no longer (runs came and went forever before).
+ */
+export const FINISHED_RUN_TTL_S = 24 * 60 * 60;
+
+/**
+ * Lets a finished run's keys expire after `ttlS`, and the stream with them if it is empty (its
+ * consumer group too: the next run makes it anew). Items still in the stream keep it: they are
+ * for the next run on it. Called by the run that holds the stream, so no other run adds to it
+ * between the length read and the expiry.
+ */
+export async function expireRun(redis: Redis, stream: string, ttlS = FINISHED_RUN_TTL_S): Promise<void> {
+  const keys = [runKey(stream), workersKey(stream), countsKey(stream), onceKey(stream), roomKey(stream)];
+  const transaction = redis.multi();
+  for (const key of keys) transaction.expire(key, ttlS);
+  await transaction.exec();
+  if ((await redis.xlen(stream)) === 0) await redis.expire(stream, ttlS);
 }
 
 /** The run announced on `stream`, or undefined when there is none. */

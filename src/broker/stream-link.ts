@@ -35,6 +35,7 @@ import { closeBroker } from './connect.js';
 import { STREAM_LEASE_MS } from './defaults.js';
 import {
   announceRun,
+  expireRun,
   type RemoteWorkerReading,
   type RemoteWorkerRow,
   type RunPhase,
@@ -203,11 +204,13 @@ export class StreamLink implements ChainLink {
 
   /**
    * The run is over on the broker: `phase` announced (workers still joined stop), and the sentinels
-   * nobody took (sent for a consumer that died meanwhile) removed from the stream.
+   * nobody took (sent for a consumer that died meanwhile) removed from the stream, and the run's
+   * keys left to expire (expireRun).
    */
   async conclude(phase: RunPhase): Promise<void> {
     await this.setPhase(phase);
     await this.queue.purgeSentinels();
+    await expireRun(this.queue.redis, this.queue.stream);
   }
 
   /** How the run's workers reach the stream (the address with its password: workerData only). */

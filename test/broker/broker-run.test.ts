@@ -8,7 +8,9 @@ import { writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FINISHED_RUN_TTL_S } from '../../src/broker/remote-board.js';
 import { StreamLink } from '../../src/broker/stream-link.js';
+import { resolveConfig } from '../../src/pipeline/config.js';
 import { runPipeline, startPipeline } from '../../src/pipeline/run-pipeline.js';
 import type { Snapshot } from '../../src/pipeline/types.js';
 import { startCli } from '../helpers/cli.js';
@@ -62,6 +64,18 @@ describe.skipIf(!HAS_REDIS)('a run on a Redis stream', () => {
     expect(server.cli('HGET', 'exact:counts', 'acked').trim()).toBe('1500');
     expect(server.cli('HGET', 'exact:run', 'phase').trim()).toBe('done');
     expect(seen.some((s) => s.includes('r-u-n') || s.includes('pw'))).toBe(false);
+    // The run's bookkeeping, and the stream it emptied, expire after a day (issue 21).
+    for (const key of ['exact', 'exact:run', 'exact:counts']) {
+      const ttl = Number(server.cli('TTL', key));
+      expect(ttl, key).toBeGreaterThan(FINISHED_RUN_TTL_S - 600);
+      expect(ttl, key).toBeLessThanOrEqual(FINISHED_RUN_TTL_S);
+    }
+    // The next run on the stream keeps it for as long as it needs.
+    const next = await StreamLink.open(url, { stream: 'exact' });
+    await next.announce(resolveConfig({ items: 1 }), () => true);
+    expect(server.cli('TTL', 'exact').trim()).toBe('-1');
+    expect(server.cli('TTL', 'exact:run').trim()).toBe('-1');
+    await next.disconnect();
   });
 
   it('loses nothing when a remote consumer is killed holding items: the others claim them', async () => {
@@ -100,5 +114,9 @@ describe.skipIf(!HAS_REDIS)('a run on a Redis stream', () => {
     expect(summary.error).toMatch(/^C1 failed: /);
     expect(summary.workers.find((w) => w.id === 'P1')?.state).toBe('done');
     expect(server.cli('HGET', 'failing:run', 'phase').trim()).toBe('failed');
+    // Its bookkeeping expires; the stream keeps the items nobody acknowledged, for the next run.
+    expect(Number(server.cli('TTL', 'failing:run'))).toBeGreaterThan(0);
+    expect(Number(server.cli('XLEN', 'failing'))).toBeGreaterThan(0);
+    expect(server.cli('TTL', 'failing').trim()).toBe('-1');
   });
 });
