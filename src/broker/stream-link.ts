@@ -11,8 +11,8 @@
  *   sentinel then leaves nothing behind, wherever it runs. The last ones count the remote
  *   consumers still running too, so the run's sentinels reach them.
  * - `readings()` is synchronous, as the sampler wants it: `refresh()`, which the run calls once a
- *   tick, reads the depth (the entries waiting to be read, as the capacity counts), the server's counts and the remote rows, and readings return the
- *   last ones.
+ *   tick, reads the depth (the entries waiting to be read, as the capacity counts), the server's
+ *   counts and the remote rows, and readings return the last ones.
  * - There is no lock to report (Redis serialises the commands itself): its counters stay 0.
  * - `close()` (a failure) cannot shut a stream for workers elsewhere; it stops the sentinels from
  *   waiting for the drain, so the consumers that are left are told to leave at once.
