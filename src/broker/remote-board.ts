@@ -71,6 +71,10 @@ async function serverMs(redis: Redis): Promise<number> {
   return Number(seconds) * 1000 + Math.floor(Number(micros) / 1000);
 }
 
+/** The keys of a run beside its stream (see the header): replaced by the next run, left to expire once over. */
+const runKeys = (stream: string): string[] =>
+  [runKey, workersKey, countsKey, onceKey, roomKey].map((key) => key(stream));
+
 /**
  * Announces a run (replacing the announcement of an earlier run on the same stream, its rows and
  * its counts), with `budget` items for its producers to draw from (undefined: no limit).
@@ -83,7 +87,7 @@ export async function announceRun(
 ): Promise<void> {
   await redis
     .multi()
-    .del(runKey(stream), workersKey(stream), countsKey(stream), onceKey(stream), roomKey(stream))
+    .del(...runKeys(stream))
     .persist(stream) // an empty stream left to expire by the run before (expireRun) is this run's now
     .hset(runKey(stream), { ...run, limited: budget === undefined ? 0 : 1, remaining: budget ?? 0 })
     .exec();
@@ -135,9 +139,8 @@ export const FINISHED_RUN_TTL_S = 24 * 60 * 60;
  * between the length read and the expiry.
  */
 export async function expireRun(redis: Redis, stream: string, ttlS = FINISHED_RUN_TTL_S): Promise<void> {
-  const keys = [runKey(stream), workersKey(stream), countsKey(stream), onceKey(stream), roomKey(stream)];
   const transaction = redis.multi();
-  for (const key of keys) transaction.expire(key, ttlS);
+  for (const key of runKeys(stream)) transaction.expire(key, ttlS);
   await transaction.exec();
   if ((await redis.xlen(stream)) === 0) await redis.expire(stream, ttlS);
 }
