@@ -3,7 +3,10 @@
  *
  * - At the start, a broker that cannot be used — refused, unknown host, no answer, a wrong or
  *   missing password, TLS that does not match — is one line naming the host and the cause
- *   (BrokerUnavailableError, exit code 5), within CONNECT_TIMEOUT_MS, no stack trace.
+ *   (BrokerUnavailableError, exit code 5), within CONNECT_TIMEOUT_MS, no stack trace. A worker
+ *   thread joining a run whose broker was answering (`retryFirstWhile`) is not told at once: the
+ *   broker may be restarting under the run, so a first connection that could yet succeed is
+ *   retried until the run gives up on the broker (or stops).
  * - Once connected, a broker that goes away is retried with exponential backoff for
  *   RECONNECT_FOR_MS (commands wait meanwhile, `onLost` says so); back in time, `onBack`; not back,
  *   the connection ends, every waiting command fails, and `onGone` says so. A broker that keeps
@@ -27,17 +30,37 @@ export const RECONNECT_FOR_MS = 15_000;
 const BACKOFF_FIRST_MS = 100;
 const BACKOFF_MAX_MS = 2_000;
 
+/** Causes of a failed connection that no waiting ends (describeCause's words): the others may pass. */
+const LASTING_CAUSE = /^(the password was refused|a password was given|the broker wants a password|unknown host|TLS)/;
+
 /** The broker cannot be used: one line naming the host and the cause (exit code 5). */
 export class BrokerUnavailableError extends Error {
   override name = 'BrokerUnavailableError';
+  /** Whether trying again may help: a broker down or restarting, not a refused password or TLS. */
+  readonly passing: boolean;
+
+  constructor(
+    at: string,
+    /** The cause in a few words (describeCause). */
+    readonly reason: string,
+  ) {
+    super(`cannot use the broker at ${at}: ${reason}`);
+    this.passing = !LASTING_CAUSE.test(reason);
+  }
 }
 
 export interface ConnectOptions {
   /** CLIENT SETNAME, so `CLIENT LIST` on the server shows who is who. */
   name?: string;
+  /**
+   * Retry a first connection that failed for a cause that may pass (refused, no answer, closed)
+   * while this says so (default: never, the user hears at once). For workers joining a run whose
+   * broker answered: the run, not the worker, decides when the broker is gone.
+   */
+  retryFirstWhile?: () => boolean;
   /** Retry a lost broker for this long (default RECONNECT_FOR_MS). */
   reconnectForMs?: number;
-  /** The connection dropped; commands wait while it is retried. */
+  /** The connection dropped (or, with `retryFirstWhile`, a first try failed); it is retried meanwhile. */
   onLost?: (cause: string) => void;
   /** It came back. */
   onBack?: () => void;
@@ -92,9 +115,29 @@ export function describeCause(error: Error | undefined): string {
 
 /**
  * Opens a connection and waits until it answers. @throws BrokerUnavailableError (one line: the host
- * and the cause) when it cannot within CONNECT_TIMEOUT_MS.
+ * and the cause) when it cannot within CONNECT_TIMEOUT_MS — or, with `retryFirstWhile`, once that
+ * says to stop retrying a cause that may pass.
  */
 export async function connectBroker(address: BrokerAddress, options: ConnectOptions = {}): Promise<Redis> {
+  const { retryFirstWhile = () => false } = options;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await connectOnce(address, options);
+    } catch (error) {
+      const pause = backoffMs(attempt);
+      const passing = error instanceof BrokerUnavailableError && error.passing;
+      if (!passing || !retryFirstWhile()) throw error;
+      if (attempt === 1) options.onLost?.(error.reason);
+      await new Promise((resolve) => setTimeout(resolve, pause));
+    }
+  }
+}
+
+/** The pause before reconnection attempt `attempt` (1, 2, …): exponential, capped. */
+const backoffMs = (attempt: number): number =>
+  Math.min(BACKOFF_MAX_MS, BACKOFF_FIRST_MS * 2 ** Math.min(attempt - 1, 10));
+
+async function connectOnce(address: BrokerAddress, options: ConnectOptions): Promise<Redis> {
   const { reconnectForMs = RECONNECT_FOR_MS, onLost, onBack, onGone } = options;
   let connected = false;
   let lostAt: number | undefined;
@@ -117,7 +160,7 @@ export async function connectBroker(address: BrokerAddress, options: ConnectOpti
       if (!connected) return null; // the first connection is not retried: the user hears at once
       lost();
       if (performance.now() - lostAt! > reconnectForMs) return null;
-      return Math.min(BACKOFF_MAX_MS, BACKOFF_FIRST_MS * 2 ** Math.min(attempt - 1, 10));
+      return backoffMs(attempt);
     },
   };
   const redis = new Redis(settings);
@@ -140,19 +183,24 @@ export async function connectBroker(address: BrokerAddress, options: ConnectOpti
     failHeldCommands(redis);
     if (connected && !closing.has(redis)) onGone?.(describeCause(lastError));
   });
+  // Past the deadline the connection is closed; a reply that still comes before the socket has
+  // closed must not hand out a connection that is closing (its next command would fail).
+  let late = false;
   const deadline = setTimeout(() => {
+    late = true;
     lastError ??= Object.assign(new Error('timed out'), { code: 'ETIMEDOUT' });
     redis.disconnect();
   }, CONNECT_TIMEOUT_MS);
   try {
     await redis.connect();
     await redis.ping(); // a reply, not just a socket: AUTH and SELECT went through
+    if (late) throw lastError;
     connected = true;
     return redis;
   } catch (error) {
     redis.disconnect();
     const cause = describeCause(lastError ?? (error as Error));
-    throw new BrokerUnavailableError(`cannot use the broker at ${hostPort(address)}: ${cause}`);
+    throw new BrokerUnavailableError(hostPort(address), cause);
   } finally {
     clearTimeout(deadline);
   }

@@ -238,11 +238,16 @@ async function main(): Promise<void> {
   // A consumer's histogram library loads (CPU) while its connection is made (the network).
   if (data.role === 'consumer') void import('hdr-histogram-js').catch(() => {});
   const noWork = !config.consumer && config.consumeMs <= 0;
-  const queue = await StreamQueue.open(wiring.address, {
-    ...{ stream: wiring.stream, group: wiring.group, capacity: wiring.capacity },
-    ...{ consumer: data.role === 'consumer' ? data.id : undefined, claimIdleMs: wiring.claimIdleMs },
-    batch: prefetch(config),
-  });
+  const queue = await StreamQueue.open(
+    wiring.address,
+    {
+      ...{ stream: wiring.stream, group: wiring.group, capacity: wiring.capacity },
+      ...{ consumer: data.role === 'consumer' ? data.id : undefined, claimIdleMs: wiring.claimIdleMs },
+      batch: prefetch(config),
+    },
+    // The run's broker answered: one restarting is waited for, until the run gives up on it.
+    { retryFirstWhile: () => !board.stopRequested && !board.isRetired(slot) },
+  );
   try {
     await (data.role === 'producer' ? runProducer(queue) : runConsumer(queue, noWork));
   } finally {

@@ -47,6 +47,10 @@ export interface RedisServer {
    * (the AOF).
    */
   restart(): Promise<void>;
+  /** Kills the server (SIGKILL) and leaves it down, its port closed, until `up()`. */
+  down(): Promise<void>;
+  /** Starts a server that is `down()` again, as `restart` does, resolving once it answers. */
+  up(): Promise<void>;
   /** SIGSTOP: connections stay open, nothing is answered. */
   pause(): void;
   /** SIGCONT after pause(). */
@@ -160,8 +164,14 @@ async function startOn(
     },
     stop: () => stopServer(current.child, current.exit, dir),
     restart: async () => {
+      await server.down();
+      await server.up();
+    },
+    down: async () => {
       current.child.kill('SIGKILL');
       await current.exit;
+    },
+    up: async () => {
       // The port is free again once the process is gone; a new server binds it (no SO_REUSEPORT race).
       current = spawnServer(port, args);
       await current.ready;
