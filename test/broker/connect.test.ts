@@ -53,7 +53,7 @@ describe.skipIf(!HAS_REDIS)('connectBroker on redis-server', () => {
     );
   });
 
-  it('retries a first connection while retryFirstWhile says so and the broker is down, and connects once it is up', async () => {
+  it('retries a first connection while retryFirstWhile says so, and connects once the broker is up', async () => {
     const restarting = await startRedisServer();
     try {
       await restarting.down();
