@@ -74,6 +74,13 @@ export interface PermitCounts {
   expired: number;
 }
 
+/** The record the server keeps of the semaphore named `name` (see PermitCounts), over any connection. */
+export async function readPermits(redis: Redis, name: string): Promise<PermitCounts> {
+  const { leases, permits } = semaphoreKeys(name);
+  const [inUse, maxInUse, acquisitions, expired] = (await scriptsOf(redis).countPermits(leases, permits)) as number[];
+  return { inUse: inUse!, maxInUse: maxInUse!, acquisitions: acquisitions!, expired: expired! };
+}
+
 export class BrokerSemaphore {
   readonly name: string;
   /** The initial and maximum number of permits. */
@@ -188,12 +195,8 @@ export class BrokerSemaphore {
   }
 
   /** The server's record (see PermitCounts). */
-  async counts(): Promise<PermitCounts> {
-    const [inUse, maxInUse, acquisitions, expired] = (await this.scripts.countPermits(
-      this.keys.leases,
-      this.keys.permits,
-    )) as number[];
-    return { inUse: inUse!, maxInUse: maxInUse!, acquisitions: acquisitions!, expired: expired! };
+  counts(): Promise<PermitCounts> {
+    return readPermits(this.redis, this.name);
   }
 
   /**
