@@ -1,8 +1,17 @@
 /**
- * `pipeline-tui/broker`: the queue on Redis Streams, for work that crosses processes and machines.
+ * `pipeline-tui/broker`: the queue on Redis Streams and the semaphore on the broker (BrokerSemaphore), for
+ * work that crosses processes and machines.
  * A subpath of its own, so `import 'pipeline-tui'` does not load the Redis client.
  */
 export { SENTINEL } from '../queue/sentinel.js';
+export { SemaphoreOverReleaseError } from '../sync/errors.js';
+export {
+  BrokerSemaphore,
+  type BrokerSemaphoreOptions,
+  PERMIT_LEASE_MS,
+  type PermitCounts,
+  PermitLostError,
+} from './broker-semaphore.js';
 export { type BrokerAddress, BrokerUrlError, parseBrokerUrl, redactUrl } from './broker-url.js';
 export {
   ANSWER_TIMEOUT_MS,

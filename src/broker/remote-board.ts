@@ -9,6 +9,7 @@
  *   <stream>:counts    what was put, acknowledged and acknowledged twice (stream-queue.ts).
  *   <stream>:once      each client's last script (a resent one is not run twice), and
  *   <stream>:room      the list producers waiting for room block on (stream-queue.ts).
+ *   <stream>:pool:*   the run's `--pool`, a BrokerSemaphore its consumers share wherever they run.
  *   <stream>:workers   a hash: one field per remote worker (`C4@host:1234`), its row as JSON with
  *                      the server's time of the last publish. Each worker process publishes its
  *                      rows every refresh; a row not renewed for `staleMs` is a worker gone
@@ -22,6 +23,7 @@ import { hostname } from 'node:os';
 import type { Redis } from 'ioredis';
 import { BUDGET_SHARE } from '../pipeline/metrics.js';
 import type { WorkerRole, WorkerState } from '../pipeline/types.js';
+import { semaphoreKeys } from './broker-semaphore.js';
 import { type OnceTag, onceCount, scriptsOf } from './scripts.js';
 import { countsKey, onceKey, roomKey } from './stream-queue.js';
 
@@ -65,6 +67,8 @@ export function remoteWorkerId(letter: 'P' | 'C', n: number, host = hostname(), 
 
 export const runKey = (stream: string): string => `${stream}:run`;
 export const workersKey = (stream: string): string => `${stream}:workers`;
+/** The name of a run's `--pool` semaphore (broker-semaphore.ts). */
+export const poolName = (stream: string): string => `${stream}:pool`;
 
 async function serverMs(redis: Redis): Promise<number> {
   const [seconds, micros] = await redis.time();
@@ -72,8 +76,10 @@ async function serverMs(redis: Redis): Promise<number> {
 }
 
 /** The keys of a run beside its stream (see the header): replaced by the next run, left to expire once over. */
-const runKeys = (stream: string): string[] =>
-  [runKey, workersKey, countsKey, onceKey, roomKey].map((key) => key(stream));
+const runKeys = (stream: string): string[] => [
+  ...[runKey, workersKey, countsKey, onceKey, roomKey].map((key) => key(stream)),
+  ...Object.values(semaphoreKeys(poolName(stream))),
+];
 
 /**
  * Announces a run (replacing the announcement of an earlier run on the same stream, its rows and

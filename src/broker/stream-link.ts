@@ -29,6 +29,7 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { ChainLink, LinkReadings } from '../pipeline/link.js';
 import type { BrokerConfig, BrokerReading, PipelineConfig, ShutdownMode, WorkerRole } from '../pipeline/types.js';
+import { type PermitCounts, readPermits } from './broker-semaphore.js';
 import { type BrokerTrouble, describeTrouble, isFatal, troubleOf } from './broker-trouble.js';
 import { type BrokerAddress, hostPort, parseBrokerUrl } from './broker-url.js';
 import { closeBroker } from './connect.js';
@@ -36,6 +37,7 @@ import { STREAM_LEASE_MS } from './defaults.js';
 import {
   announceRun,
   expireRun,
+  poolName,
   type RemoteWorkerReading,
   type RemoteWorkerRow,
   type RunPhase,
@@ -74,6 +76,9 @@ export class StreamLink implements ChainLink {
   private refreshing: Promise<void> | undefined;
   private capacity = 0;
   private refreshMs = 100;
+  /** The run's --pool size, and the server's record of its semaphore. */
+  private poolSize: number | undefined;
+  private pool: PermitCounts | undefined;
   private running: () => boolean = () => true;
 
   /** What a run's configuration records of it: never the URL as given, only its redacted form. */
@@ -188,6 +193,7 @@ export class StreamLink implements ChainLink {
   async announce(config: PipelineConfig, running: () => boolean): Promise<void> {
     this.capacity = config.capacity;
     this.refreshMs = config.refreshMs;
+    this.poolSize = config.pool;
     this.running = running;
     const { group } = this.queue;
     const run = { runId: this.runId, group, capacity: config.capacity, claimIdleMs: this.claimIdleMs };
@@ -276,13 +282,15 @@ export class StreamLink implements ChainLink {
     const redis = this.queue.redis;
     // The hold is renewed last: one connection answers in order, so a broker that lost its data
     // before answering any of the readings is found out by the renewal, and the readings dropped.
-    const [depth, counts, rows, hold] = await Promise.all([
+    const [depth, counts, rows, pool, hold] = await Promise.all([
       this.queue.waiting(), // what --capacity bounds: the entries consumers hold are not in it
       this.queue.serverCounts(),
       readRows(redis, this.queue.stream),
+      this.poolSize === undefined ? undefined : readPermits(redis, poolName(this.queue.stream)),
       this.renew(),
     ]);
     if (hold !== 'held') return;
+    this.pool = pool;
     this.depth = depth;
     this.highWater = Math.max(this.highWater, depth);
     this.counts = counts;
@@ -317,6 +325,7 @@ export class StreamLink implements ChainLink {
       duplicates: this.counts.duplicates,
       remoteWorkers: this.rows.length,
       ...(this.lost !== undefined ? { lost: this.lost } : {}),
+      ...(this.pool !== undefined ? { pool: this.pool } : {}),
     };
   }
 

@@ -6,7 +6,8 @@
  *   everywhere share it exactly, makes them (the built-in workload or `--producer`'s module) and
  *   adds them with XADD, waiting while the stream is full;
  * - a consumer reads entries with XREADGROUP, a prefetch at a time (claiming those a dead consumer
- *   left), does the work (built-in, or `--consumer`'s module), acknowledges what it finished in
+ *   left), does the work (built-in, or `--consumer`'s module) holding a permit of the run's
+ *   `--pool` if it has one (a BrokerSemaphore on the broker), acknowledges what it finished in
  *   batches without waiting for the reply (ack-batch.ts), and stops at its sentinel — or, in a
  *   worker process that leaves, once retired: between items, its buffer given back as it closes.
  * Either one publishes its state and counts on a PipelineBoard slot — the run's board, or the
@@ -22,8 +23,9 @@ import { CLAIM_SIZE, ITEM_ID_STRIDE, makeWork, mulberry32, workerSeed } from '..
 import { SENTINEL } from '../queue/sentinel.js';
 import type { SharedHandle } from '../sync/shared-object.js';
 import { AckBatch } from './ack-batch.js';
+import { BrokerSemaphore } from './broker-semaphore.js';
 import type { BrokerAddress } from './broker-url.js';
-import { claimItems as claimFromBudget, giveBackItems, runKey } from './remote-board.js';
+import { claimItems as claimFromBudget, giveBackItems, poolName, runKey } from './remote-board.js';
 import { type StreamEntry, StreamQueue } from './stream-queue.js';
 
 /** Most entries a consumer reads at a time: with no work per item, as many as a lean consumer reads. */
@@ -189,7 +191,36 @@ async function nextEntries(queue: StreamQueue, max: number): Promise<StreamEntry
   }
 }
 
-async function runConsumer(queue: StreamQueue, noWork: boolean): Promise<void> {
+/**
+ * Takes a permit of the run's `--pool` on the broker (a no-op without one), waiting a refresh at a
+ * time so a pause is honoured; the wait and the acquisition are published on the board, as
+ * worker-main's acquirePermit does with the shared-memory pool.
+ */
+async function acquirePermit(pool: BrokerSemaphore | undefined): Promise<void> {
+  if (pool === undefined) return;
+  const waited = !(await pool.acquire({ blocking: false }));
+  if (waited) {
+    board.beginPoolWait(slot);
+    try {
+      while (!(await pool.acquire({ timeout: config.refreshMs }))) {
+        board.endPoolWait(slot);
+        steering.waitIfPaused();
+        board.beginPoolWait(slot);
+      }
+    } finally {
+      board.endPoolWait(slot);
+    }
+  }
+  board.poolAcquired(slot, waited);
+}
+
+async function releasePermit(pool: BrokerSemaphore | undefined): Promise<void> {
+  if (pool === undefined) return;
+  board.poolReleasing();
+  await pool.release();
+}
+
+async function runConsumer(queue: StreamQueue, noWork: boolean, pool: BrokerSemaphore | undefined): Promise<void> {
   // The module loader only for a module; the histogram library was loading while the queue connected.
   const consume = config.consumer
     ? await (await import('../pipeline/user-modules.js')).loadConsumer(config.consumer)
@@ -214,10 +245,15 @@ async function runConsumer(queue: StreamQueue, noWork: boolean): Promise<void> {
           post({ type: 'sentinel' });
           return;
         }
-        if (consume) {
-          const pending = consume(entry.item, ctx);
-          if (pending instanceof Promise) await pending;
-        } else work();
+        await acquirePermit(pool);
+        try {
+          if (consume) {
+            const pending = consume(entry.item, ctx);
+            if (pending instanceof Promise) await pending;
+          } else work();
+        } finally {
+          await releasePermit(pool);
+        }
         acks.add(entry);
         const ageMs = Date.now() - entry.putAtMs; // NaN for an entry pipeline-tui did not put
         if (Number.isFinite(ageMs)) latency.histogram.recordValue(Math.max(0, Math.round(ageMs * 1000)));
@@ -237,7 +273,9 @@ async function runConsumer(queue: StreamQueue, noWork: boolean): Promise<void> {
 async function main(): Promise<void> {
   // A consumer's histogram library loads (CPU) while its connection is made (the network).
   if (data.role === 'consumer') void import('hdr-histogram-js').catch(() => {});
-  const noWork = !config.consumer && config.consumeMs <= 0;
+  const noWork = !config.consumer && config.consumeMs <= 0 && config.pool === undefined;
+  // The run's broker answered: one restarting is waited for, until the run gives up on it.
+  const connect = { retryFirstWhile: () => !board.stopRequested && !board.isRetired(slot) };
   const queue = await StreamQueue.open(
     wiring.address,
     {
@@ -245,13 +283,16 @@ async function main(): Promise<void> {
       ...{ consumer: data.role === 'consumer' ? data.id : undefined, claimIdleMs: wiring.claimIdleMs },
       batch: prefetch(config),
     },
-    // The run's broker answered: one restarting is waited for, until the run gives up on it.
-    { retryFirstWhile: () => !board.stopRequested && !board.isRetired(slot) },
+    connect,
   );
+  let pool: BrokerSemaphore | undefined;
   try {
-    await (data.role === 'producer' ? runProducer(queue) : runConsumer(queue, noWork));
+    // The run's --pool: a semaphore on the broker, shared by its consumers wherever they run.
+    if (data.role === 'consumer' && config.pool !== undefined)
+      pool = await BrokerSemaphore.open(wiring.address, { name: poolName(wiring.stream), value: config.pool }, connect);
+    await (data.role === 'producer' ? runProducer(queue) : runConsumer(queue, noWork, pool));
   } finally {
-    await queue.close();
+    await Promise.all([queue.close(), pool?.close()]);
   }
 }
 

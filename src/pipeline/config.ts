@@ -145,8 +145,6 @@ function checkBroker(config: PipelineConfig): void {
     throw new ConfigError(key, `${FLAGS[key]} cannot be used with --broker: ${why}`);
   };
   if (config.stages.length > 0) refuse('stages', 'a run on a stream has one link, producers to consumers');
-  if (config.pool !== undefined)
-    refuse('pool', 'the pool is shared memory, and consumers on a stream may run elsewhere');
   if (config.shutdown === 'close')
     refuse('shutdown', 'a stream cannot be shut for workers elsewhere; sentinels tell them');
 }

@@ -257,6 +257,12 @@ export class Sampler {
       const consumers = inStage(stages.length - 1);
       const live = consumers.filter((w) => running(w.row));
       snapshot.pool = this.pool(this.config.pool, consumers, live, share);
+      // On a broker the semaphore is the server's: its record covers every consumer, wherever it runs.
+      const server = broker?.reading.pool;
+      if (server) {
+        const { inUse, maxInUse, acquisitions } = server;
+        snapshot.pool = { ...snapshot.pool, inUse, maxInUse, acquisitions };
+      }
     }
     if (broker) snapshot.broker = broker.reading;
     const bottleneck = this.bottlenecks.observe(snapshot);

@@ -64,6 +64,8 @@ export interface BrokerReading extends BrokerConfig {
   remoteWorkers: number;
   /** Set while the broker is out of reach and being retried. */
   lost?: string;
+  /** The `--pool` semaphore as the server records it (every consumer's, wherever it runs). */
+  pool?: { inUse: number; maxInUse: number; acquisitions: number; expired: number };
 }
 
 /** One `--stage module[=N]`: N workers taking from one link and putting on the next. */

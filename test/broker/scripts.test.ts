@@ -3,7 +3,8 @@
  * them (scriptsOf: by SHA): the put's room (entries waiting, not those being worked on) and its
  * wake-up registration, the read and the wake-up tokens, the batch ack with its duplicates, the
  * budget claim's share and its give-back, the stream's lease, and the once record that makes a
- * resent put, ack or claim harmless.
+ * resent put, ack or claim harmless; and the semaphore's permits: leases, their reclaim and
+ * renewal, the wake tokens and the high-water mark.
  * Then the files themselves: every one named, headed and shipped in the package.
  */
 import { spawnSync } from 'node:child_process';
@@ -11,6 +12,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { semaphoreKeys } from '../../src/broker/broker-semaphore.js';
 import { parseBrokerUrl } from '../../src/broker/broker-url.js';
 import { closeBroker, connectBroker } from '../../src/broker/connect.js';
 import { runKey } from '../../src/broker/remote-board.js';
@@ -237,6 +239,93 @@ describe.skipIf(!HAS_REDIS)('the broker scripts on redis-server', () => {
       expect((await redis.xpending(k.stream, GROUP))[0]).toBe(0);
     });
   });
+
+  describe('acquire-permit-3, release-permit-4, renew-permits-2, count-permits-2', () => {
+    let semaphores = 0;
+    const LEASE = 60_000;
+    const fresh = () => semaphoreKeys(`sem-${++semaphores}`);
+    type Keys = ReturnType<typeof fresh>;
+    const acquire = (k: Keys, size: number, holder: string, wait = 1) =>
+      s.acquirePermit(k.leases, k.permits, k.wake, size, holder, LEASE, wait) as Promise<[number, number]>;
+    const release = (k: Keys, size: number, holder: string, seq: number) =>
+      s.releasePermit(k.leases, k.permits, k.wake, k.once, size, holder, 'client', seq);
+    const renew = (k: Keys, size: number, ...holders: string[]) =>
+      s.renewPermits(k.leases, k.permits, size, LEASE, ...holders) as Promise<string[]>;
+    const count = (k: Keys) => s.countPermits(k.leases, k.permits) as Promise<number[]>;
+    /** Makes `holder`'s lease one that expired (its holder stopped renewing it long ago). */
+    const expire = (k: Keys, holder: string) => redis.zadd(k.leases, 'XX', 1, holder);
+
+    it('gives out at most size permits, keeps the high-water mark, tells a waiter when a lease ends', async () => {
+      const k = fresh();
+      expect(await acquire(k, 2, 'a')).toEqual([1, 1]);
+      expect(await acquire(k, 2, 'b')).toEqual([1, 2]);
+      const [taken, untilExpiry] = await acquire(k, 2, 'c');
+      expect(taken).toBe(0);
+      expect(untilExpiry).toBeGreaterThan(0);
+      expect(untilExpiry).toBeLessThanOrEqual(LEASE);
+      expect(await acquire(k, 2, 'd', 0)).toEqual([0, expect.any(Number)]); // not waiting: not registered
+      expect(await redis.hgetall(k.permits)).toMatchObject({
+        size: '2',
+        maxInUse: '2',
+        acquisitions: '2',
+        wanted: '1',
+      });
+      expect(await acquire(k, 2, 'a')).toEqual([1, 2]); // a resent acquire renews, takes nothing more
+      expect((await redis.hgetall(k.permits)).acquisitions).toBe('2');
+      expect(await count(k)).toEqual([2, 2, 2, 0]);
+    });
+
+    it('refuses a size other than the one recorded; a size of 0 never gives a permit', async () => {
+      const k = fresh();
+      await acquire(k, 2, 'a');
+      await expect(acquire(k, 3, 'b')).rejects.toThrow(/WRONGSIZE 2/);
+      expect(await acquire(fresh(), 0, 'a')).toEqual([0, -1]);
+    });
+
+    it('reclaims an expired lease for the next acquire, counting it, and wakes waiters for the rest', async () => {
+      const k = fresh();
+      await acquire(k, 2, 'a');
+      await acquire(k, 2, 'b');
+      await acquire(k, 2, 'w1');
+      await acquire(k, 2, 'w2'); // two waiters registered
+      await expire(k, 'a');
+      await expire(k, 'b');
+      expect(await count(k)).toEqual([0, 2, 2, 0]); // in use counts live leases only
+      expect(await acquire(k, 2, 'c', 0)).toEqual([1, 1]);
+      expect(await redis.hgetall(k.permits)).toMatchObject({ expired: '2', wanted: '1' });
+      expect(await redis.lrange(k.wake, 0, -1)).toEqual(['1']); // one token for the permit still free
+    });
+
+    it('release frees the lease, wakes one waiter; an unknown holder is 0; a resend is answered', async () => {
+      const k = fresh();
+      await acquire(k, 1, 'a');
+      expect(await release(k, 1, 'a', 1)).toBe('1');
+      expect(await redis.llen(k.wake)).toBe(0); // nobody waited: no token
+      await acquire(k, 1, 'a2');
+      await acquire(k, 1, 'w'); // waits
+      expect(await release(k, 1, 'a2', 2)).toBe('1');
+      expect(await redis.lrange(k.wake, 0, -1)).toEqual(['1']);
+      expect(await release(k, 1, 'a2', 2)).toBe('1'); // the same call resent: not a lost lease
+      expect(await release(k, 1, 'a2', 3)).toBe('0'); // a new release of it: it has no lease
+      expect(await redis.llen(k.wake)).toBe(1);
+    });
+
+    it('renewal extends leases, takes back a vanished one while a permit is free, and reports the lost', async () => {
+      const k = fresh();
+      await acquire(k, 2, 'a');
+      await redis.zadd(k.leases, 'XX', Date.now() + 100, 'a'); // about to expire
+      expect(await renew(k, 2, 'a')).toEqual([]);
+      expect(Number(await redis.zscore(k.leases, 'a'))).toBeGreaterThan(Date.now() + LEASE / 2);
+      await redis.del(k.leases, k.permits); // the broker lost its data
+      expect(await renew(k, 2, 'a')).toEqual([]);
+      expect(await count(k)).toEqual([1, 1, 0, 0]);
+      await acquire(k, 2, 'b');
+      await expire(k, 'a');
+      await acquire(k, 2, 'c'); // takes a's reclaimed permit
+      expect(await renew(k, 2, 'a', 'b')).toEqual(['a']);
+      expect(await count(k)).toEqual([2, 2, 2, 1]);
+    });
+  });
 });
 
 describe('the script files', () => {
@@ -260,7 +349,7 @@ describe('the script files', () => {
     ensureBuilt();
     const pack = spawnSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: ROOT, encoding: 'utf8' });
     const packed = (JSON.parse(pack.stdout) as Array<{ files: Array<{ path: string }> }>)[0]!.files.map((f) => f.path);
-    for (const file of [...files, 'includes/once.lua', 'includes/wake.lua'])
+    for (const file of [...files, 'includes/once.lua', 'includes/wake.lua', 'includes/permits.lua'])
       expect(packed).toContain(`dist/broker/scripts/${file}`);
   }, 120_000);
 });

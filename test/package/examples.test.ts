@@ -176,6 +176,24 @@ describe("the docs' examples, against the installed tarball", () => {
     }
   });
 
+  it.skipIf(!HAS_REDIS)(
+    'broker: BrokerSemaphore holds ten jobs to two at once, by the record on the server',
+    async () => {
+      const server = await startRedisServer();
+      try {
+        const r = run(NODE, [join(project, 'examples/broker/limit-across-machines.js')], dir, RUN_DEADLINE_MS, {
+          BROKER: server.url,
+        });
+        expect(r.stderr).toBe('');
+        // The ten acquires go out together: two are given permits at once, so the record is exactly 2.
+        expect(r.stdout).toBe('10 jobs, at most 2 at once\n');
+        expect(r.status).toBe(0);
+      } finally {
+        await server.stop();
+      }
+    },
+  );
+
   it('pipeline-tui demo lists the lessons and the stories', () => {
     const r = run(join(project, 'node_modules/.bin/pipeline-tui'), ['demo'], dir);
     expect(r.stderr).toBe('');
