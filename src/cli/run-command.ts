@@ -18,7 +18,10 @@ export async function runCommand(request: RunRequest): Promise<number> {
     throw error;
   }
   if (request.broker === undefined)
-    return presentRun((onSnapshot) => startPipeline(request.config, { onSnapshot }), request);
+    return presentRun(
+      (onSnapshot) => startPipeline(request.config, { onSnapshot, autoscale: request.autoscale }),
+      request,
+    );
   return runOnBroker(request, request.broker);
 }
 
@@ -43,7 +46,7 @@ async function runOnBroker(request: RunRequest, broker: NonNullable<RunRequest['
     return await presentRun(
       (onSnapshot) => {
         started = true;
-        return startPipeline(config, { onSnapshot, broker: link });
+        return startPipeline(config, { onSnapshot, broker: link, autoscale: request.autoscale });
       },
       { ...request, config },
     );

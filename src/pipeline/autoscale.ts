@@ -16,7 +16,7 @@
  * when the run has `max` workers in all, or, for CPU-bound work, when the CPUs are saturated.
  */
 import { MAX_WORKERS_PER_ROLE } from './config.js';
-import { gainOf, type Measured, RateWindow, rose } from './rate-window.js';
+import { gainOf, type Measured, MIN_GAIN, RateWindow, rose } from './rate-window.js';
 import type { AutoscaleDecision, AutoscaleReading, PipelineConfig, Snapshot, Summary } from './types.js';
 import { countFlags, ordinal, perSecond, signedPercent, workerNoun, workersOf } from './worker-counts.js';
 
@@ -30,6 +30,8 @@ export const HOLD_MS = 20_000;
 export const CPU_SATURATED = 0.9;
 /** Windows measured again because their rate was still moving, before one is taken as it is. */
 export const MAX_UNSTEADY = 3;
+/** Times a window is measured on, MEASURE_MS more each, while a step's gain is within the noise. */
+export const MAX_EXTENSIONS = 2;
 /** How long to wait for an added worker to start (or a removed one to leave) before going on. */
 export const COUNT_WAIT_MS = 10_000;
 /** Decisions a snapshot carries for the dashboard. */
@@ -77,20 +79,32 @@ export function defaultMaxWorkers(config: PipelineConfig, cores: number): number
 }
 
 /** The limits for `options` (true: the defaults). @throws AutoscaleError for a bad `max` */
-export function autoscaleLimits(config: PipelineConfig, options: AutoscaleOptions | true, cores: number) {
+export function autoscaleLimits(
+  config: PipelineConfig,
+  options: AutoscaleOptions | true,
+  cores: number,
+  subject = 'autoscale.max',
+): AutoscaleLimits {
   const stages = config.stages.length + 2;
   const most = stages * MAX_WORKERS_PER_ROLE;
   const max = options === true || options.max === undefined ? defaultMaxWorkers(config, cores) : options.max;
   if (!Number.isInteger(max) || max < stages || max > most)
     throw new AutoscaleError(
-      `autoscale max must be an integer from ${stages} (a worker per stage) to ${most}, got ${String(max)}`,
+      `${subject} must be an integer from ${stages} (a worker per stage) to ${most}, got ${String(max)}`,
     );
   return { max, cores, cpuBound: cpuBoundWork(config) };
 }
 
 type Phase =
   | { name: 'settling'; until: number }
-  | { name: 'measuring'; window: RateWindow; tries: number; cpuAt: { t: number; ms: number } }
+  | {
+      name: 'measuring';
+      window: RateWindow;
+      tries: number;
+      /** MEASURE_MS periods the window runs for (more while a gain is unclear). */
+      periods: number;
+      cpuAt: { t: number; ms: number };
+    }
   | { name: 'done' };
 
 /** A step under trial: the stage that got a worker, and the rate before it. */
@@ -135,7 +149,7 @@ export class AutoscalePolicy {
       if (s.t < this.phase.until || (!ready && s.t < this.phase.until + COUNT_WAIT_MS)) return undefined;
       // Not as expected even so (a worker failed to start, a key pressed): go on from what runs.
       if (!ready) [this.counts, this.step] = [running, undefined];
-      this.phase = { name: 'measuring', window: new RateWindow(), tries: 0, cpuAt: { t: s.t, ms: cpuMs } };
+      this.phase = { name: 'measuring', window: new RateWindow(), tries: 0, periods: 1, cpuAt: { t: s.t, ms: cpuMs } };
     }
     const phase = this.phase;
     if (phase.name !== 'measuring') return undefined;
@@ -146,14 +160,22 @@ export class AutoscalePolicy {
       return undefined;
     }
     phase.window.add(s.t, s.totals.consumed);
-    if (phase.window.span < MEASURE_MS) return undefined;
+    if (phase.window.span < MEASURE_MS * phase.periods) return undefined;
     if (phase.window.steady() === false && phase.tries < MAX_UNSTEADY) {
       this.phase = { ...phase, window: new RateWindow(), tries: phase.tries + 1 };
       this.phase.window.add(s.t, s.totals.consumed);
       return undefined;
     }
+    const measured = phase.window.measure()!;
+    // A gain worth having that the noise still hides: measure on, for a surer answer.
+    const step = this.step;
+    const unclear = step !== undefined && !rose(step.before, measured) && gainOf(step.before, measured) >= MIN_GAIN;
+    if (unclear && phase.periods <= MAX_EXTENSIONS) {
+      phase.periods++;
+      return undefined;
+    }
     const cpu = (cpuMs - phase.cpuAt.ms) / Math.max(1, (s.t - phase.cpuAt.t) * this.limits.cores);
-    return this.judge(s, phase.window.measure()!, cpu);
+    return this.judge(s, measured, cpu);
   }
 
   /** What a snapshot shows of it. */
@@ -215,13 +237,19 @@ export class AutoscalePolicy {
     const at = `${countFlags(this.config, counts)} (${perSecond(this.current!.rate)})`;
     const total = counts.reduce((a, b) => a + b, 0);
     if (total >= this.limits.max)
-      return this.finish(s.t, `stopped at ${total} workers, the most it may run (--autoscale=${this.limits.max}): ${at}`);
+      return this.finish(
+        s.t,
+        `stopped at ${total} workers, the most it may run (--autoscale=${this.limits.max}): ${at}`,
+      );
     if (this.limits.cpuBound && cpu >= CPU_SATURATED)
       return this.finish(s.t, `stopped: the CPUs are saturated (${pct(cpu)} of ${this.limits.cores} cores): ${at}`);
     const b = s.bottleneck;
     if (b === undefined) return this.finish(s.t, `settled: no stage holds the run back: ${at}`);
     if (s.pool !== undefined && b.name === 'the pool')
-      return this.finish(s.t, `settled: the pool holds the run back (raise --pool; it cannot grow during a run): ${at}`);
+      return this.finish(
+        s.t,
+        `settled: the pool holds the run back (raise --pool; it cannot grow during a run): ${at}`,
+      );
     const stage = b.stage;
     if ((this.held.get(stage) ?? -Infinity) > s.t)
       return this.finish(s.t, `settled: another ${workerNoun(this.config, stage)} does not pay: ${at}`);

@@ -12,8 +12,8 @@ import {
   autoscaleLimits,
   defaultMaxWorkers,
 } from '../../src/pipeline/autoscale.js';
-import { mulberry32 } from '../../src/pipeline/workload.js';
 import type { PipelineConfig, Snapshot } from '../../src/pipeline/types.js';
+import { mulberry32 } from '../../src/pipeline/workload.js';
 import { CONFIG, makeSnapshot, makeWorker, stageRow } from '../tui/snapshots.js';
 
 const STEP_MS = 100;
@@ -91,7 +91,20 @@ function snapshotOf(t: number, counts: number[], consumed: number, bottleneck: n
     workers: counts.flatMap((n, i) => Array.from({ length: n }, (_, k) => makeWorker(`P${i}.${k}`))),
     totals: { produced: consumed, consumed },
     bottleneck: { stage: bottleneck, name: pool && bottleneck === last ? 'the pool' : name(bottleneck), evidence: '' },
-    ...(pool ? { pool: { size: 2, inUse: 2, waiting: 1, maxInUse: 2, acquisitions: 1, waits: 1, waitedMs: 1, waitedFraction: 0.5 } } : {}),
+    ...(pool
+      ? {
+          pool: {
+            size: 2,
+            inUse: 2,
+            waiting: 1,
+            maxInUse: 2,
+            acquisitions: 1,
+            waits: 1,
+            waitedMs: 1,
+            waitedFraction: 0.5,
+          },
+        }
+      : {}),
   });
 }
 
