@@ -32,6 +32,8 @@ export const CPU_SATURATED = 0.9;
 export const MAX_UNSTEADY = 3;
 /** Times a window is measured on, MEASURE_MS more each, while a step's gain is within the noise. */
 export const MAX_EXTENSIONS = 2;
+/** Windows measured again while the judge names no stage (it may, once the rates steady), before settling. */
+export const MAX_UNJUDGED = 2;
 /** How long to wait for an added worker to start (or a removed one to leave) before going on. */
 export const COUNT_WAIT_MS = 10_000;
 /** Decisions a snapshot carries for the dashboard. */
@@ -120,6 +122,8 @@ export class AutoscalePolicy {
   private counts: number[] | undefined;
   private step: Step | undefined;
   private current: Measured | undefined;
+  /** Windows in a row that ended with no stage named. */
+  private unjudged = 0;
   private readonly held = new Map<number, number>();
   private readonly decisions: AutoscaleDecision[] = [];
 
@@ -244,6 +248,12 @@ export class AutoscalePolicy {
     if (this.limits.cpuBound && cpu >= CPU_SATURATED)
       return this.finish(s.t, `stopped: the CPUs are saturated (${pct(cpu)} of ${this.limits.cores} cores): ${at}`);
     const b = s.bottleneck;
+    if (b === undefined && this.unjudged < MAX_UNJUDGED) {
+      this.unjudged++;
+      this.settle(s.t - SETTLE_MS); // measured again at once: nothing changed
+      return undefined;
+    }
+    this.unjudged = 0;
     if (b === undefined) return this.finish(s.t, `settled: no stage holds the run back: ${at}`);
     if (s.pool !== undefined && b.name === 'the pool')
       return this.finish(
