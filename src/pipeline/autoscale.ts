@@ -152,7 +152,11 @@ export class AutoscalePolicy {
       const ready = sameCounts(running, this.counts) && !s.workers.some((w) => w.state === 'starting');
       if (s.t < this.phase.until || (!ready && s.t < this.phase.until + COUNT_WAIT_MS)) return undefined;
       // Not as expected even so (a worker failed to start, a key pressed): go on from what runs.
-      if (!ready) [this.counts, this.step] = [running, undefined];
+      if (!ready) {
+        // A step that never took (its worker left at once, as a producer with nothing to make): not again.
+        if (this.step !== undefined) this.held.set(this.step.stage, s.t + HOLD_MS);
+        [this.counts, this.step] = [running, undefined];
+      }
       this.phase = { name: 'measuring', window: new RateWindow(), tries: 0, periods: 1, cpuAt: { t: s.t, ms: cpuMs } };
     }
     const phase = this.phase;

@@ -33,7 +33,10 @@ describe('--autoscale', () => {
     expect(Math.abs(Number(settled![1]) - 4)).toBeLessThanOrEqual(1);
 
     // The log carries the decisions on its snapshots and in its summary; a replay prints them again.
-    const lines = readFileSync(log, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const lines = readFileSync(log, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     const summary = lines.at(-1).summary;
     expect(summary.autoscale.decisions.map((d: { text: string }) => d.text)).toEqual(
       decisions.map((line) => line.replace(/^\[[\d.]+s\] autoscale: /, '')),
