@@ -7,10 +7,12 @@
  *   settling   after a change, SETTLE_MS and until every stage runs the workers expected
  *              (the judge needs that long to see the new balance; a new worker must start)
  *   measuring  the consumers' rate over MEASURE_MS (rate-window.ts: buckets, and the noise from
- *              their spread); a window whose halves disagree is measured again, up to MAX_UNSTEADY
+ *              their spread); a window whose halves disagree is measured again, up to MAX_UNSTEADY;
+ *              a gain worth having that the noise still hides is measured on, up to MAX_EXTENSIONS
  *   judging    after a step: kept if the rate rose by more than the noise and by MIN_GAIN, else
  *              the worker is taken back and its stage held for HOLD_MS; then the next step goes
- *              where the judge points (producers, a stage, consumers)
+ *              where the judge points (producers, a stage, consumers); while it names nobody the
+ *              rate is measured again, up to MAX_UNJUDGED times
  * It stops for good — settled — when the judge names a stage whose last step did not pay, or no
  * stage at all, or the pool (a semaphore's size cannot grow during a run); and it stops adding
  * when the run has `max` workers in all, or, for CPU-bound work, when the CPUs are saturated.
@@ -149,12 +151,16 @@ export class AutoscalePolicy {
       return undefined;
     }
     if (this.phase.name === 'settling') {
-      const ready = sameCounts(running, this.counts) && !s.workers.some((w) => w.state === 'starting');
-      if (s.t < this.phase.until || (!ready && s.t < this.phase.until + COUNT_WAIT_MS)) return undefined;
-      // Not as expected even so (a worker failed to start, a key pressed): go on from what runs.
-      if (!ready) {
+      const starting = s.workers.some((w) => w.state === 'starting');
+      // Not yet as expected: a worker still starting, or one asked to leave that has not yet.
+      const waiting = starting || !sameCounts(running, this.counts);
+      if (s.t < this.phase.until || (waiting && s.t < this.phase.until + COUNT_WAIT_MS)) return undefined;
+      if (!sameCounts(running, this.counts)) {
         // A step that never took (its worker left at once, as a producer with nothing to make): not again.
-        if (this.step !== undefined) this.held.set(this.step.stage, s.t + HOLD_MS);
+        const step = this.step;
+        if (step !== undefined && running[step.stage]! < this.counts[step.stage]!)
+          this.held.set(step.stage, s.t + HOLD_MS);
+        // More than expected: someone else added workers (the keys): go on from what runs, judging no step.
         [this.counts, this.step] = [running, undefined];
       }
       this.phase = { name: 'measuring', window: new RateWindow(), tries: 0, periods: 1, cpuAt: { t: s.t, ms: cpuMs } };

@@ -11,6 +11,8 @@ import {
   AutoscalePolicy,
   autoscaleLimits,
   defaultMaxWorkers,
+  MEASURE_MS,
+  SETTLE_MS,
 } from '../../src/pipeline/autoscale.js';
 import type { PipelineConfig, Snapshot } from '../../src/pipeline/types.js';
 import { mulberry32 } from '../../src/pipeline/workload.js';
@@ -31,6 +33,8 @@ interface Model {
   cpu?: number;
   max?: number;
   cpuBound?: boolean;
+  /** The judge names no stage. */
+  unjudged?: boolean;
 }
 
 const capacity = (ms: number[], counts: number[], i: number): number => (counts[i]! * 1000) / ms[i]!;
@@ -71,7 +75,8 @@ function simulate(model: Model, seconds = 300) {
   for (let t = 0; t <= seconds * 1000 && !policy.finished; t += STEP_MS) {
     const rate = Math.min(...model.ms.map((_, i) => capacity(model.ms, counts, i)));
     consumed += (rate * STEP_MS * (1 + (model.noise ?? 0) * (2 * random() - 1))) / 1000;
-    const s = snapshotOf(t, counts, Math.floor(consumed), slowest(model.ms, counts), model.pool === true);
+    const named = model.unjudged ? undefined : slowest(model.ms, counts);
+    const s = snapshotOf(t, counts, Math.floor(consumed), named, model.pool === true);
     const action = policy.observe(s, t * 2 * (model.cpu ?? 0));
     if (action !== undefined) {
       actions.push(action);
@@ -81,7 +86,13 @@ function simulate(model: Model, seconds = 300) {
   return { counts, actions, policy };
 }
 
-function snapshotOf(t: number, counts: number[], consumed: number, bottleneck: number, pool: boolean): Snapshot {
+function snapshotOf(
+  t: number,
+  counts: number[],
+  consumed: number,
+  bottleneck: number | undefined,
+  pool: boolean,
+): Snapshot {
   const last = counts.length - 1;
   const name = (i: number) => (i === 0 ? 'producers' : i === last ? 'consumers' : `s${i}`);
   const role = (i: number) => (i === 0 ? 'producer' : i === last ? 'consumer' : 'stage');
@@ -90,7 +101,10 @@ function snapshotOf(t: number, counts: number[], consumed: number, bottleneck: n
     stages: counts.map((n, i) => stageRow(name(i), role(i), { workers: n, running: n })),
     workers: counts.flatMap((n, i) => Array.from({ length: n }, (_, k) => makeWorker(`P${i}.${k}`))),
     totals: { produced: consumed, consumed },
-    bottleneck: { stage: bottleneck, name: pool && bottleneck === last ? 'the pool' : name(bottleneck), evidence: '' },
+    bottleneck:
+      bottleneck === undefined
+        ? undefined
+        : { stage: bottleneck, name: pool && bottleneck === last ? 'the pool' : name(bottleneck), evidence: '' },
     ...(pool
       ? {
           pool: {
@@ -171,6 +185,16 @@ describe('autoscale policy', () => {
     const { counts, policy } = simulate({ ms: [1, 8], start: [1, 2], pool: true });
     expect(counts).toEqual([1, 2]);
     expect(texts(policy)).toEqual([expect.stringMatching(/^settled: the pool holds the run back \(raise --pool/)]);
+  });
+
+  it('no stage named: measures again twice (the judge may name one yet), then settles', () => {
+    const { counts, actions, policy } = simulate({ ms: [2, 8], start: [1, 1], unjudged: true });
+    expect(counts).toEqual([1, 1]);
+    expect(actions).toEqual([]);
+    const [decision] = policy.outcome().decisions;
+    expect(decision!.text).toMatch(/^settled: no stage holds the run back: -p 1 -c 1/);
+    // Three windows: each settles and measures (SETTLE_MS + MEASURE_MS), the later two at once.
+    expect(decision!.t).toBeGreaterThanOrEqual(SETTLE_MS + 3 * MEASURE_MS);
   });
 
   it('does nothing while paused, and measures again from the resume', () => {

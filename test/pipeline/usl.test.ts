@@ -29,7 +29,12 @@ describe('USL fit', () => {
   });
 
   it('needs three totals of workers', () => {
-    expect(fitUsl([{ workers: 1, rate: 10 }, { workers: 2, rate: 20 }])).toBeUndefined();
+    expect(
+      fitUsl([
+        { workers: 1, rate: 10 },
+        { workers: 2, rate: 20 },
+      ]),
+    ).toBeUndefined();
   });
 });
 
