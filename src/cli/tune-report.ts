@@ -86,11 +86,12 @@ function fitLines(report: TuneReport): string[] {
     : Number.isFinite(fit.ceiling)
       ? `it levels off towards ${whole(fit.ceiling)}/s`
       : 'it has not begun to flatten';
-  const knee = Number.isFinite(fit.knee) ? `; it flattens (95 % of that) from ${fit.knee} workers` : '';
+  const knee = Number.isFinite(fit.knee) ? ` and flattens (95 % of that) from ${fit.knee} workers` : '';
   return [
-    `Fit (Universal Scalability Law, X(N) = λN / (1 + σ(N−1) + κN(N−1))): λ ${whole(fit.lambda)}/s a worker, ` +
-      `σ ${fit.sigma.toFixed(3)} (contention), κ ${fit.kappa.toPrecision(2)} (coherency), ` +
-      `off by ${whole(fit.rmse)}/s on average: ${peak}${knee}.`,
+    'Fit (Universal Scalability Law, X(N) = λN / (1 + σ(N−1) + κN(N−1))):',
+    `  λ ${whole(fit.lambda)}/s a worker, σ ${fit.sigma.toFixed(3)} (contention), κ ${fit.kappa.toPrecision(2)} ` +
+      `(coherency), off by ${whole(fit.rmse)}/s on average;`,
+    `  ${peak}${knee}.`,
   ];
 }
 
