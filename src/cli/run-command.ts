@@ -11,18 +11,23 @@ import { UsageError } from './usage-error.js';
 
 /** Checks the user's modules (exit 2 for a bad one, before any worker starts), then runs. */
 export async function runCommand(request: RunRequest): Promise<number> {
-  try {
-    await checkUserModules(request.config);
-  } catch (error) {
-    if (error instanceof UserModuleError) throw new UsageError(error.message);
-    throw error;
-  }
+  await checkModules(request.config);
   if (request.broker === undefined)
     return presentRun(
       (onSnapshot) => startPipeline(request.config, { onSnapshot, autoscale: request.autoscale }),
       request,
     );
   return runOnBroker(request, request.broker);
+}
+
+/** Checks the user's modules before anything starts: a bad one is a UsageError (exit 2). */
+export async function checkModules(config: RunRequest['config']): Promise<void> {
+  try {
+    await checkUserModules(config);
+  } catch (error) {
+    if (error instanceof UserModuleError) throw new UsageError(error.message);
+    throw error;
+  }
 }
 
 /**

@@ -4,18 +4,13 @@
  * ends the trial under way and reports what was measured so far.
  */
 import { tune } from '../pipeline/tune.js';
-import { checkUserModules, UserModuleError } from '../pipeline/user-modules.js';
+import { checkModules } from './run-command.js';
 import type { TuneRequest } from './tune-args.js';
 import { formatTuneReport, trialLine, workloadFlags } from './tune-report.js';
-import { EXIT, UsageError } from './usage-error.js';
+import { EXIT } from './usage-error.js';
 
 export async function tuneCommand(request: TuneRequest): Promise<number> {
-  try {
-    await checkUserModules(request.config);
-  } catch (error) {
-    if (error instanceof UserModuleError) throw new UsageError(error.message);
-    throw error;
-  }
+  await checkModules(request.config);
   const stop = new AbortController();
   const onSignal = (): void => stop.abort();
   process.once('SIGINT', onSignal);

@@ -9,7 +9,7 @@ import { type AutoscaleOptions, AutoscalePolicy, autoscaleLimits } from './autos
 import type { PipelineConfig, PipelineControls, Snapshot, Summary } from './types.js';
 
 /** The process's CPU time so far, every thread's (workers included), in ms. */
-function processCpuMs(): number {
+export function processCpuMs(): number {
   const { user, system } = process.cpuUsage();
   return (user + system) / 1000;
 }

@@ -20,6 +20,7 @@
  */
 import { availableParallelism } from 'node:os';
 import { MAX_UNSTEADY, MEASURE_MS, SETTLE_MS } from './autoscale.js';
+import { processCpuMs } from './autoscale-driver.js';
 import { MAX_WORKERS_PER_ROLE, resolveConfig } from './config.js';
 import { type Measured, MIN_GAIN, RateWindow, rose, SIGMAS } from './rate-window.js';
 import { startPipeline } from './run-pipeline.js';
@@ -231,10 +232,7 @@ async function runTrial(config: PipelineConfig, setting: Setting, signal: AbortS
   let result: { measured: Measured; cpu: number; last: Snapshot } | undefined;
   let finish!: () => void;
   const measuredOrEnded = new Promise<void>((resolve) => (finish = resolve));
-  const cpuMs = (): number => {
-    const { user, system } = process.cpuUsage();
-    return (user + system) / 1000;
-  };
+  const cpuMs = processCpuMs;
   const onSnapshot = (s: Snapshot): void => {
     if (result !== undefined || s.state !== 'running') return;
     if (settleFrom === undefined) {
