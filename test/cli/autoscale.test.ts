@@ -1,7 +1,8 @@
 /**
  * `pipeline-tui --autoscale` from the command line, with sleep-based work whose best counts are
- * known by construction: one producer at 2 ms an item (500/s at most), consumers at 8 ms (125/s
- * each) — four consumers carry it, more gain nothing. Stopped (SIGINT) once it has settled: each
+ * known by construction: one feed delivering an item every 2 ms (500/s at most, however many
+ * producers: only the first reads it), consumers at 8 ms (125/s each) — four consumers carry it,
+ * more gain nothing. Stopped (SIGINT) once it has settled: each
  * decision was a line of its own, the summary ends with the counts to paste, the metrics log
  * recorded the decisions and a replay of it shows them again.
  */
@@ -11,15 +12,18 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { runCli, startCli } from '../helpers/cli.js';
 import { ensureBuilt } from '../helpers/dist.js';
 import { scratchDir } from '../helpers/scratch.js';
+import { userModule } from '../pipeline/helpers.js';
 
 beforeAll(() => ensureBuilt(), 120_000);
 
-const KNOWN = ['-p', '1', '-c', '1', '--produce-ms', '2', '--consume-ms', '8', '--jitter', '0'];
+const KNOWN = ['--producer', userModule('feed-producer'), '-p', '1', '-c', '1', '--consume-ms', '8', '--jitter', '0'];
+const FEED = { env: { PT_FEED_MS: '2' } };
 
 describe('--autoscale', () => {
   it('adds consumers to the four that carry the producer, says each step, and ends with the flags', async () => {
     const log = join(scratchDir('autoscale'), 'run.jsonl');
     const cli = startCli([...KNOWN, '--duration', '10m', '--autoscale', '--plain', '--metrics', log], {
+      ...FEED,
       deadlineMs: 240_000,
     });
     await cli.stdoutMatching(/autoscale: (settled|stopped)/);
@@ -48,7 +52,10 @@ describe('--autoscale', () => {
   }, 300_000);
 
   it('--json: the summary carries every decision and the counts', async () => {
-    const { code, stdout } = await runCli([...KNOWN, '-n', '400', '--autoscale=8', '--json'], { deadlineMs: 60_000 });
+    const { code, stdout } = await runCli([...KNOWN, '-n', '400', '--autoscale=8', '--json'], {
+      ...FEED,
+      deadlineMs: 60_000,
+    });
     expect(code).toBe(0);
     const summary = JSON.parse(stdout);
     expect(summary.autoscale).toMatchObject({ flags: expect.stringMatching(/^-p \d+ -c \d+$/) });
