@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Makes the README's pictures from a real run: docs/dashboard.png (a screenshot taken in a real
-# terminal, tmux, mid-run, of a multi-stage run) and docs/demo.cast (an asciicast of the
-# slow-consumer story).
+# terminal, tmux, mid-run, of a multi-stage run), docs/demo.cast (an asciicast of the
+# slow-consumer story) and docs/autoscale.cast (a run with --autoscale).
 # Needs tmux and rsvg-convert (Debian: apt install tmux librsvg2-bin fonts-dejavu-core).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -23,4 +23,7 @@ tmux -L "$socket" send-keys q
 rsvg-convert docs/dashboard.svg -o docs/dashboard.png
 rm docs/dashboard.svg
 node dist/cli/main.js demo slow-consumer --record docs/demo.cast --json > /dev/null
-echo "wrote docs/dashboard.png and docs/demo.cast"
+# An autoscaling run: one producer at 2 ms an item, consumers at 8 ms, grown while it pays.
+node dist/cli/main.js -p 1 -c 1 --produce-ms 2 --consume-ms 8 --jitter 0 --duration 45s --autoscale \
+  --record docs/autoscale.cast --json > /dev/null
+echo "wrote docs/dashboard.png, docs/demo.cast and docs/autoscale.cast"

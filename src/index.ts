@@ -3,9 +3,13 @@
  * Everything here works across workers: pass `x.handle` to a worker, `revive(handle)` it there.
  */
 
+export { AutoscaleError, type AutoscaleOptions } from './pipeline/autoscale.js';
 export { ConfigError } from './pipeline/config.js';
 export { type PipelineRun, type RunOptions, runPipeline, startPipeline } from './pipeline/run-pipeline.js';
+export { type Trial, type TuneOptions, type TuneReport, tune } from './pipeline/tune.js';
 export type {
+  AutoscaleDecision,
+  AutoscaleReading,
   Bottleneck,
   EndedBy,
   LinkRow,
@@ -19,6 +23,7 @@ export type {
   WorkerRow,
 } from './pipeline/types.js';
 export type { Consume, Produce, Transform, WorkerContext } from './pipeline/user-modules.js';
+export type { UslFit } from './pipeline/usl.js';
 export type {
   BoundedQueueOptions,
   QueueHandle,

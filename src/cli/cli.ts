@@ -21,6 +21,8 @@ async function main(argv: string[]): Promise<number> {
       return (await import('./watch-command.js')).watchCommand(request);
     case 'replay':
       return (await import('./replay-command.js')).replayCommand(request);
+    case 'tune':
+      return (await import('./tune-command.js')).tuneCommand(request);
     case 'run':
       return (await import('./run-command.js')).runCommand(request);
   }

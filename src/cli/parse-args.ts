@@ -8,6 +8,7 @@ import { usageMessage } from './did-you-mean.js';
 import { type OutputMode, outputOf } from './output-mode.js';
 import { runOutputOptions } from './output-options.js';
 import { runOptions } from './run-args.js';
+import { tuneOptions } from './tune-args.js';
 import { UsageError } from './usage-error.js';
 import { watchOptions } from './watch-args.js';
 import { workerOptions } from './worker-args.js';
@@ -35,6 +36,8 @@ const EXAMPLES: Array<[string, string]> = [
   ['$0 -n 100000 --produce-ms 0 --consume-ms 0 --json', 'flat out, headless, summary as JSON'],
   ['$0 --record run.cast --metrics run.jsonl', 'record the dashboard (asciicast) and the metrics (JSONL)'],
   ['$0 replay run.jsonl --speed 4', 'replay a recorded run at 4x speed'],
+  ['$0 -c 1 --consume-ms 8 --autoscale', 'add consumers while throughput rises, then say how many to use'],
+  ['$0 tune --consume-ms 8 --budget 60s', 'trials of the counts: a table, a chart and the command line to use'],
 ];
 
 const DEMO_EPILOG =
@@ -78,6 +81,12 @@ export function buildParser(argv: string[], version: string) {
             .positional('file', { type: 'string', describe: 'the .jsonl metrics log of a run' })
             .option('speed', { default: 1, requiresArg: true, describe: 'playback speed (2 = twice as fast)' }),
         ),
+    )
+    .command(
+      'tune',
+      'run short trials of the pipeline the flags describe, varying its counts, and recommend the fewest workers ' +
+        'that carry the most throughput',
+      (y) => tuneOptions(runOptions(y)),
     )
     .command(
       'worker',

@@ -10,6 +10,7 @@ import { CastWriter } from '../record/asciicast.js';
 import { MetricsLogWriter } from '../record/metrics-log.js';
 import { phaseMarkers } from '../record/phase-markers.js';
 import { OffscreenTerminal, offlineStdin, TappedTerminal, type TerminalLike } from '../record/tapped-terminal.js';
+import { decisionLine, newDecisions } from '../tui/autoscale-text.js';
 import type { KeyMap } from '../tui/keys.js';
 import { formatProgressLine, formatSummary, summaryJson } from '../tui/plain.js';
 import type { DashboardHandle } from '../tui/run-dashboard.js';
@@ -115,6 +116,7 @@ export async function presentRun(
   const onSnapshot = (s: Snapshot): void => {
     metrics?.snapshot(s);
     for (const label of phaseMarkers(previous, s)) cast?.marker(label);
+    if (p.output === 'plain') for (const d of newDecisions(previous, s)) void out(`${decisionLine(d)}\n`);
     previous = s;
     ui?.push(s);
     if (p.output === 'plain' && s.t - lastLine >= 1000) {

@@ -5,6 +5,7 @@
  */
 import { buildParser, type ReplayRequest, toReplayRequest } from './parse-args.js';
 import { type RunRequest, toRunRequest } from './run-args.js';
+import { type TuneRequest, toTuneRequest } from './tune-args.js';
 import { VERSION } from './version.js';
 import { toWatchRequest, type WatchRequest } from './watch-args.js';
 import { toWorkerRequest, type WorkerRequest } from './worker-args.js';
@@ -15,6 +16,7 @@ export type CommandRequest =
   | { command: 'demo'; args: Record<string, unknown> }
   | RunRequest
   | ReplayRequest
+  | TuneRequest
   | WatchRequest
   | WorkerRequest;
 
@@ -31,6 +33,8 @@ export async function readCommand(argv: string[], stdoutIsTTY: boolean): Promise
       return toWatchRequest(args, stdoutIsTTY);
     case 'replay':
       return toReplayRequest(args, stdoutIsTTY);
+    case 'tune':
+      return toTuneRequest(args);
     default:
       return toRunRequest(args, stdoutIsTTY);
   }

@@ -6,9 +6,11 @@
 import type { Argv } from 'yargs';
 import type { BrokerAddress } from '../broker/broker-url.js';
 import { CLAIM_IDLE_MS, DEFAULT_GROUP } from '../broker/defaults.js';
+import type { AutoscaleOptions } from '../pipeline/autoscale.js';
 import { DEFAULT_STAGE_WORKERS, stageName } from '../pipeline/chain.js';
 import { ConfigError, DEFAULTS, MAX_WORKERS_PER_ROLE, resolveConfig } from '../pipeline/config.js';
 import type { PipelineConfig, StageConfig } from '../pipeline/types.js';
+import { autoscaleArg, autoscaleOption } from './autoscale-arg.js';
 import { BROKER_PASSWORD_ENV, brokerArg } from './broker-arg.js';
 import { parseDuration } from './duration.js';
 import { type OutputMode, outputOf } from './output-mode.js';
@@ -25,6 +27,8 @@ export interface RunRequest {
   metrics?: string | undefined;
   /** `--broker URL --stream NAME [--group G]`: where (password and all: never shown), which stream. */
   broker?: { address: BrokerAddress; stream: string; group: string } | undefined;
+  /** `--autoscale[=MAX]`: true for the default bound, or the most workers in all. */
+  autoscale?: AutoscaleOptions | true | undefined;
 }
 
 /**
@@ -56,6 +60,7 @@ export function runOptions<T>(y: Argv<T>) {
       type: 'string',
     })
     .option('pool', runFlag('consumers share N connections: at most N consume at once (a BoundedSemaphore)', P))
+    .option('autoscale', autoscaleOption(P))
     .option('rate', runFlag('items/s limit per producer', W))
     .option('produce-ms', runFlag('work per produced item (ms)', W, d.produceMs))
     .option('consume-ms', runFlag('work per consumed item (ms)', W, d.consumeMs))
@@ -163,5 +168,6 @@ export function toRunRequest(args: Parsed, stdoutIsTTY: boolean): RunRequest {
     if (error instanceof ConfigError) throw new UsageError(error.message);
     throw error;
   }
-  return { command: 'run', config, broker, ...outputOf(args, stdoutIsTTY) };
+  const autoscale = autoscaleArg(args.autoscale, config);
+  return { command: 'run', config, broker, ...(autoscale ? { autoscale } : {}), ...outputOf(args, stdoutIsTTY) };
 }

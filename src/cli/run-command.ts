@@ -11,15 +11,23 @@ import { UsageError } from './usage-error.js';
 
 /** Checks the user's modules (exit 2 for a bad one, before any worker starts), then runs. */
 export async function runCommand(request: RunRequest): Promise<number> {
+  await checkModules(request.config);
+  if (request.broker === undefined)
+    return presentRun(
+      (onSnapshot) => startPipeline(request.config, { onSnapshot, autoscale: request.autoscale }),
+      request,
+    );
+  return runOnBroker(request, request.broker);
+}
+
+/** Checks the user's modules before anything starts: a bad one is a UsageError (exit 2). */
+export async function checkModules(config: RunRequest['config']): Promise<void> {
   try {
-    await checkUserModules(request.config);
+    await checkUserModules(config);
   } catch (error) {
     if (error instanceof UserModuleError) throw new UsageError(error.message);
     throw error;
   }
-  if (request.broker === undefined)
-    return presentRun((onSnapshot) => startPipeline(request.config, { onSnapshot }), request);
-  return runOnBroker(request, request.broker);
 }
 
 /**
@@ -43,7 +51,7 @@ async function runOnBroker(request: RunRequest, broker: NonNullable<RunRequest['
     return await presentRun(
       (onSnapshot) => {
         started = true;
-        return startPipeline(config, { onSnapshot, broker: link });
+        return startPipeline(config, { onSnapshot, broker: link, autoscale: request.autoscale });
       },
       { ...request, config },
     );

@@ -21,6 +21,8 @@ import type { Worker } from 'node:worker_threads';
 import type { StreamLink } from '../broker/stream-link.js';
 import type { BoundedQueue } from '../queue/index.js';
 import { BoundedSemaphore } from '../sync/bounded-semaphore.js';
+import type { AutoscaleOptions } from './autoscale.js';
+import { AutoscaleDriver } from './autoscale-driver.js';
 import { Cascade } from './cascade.js';
 import { chainOf } from './chain.js';
 import { resolveConfig } from './config.js';
@@ -54,6 +56,11 @@ export interface RunOptions {
    * so that `pipeline-tui worker` processes can join it, and closes the link's connection at its end.
    */
   broker?: StreamLink;
+  /**
+   * Grow the run where the bottleneck judge points, keeping each worker only if it raised the
+   * throughput (autoscale.ts): true, or `{ max }` workers in all. Its decisions ride on the snapshots.
+   */
+  autoscale?: AutoscaleOptions | boolean;
 }
 
 /** A started run: its controls, and the Summary it resolves to. */
@@ -127,6 +134,7 @@ export function startPipeline(input: Partial<PipelineConfig>, options: RunOption
   const cascade = new Cascade(stages, links, config.shutdown);
   const workers = (): RunningWorker[] => stages.flatMap((s) => s.all);
   const sampler = new Sampler(config, board, links);
+  const autoscaler = options.autoscale ? new AutoscaleDriver(config, options.autoscale) : undefined;
 
   /** How far the shutdown has come, counting the workers that joined from elsewhere (a --broker run). */
   const progress = (): ShutdownProgress => {
@@ -265,6 +273,7 @@ export function startPipeline(input: Partial<PipelineConfig>, options: RunOption
     const broker = stream ? { reading: stream.reading(), remote: stream.remote() } : undefined;
     const notice = refusal !== undefined && sampler.elapsed() < refusal.until ? refusal.text : undefined;
     latest = sampler.sample(shown, stages, progress(), error, broker, notice);
+    if (autoscaler) latest = autoscaler.observe(latest, controls);
     options.onSnapshot?.(latest);
     return latest;
   }
@@ -286,7 +295,7 @@ export function startPipeline(input: Partial<PipelineConfig>, options: RunOption
     const conclude = (): Summary => {
       const last = snap();
       // snap() reads progress() now, so its shutdown numbers are the final ones.
-      const summary = summaryOf(last, by, error);
+      const summary = autoscaler?.conclude(summaryOf(last, by, error)) ?? summaryOf(last, by, error);
       return errorStack !== undefined && error !== undefined ? { ...summary, stack: errorStack } : summary;
     };
     if (!stream) {

@@ -210,6 +210,22 @@ export interface Bottleneck {
   advice?: string;
 }
 
+/** One decision of `--autoscale` (src/pipeline/autoscale.ts): "+1 consumer → 1,180/s (+21 %)". */
+export interface AutoscaleDecision {
+  /** Milliseconds since the run started. */
+  t: number;
+  text: string;
+}
+
+/** What `--autoscale` is doing, in a snapshot: its latest decisions and whether it has finished. */
+export interface AutoscaleReading {
+  /** Decisions made so far; `recent` holds the last few of them, oldest first. */
+  decided: number;
+  recent: AutoscaleDecision[];
+  /** Settled or stopped: it adds no more workers. */
+  done: boolean;
+}
+
 /** One immutable sample of a running pipeline, taken every refresh tick. */
 export interface Snapshot {
   /** Milliseconds since the run started. */
@@ -242,6 +258,8 @@ export interface Snapshot {
   error?: string;
   /** Why a request from the keys was refused, for a few seconds ("- keeps the last of …"). */
   notice?: string;
+  /** Present for a run with `--autoscale`. */
+  autoscale?: AutoscaleReading;
 }
 
 /** stopped: a graceful stop (q, a first Ctrl-C or signal); aborted: torn down at once (a second one). */
@@ -282,6 +300,15 @@ export interface Summary {
   error?: string;
   /** The stack of the error that failed the run, as the worker threw it (the user's own frames among it). */
   stack?: string;
+  /** A run with `--autoscale`: every decision, and the counts it settled on as flags to paste. */
+  autoscale?: {
+    decisions: AutoscaleDecision[];
+    /** Workers per stage, producers first, when it finished (or when the run ended). */
+    workers: number[];
+    /** Those counts as flags: "-p 1 -c 8". */
+    flags: string;
+    done: boolean;
+  };
 }
 
 /** Live controls the dashboard sends back to a run (never by reaching into workers). */

@@ -1,5 +1,6 @@
 import { Box, Text } from 'ink';
 import type { Snapshot } from '../pipeline/types.js';
+import { AutoscaleLine, autoscaleLines } from './AutoscaleLine.js';
 import { BottleneckLine } from './BottleneckLine.js';
 import { BrokerLine } from './BrokerLine.js';
 import { ChainPanel } from './ChainPanel.js';
@@ -57,6 +58,7 @@ export function Dashboard({
     hasError: s.error !== undefined,
     hasHoldup: holdup(s) !== undefined,
     hasPool: s.pool !== undefined,
+    autoscaleLines: autoscaleLines(s.autoscale),
   });
   const capacity = Math.max(0, ...s.links.map((l) => l.capacity));
   const widths = lineWidths(columns, capacity, history.size);
@@ -75,6 +77,7 @@ export function Dashboard({
       />
       {s.pool !== undefined && <PoolLine pool={s.pool} />}
       <BottleneckLine bottleneck={s.bottleneck} none={s.noBottleneck} columns={columns} />
+      {s.autoscale !== undefined && <AutoscaleLine autoscale={s.autoscale} />}
       {layout.latency && <LatencyLine latencyMs={s.latencyMs} />}
       {s.broker !== undefined ? <BrokerLine broker={s.broker} /> : <LockLine lock={s.lock} />}
       <ShutdownLine snapshot={s} columns={columns} />

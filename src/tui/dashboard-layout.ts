@@ -22,6 +22,8 @@ export interface LayoutInput {
   hasPool: boolean;
   /** The "Waiting" line: a worker holds the drain up (HoldupLine). */
   hasHoldup?: boolean;
+  /** Lines of the `--autoscale` decisions (AutoscaleLine), 0 without it. */
+  autoscaleLines?: number;
 }
 
 export interface Layout {
@@ -40,8 +42,9 @@ const FIXED = 7;
 const SPACERS = 3;
 
 /** Where the rows go for a terminal of `rows` lines. */
-export function dashboardLayout({ rows, workers, stages, help, hasError, hasPool, hasHoldup }: LayoutInput): Layout {
-  const extra = [hasError, hasPool, hasHoldup].filter(Boolean).length;
+export function dashboardLayout(input: LayoutInput): Layout {
+  const { rows, workers, stages, help, hasError, hasPool, hasHoldup } = input;
+  const extra = [hasError, hasPool, hasHoldup].filter(Boolean).length + (input.autoscaleLines ?? 0);
   const fixed = FIXED + extra + (help ? helpPanelLines(help) : 0);
   const room = rows - 1 - fixed;
   const chain = 2 * stages - 1;

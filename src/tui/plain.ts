@@ -3,6 +3,7 @@
  * readable summary at the end of every run, and the Summary as JSON (`--json`).
  */
 import type { Snapshot, Summary } from '../pipeline/types.js';
+import { autoscaleSummaryLines } from './autoscale-text.js';
 import { bottleneckText } from './BottleneckLine.js';
 import { brokerText } from './BrokerLine.js';
 import { pickWorkers } from './dashboard-layout.js';
@@ -95,6 +96,8 @@ export function formatSummary(s: Summary): string {
   if (s.broker !== undefined) lines.push(`Broker: ${brokerText(s.broker)}.`);
   lines.push(workersLine(s.workers));
   if (s.error) lines.push(`Error: ${s.error}`, ...userFrames(s.stack).map((frame) => `  ${frame}`));
+  // Last: the counts --autoscale settled on, as flags to paste.
+  if (s.autoscale !== undefined) lines.push(...autoscaleSummaryLines(s.autoscale));
   return lines.join('\n');
 }
 
@@ -174,6 +177,7 @@ export function summaryJson(s: Summary): string {
     ...(s.bottleneck !== undefined ? { bottleneck: s.bottleneck } : {}),
     ...(s.noBottleneck !== undefined ? { noBottleneck: s.noBottleneck } : {}),
     ...(s.broker !== undefined ? { broker: s.broker } : {}),
+    ...(s.autoscale !== undefined ? { autoscale: s.autoscale } : {}),
     workers: s.workers,
     endedBy: s.endedBy,
     ...(s.error !== undefined ? { error: s.error } : {}),
