@@ -52,11 +52,8 @@ describe.skipIf(!HAS_REDIS)('batches on a Redis stream', () => {
     expect([summary.produced, summary.consumed, summary.broker?.duplicates]).toEqual([items, items, 0]);
   }, 180_000);
 
-  // retry: about one run in four on a quiet machine ends "lost the broker at …" after the restart
-  // instead of completing: a known defect, open in issue 26 (seen on CI and by hand, not yet found).
   it('adds nothing twice and loses nothing when the server is killed and restarted from its AOF mid-run', {
     timeout: 300_000,
-    retry: 2,
   }, async () => {
     const stream = 'restarted';
     const items = 6000;
