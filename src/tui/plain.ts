@@ -3,11 +3,9 @@
  * readable summary at the end of every run, and the Summary as JSON (`--json`).
  */
 import type { Snapshot, Summary } from '../pipeline/types.js';
-import { bottleneckText } from './BottleneckLine.js';
-import { brokerText } from './BrokerLine.js';
 import { pickWorkers } from './dashboard-layout.js';
 import { count, duration, latency, percent, rate } from './format.js';
-import { holdup } from './HoldupLine.js';
+import { bottleneckText, brokerText, holdup } from './line-texts.js';
 import { type CascadeReading, steps } from './shutdown-steps.js';
 import { userFrames } from './user-frames.js';
 
