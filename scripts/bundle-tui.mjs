@@ -26,6 +26,34 @@ const yogaWithoutFetch = {
   },
 };
 
+// string-width measures every text of every frame, segmenting any string past ASCII into graphemes;
+// the dashboard's glyphs are all one column, and narrowWidth (src/tui/narrow-width.ts) answers
+// for them first. Its own default export is renamed, so a new version that moves it fails here.
+const NARROW_WIDTH = new URL('../dist/tui/narrow-width.js', import.meta.url).pathname;
+const narrowFirst = {
+  name: 'narrow-width-first',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]string-width[\\/]index\.js$/ }, ({ path }) => {
+      const source = readFileSync(path, 'utf8');
+      const renamed = source.replace(/^export default function stringWidth\(/m, 'function measuredWidth(');
+      if (renamed === source) throw new Error(`${path}: no \`export default function stringWidth(\` to wrap`);
+      return {
+        contents:
+          `import { narrowWidth } from ${JSON.stringify(NARROW_WIDTH)};\n${renamed}\n` +
+          'export default function stringWidth(text, options) {\n' +
+          '  return narrowWidth(text, options) ?? measuredWidth(text, options);\n}\n',
+        loader: 'js',
+        resolveDir: path.replace(/[\\/][^\\/]*$/, ''),
+      };
+    });
+  },
+};
+
+const REQUIRE = [
+  "import { createRequire as __bundleRequire } from 'node:module';",
+  'const require = __bundleRequire(import.meta.url);',
+].join('\n');
+
 export async function bundleTui() {
   await build({
     entryPoints: ENTRIES,
@@ -38,11 +66,9 @@ export async function bundleTui() {
     platform: 'node',
     target: 'node20',
     external: ['react-devtools-core'],
-    plugins: [yogaWithoutFetch],
+    plugins: [yogaWithoutFetch, narrowFirst],
     // Some CommonJS dependencies require() Node's built-ins; an ES module has no require of its own.
-    banner: {
-      js: "import { createRequire as __bundleRequire } from 'node:module';\nconst require = __bundleRequire(import.meta.url);",
-    },
+    banner: { js: REQUIRE },
     logLevel: 'warning',
   });
   // The declarations still describe the entries; the files they were bundled from stay too (the CLI's
