@@ -68,8 +68,6 @@ export function startDashboard(options: DashboardOptions): DashboardHandle {
     // The store already paces the frames; Ink's own throttle, at the same rate but another
     // phase, would drop every other one. Twice the rate keeps it as a mere safety net.
     maxFps: maxFps * 2,
-    // Only the lines that changed are rewritten: most of a frame (labels, the key bar) does not.
-    incrementalRendering: true,
   });
   // Ask for the exit promise now: Ink only settles one that exists when it unmounts.
   const exited = instance.waitUntilExit().then(() => undefined);
