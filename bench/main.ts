@@ -2,7 +2,7 @@
  * `npm run bench` — the benchmark suite, printed as one table against baselines measured in the
  * same run, with the issue's goals and how far each row is from its goal. `--quick` (used by CI
  * so the suite cannot rot) runs small sizes, once each, and asserts nothing. `--only a,b` runs
- * only those parts (single, batch, object, large, handoff, lock, pipeline, broker, dashboard), with
+ * only those parts (single, batch, object, large, handoff, lock, pipeline, broker, dashboard, startup), with
  * the baselines they are held against — for measuring one change; the table in docs/benchmarks.md is
  * a full run.
  */
@@ -12,7 +12,7 @@ import { pipelineBenchmarks } from './pipeline.js';
 import { QUEUE_PARTS, type QueuePart, queueBenchmarks } from './queue.js';
 import { formatTable, machineLine, type Row } from './table.js';
 
-const PARTS = [...QUEUE_PARTS, 'lock', 'pipeline', 'broker', 'dashboard'] as const;
+const PARTS = [...QUEUE_PARTS, 'lock', 'pipeline', 'broker', 'dashboard', 'startup'] as const;
 type Part = (typeof PARTS)[number];
 
 /** The parts named by `--only a,b` (or `--only=a,b`); every part without it. */
@@ -56,6 +56,8 @@ if (parts.has('dashboard'))
       unit: '%',
     });
   }
+// The built command as a user runs it, each figure against `node -e 0` timed in turn with it.
+if (parts.has('startup')) rows.push(...(await (await import('./startup.js')).startupBenchmarks(quick)));
 console.log(formatTable(rows));
 console.log(
   `\n${

@@ -51,6 +51,7 @@ export function formatValue(value: number, unit: string): string {
   }
   if (unit === 'ns') return `${value.toFixed(1)} ns`;
   if (unit === 'µs') return `${value.toFixed(1)} µs`;
+  if (unit === 'ms') return `${value.toFixed(value >= 100 ? 0 : 2)} ms`;
   if (unit === '%') return `${value.toFixed(1)} %`;
   if (unit === '×') return `${value.toFixed(2)}×`;
   return `${value.toFixed(3)} ${unit}`;

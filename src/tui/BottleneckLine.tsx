@@ -1,5 +1,6 @@
 import { Text } from 'ink';
 import type { Bottleneck } from '../pipeline/types.js';
+import { bottleneckText } from './line-texts.js';
 import { useTheme } from './use-theme.js';
 
 export interface BottleneckLineProps {
@@ -10,11 +11,6 @@ export interface BottleneckLineProps {
 }
 
 const LABEL = 'Bottleneck ';
-
-/** The whole verdict as one sentence: "keep-odd — its input queue is full …; select it and press + …". */
-export function bottleneckText(b: Bottleneck): string {
-  return `${b.name} — ${b.evidence}${b.advice !== undefined ? `; ${b.advice}` : ''}`;
-}
 
 /**
  * "Bottleneck keep-odd — its input queue is full and upstream is blocked 76% of the time; …":

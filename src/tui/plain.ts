@@ -4,11 +4,9 @@
  */
 import type { Snapshot, Summary } from '../pipeline/types.js';
 import { autoscaleSummaryLines } from './autoscale-text.js';
-import { bottleneckText } from './BottleneckLine.js';
-import { brokerText } from './BrokerLine.js';
 import { pickWorkers } from './dashboard-layout.js';
 import { count, duration, latency, percent, rate } from './format.js';
-import { holdup } from './HoldupLine.js';
+import { bottleneckText, brokerText, holdup } from './line-texts.js';
 import { type CascadeReading, steps } from './shutdown-steps.js';
 import { userFrames } from './user-frames.js';
 

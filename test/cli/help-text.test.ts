@@ -2,6 +2,7 @@
  * Prose the command prints fits the terminal (issue 21, item 8): `--help` lists the exit codes one
  * to a line instead of wrapping them mid-sentence, and a demo's introduction wraps between words.
  */
+import { readFileSync } from 'node:fs';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { STORIES } from '../../demos/stories.js';
 import { runCli } from '../helpers/cli.js';
@@ -18,6 +19,19 @@ describe('prose that fits', () => {
     expect(stdout).toMatch(/^ {2}5 +the broker cannot be used \(unreachable, password refused\)$/m);
     expect(stdout).toMatch(/^ {2}130 +aborted by Ctrl-C \(143 by SIGTERM, 129 by SIGHUP\)$/m);
     expect(stdout).toMatch(/^ {2}3 +stalled: no item moved for --stall-ms while work remained$/m);
+  });
+
+  it('--help answered before yargs loads is, byte for byte, what yargs prints', async () => {
+    // A locale yargs has no translation for: the early answer steps aside, and yargs prints its English.
+    const [early, yargs] = await Promise.all([runCli(['--help']), runCli(['--help'], { env: { LC_ALL: 'xx_XX' } })]);
+    expect(early.code).toBe(0);
+    expect(yargs.code).toBe(0);
+    expect(early.stdout).toMatch(/^pipeline-tui \[run\] \[options\]\n/);
+    expect(early.stdout).toBe(yargs.stdout);
+    const version = await runCli(['--version']);
+    expect(version.stdout).toBe(
+      `${JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')).version}\n`,
+    );
   });
 
   it('replay or watch with no argument: one line saying what is missing, exit 2', async () => {

@@ -1,7 +1,9 @@
 /**
  * React and react-reconciler each choose their build from NODE_ENV when first loaded; a mix of
  * the two draws nothing. The bin must load one build for both, whatever the user's shell has:
- * a probe loaded with `--import` lists, at exit, which React modules were really run.
+ * a probe loaded with `--import` lists, at exit, which React modules were really run from
+ * node_modules. The dashboard's bundle (scripts/bundle-tui.mjs) carries its own React, chosen in it
+ * the same way: then none is run from node_modules, and the frames in the recording are the proof.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -46,9 +48,13 @@ describe('one React build for React and the reconciler', () => {
         });
         expect(code).toBe(0);
         const builds = JSON.parse(/^BUILDS (.*)$/m.exec(stderr)![1]!) as string[];
-        expect(builds).toEqual(
-          expect.arrayContaining([`react/cjs/react.${build}.js`, `react-reconciler/cjs/react-reconciler.${build}.js`]),
-        );
+        if (builds.length > 0)
+          expect(builds).toEqual(
+            expect.arrayContaining([
+              `react/cjs/react.${build}.js`,
+              `react-reconciler/cjs/react-reconciler.${build}.js`,
+            ]),
+          );
         expect(builds.filter((b) => !b.includes(`.${build}.`))).toEqual([]);
         const { output } = parseCast(readFileSync(cast, 'utf8'));
         // A quick run may end before a live frame is due; the summary is drawn by Ink all the same.

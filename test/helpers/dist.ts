@@ -5,7 +5,7 @@
  * source (of src/ or demos/) or is older than it.
  */
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, readdirSync, statSync } from 'node:fs';
+import { cpSync, existsSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -59,6 +59,9 @@ export function ensureBuilt(): void {
     const build = spawnSync(process.execPath, [tsc, '-p', project], { cwd: ROOT, encoding: 'utf8', timeout: 120_000 });
     return `${build.stdout}${build.stderr}`;
   });
+  // Printed by yargs at build time (scripts/build.mjs): it may no longer match the parser just
+  // compiled, and without it `--help` is answered by yargs itself.
+  rmSync(`${ROOT}dist/cli/help.txt`, { force: true });
   const left = stale();
   if (left.length > 0) throw new Error(`the build left dist/ stale for ${left.join(', ')}:\n${output.join('\n')}`);
 }
