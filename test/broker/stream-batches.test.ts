@@ -57,7 +57,8 @@ describe.skipIf(!HAS_REDIS)('batches on a Redis stream', () => {
     const stream = 'sleepy';
     const gate = join(scratchDir('sleepy'), 'gate');
     process.env.PT_GATE = gate; // the consumers' threads inherit it
-    const xackCalls = (): number => Number(/cmdstat_xack:calls=(\d+)/.exec(server.cli('INFO', 'commandstats'))?.[1] ?? 0);
+    const xackCalls = (): number =>
+      Number(/cmdstat_xack:calls=(\d+)/.exec(server.cli('INFO', 'commandstats'))?.[1] ?? 0);
     const before = xackCalls();
     const link = await StreamLink.open(server.url, { stream, claimIdleMs: 600_000 });
     const items = 40;
