@@ -3,6 +3,7 @@
 // Two builds: src/ → dist/ (the package, with its declarations), then demos/ → dist/demos/. The
 // demos import the toolkit as `pipeline-tui`, which TypeScript finds in the first build's output.
 // Files tsc does not emit (the broker's Lua scripts) are copied next to the modules that read them.
+// The broker's worker thread is then bundled into one file (bundle-stream-worker.mjs: start-up).
 //
 // `--if-changed` (the `prepare` script) skips the build when dist/ was built from exactly the
 // inputs there are now. npm runs `prepare` on `npm install`, and again every time `npx
@@ -14,6 +15,7 @@ import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { chmodSync, cpSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { bundleStreamWorker } from './bundle-stream-worker.mjs';
 
 const STAMP = 'dist/.build-stamp';
 const INPUTS = ['src', 'demos', 'package.json', 'tsconfig.json', 'tsconfig.build.json', 'tsconfig.demos.json'];
@@ -28,7 +30,8 @@ function inputsHash() {
           .filter((e) => e.isFile())
           .map((e) => `${e.parentPath ?? e.path}/${e.name}`),
   ).sort();
-  for (const file of [...files, 'scripts/build.mjs']) hash.update(`${file}\0`).update(readFileSync(file)).update('\0');
+  for (const file of [...files, 'scripts/build.mjs', 'scripts/bundle-stream-worker.mjs'])
+    hash.update(`${file}\0`).update(readFileSync(file)).update('\0');
   return hash.digest('hex');
 }
 
@@ -43,4 +46,5 @@ for (const project of ['tsconfig.build.json', 'tsconfig.demos.json'])
   execFileSync(process.execPath, [tsc, '-p', project], { stdio: 'inherit' });
 chmodSync('dist/cli/main.js', 0o755);
 cpSync('src/broker/scripts', 'dist/broker/scripts', { recursive: true });
+await bundleStreamWorker();
 writeFileSync(STAMP, stamp);
