@@ -53,7 +53,7 @@ describe.skipIf(!HAS_REDIS)('batches on a Redis stream', () => {
     expect([summary.produced, summary.consumed, summary.broker?.duplicates]).toEqual([items, items, 0]);
   }, 180_000);
 
-  it('acknowledges the items of a batch in a script or two, not one per item, when each item blocks its thread', async () => {
+  it('acknowledges a batch in a script or two, not one per item, when each item blocks its thread', async () => {
     const stream = 'sleepy';
     const gate = join(scratchDir('sleepy'), 'gate');
     process.env.PT_GATE = gate; // the consumers' threads inherit it
