@@ -1,9 +1,9 @@
 /**
  * Scale-out on a stream: `pipeline-tui run --broker` (the built command) with its own consumers,
  * joined by two `pipeline-tui worker` processes, every consumer sleeping 10 ms per item
- * (`--work sleep --jitter 0`), so the ideal is consumers × 100 items/s. The rate is read off the
- * run's metrics log over the window in which every consumer, in all three processes, has taken
- * items, up to 90 % of the run: the processes' start-up (Node loading the workers) is left out,
+ * (`--work sleep --jitter 0`, capacity 1024), so the ideal is consumers × 100 items/s. The rate is
+ * read off the run's metrics log over the window in which every consumer, in all three processes,
+ * has taken items, up to 90 % of the run: the processes' start-up (Node loading the workers) is left out,
  * and so is the tail, where consumers run out of items.
  */
 import { spawn } from 'node:child_process';
@@ -14,6 +14,8 @@ import { fileURLToPath } from 'node:url';
 
 const BIN = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
 export const WORK_MS = 10;
+/** Entries that may wait in the stream, as in the other broker rows. */
+export const SCALE_CAPACITY = 1024;
 
 interface Sample {
   t: number;
@@ -42,6 +44,9 @@ export async function scaleRun(url: string, stream: string, consumers: number, i
   const own = consumers - 2 * perWorker;
   const metrics = join(mkdtempSync(join(tmpdir(), 'bench-scale-')), 'run.jsonl');
   const workload = ['--produce-ms', '0', '--consume-ms', String(WORK_MS), '--work', 'sleep', '--jitter', '0'];
+  // The broker rows' capacity: the default (16 entries waiting) is less than what 32 consumers read
+  // at a time (5 each at 10 ms per item), and they went without between the producers' puts.
+  workload.push('--capacity', String(SCALE_CAPACITY));
   const run = cli(
     ['run', '--broker', url, '--stream', stream, '-p', '2', '-c', String(own), '-n', String(items), ...workload]
       // No stall verdict while the processes start on a busy machine.

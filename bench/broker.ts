@@ -7,7 +7,7 @@
  * item against the ideal (broker-scale.ts). Skipped, with a note, where redis-server is not installed.
  */
 import { bullmqRun, leanLoopRun } from './broker-baselines.js';
-import { scaleRun, WORK_MS } from './broker-scale.js';
+import { SCALE_CAPACITY, scaleRun, WORK_MS } from './broker-scale.js';
 import { runWorkers } from './run-workers.js';
 import { median, type Row } from './table.js';
 
@@ -174,7 +174,9 @@ export async function brokerBenchmarks(quick: boolean, measured: readonly Row[])
       const ideal = consumers * (1000 / WORK_MS);
       rows.push({
         group: 'broker',
-        name: `run --broker + 2 worker processes, ${consumers} consumers, ${WORK_MS} ms sleep per item`,
+        name: `run --broker + 2 worker processes, ${consumers} consumers, ${WORK_MS} ms sleep per item, capacity ${
+          SCALE_CAPACITY
+        }`,
         value: rate,
         unit: 'items/s',
         verified: results.every((r) => r.verified),

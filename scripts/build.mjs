@@ -3,9 +3,9 @@
 // Two builds: src/ → dist/ (the package, with its declarations), then demos/ → dist/demos/. The
 // demos import the toolkit as `pipeline-tui`, which TypeScript finds in the first build's output.
 // Files tsc does not emit (the broker's Lua scripts) are copied next to the modules that read them.
-// Then the dashboard's entries are bundled with Ink and React (bundle-tui.mjs says why), and the
-// help text is written once, as yargs prints it, for `--help` to answer without loading yargs
-// (cli/early-answer.ts).
+// Then the dashboard's entries are bundled with Ink and React (bundle-tui.mjs says why), the
+// broker's worker thread into one file (bundle-stream-worker.mjs: start-up), and the help text is
+// written once, as yargs prints it, for `--help` to answer without loading yargs (cli/early-answer.ts).
 //
 // `--if-changed` (the `prepare` script) skips the build when dist/ was built from exactly the
 // inputs there are now. npm runs `prepare` on `npm install`, and again every time `npx
@@ -17,6 +17,7 @@ import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { chmodSync, cpSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { bundleStreamWorker } from './bundle-stream-worker.mjs';
 import { bundleTui } from './bundle-tui.mjs';
 
 const STAMP = 'dist/.build-stamp';
@@ -32,7 +33,7 @@ function inputsHash() {
           .filter((e) => e.isFile())
           .map((e) => `${e.parentPath ?? e.path}/${e.name}`),
   ).sort();
-  for (const file of [...files, 'scripts/build.mjs', 'scripts/bundle-tui.mjs'])
+  for (const file of [...files, 'scripts/build.mjs', 'scripts/bundle-tui.mjs', 'scripts/bundle-stream-worker.mjs'])
     hash.update(`${file}\0`).update(readFileSync(file)).update('\0');
   return hash.digest('hex');
 }
@@ -49,6 +50,7 @@ for (const project of ['tsconfig.build.json', 'tsconfig.demos.json'])
 chmodSync('dist/cli/main.js', 0o755);
 cpSync('src/broker/scripts', 'dist/broker/scripts', { recursive: true });
 await bundleTui();
+await bundleStreamWorker();
 // Printed by the command itself, as yargs prints it: not a terminal (100 columns), yargs' default locale.
 const help = execFileSync(process.execPath, ['dist/cli/main.js', '--help'], { env: { PATH: process.env.PATH } });
 writeFileSync('dist/cli/help.txt', help.toString('utf8').replace(/\n$/, ''));

@@ -232,7 +232,8 @@ async function runConsumer(queue: StreamQueue, noWork: boolean, pool: BrokerSema
   board.setState(slot, 'consuming');
   try {
     for (;;) {
-      acks.flush(); // nothing finished waits through a pause
+      // Nothing finished waits through a pause; otherwise what is held goes when due or when the batch is done.
+      if (board.paused) acks.flush();
       steering.waitIfPaused();
       // Retired: its worker process is leaving. What it finished is acknowledged (finally, below);
       // close() gives the buffer back and leaves the group.

@@ -16,6 +16,7 @@ import { scratchDir } from '../helpers/scratch.js';
 import { DEADLINE_MS, within } from '../helpers/workers.js';
 
 const SLOW_ITEM = new URL('../fixtures/user/slow-item-consumer.mjs', import.meta.url).pathname;
+const SLEEPY = new URL('../fixtures/user/gated-sleepy-consumer.mjs', import.meta.url).pathname;
 
 describe.skipIf(!HAS_REDIS)('batches on a Redis stream', () => {
   let server: RedisServer;
@@ -50,6 +51,31 @@ describe.skipIf(!HAS_REDIS)('batches on a Redis stream', () => {
     const summary = await within(run.done, DEADLINE_MS, 'the run');
     expect(summary.endedBy).toBe('completed');
     expect([summary.produced, summary.consumed, summary.broker?.duplicates]).toEqual([items, items, 0]);
+  }, 180_000);
+
+  it('acknowledges a batch in a script or two, not one per item, when each item blocks its thread', async () => {
+    const stream = 'sleepy';
+    const gate = join(scratchDir('sleepy'), 'gate');
+    process.env.PT_GATE = gate; // the consumers' threads inherit it
+    const xackCalls = (): number =>
+      Number(/cmdstat_xack:calls=(\d+)/.exec(server.cli('INFO', 'commandstats'))?.[1] ?? 0);
+    const before = xackCalls();
+    const link = await StreamLink.open(server.url, { stream, claimIdleMs: 600_000 });
+    const items = 40;
+    const config = { producers: 1, consumers: 1, items, capacity: 64, produceMs: 0, refreshMs: 50 };
+    const run = startPipeline({ ...config, consumer: SLEEPY, stallMs: 600_000 }, { broker: link });
+    // Every item in the stream before the consumer takes its second: each read after that is a whole
+    // prefetch (4), so what is counted below does not rest on the producer keeping ahead.
+    const put = (): number => Number(server.cli('HGET', `${stream}:counts`, 'put').trim() || 0);
+    await untilAsync(async () => put() === items, 'every item put', DEADLINE_MS);
+    writeFileSync(gate, '');
+    const summary = await within(run.done, DEADLINE_MS, 'the run');
+    expect(summary.endedBy).toBe('completed');
+    expect([summary.produced, summary.consumed, summary.broker?.duplicates]).toEqual([items, items, 0]);
+    // Items of 10 ms: what is held goes once the first of it has waited 20 ms (the third item of a
+    // batch of 4) and when the batch is done — two scripts per batch (a slower machine makes fewer),
+    // where one script per item would be 40, and one more for the sentinel.
+    expect(xackCalls() - before).toBeLessThanOrEqual((items / 4) * 2 + 2);
   }, 180_000);
 
   it('adds nothing twice and loses nothing when the server is killed and restarted from its AOF mid-run', {
