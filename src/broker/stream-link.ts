@@ -27,6 +27,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
+import type { PipelineBackend } from '../pipeline/backend.js';
 import type { ChainLink, LinkReadings } from '../pipeline/link.js';
 import type { BrokerConfig, BrokerReading, PipelineConfig, ShutdownMode, WorkerRole } from '../pipeline/types.js';
 import { type PermitCounts, readPermits } from './broker-semaphore.js';
@@ -45,6 +46,7 @@ import {
   STALE_MS,
   setRunPhase,
 } from './remote-board.js';
+import { StreamBackend } from './stream-backend.js';
 import { type HoldState, releaseStream, renewStream, StreamBusyError, takeStream } from './stream-lease.js';
 import { CLAIM_IDLE_MS, DEFAULT_GROUP, type StreamCounts, StreamQueue } from './stream-queue.js';
 import type { StreamWiring } from './stream-worker-main.js';
@@ -217,6 +219,11 @@ export class StreamLink implements ChainLink {
     await this.setPhase(phase);
     await this.queue.purgeSentinels();
     await expireRun(this.queue.redis, this.queue.stream);
+  }
+
+  /** The run's backend on this stream (RunOptions.broker): the engine drives the run through it. */
+  backend(): PipelineBackend {
+    return new StreamBackend(this);
   }
 
   /** How the run's workers reach the stream (the address with its password: workerData only). */

@@ -1,20 +1,14 @@
 /**
- * The workers of one stage of the chain: starting them (each wired to its input and output links,
- * the board and, for consumers, the pool) and knowing which are still running.
+ * The workers of one stage of the chain: starting them (the backend wires each to its links) and
+ * knowing which are still running.
  */
 import type { Worker } from 'node:worker_threads';
-import type { StreamWiring, StreamWorkerData } from '../broker/stream-worker-main.js';
-import type { BoundedSemaphore } from '../sync/bounded-semaphore.js';
-import type { SharedHandle } from '../sync/shared-object.js';
-import { ownModule, spawnWorker } from '../threads/spawn.js';
+import type { PipelineBackend } from './backend.js';
 import { type ChainStage, workerId } from './chain.js';
 import { MAX_WORKERS_PER_ROLE } from './config.js';
-import type { Link } from './link.js';
 import { type PipelineBoard, slotOf } from './metrics.js';
 import type { WorkerInfo } from './sampler.js';
-import type { PipelineConfig } from './types.js';
 import type { WorkerMessage } from './worker-life.js';
-import type { PipelineWorkerData } from './worker-main.js';
 
 export interface RunningWorker extends WorkerInfo {
   worker: Worker;
@@ -33,17 +27,11 @@ export interface WorkerEvents {
 
 /** What every stage's workers are started with. */
 export interface Crewing {
-  config: PipelineConfig;
   board: PipelineBoard;
-  links: readonly Link[];
-  pool: BoundedSemaphore | undefined;
+  /** Starts each worker on its links. */
+  backend: PipelineBackend;
   events: WorkerEvents;
-  /** A `--broker` run: its producers and consumers work on the stream instead of `links`. */
-  stream?: StreamWiring;
 }
-
-const WORKER_MAIN = ownModule(import.meta.url, './worker-main');
-const STREAM_WORKER_MAIN = ownModule(import.meta.url, '../broker/stream-worker-main');
 
 export class StageWorkers {
   /** Every worker the stage has started, in order, running or not. */
@@ -59,16 +47,14 @@ export class StageWorkers {
   /** Starts one more worker; false when the stage already has the most it may have. */
   add(): boolean {
     if (this.all.length >= MAX_WORKERS_PER_ROLE) return false;
-    const { config, board, events, stream } = this.crewing;
+    const { board, backend, events } = this.crewing;
     const { stage } = this;
     const { role } = this.spec;
     const index = this.all.length;
     const slot = slotOf(stage, index);
     const id = workerId(role, stage, index);
     board.setState(slot, 'starting');
-    const worker = stream
-      ? this.streamWorker({ role: role as StreamWorkerData['role'], index, slot, id, config, wiring: stream })
-      : spawnWorker(WORKER_MAIN, { workerData: this.workerData(role, index, slot, id) });
+    const worker = backend.startWorker({ role, stage, index, slot, id });
     const w: RunningWorker = {
       id,
       role,
@@ -85,31 +71,6 @@ export class StageWorkers {
     worker.on('error', (e) => events.error(w, e.message, e.stack));
     worker.on('exit', (code) => events.exit(w, code));
     return true;
-  }
-
-  /** A worker of the shared-memory chain: wired to its input and output links (and the pool). */
-  private workerData(role: ChainStage['role'], index: number, slot: number, id: string): PipelineWorkerData {
-    const { config, board, links, pool } = this.crewing;
-    const { stage } = this;
-    return {
-      role,
-      stage,
-      index,
-      slot,
-      id,
-      config,
-      board: board.handle,
-      ...(stage > 0 ? { input: links[stage - 1]!.queue.handle } : {}),
-      ...(stage < links.length ? { output: links[stage]!.queue.handle } : {}),
-      ...(role === 'consumer' && pool !== undefined ? { pool: pool.handle as SharedHandle<'BoundedSemaphore'> } : {}),
-    };
-  }
-
-  /** A producer or consumer of a `--broker` run: it reaches the stream with its own connection. */
-  private streamWorker(data: Omit<StreamWorkerData, 'board' | 'boardStages'>): Worker {
-    const { board, config } = this.crewing;
-    const workerData: StreamWorkerData = { ...data, board: board.handle, boardStages: config.stages.length + 2 };
-    return spawnWorker(STREAM_WORKER_MAIN, { workerData });
   }
 
   alive(): RunningWorker[] {
