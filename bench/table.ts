@@ -11,6 +11,15 @@ export interface Row {
   verified?: boolean;
   /** The issue's goal for this row, if it has one (see {@link Goal}). */
   goal?: Goal;
+  /** For a row that is the median of several runs: the slowest and fastest run, shown beside it. */
+  spread?: Spread;
+}
+
+/** The range of a row's runs: `value` is their median. */
+export interface Spread {
+  min: number;
+  max: number;
+  runs: number;
 }
 
 /**
@@ -61,7 +70,9 @@ export function formatTable(rows: Row[]): string {
   const cells = rows.map((r) => [
     r.group,
     r.name,
-    formatValue(r.value, r.unit),
+    r.spread
+      ? `${formatValue(r.value, r.unit)} (${spreadText(r.spread, r.value, r.unit)})`
+      : formatValue(r.value, r.unit),
     r.verified === undefined ? '' : r.verified ? 'yes' : 'NO',
     r.note ?? '',
     r.goal?.text ?? '',
@@ -76,6 +87,18 @@ export function formatTable(rows: Row[]): string {
     `|${widths.map((w, i) => (i === 2 ? `${'-'.repeat(w + 1)}:` : '-'.repeat(w + 2))).join('|')}|`,
     ...cells.map(line),
   ].join('\n');
+}
+
+/**
+ * "3.70–8.01 of 9": the slowest and fastest run, without their unit when the median beside them
+ * has the same one ("330.0 k/s–1.20 M/s of 9" when they differ).
+ */
+function spreadText({ min, max, runs }: Spread, median: number, unit: string): string {
+  const suffix = (text: string): string => text.replace(/^[-\d.]+/, '');
+  const [lo, hi, mid] = [min, max, median].map((x) => formatValue(x, unit));
+  const same = suffix(lo!) === suffix(mid!) && suffix(hi!) === suffix(mid!);
+  const bare = (text: string): string => (same ? text.slice(0, text.length - suffix(text).length) : text);
+  return `${bare(lo!)}–${bare(hi!)} of ${runs}`;
 }
 
 /** Median of a list of numbers. */

@@ -89,6 +89,14 @@ export const CLOSED = -1;
 
 /** How long (in pause rounds) a spinner waits between two reads of the other side's word. */
 const WAIT_PAUSE = 128;
+/**
+ * Once a spinner sees the other side act, it lets it go on (see `settle`) until SETTLE_ITEMS
+ * items (free slots) are there, at most a quarter of the ring, or the other side pauses, or
+ * SETTLE_MS passed; it reads the other side's index every SETTLE_PAUSE rounds meanwhile.
+ */
+const SETTLE_ITEMS = 64;
+const SETTLE_MS = 0.005;
+const SETTLE_PAUSE = 512;
 
 export class Ring {
   /** How long the item taken last by this handle had waited, in ms (NaN without stamps). */
@@ -260,10 +268,40 @@ export class Ring {
    */
   spinWhile(forItems: boolean, until: number, need = 0): boolean {
     do {
-      if (this.changed(forItems, need)) return true;
+      if (this.changed(forItems, need)) {
+        if (need === 0) this.settle(forItems);
+        return true;
+      }
       pause(WAIT_PAUSE);
     } while (now() < until);
     return false;
+  }
+
+  /**
+   * Called when a spinning getter (putter) has just seen the first item (free slot): waits, still
+   * spinning, while the other side keeps putting (taking), until there are a batch's worth, or it
+   * pauses, or SETTLE_MS. Without this a getter that keeps up with the putters (or a putter with
+   * the getters) falls into lock-step with them, one item at a time: each item then moves the
+   * other side's index line (which also holds its lock) and a slot line between the cores, and
+   * the spinner's polls take those lines away from the side doing the work — the slow mode of a
+   * 1P1C run, where the cached views (I3) save nothing. With it the lines cross once per batch.
+   * It adds at most SETTLE_MS to a wait, and nothing when the other side puts (takes) one item
+   * and stops: its index then stands still between two reads.
+   */
+  private settle(forItems: boolean): void {
+    const w = this.w;
+    const index = forItems ? TAIL : HEAD;
+    const enough = Math.min(SETTLE_ITEMS, Math.ceil(this.capacity / 4));
+    const until = now() + SETTLE_MS;
+    let seen = Atomics.load(w, index);
+    for (;;) {
+      const depth = this.distance(Atomics.load(w, HEAD), Atomics.load(w, TAIL));
+      if ((forItems ? depth : this.capacity - depth) >= enough) return;
+      pause(SETTLE_PAUSE);
+      const next = Atomics.load(w, index);
+      if (next === seen || now() >= until) return;
+      seen = next;
+    }
   }
 
   /**
