@@ -35,7 +35,7 @@ const began = performance.now();
 const rows: Row[] = [];
 console.log(
   `pipeline-tui benchmarks${
-    quick ? ' (quick: one run of each, small sizes)' : ' (full: median of 5 runs of each)'
+    quick ? ' (quick: one run of each, small sizes)' : ' (full: each row the median of its runs — 9 for the queue, 5 elsewhere — with the slowest and fastest)'
   } — ${machineLine()}\n`,
 );
 rows.push(...(await queueBenchmarks(quick, new Set(QUEUE_PARTS.filter((p: QueuePart) => parts.has(p))))));
