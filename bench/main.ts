@@ -35,7 +35,7 @@ const began = performance.now();
 const rows: Row[] = [];
 console.log(
   `pipeline-tui benchmarks${
-    quick ? ' (quick: one run of each, small sizes)' : ' (full: each row the median of its runs — 9 for the queue, 5 elsewhere — with the slowest and fastest)'
+    quick ? ' (quick: one run of each, small sizes)' : ' (full: medians, of 9 runs for the queue and 5 elsewhere)'
   } — ${machineLine()}\n`,
 );
 rows.push(...(await queueBenchmarks(quick, new Set(QUEUE_PARTS.filter((p: QueuePart) => parts.has(p))))));
