@@ -45,8 +45,11 @@ export async function workerCommand(request: WorkerRequest): Promise<number> {
     name: `pipeline-tui-worker-${process.pid}`,
     onLost: (cause) => (news.lost = `lost the broker at ${at}: ${cause}; reconnecting`),
     onBack: () => (news.lost = undefined),
-    onGone: (cause) =>
-      (news.gone = `lost the broker at ${at}: ${cause}; gave up after ${RECONNECT_FOR_MS / 1000} s of retrying`),
+    onGone: (cause) => {
+      news.gone = `lost the broker at ${at}: ${cause}; gave up after ${RECONNECT_FOR_MS / 1000} s of retrying`;
+      // Threads still making their first connection wait for the broker until told to leave.
+      current?.leave();
+    },
   });
   const started = performance.now();
   const line = (text: string): void => {
