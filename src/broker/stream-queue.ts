@@ -137,6 +137,8 @@ export class StreamQueue {
   readonly batch: number;
   private readonly buffer: StreamEntry[] = [];
   private bufferTouchedAt = 0;
+  /** What the last take handed out: in the consumer's hands until it is acknowledged. */
+  private inHand: readonly StreamEntry[] = [];
   private lastClaimAt = Number.NEGATIVE_INFINITY;
   private claimCursor = '0-0';
   private readonly counts: StreamQueueStats = {
@@ -338,6 +340,7 @@ export class StreamQueue {
     const taken = this.buffer.splice(0, sentinelAt >= 0 ? Math.min(max, sentinelAt + 1) : max);
     this.counts.delivered += taken.length;
     if (taken.at(-1)!.item === SENTINEL) await this.release();
+    this.inHand = taken;
     return taken;
   }
 
@@ -455,11 +458,22 @@ export class StreamQueue {
     this.bufferTouchedAt = performance.now();
   }
 
-  /** Resets the idle time of buffered entries before others would claim them. */
-  private async keepBufferFresh(consumer: string): Promise<void> {
-    if (performance.now() - this.bufferTouchedAt < this.claimIdleMs / 3 || this.buffer.length === 0) return;
+  /**
+   * For a consumer alive but not taking, such as one waiting for a pool's permit: resets the idle
+   * time of what it holds (the entries of its last take and its buffer), so no other consumer
+   * claims them as a dead one's and handles them twice. Cheap to call often: it touches the
+   * server once every claimIdleMs / 3 at most.
+   */
+  async keepFresh(): Promise<void> {
+    await this.keepBufferFresh(this.requireConsumer(), this.inHand);
+  }
+
+  /** Resets the idle time of buffered entries (and `alsoHeld`) before others would claim them. */
+  private async keepBufferFresh(consumer: string, alsoHeld: readonly StreamEntry[] = []): Promise<void> {
+    const held = [...alsoHeld, ...this.buffer];
+    if (performance.now() - this.bufferTouchedAt < this.claimIdleMs / 3 || held.length === 0) return;
     this.bufferTouchedAt = performance.now();
-    const ids = this.buffer.map((e) => e.id);
+    const ids = held.map((e) => e.id);
     const kept = new Set((await this.scripts.touch(this.stream, this.group, consumer, ...ids)) as string[]);
     // An entry already claimed by another consumer (we were too slow) is theirs now: drop it here.
     for (let i = this.buffer.length - 1; i >= 0; i--) if (!kept.has(this.buffer[i]!.id)) this.buffer.splice(i, 1);

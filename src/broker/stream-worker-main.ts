@@ -138,7 +138,8 @@ async function runConsumer(queue: StreamQueue, noWork: boolean, pool: BrokerSema
   const acks = new AckBatch(queue, (acked) => board.addItems(slot, acked));
   board.setState(slot, 'consuming');
   const worker = loopWorker(queue);
-  const handle = (item: unknown) => withPermit(worker, pool, () => (consume ? consume(item, ctx) : work()));
+  const keepFresh = () => queue.keepFresh();
+  const handle = (item: unknown) => withPermit(worker, pool, () => (consume ? consume(item, ctx) : work()), keepFresh);
   try {
     // With work per item, one at a time from the buffer (its entries are kept fresh meanwhile).
     await consumeAll(

@@ -206,9 +206,15 @@ export interface Permits {
 
 /**
  * Does `work` holding a permit of the pool (just does it without one), waiting a refresh at a time
- * so a pause is honoured meanwhile; the wait is published on the board, and so is every acquisition.
+ * so a pause is honoured meanwhile, and `whileWaiting` runs (a stream's consumer keeps what it
+ * holds from being claimed); the wait is published on the board, and so is every acquisition.
  */
-export async function withPermit(w: LoopWorker, pool: Permits | undefined, work: () => unknown): Promise<void> {
+export async function withPermit(
+  w: LoopWorker,
+  pool: Permits | undefined,
+  work: () => unknown,
+  whileWaiting?: () => Maybe<void>,
+): Promise<void> {
   if (pool === undefined) return void (await work());
   const { board, slot } = w;
   const waited = !(await pool.acquire({ blocking: false }));
@@ -216,6 +222,7 @@ export async function withPermit(w: LoopWorker, pool: Permits | undefined, work:
     board.beginPoolWait(slot);
     try {
       while (!(await pool.acquire({ timeout: w.refreshMs }))) {
+        await whileWaiting?.();
         board.endPoolWait(slot);
         w.steering.waitIfPaused();
         board.beginPoolWait(slot);

@@ -105,6 +105,20 @@ describe.skipIf(!HAS_REDIS)('a run on a Redis stream', () => {
     expect(server.cli('XLEN', stream).trim()).toBe('0');
   }, 120_000);
 
+  it('a consumer waiting for a pool permit longer than the claim idle time keeps its entry: no duplicate', async () => {
+    // Pool 1, six consumers, 300 ms per item: five of them hold entries while they wait for the
+    // permit, about 1.5 s, past the 1 s after which an idle entry may be claimed by another consumer
+    // (an item being handled may be claimed too, by design, but 300 ms of handling stays under it).
+    const link = await StreamLink.open(server.url, { stream: 'permit-wait', claimIdleMs: 1000 });
+    const config = { producers: 1, consumers: 6, pool: 1, items: 12, capacity: 4, consumeMs: 300, refreshMs: 50 };
+    const summary = await within(runPipeline(config, { broker: link }), DEADLINE_MS * 3, 'the run');
+    expect(summary.endedBy).toBe('completed');
+    expect([summary.produced, summary.consumed]).toEqual([12, 12]);
+    expect(summary.broker?.duplicates).toBe(0);
+    expect(summary.pool?.maxInUse).toBe(1);
+    expect(server.cli('HGET', 'permit-wait:counts', 'acked').trim()).toBe('12');
+  }, 120_000);
+
   it('ends as failed, not stuck, when its only consumer fails and the producer waits on a full stream', async () => {
     const link = await StreamLink.open(server.url, { stream: 'failing' });
     const throwing = new URL('../fixtures/user/throwing-consumer.mjs', import.meta.url).pathname;
