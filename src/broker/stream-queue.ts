@@ -22,7 +22,9 @@
  * acknowledged, and the ack counts it as a duplicate — so acknowledged items are counted exactly,
  * and the twice-delivered ones are counted apart. A consumer keeps the entries of its local buffer
  * fresh (XCLAIM to itself, which resets their idle time) so a batch waiting its turn is not
- * claimed; an item being processed is, if it takes longer than `claimIdleMs`.
+ * claimed, and so are the entries in its hands while it waits for something (`keepFresh`: a pool's
+ * permit) or an item is handled asynchronously (`whileHandling`). An item handled synchronously,
+ * which blocks the thread, is claimed if it takes longer than `claimIdleMs`.
  *
  * Puts and acks are idempotent (once.lua): each carries this queue's client id and a call number,
  * so a script that ioredis resends after a reconnect (the server may have run it and died before
@@ -466,6 +468,22 @@ export class StreamQueue {
    */
   async keepFresh(): Promise<void> {
     await this.keepBufferFresh(this.requireConsumer(), this.inHand);
+  }
+
+  /**
+   * Waits for `pending`, an item being handled asynchronously, while keeping what this consumer
+   * holds fresh (as BullMQ renews an active job's lock): a live consumer's slow item is not claimed
+   * and handled twice. A consumer that died, or whose thread is blocked, stops renewing, and what
+   * it held is claimed after claimIdleMs as before.
+   */
+  async whileHandling<T>(pending: Promise<T>): Promise<T> {
+    // A failed touch is the lost broker, which the run reports on its own.
+    const timer = setInterval(() => void this.keepFresh().catch(() => {}), this.claimIdleMs / 4);
+    try {
+      return await pending;
+    } finally {
+      clearInterval(timer);
+    }
   }
 
   /** Resets the idle time of buffered entries (and `alsoHeld`) before others would claim them. */

@@ -138,8 +138,11 @@ async function runConsumer(queue: StreamQueue, noWork: boolean, pool: BrokerSema
   const acks = new AckBatch(queue, (acked) => board.addItems(slot, acked));
   board.setState(slot, 'consuming');
   const worker = loopWorker(queue);
-  const keepFresh = () => queue.keepFresh();
-  const handle = (item: unknown) => withPermit(worker, pool, () => (consume ? consume(item, ctx) : work()), keepFresh);
+  const handleOne = (item: unknown) => {
+    const handled = consume ? consume(item, ctx) : work();
+    return handled instanceof Promise ? queue.whileHandling(handled) : handled;
+  };
+  const handle = (item: unknown) => withPermit(worker, pool, () => handleOne(item), () => queue.keepFresh());
   try {
     // With work per item, one at a time from the buffer (its entries are kept fresh meanwhile).
     await consumeAll(

@@ -22,6 +22,7 @@ import { DEADLINE_MS, within } from '../helpers/workers.js';
 
 const GATED = new URL('../fixtures/user/gated-consumer.mjs', import.meta.url).pathname;
 const HANGING = new URL('../fixtures/user/hanging-consumer.mjs', import.meta.url).pathname;
+const SLOW = new URL('../fixtures/user/slow-consumer.mjs', import.meta.url).pathname;
 
 describe.skipIf(!HAS_REDIS)('a run on a Redis stream', () => {
   let server: RedisServer;
@@ -117,6 +118,23 @@ describe.skipIf(!HAS_REDIS)('a run on a Redis stream', () => {
     expect(summary.broker?.duplicates).toBe(0);
     expect(summary.pool?.maxInUse).toBe(1);
     expect(server.cli('HGET', 'permit-wait:counts', 'acked').trim()).toBe('12');
+  }, 120_000);
+
+  it("an async item handled longer than the claim idle time stays its consumer's: no duplicate", async () => {
+    // Each item takes 1.2 s, past the 400 ms after which an idle entry may be claimed; the
+    // consumer is alive (its thread free while the promise is pending) and keeps its entry.
+    process.env.PT_CONSUME_MS = '1200';
+    try {
+      const link = await StreamLink.open(server.url, { stream: 'slow-items', claimIdleMs: 400 });
+      const config = { producers: 1, consumers: 3, items: 6, capacity: 4, consumer: SLOW, refreshMs: 50 };
+      const summary = await within(runPipeline(config, { broker: link }), DEADLINE_MS * 3, 'the run');
+      expect(summary.endedBy).toBe('completed');
+      expect([summary.produced, summary.consumed]).toEqual([6, 6]);
+      expect(summary.broker?.duplicates).toBe(0);
+      expect(server.cli('HGET', 'slow-items:counts', 'acked').trim()).toBe('6');
+    } finally {
+      delete process.env.PT_CONSUME_MS;
+    }
   }, 120_000);
 
   it('ends as failed, not stuck, when its only consumer fails and the producer waits on a full stream', async () => {
