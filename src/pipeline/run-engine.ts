@@ -65,6 +65,11 @@ export class RunEngine {
   private resolveDone!: (summary: Summary) => void;
   private readonly stall: StallWatch;
   private timer: NodeJS.Timeout | undefined;
+  /**
+   * How many of the run's own producers and consumers had exited when it ended: those it then
+   * terminates (a stall, an abort) are gone without having finished, and the summary says so.
+   */
+  private exitedAtEnd: { producers: number; consumers: number } | undefined;
 
   constructor(
     readonly config: PipelineConfig,
@@ -125,12 +130,13 @@ export class RunEngine {
   /** How far the shutdown has come, counting the workers that joined from elsewhere. */
   private progress(): ShutdownProgress {
     const [p, c] = [this.backend.remote('producer'), this.backend.remote('consumer')];
+    const exited = this.exitedAtEnd ?? { producers: this.producers.exited, consumers: this.consumers.exited };
     return {
       mode: this.config.shutdown,
-      producersDone: this.producers.exited + p.finished,
+      producersDone: exited.producers + p.finished,
       producers: this.producers.all.length + p.all,
       sentinelsSent: this.links.at(-1)!.sentinelsSent,
-      consumersExited: this.consumers.exited + c.finished,
+      consumersExited: exited.consumers + c.finished,
       consumers: this.consumers.all.length + c.all,
       ms: this.status.shutdownMs,
     };
@@ -271,6 +277,8 @@ export class RunEngine {
 
   /** Ends the run at once: every worker is terminated (used for abort, stalls, orphaned locks). */
   teardown(by: EndedBy): void {
+    if (this.status.endedBy === undefined)
+      this.exitedAtEnd = { producers: this.producers.exited, consumers: this.consumers.exited };
     for (const w of this.workers()) if (!w.exited) void w.worker.terminate();
     this.finish(by);
   }

@@ -137,6 +137,14 @@ describe.skipIf(!HAS_REDIS)('a run on a Redis stream', () => {
     }
   }, 120_000);
 
+  it('a stalled run says none of the consumers it had to terminate exited', async () => {
+    const link = await StreamLink.open(server.url, { stream: 'stalled' });
+    const config = { producers: 1, consumers: 2, items: 10, consumer: HANGING, stallMs: 1500, refreshMs: 50 };
+    const summary = await within(runPipeline(config, { broker: link }), DEADLINE_MS * 3, 'the run');
+    expect(summary.endedBy).toBe('stalled');
+    expect(summary.shutdown.consumersExited).toBe(0);
+  }, 120_000);
+
   it('ends as failed, not stuck, when its only consumer fails and the producer waits on a full stream', async () => {
     const link = await StreamLink.open(server.url, { stream: 'failing' });
     const throwing = new URL('../fixtures/user/throwing-consumer.mjs', import.meta.url).pathname;
