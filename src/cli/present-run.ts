@@ -11,6 +11,7 @@ import { MetricsLogWriter } from '../record/metrics-log.js';
 import { phaseMarkers } from '../record/phase-markers.js';
 import { OffscreenTerminal, offlineStdin, TappedTerminal, type TerminalLike } from '../record/tapped-terminal.js';
 import { decisionLine, newDecisions } from '../tui/autoscale-text.js';
+import { bundled } from '../tui/bundled.js';
 import type { KeyMap } from '../tui/keys.js';
 import { formatProgressLine, formatSummary, summaryJson } from '../tui/plain.js';
 import type { DashboardHandle } from '../tui/run-dashboard.js';
@@ -194,7 +195,7 @@ async function loadDashboard(): Promise<StartDashboard> {
   // and both want every frame; whether to colour is our own decision (colorEnabled).
   delete process.env['CI'];
   delete process.env['CONTINUOUS_INTEGRATION'];
-  return (await import('../tui/run-dashboard.js')).startDashboard;
+  return ((await import(bundled('run-dashboard'))) as typeof import('../tui/run-dashboard.js')).startDashboard;
 }
 
 /** Controls that pass every request to `target()`'s, whatever they are by the time a key is pressed. */
