@@ -77,5 +77,8 @@ export function startingSnapshot(config: PipelineConfig): Snapshot {
       waitedMs: 0,
       waitedFraction: 0,
     };
+  // A --broker run shows its stream in place of the lock from the first frame on.
+  if (config.broker !== undefined)
+    snapshot.broker = { ...config.broker, put: 0, acked: 0, duplicates: 0, remoteWorkers: 0 };
   return snapshot;
 }
