@@ -9,6 +9,7 @@
  * diff, and the write — divided by the frames drawn. The sampling that makes each snapshot is the
  * pipeline's (the headless run pays it too) and is not in it.
  */
+import './production-react.js'; // first: before anything loads React
 import { EventEmitter } from 'node:events';
 import { guardRun } from '../dist/cli/interrupts.js';
 import { startPipeline } from '../dist/pipeline/run-pipeline.js';

@@ -6,8 +6,8 @@
 // React) is one chunk under dist/tui/chunks/; Ink's devtools (only with DEV=true) stays a chunk
 // of its own, loaded on demand, so react-devtools-core is needed only when asked for.
 //
-// React's build is still chosen at run time from NODE_ENV (cli/main.ts sets it): nothing here
-// defines it, so the bundle carries both builds, as node_modules does.
+// React's build is chosen at run time from NODE_ENV (cli/main.ts sets it): the bundle in place
+// carries both builds, as node_modules does; dist/tui/production/ has the production one alone.
 import { readFileSync, rmSync } from 'node:fs';
 import { build } from 'esbuild';
 
@@ -49,15 +49,54 @@ const narrowFirst = {
   },
 };
 
+// Ink draws each frame on a new Output: a new grid of one object per cell, and new caches of the
+// texts it tokenized into styled characters and measured. Most of a dashboard frame's texts are
+// the previous frame's (labels, the key bar, rows that did not move), and tokenizing was the
+// largest part of a frame (docs/benchmarks.md, "Start-up and the dashboard's frames"). Here the
+// caches outlive the frame (emptied past a bound, so changing texts cannot grow them without
+// end) and every blank cell is one shared object. Both are only read once made: the grid's cells
+// are replaced, never changed, and the styled characters are copied out as strings.
+const CACHE_LINES = 4096;
+const sharedOutputCaches = {
+  name: 'shared-output-caches',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]ink[\\/]build[\\/]output\.js$/ }, ({ path }) => {
+      const source = readFileSync(path, 'utf8');
+      const edits = [
+        ['    caches = new OutputCaches();', '    caches = sharedCaches();'],
+        [
+          "                row.push({\n                    type: 'char',\n                    value: ' ',\n" +
+            '                    fullWidth: false,\n                    styles: [],\n                });',
+          '                row.push(BLANK);',
+        ],
+      ];
+      let contents = source;
+      for (const [from, to] of edits) {
+        if (!contents.includes(from)) throw new Error(`${path}: no \`${from.trim().split('\n')[0]}\` to replace`);
+        contents = contents.replace(from, to);
+      }
+      contents +=
+        "\nconst BLANK = Object.freeze({ type: 'char', value: ' ', fullWidth: false, styles: Object.freeze([]) });\n" +
+        'let shared;\n' +
+        'function sharedCaches() {\n' +
+        `  const full = shared !== undefined && shared.styledChars.size + shared.widths.size > ${CACHE_LINES};\n` +
+        '  if (shared === undefined || full) shared = new OutputCaches();\n' +
+        '  return shared;\n}\n';
+      return { contents, loader: 'js', resolveDir: path.replace(/[\\/][^\\/]*$/, '') };
+    });
+  },
+};
+
 const REQUIRE = [
   "import { createRequire as __bundleRequire } from 'node:module';",
   'const require = __bundleRequire(import.meta.url);',
 ].join('\n');
 
-export async function bundleTui() {
-  await build({
+/** One build of the entries into `outdir`; `define`: compile-time constants. */
+function bundleInto(outdir, define = {}) {
+  return build({
     entryPoints: ENTRIES,
-    outdir: 'dist/tui',
+    outdir,
     allowOverwrite: true,
     bundle: true,
     splitting: true,
@@ -66,11 +105,21 @@ export async function bundleTui() {
     platform: 'node',
     target: 'node20',
     external: ['react-devtools-core'],
-    plugins: [yogaWithoutFetch, narrowFirst],
+    plugins: [yogaWithoutFetch, narrowFirst, sharedOutputCaches],
     // Some CommonJS dependencies require() Node's built-ins; an ES module has no require of its own.
     banner: { js: REQUIRE },
+    define,
     logLevel: 'warning',
   });
+}
+
+export async function bundleTui() {
+  // A second copy with React's production build alone (NODE_ENV fixed at build time), which the bin
+  // loads unless the user chose another NODE_ENV (src/tui/bundled.ts): the development build was
+  // 60 % of the bundle's source, compiled before the first frame all the same. Built first, from
+  // the unbundled entries.
+  await bundleInto('dist/tui/production', { 'process.env.NODE_ENV': '"production"' });
+  await bundleInto('dist/tui');
   // The declarations still describe the entries; the files they were bundled from stay too (the CLI's
   // plain output imports some of them).
   for (const entry of ENTRIES) rmSync(`${entry}.map`, { force: true });

@@ -11,6 +11,7 @@ import { MetricsLogWriter } from '../record/metrics-log.js';
 import { phaseMarkers } from '../record/phase-markers.js';
 import { OffscreenTerminal, offlineStdin, TappedTerminal, type TerminalLike } from '../record/tapped-terminal.js';
 import { decisionLine, newDecisions } from '../tui/autoscale-text.js';
+import { bundled } from '../tui/bundled.js';
 import type { KeyMap } from '../tui/keys.js';
 import { formatProgressLine, formatSummary, summaryJson } from '../tui/plain.js';
 import type { DashboardHandle } from '../tui/run-dashboard.js';
@@ -35,6 +36,11 @@ export interface Presentation {
   metrics?: string | undefined;
   /** The dashboard's keys (default: a live run's). */
   keys?: KeyMap;
+  /**
+   * The dashboard's first frame, drawn before the source is started (a live run's
+   * startingSnapshot: its chain, every worker starting), so that frame waits for no worker.
+   */
+  first?: Snapshot;
 }
 
 /** Size of the off-screen terminal a headless recording is drawn on. */
@@ -110,7 +116,7 @@ export async function presentRun(
     if (outputClosed) return;
     outputClosed = true;
     if (!isReaderGone(error)) notices.say(`stdout: cannot write it (${whyUnwritable(error!)})`);
-    guard.request('output-closed');
+    guard?.request('output-closed');
   };
 
   const onSnapshot = (s: Snapshot): void => {
@@ -128,20 +134,29 @@ export async function presentRun(
   // Ink and React load before the run starts: that takes a while on a busy machine, and a run
   // that ended meanwhile was never drawn live (nor recorded) at all.
   const startDashboard = terminal !== undefined ? await loadDashboard() : undefined;
-  const source = start(onSnapshot);
-  const guard = guardRun(source, (reason) => {
-    const notice = stoppingNotice(reason);
-    if (p.output !== 'dashboard' && notice !== undefined) process.stderr.write(`${notice}\n`);
-  });
-  // Left on after the run too: a last write's error arrives later, and once the run is over a
-  // stop request is a no-op.
-  process.stdout.on('error', onOutputError);
+  // Mounted, and its first frame (p.first) written, before the source starts: the workers then
+  // load while that frame is on screen, not before it. The source starts in this same task, so
+  // no key can reach the controls before there is a run behind them, nor a snapshot come first.
+  let guard: GuardedRun | undefined;
+  if (startDashboard !== undefined && terminal !== undefined) {
+    ui = mountDashboard(
+      startDashboard,
+      p,
+      forwardTo(() => guard!.controls),
+      terminal,
+      cast,
+    );
+    if (terminal === process.stdout) notices.hold();
+  }
   try {
-    if (startDashboard !== undefined && terminal !== undefined) {
-      // Mounted in the same task as the start: no snapshot can come before it.
-      ui = mountDashboard(startDashboard, p, guard.controls, terminal, cast);
-      if (terminal === process.stdout) notices.hold();
-    }
+    const source = start(onSnapshot);
+    guard = guardRun(source, (reason) => {
+      const notice = stoppingNotice(reason);
+      if (p.output !== 'dashboard' && notice !== undefined) process.stderr.write(`${notice}\n`);
+    });
+    // Left on after the run too: a last write's error arrives later, and once the run is over a
+    // stop request is a no-op.
+    process.stdout.on('error', onOutputError);
     const summary = await source.done;
     if (ui) {
       ui.finish(summary);
@@ -155,7 +170,7 @@ export async function presentRun(
     return exitCodeFor(summary, guard);
   } finally {
     notices.release();
-    guard.dispose();
+    guard?.dispose();
     ui?.unmount();
     cast?.close();
     metrics?.close();
@@ -180,7 +195,21 @@ async function loadDashboard(): Promise<StartDashboard> {
   // and both want every frame; whether to colour is our own decision (colorEnabled).
   delete process.env['CI'];
   delete process.env['CONTINUOUS_INTEGRATION'];
-  return (await import('../tui/run-dashboard.js')).startDashboard;
+  return ((await import(bundled('run-dashboard'))) as typeof import('../tui/run-dashboard.js')).startDashboard;
+}
+
+/** Controls that pass every request to `target()`'s, whatever they are by the time a key is pressed. */
+function forwardTo(target: () => DashboardControls): DashboardControls {
+  return {
+    stop: () => target().stop(),
+    interrupt: () => target().interrupt(),
+    abort: () => target().abort(),
+    pause: () => target().pause(),
+    resume: () => target().resume(),
+    addWorker: (stage) => target().addWorker(stage),
+    removeWorker: (stage) => target().removeWorker(stage),
+    step: (delta) => target().step?.(delta),
+  };
 }
 
 function mountDashboard(
@@ -204,6 +233,7 @@ function mountDashboard(
     // Off-screen, nobody types: a stdin that is not a terminal keeps the keys off.
     ...(onScreen ? {} : { stdin: offlineStdin() }),
     maxFps: Math.min(30, 1000 / p.config.refreshMs),
+    first: p.first,
   });
   return ui;
 }

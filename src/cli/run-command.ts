@@ -4,6 +4,7 @@
  */
 import { resolveConfig } from '../pipeline/config.js';
 import { startPipeline } from '../pipeline/run-pipeline.js';
+import { startingSnapshot } from '../pipeline/starting-snapshot.js';
 import { checkUserModules, UserModuleError } from '../pipeline/user-modules.js';
 import { presentRun } from './present-run.js';
 import type { RunRequest } from './run-args.js';
@@ -13,10 +14,10 @@ import { UsageError } from './usage-error.js';
 export async function runCommand(request: RunRequest): Promise<number> {
   await checkModules(request.config);
   if (request.broker === undefined)
-    return presentRun(
-      (onSnapshot) => startPipeline(request.config, { onSnapshot, autoscale: request.autoscale }),
-      request,
-    );
+    return presentRun((onSnapshot) => startPipeline(request.config, { onSnapshot, autoscale: request.autoscale }), {
+      ...request,
+      first: startingSnapshot(request.config),
+    });
   return runOnBroker(request, request.broker);
 }
 
@@ -53,7 +54,7 @@ async function runOnBroker(request: RunRequest, broker: NonNullable<RunRequest['
         started = true;
         return startPipeline(config, { onSnapshot, broker: link, autoscale: request.autoscale });
       },
-      { ...request, config },
+      { ...request, config, first: startingSnapshot(config) },
     );
   } finally {
     if (!started) await link.disconnect();

@@ -7,6 +7,7 @@
 import { hostPort } from '../broker/broker-url.js';
 import { RECONNECT_FOR_MS } from '../broker/connect.js';
 import { startWatch, type WatchSnapshot } from '../broker/watch-source.js';
+import { bundled } from '../tui/bundled.js';
 import { formatWatchLines, watchJsonLine } from '../tui/watch-plain.js';
 import { EXIT } from './usage-error.js';
 import type { WatchRequest } from './watch-args.js';
@@ -26,7 +27,10 @@ export async function watchCommand(request: WatchRequest): Promise<number> {
   process.stdout.on('error', onOutputError);
   const dashboard =
     request.output === 'dashboard'
-      ? (await import('../tui/run-watch.js')).startWatchDashboard({ color: request.color, onQuit: () => stop() })
+      ? ((await import(bundled('run-watch'))) as typeof import('../tui/run-watch.js')).startWatchDashboard({
+          color: request.color,
+          onQuit: () => stop(),
+        })
       : undefined;
   const onSnapshot = (s: WatchSnapshot): void => {
     if (dashboard) dashboard.push(s);

@@ -6,7 +6,8 @@
  * Rates and "% time blocked" are computed over a sliding window of recent samples, so they show
  * what is happening now rather than the average since the start.
  */
-import * as hdr from 'hdr-histogram-js';
+import { createRequire } from 'node:module';
+import type * as Hdr from 'hdr-histogram-js';
 import { epochMs } from '../sync/futex.js';
 import { BottleneckJudge } from './bottleneck.js';
 import type { ChainStage } from './chain.js';
@@ -70,6 +71,14 @@ interface Point {
 }
 
 const WINDOW_MS = 1000;
+
+/**
+ * hdr-histogram-js, loaded at the first latency report rather than with the engine: loading it
+ * was a third of the engine's start-up, paid before the dashboard's first frame
+ * (docs/benchmarks.md, "Start-up"), and until a consumer reports there is nothing to decode.
+ */
+let hdrModule: typeof Hdr | undefined;
+const loadHdr = (): typeof Hdr => (hdrModule ??= createRequire(import.meta.url)('hdr-histogram-js') as typeof Hdr);
 const U32 = 2 ** 32;
 const NONE: Reading = { items: 0, blocked: 0, blockedOut: 0, poolWaited: 0 };
 
@@ -98,7 +107,8 @@ const running = (row: WorkerRow): boolean => row.state !== 'done' && row.state !
 
 export class Sampler {
   private readonly window: Point[] = [];
-  private readonly latency = hdr.build({ numberOfSignificantValueDigits: 2 });
+  /** Every latency the consumers reported; made at the first report. */
+  private latency: Hdr.Histogram | undefined;
   private readonly acquisitions: WrappingCounter[];
   private readonly contended: WrappingCounter[];
   private readonly startedAt = epochMs();
@@ -117,11 +127,15 @@ export class Sampler {
 
   /** Adds a consumer's latency histogram delta (compressed, as the worker posted it). */
   addLatency(encoded: string): void {
+    const hdr = loadHdr();
+    this.latency ??= hdr.build({ numberOfSignificantValueDigits: 2 });
     this.latency.add(hdr.decodeFromCompressedBase64(encoded));
   }
 
   latencyMs(): LatencyMs {
-    const at = (p: number): number => (this.latency.totalCount === 0 ? 0 : this.latency.getValueAtPercentile(p) / 1000);
+    const { latency } = this;
+    const at = (p: number): number =>
+      latency === undefined || latency.totalCount === 0 ? 0 : latency.getValueAtPercentile(p) / 1000;
     return { p50: at(50), p95: at(95), p99: at(99) };
   }
 

@@ -28,6 +28,8 @@ export interface DashboardOptions {
   maxFps?: number;
   /** Sparkline history buckets (default 60 of 1 s: the last minute). */
   history?: HistoryOptions;
+  /** Drawn in the first frame, written before `startDashboard` returns (else "starting…" until a push). */
+  first?: Snapshot | undefined;
 }
 
 export interface DashboardHandle {
@@ -59,6 +61,7 @@ export function startDashboard(options: DashboardOptions): DashboardHandle {
   const stdin = options.stdin ?? process.stdin;
   const maxFps = options.maxFps ?? 30;
   const store = createDashboardStore({ minIntervalMs: maxFps > 0 ? 1000 / maxFps : 0, history: options.history });
+  if (options.first !== undefined) store.push(options.first);
   const instance = render(<App store={store} controls={options.controls} color={options.color} keys={options.keys} />, {
     stdout,
     stdin,

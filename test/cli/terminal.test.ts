@@ -21,9 +21,9 @@ describe.skipIf(!HAS_TMUX)('the dashboard in a real terminal (tmux)', () => {
 
   it('draws the live dashboard; + and > add workers; q stops gracefully, exits 0, the summary on screen', async () => {
     session = new TmuxSession(['-p', '1', '-c', '1', '-n', '1000000', '--produce-ms', '1', '--consume-ms', '1']);
-    const live = await session.waitFor(/Queue .*\/16[\s\S]*Workers[\s\S]*q stop/);
+    // The first frame shows the run "starting" (test/cli/first-frame.test.ts): wait for it running.
+    const live = await session.waitFor(/● running[\s\S]*Queue .*\/16[\s\S]*Workers[\s\S]*q stop/);
     expect(live).toMatch(/1 producer → 1 consumer/);
-    expect(live).toMatch(/● running/);
     session.keys('+', '>');
     await session.waitFor(/2 producers → 2 consumers/);
     await session.waitFor(/^ {2}P2 /m);

@@ -33,8 +33,21 @@ describe('narrowWidth', () => {
     }
   });
 
-  it('leaves to string-width what it cannot know: wide and combining characters, emoji, escapes', () => {
-    for (const text of ['日本', 'e\u0301', '⚠️', '🙂', '◽', '\u001B[31mred\u001B[39m', '\u200B'])
+  it('measures coloured text, as Ink hands it over, as string-width does', () => {
+    const lines = [
+      '\u001B[31mred\u001B[39m',
+      '\u001B[1mShutdown  \u001B[22m\u001B[2m○ producers done 0/2\u001B[22m\u001B[2m → \u001B[22m',
+      `\u001B[7m\u001B[1m▸Produced \u001B[22m\u001B[27m 678/s \u001B[36m${sparklineString([0, 1, 5, 3], 8)}\u001B[39m`,
+      '\u001B[38;5;208m\u001B[48;2;10;20;30m█░\u001B[0m',
+    ];
+    for (const line of lines) {
+      expect(narrowWidth(line), JSON.stringify(line)).toBe(stringWidth(line));
+      expect(narrowWidth(line, { countAnsiEscapeCodes: true }), JSON.stringify(line)).toBeUndefined();
+    }
+  });
+
+  it('leaves to string-width what it cannot know: wide and combining characters, emoji, other escapes', () => {
+    for (const text of ['日本', 'e\u0301', '⚠️', '🙂', '◽', '\u001B[31m日本\u001B[39m', '\u001B]8;;x\u0007', '\u200B'])
       expect(narrowWidth(text), JSON.stringify(text)).toBeUndefined();
     expect(narrowWidth('█', { ambiguousIsNarrow: false })).toBeUndefined();
   });
