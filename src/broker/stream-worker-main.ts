@@ -142,7 +142,8 @@ async function runConsumer(queue: StreamQueue, noWork: boolean, pool: BrokerSema
     const handled = consume ? consume(item, ctx) : work();
     return handled instanceof Promise ? queue.whileHandling(handled) : handled;
   };
-  const handle = (item: unknown) => withPermit(worker, pool, () => handleOne(item), () => queue.keepFresh());
+  const keepFresh = () => queue.keepFresh();
+  const handle = (item: unknown) => withPermit(worker, pool, () => handleOne(item), keepFresh);
   try {
     // With work per item, one at a time from the buffer (its entries are kept fresh meanwhile).
     await consumeAll(
