@@ -16,6 +16,7 @@ import type { BoundedQueue } from '../queue/index.js';
 import type { ChainStage } from './chain.js';
 import type { ChainLink } from './link.js';
 import type { PipelineBoard } from './metrics.js';
+import type { RunPool } from './run-pool.js';
 import type { BrokerSample } from './sampler.js';
 import type { BrokerConfig, PipelineConfig, WorkerRole } from './types.js';
 
@@ -85,6 +86,8 @@ export interface PipelineBackend {
    * then the run is concluded there and connections are closed. Resolves with `last`'s value.
    */
   conclude<T>(ok: boolean, exited: Promise<unknown>, last: () => T): Promise<T>;
+  /** The `--pool`, when the backend can resize it during the run (shared memory's; a broker's cannot yet). */
+  readonly pool?: RunPool | undefined;
   /** @internal for tests: the links' shared-memory queues (none on a stream). */
   readonly queues: readonly BoundedQueue<unknown>[];
 }
