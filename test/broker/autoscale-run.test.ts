@@ -1,0 +1,73 @@
+/**
+ * `--autoscale` on a Redis stream (a real redis-server): the run grows its own consumers on the
+ * stream. Sleep-based work whose best count is known by construction, so the machine's speed does
+ * not decide it: one feed delivering an item every 4 ms (250/s; only the first producer reads it),
+ * consumers at 16 ms an item (62.5/s each) — four consumers carry the feed, more gain nothing.
+ * Stopped once the autoscaler has settled; every item the run made was consumed exactly once, as
+ * the server and the board both count it (a consumer taken back left with its items done).
+ */
+import { describe, expect, it } from 'vitest';
+import { StreamLink } from '../../src/broker/stream-link.js';
+import { startPipeline } from '../../src/pipeline/run-pipeline.js';
+import type { Snapshot } from '../../src/pipeline/types.js';
+import { HAS_REDIS } from '../helpers/redis-server.js';
+import { redisSuite } from '../helpers/redis-suite.js';
+import { within } from '../helpers/workers.js';
+import { userModule } from '../pipeline/helpers.js';
+
+describe.skipIf(!HAS_REDIS)('autoscale on a Redis stream', () => {
+  const suite = redisSuite('auto-scale pw');
+
+  it("grows the run's own consumers to the four that carry the feed, and every item is consumed once", async () => {
+    process.env.PT_FEED_MS = '4';
+    try {
+      const { server } = suite;
+      const link = await StreamLink.open(server.url, { stream: 'autoscaled' });
+      const seen: Snapshot[] = [];
+      const run = startPipeline(
+        {
+          producers: 1,
+          consumers: 1,
+          producer: userModule('feed-producer'),
+          consumeMs: 16,
+          jitter: 0,
+          durationMs: 600_000,
+          stallMs: 60_000,
+        },
+        {
+          broker: link,
+          autoscale: true,
+          onSnapshot: (s) => {
+            seen.push(s);
+            if (s.autoscale?.done) run.stop();
+          },
+        },
+      );
+      const summary = await within(run.done, 240_000, 'the autoscaled run');
+      expect(summary.endedBy, summary.error).toBe('stopped');
+      const a = summary.autoscale!;
+      expect(a.done).toBe(true);
+      const [producers, consumers] = a.workers as [number, number];
+      expect(Math.abs(consumers - 4)).toBeLessThanOrEqual(1);
+      expect(producers).toBeLessThanOrEqual(2);
+      expect(a.decisions.filter((d) => d.text.startsWith('+1 consumer')).length).toBeGreaterThanOrEqual(2);
+      // The run's own workers are those counts at the end.
+      const last = seen.filter((s) => s.state === 'running').at(-1)!;
+      expect(last.stages.map((s) => s.running)).toEqual(a.workers);
+      expect(last.workers.length).toBe(summary.workers.length); // none joined from elsewhere
+
+      // Exactly once: what was made was consumed, by the board and by the server.
+      expect(summary.consumed).toBe(summary.produced);
+      const items = (role: string) => summary.workers.filter((w) => w.role === role).reduce((n, w) => n + w.items, 0);
+      expect(items('producer')).toBe(summary.produced);
+      expect(items('consumer')).toBe(summary.consumed);
+      expect(summary.broker!.duplicates).toBe(0);
+      expect(server.cli('HGET', 'autoscaled:counts', 'acked').trim()).toBe(String(summary.produced));
+      expect(server.cli('XLEN', 'autoscaled').trim()).toBe('0');
+      expect(server.cli('XPENDING', 'autoscaled', 'pipeline-tui').split('\n')[0]!.trim()).toBe('0');
+      expect(server.cli('HGET', 'autoscaled:run', 'phase').trim()).toBe('done');
+    } finally {
+      delete process.env.PT_FEED_MS;
+    }
+  }, 300_000);
+});
