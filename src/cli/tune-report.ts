@@ -134,6 +134,8 @@ export function formatTuneReport(config: PipelineConfig, report: TuneReport): st
     `Tuned in ${duration(report.elapsedMs)}: ${report.trials.length} trials, ended because ${ending[report.ended]}.`,
     '',
     ...table(config, report.trials),
+    `Noise between trials: ±${(report.betweenNoise * 100).toFixed(1)} % of a rate (how far each window's halves ` +
+      "disagreed); a step paid only past it and the trials' own.",
     '',
     ...chart(report),
     '',
