@@ -8,12 +8,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import { StreamLink } from '../../src/broker/stream-link.js';
-import { startPipeline } from '../../src/pipeline/run-pipeline.js';
-import type { Snapshot } from '../../src/pipeline/types.js';
 import { HAS_REDIS } from '../helpers/redis-server.js';
 import { redisSuite } from '../helpers/redis-suite.js';
-import { within } from '../helpers/workers.js';
-import { userModule } from '../pipeline/helpers.js';
+import { runUntilSettled, userModule } from '../pipeline/helpers.js';
 
 describe.skipIf(!HAS_REDIS)('autoscale on a Redis stream', () => {
   const suite = redisSuite('auto-scale pw');
@@ -23,27 +20,10 @@ describe.skipIf(!HAS_REDIS)('autoscale on a Redis stream', () => {
     try {
       const { server } = suite;
       const link = await StreamLink.open(server.url, { stream: 'autoscaled' });
-      const seen: Snapshot[] = [];
-      const run = startPipeline(
-        {
-          producers: 1,
-          consumers: 1,
-          producer: userModule('feed-producer'),
-          consumeMs: 16,
-          jitter: 0,
-          durationMs: 600_000,
-          stallMs: 60_000,
-        },
-        {
-          broker: link,
-          autoscale: true,
-          onSnapshot: (s) => {
-            seen.push(s);
-            if (s.autoscale?.done) run.stop();
-          },
-        },
+      const { summary, seen } = await runUntilSettled(
+        { producers: 1, consumers: 1, producer: userModule('feed-producer'), consumeMs: 16 },
+        { broker: link },
       );
-      const summary = await within(run.done, 240_000, 'the autoscaled run');
       expect(summary.endedBy, summary.error).toBe('stopped');
       const a = summary.autoscale!;
       expect(a.done).toBe(true);

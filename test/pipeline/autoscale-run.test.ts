@@ -7,9 +7,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { startPipeline } from '../../src/pipeline/run-pipeline.js';
-import type { Snapshot } from '../../src/pipeline/types.js';
-import { within } from '../helpers/workers.js';
-import { userModule } from './helpers.js';
+import { runUntilSettled, userModule } from './helpers.js';
 
 afterEach(() => {
   delete process.env.PT_STAGE_MS;
@@ -19,27 +17,13 @@ afterEach(() => {
 describe('runPipeline with autoscale', () => {
   it('grows a stage and the consumers to the counts that carry the producer, and stops there', async () => {
     process.env.PT_STAGE_MS = '8';
-    const seen: Snapshot[] = [];
-    const run = startPipeline(
-      {
-        producers: 1,
-        consumers: 1,
-        produceMs: 2,
-        consumeMs: 3,
-        jitter: 0,
-        durationMs: 600_000,
-        stallMs: 60_000,
-        stages: [{ module: userModule('slow-stage'), name: 'slow-stage', workers: 1 }],
-      },
-      {
-        autoscale: true,
-        onSnapshot: (s) => {
-          seen.push(s);
-          if (s.autoscale?.done) run.stop();
-        },
-      },
-    );
-    const summary = await within(run.done, 240_000, 'the autoscaled run');
+    const { summary, seen } = await runUntilSettled({
+      producers: 1,
+      consumers: 1,
+      produceMs: 2,
+      consumeMs: 3,
+      stages: [{ module: userModule('slow-stage'), name: 'slow-stage', workers: 1 }],
+    });
     expect(summary.endedBy).toBe('stopped');
     const a = summary.autoscale!;
     expect(a.done).toBe(true);
@@ -60,27 +44,13 @@ describe('runPipeline with autoscale', () => {
     // One feed of an item every 2 ms (500/s; only the first producer reads it), eight consumers at
     // 8 ms (125/s each) behind a pool of one permit: four permits carry the feed, more gain nothing.
     process.env.PT_FEED_MS = '2';
-    const seen: Snapshot[] = [];
-    const run = startPipeline(
-      {
-        producers: 1,
-        consumers: 8,
-        pool: 1,
-        producer: userModule('feed-producer'),
-        consumeMs: 8,
-        jitter: 0,
-        durationMs: 600_000,
-        stallMs: 60_000,
-      },
-      {
-        autoscale: true,
-        onSnapshot: (s) => {
-          seen.push(s);
-          if (s.autoscale?.done) run.stop();
-        },
-      },
-    );
-    const summary = await within(run.done, 240_000, 'the autoscaled run');
+    const { summary, seen } = await runUntilSettled({
+      producers: 1,
+      consumers: 8,
+      pool: 1,
+      producer: userModule('feed-producer'),
+      consumeMs: 8,
+    });
     expect(summary.endedBy).toBe('stopped');
     const a = summary.autoscale!;
     expect(a.done).toBe(true);
