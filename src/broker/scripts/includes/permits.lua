@@ -1,9 +1,12 @@
 --[[
   A BrokerSemaphore's permits (broker-semaphore.ts): one lease per permit held, in a sorted set
-  (holder -> expiry, the server's clock in ms), the counts in a hash (`size`, `maxInUse`,
+  (holder -> expiry, the server's clock in ms), the counts in a hash (`size`, `bound`, `maxInUse`,
   `acquisitions`, `expired`, `wanted`), and the wake list that waiting acquirers block on (BLPOP).
+  `size` is the value the semaphore was made with (every process must open it with that);
+  `bound`, the most permits held at once now, is `size` until resize-permits sets it.
 
   nowMs(): the server's time in ms, so holders on machines with skewed clocks agree on expiry.
+  boundOf(state, size): the most permits held at once now (`bound`, else `size`).
   reclaim(holders, state, now): removes the leases that expired by `now` (their holder died, or
     lost the broker for longer than its lease), counting them as `expired`.
   hold(holders, state, holder, expiry): gives `holder` a lease, raising `maxInUse` (the high-water
@@ -15,6 +18,10 @@
 local function nowMs()
   local t = redis.call('TIME')
   return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+end
+
+local function boundOf(state, size)
+  return tonumber(redis.call('HGET', state, 'bound') or size)
 end
 
 local function reclaim(holders, state, now)
