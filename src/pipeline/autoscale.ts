@@ -16,7 +16,7 @@
  *              again, up to MAX_UNJUDGED times
  * A pool's step is judged as a worker's: a permit that did not pay is taken back (the pool is
  * lowered as the consumers return permits: none held is revoked) and settling waits until the
- * pool's size is the one asked for. A pool that cannot be resized (a broker's) ends it.
+ * pool's size is the one asked for. A backend whose pool cannot be resized would end it there.
  * It stops for good — settled — when the judge names a stage (or the pool) whose last step did not
  * pay, or no stage at all; and it stops adding when the run has `max` workers in all, or, for
  * CPU-bound work, when the CPUs are saturated. Permits are not workers: they do not count to `max`.
@@ -58,7 +58,7 @@ export interface AutoscaleLimits {
   cores: number;
   /** Whether the work burns CPU (so a saturated CPU stops it), or may (the user's code). */
   cpuBound: boolean;
-  /** Whether the run's pool can be resized while it runs (shared memory's can, a broker's not yet). */
+  /** Whether the run's pool can be resized while it runs (the backend made it resizable). */
   poolResizable?: boolean;
 }
 

@@ -47,12 +47,8 @@ export function controlsOf(engine: RunEngine): PipelineControls {
     resizePool(size) {
       if (status.state !== 'running') return;
       const pool = engine.backend.pool;
-      if (pool === undefined) {
-        const why = engine.config.pool === undefined ? 'the run has no --pool' : "a broker's pool cannot be resized";
-        engine.refuse(`cannot resize the pool: ${why}`, NOTICE_MS);
-        return;
-      }
-      void pool.resize(size);
+      if (pool === undefined) engine.refuse('cannot resize the pool: the run has no --pool', NOTICE_MS);
+      else void pool.resize(size);
     },
   };
 }

@@ -12,6 +12,7 @@
  * counts (in use, most in use) never include the reserve: they count what consumers held.
  */
 import { BoundedSemaphore } from '../sync/bounded-semaphore.js';
+import type { ResizablePool } from './backend.js';
 import { MAX_WORKERS_PER_ROLE } from './config.js';
 
 /** The most permits a pool may have: as many as a stage may have workers. */
@@ -24,7 +25,7 @@ export class PoolSizeError extends RangeError {
   override name = 'PoolSizeError';
 }
 
-export class RunPool {
+export class RunPool implements ResizablePool {
   readonly semaphore = new BoundedSemaphore(MAX_POOL);
   /** Permits the main thread keeps back from the consumers. */
   private reserve = 0;
@@ -70,7 +71,8 @@ export class RunPool {
   }
 }
 
-function checkSize(size: number): void {
+/** @throws PoolSizeError unless `size` is a whole number from 1 to MAX_POOL */
+export function checkSize(size: number): void {
   if (!Number.isInteger(size) || size < 1 || size > MAX_POOL)
     throw new PoolSizeError(`a pool's size must be an integer from 1 to ${MAX_POOL}, got ${String(size)}`);
 }

@@ -327,8 +327,8 @@ export interface PipelineControls {
   removeWorker(stage: number): void;
   /**
    * Makes the `--pool` `size` permits (1 to 64): a raise at once, a lowering as the consumers
-   * return permits (none held is taken back). A run without a pool, or whose pool cannot be
-   * resized (a broker's), refuses it with a notice. Absent on a replay.
+   * return permits (none held is taken back). A run without a pool refuses it with a notice.
+   * @throws PoolSizeError for a bad size. Absent on a replay.
    */
   resizePool?(size: number): void;
 }

@@ -5,11 +5,16 @@
  * consumers at 16 ms an item (62.5/s each) — four consumers carry the feed, more gain nothing.
  * Stopped once the autoscaler has settled; every item the run made was consumed exactly once, as
  * the server and the board both count it (a consumer taken back left with its items done).
+ * And the run's pool on the server (a BrokerSemaphore), resized while consumers work.
  */
 import { describe, expect, it } from 'vitest';
 import { StreamLink } from '../../src/broker/stream-link.js';
+import { startPipeline } from '../../src/pipeline/run-pipeline.js';
+import type { Snapshot } from '../../src/pipeline/types.js';
+import { until } from '../helpers/poll.js';
 import { HAS_REDIS } from '../helpers/redis-server.js';
 import { redisSuite } from '../helpers/redis-suite.js';
+import { within } from '../helpers/workers.js';
 import { runUntilSettled, userModule } from '../pipeline/helpers.js';
 
 describe.skipIf(!HAS_REDIS)('autoscale on a Redis stream', () => {
@@ -50,4 +55,30 @@ describe.skipIf(!HAS_REDIS)('autoscale on a Redis stream', () => {
       delete process.env.PT_FEED_MS;
     }
   }, 300_000);
+
+  it('resizes its pool on the server while consumers work: raised, lowered, the record exact', async () => {
+    const { server } = suite;
+    const link = await StreamLink.open(server.url, { stream: 'resized' });
+    const snapshots: Snapshot[] = [];
+    const run = startPipeline(
+      { producers: 2, consumers: 6, pool: 2, items: 600, consumeMs: 8, jitter: 0, refreshMs: 50, stallMs: 60_000 },
+      { broker: link, onSnapshot: (s) => void snapshots.push(s) },
+    );
+    const consumed = (n: number) => () => (run.latest()?.totals.consumed ?? 0) >= n;
+    await until(consumed(100), 'the first items consumed', 60_000);
+    run.resizePool!(5);
+    await until(() => (run.latest()?.pool?.maxInUse ?? 0) > 2, 'a third consumer in at once (the server says)', 60_000);
+    await until(consumed(350), 'more items consumed', 60_000);
+    run.resizePool!(1);
+    await until(() => run.latest()?.pool?.size === 1, 'the pool down to 1', 60_000);
+    const summary = await within(run.done, 120_000, 'the run');
+    expect(summary.endedBy, summary.error).toBe('completed');
+    expect(summary.consumed).toBe(600);
+    expect(summary.pool).toMatchObject({ size: 1, acquisitions: 600 });
+    expect(summary.pool!.maxInUse).toBeGreaterThan(2);
+    expect(summary.pool!.maxInUse).toBeLessThanOrEqual(5);
+    for (const s of snapshots) expect(s.pool!.inUse).toBeLessThanOrEqual(s.pool!.size);
+    expect(server.cli('HGET', 'resized:pool:permits', 'bound').trim()).toBe('1');
+    expect(server.cli('HGET', 'resized:counts', 'acked').trim()).toBe('600');
+  }, 200_000);
 });

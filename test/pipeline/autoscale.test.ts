@@ -192,7 +192,7 @@ describe('autoscale policy', () => {
     expect(simulate({ ms: [1, 8], start: [1, 1], cpu: 0.95 }).counts).toEqual([1, 8]);
   });
 
-  it('the pool named and it cannot be resized (a broker): settles, saying to raise --pool', () => {
+  it('the pool named and it cannot be resized: settles, saying to raise --pool', () => {
     const { counts, policy } = simulate({ ms: [1, 8], start: [1, 8], pool: 2 });
     expect(counts).toEqual([1, 8]);
     expect(texts(policy)).toEqual([expect.stringMatching(/^settled: the pool holds the run back \(raise --pool/)]);
