@@ -56,6 +56,30 @@ describe.skipIf(!HAS_REDIS)('autoscale on a Redis stream', () => {
     }
   }, 300_000);
 
+  it("raises the server's pool when it holds the consumers back, to the size that carries the feed", async () => {
+    // The feed at 4 ms (250/s), eight consumers at 16 ms (62.5/s each) behind one permit: four carry it.
+    process.env.PT_FEED_MS = '4';
+    try {
+      const link = await StreamLink.open(suite.server.url, { stream: 'autopool' });
+      const { summary, seen } = await runUntilSettled(
+        { producers: 1, consumers: 8, pool: 1, producer: userModule('feed-producer'), consumeMs: 16 },
+        { broker: link },
+      );
+      expect(summary.endedBy, summary.error).toBe('stopped');
+      const a = summary.autoscale!;
+      expect(a.done).toBe(true);
+      expect(Math.abs(a.pool! - 4)).toBeLessThanOrEqual(1);
+      expect(a.decisions.filter((d) => d.text.startsWith('+1 pool permit')).length).toBeGreaterThanOrEqual(2);
+      expect(summary.pool!.size).toBe(a.pool);
+      for (const s of seen) expect(s.pool!.inUse).toBeLessThanOrEqual(s.pool!.size);
+      expect(summary.pool!.maxInUse).toBeLessThanOrEqual(Math.max(...seen.map((s) => s.pool!.size)));
+      expect(summary.consumed).toBe(summary.produced);
+      expect(suite.server.cli('HGET', 'autopool:counts', 'acked').trim()).toBe(String(summary.produced));
+    } finally {
+      delete process.env.PT_FEED_MS;
+    }
+  }, 300_000);
+
   it('resizes its pool on the server while consumers work: raised, lowered, the record exact', async () => {
     const { server } = suite;
     const link = await StreamLink.open(server.url, { stream: 'resized' });
