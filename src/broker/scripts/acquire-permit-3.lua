@@ -23,12 +23,8 @@
 
 local holders, state, wake = KEYS[1], KEYS[2], KEYS[3]
 local size, holder, lease = tonumber(ARGV[1]), ARGV[2], tonumber(ARGV[3])
-local recorded = redis.call('HGET', state, 'size')
-if not recorded then
-  redis.call('HSET', state, 'size', size)
-elseif tonumber(recorded) ~= size then
-  return redis.error_reply('WRONGSIZE ' .. recorded)
-end
+local other = recordSize(state, size)
+if other then return redis.error_reply('WRONGSIZE ' .. other) end
 
 local now = nowMs()
 reclaim(holders, state, now)

@@ -17,12 +17,8 @@
 
 local holders, state, wake = KEYS[1], KEYS[2], KEYS[3]
 local size, bound = tonumber(ARGV[1]), tonumber(ARGV[2])
-local recorded = redis.call('HGET', state, 'size')
-if not recorded then
-  redis.call('HSET', state, 'size', size)
-elseif tonumber(recorded) ~= size then
-  return redis.error_reply('WRONGSIZE ' .. recorded)
-end
+local other = recordSize(state, size)
+if other then return redis.error_reply('WRONGSIZE ' .. other) end
 redis.call('HSET', state, 'bound', bound)
 reclaim(holders, state, nowMs())
 wakeWaiters(holders, state, wake, bound)
