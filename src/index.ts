@@ -6,6 +6,7 @@
 export { AutoscaleError, type AutoscaleOptions } from './pipeline/autoscale.js';
 export { ConfigError } from './pipeline/config.js';
 export { type PipelineRun, type RunOptions, runPipeline, startPipeline } from './pipeline/run-pipeline.js';
+export { PoolSizeError } from './pipeline/run-pool.js';
 export { type Trial, type TuneOptions, type TuneReport, tune } from './pipeline/tune.js';
 export type {
   AutoscaleDecision,

@@ -8,6 +8,7 @@
  *                    without releasing (killed, its machine gone) stops renewing, and its permit
  *                    is reclaimed by the next acquire once the lease expires: no permit leaks.
  *   <name>:permits   a hash: `size` (every process must open the name with the same value),
+ *                    `bound` (the most held at once, when resize() changed it from `size`),
  *                    `maxInUse` (the most ever held at once, raised inside the acquire script: the
  *                    server's own proof that the bound held), `acquisitions`, `expired` leases, and
  *                    `wanted` (acquirers waiting for a token).
@@ -187,6 +188,30 @@ export class BrokerSemaphore {
       ? '0'
       : await this.scripts.releasePermit(leases, permits, wake, once, this.value, holder, ...this.once.next());
     if (reply === '0') throw this.lostError();
+  }
+
+  /**
+   * Sets the most permits held at once to `n`, for every process that uses the semaphore (not in
+   * Python: for a pool resized while it is in use). A raise wakes waiters for the new permits at
+   * once; a lowering revokes no permit — none is given out until fewer than `n` are held.
+   * Resolves with the permits in use once the server has the new bound.
+   * @throws RangeError if `n` is not a positive integer
+   */
+  async resize(n: number): Promise<number> {
+    if (!Number.isInteger(n) || n < 1) throw new RangeError(`a semaphore's bound must be a positive integer, got ${n}`);
+    this.checkOpen();
+    const { leases, permits, wake } = this.keys;
+    try {
+      return (await this.scripts.resizePermits(leases, permits, wake, this.value, n)) as number;
+    } catch (error) {
+      const recorded = /^WRONGSIZE (\d+)/.exec((error as Error).message)?.[1];
+      throw recorded === undefined ? error : this.sizeError(recorded);
+    }
+  }
+
+  /** The most permits held at once now: the value, unless resize() changed it. */
+  async bound(): Promise<number> {
+    return Number((await this.redis.hget(this.keys.permits, 'bound')) ?? this.value);
   }
 
   /** Permits this object holds now. */

@@ -15,7 +15,7 @@ const DIR = new URL('./scripts/', import.meta.url);
 const NAMES = [
   ...['put', 'read', 'room', 'ack', 'requeue', 'touch', 'purgeSentinels'],
   ...['claim', 'giveBack', 'takeStream', 'renewStream', 'releaseStream'],
-  ...['acquirePermit', 'releasePermit', 'renewPermits', 'countPermits'],
+  ...['acquirePermit', 'releasePermit', 'renewPermits', 'countPermits', 'resizePermits'],
 ] as const;
 export type ScriptName = (typeof NAMES)[number];
 

@@ -14,6 +14,9 @@ import type { ChainLink } from '../pipeline/link.js';
 import type { BrokerSample } from '../pipeline/sampler.js';
 import type { BrokerConfig } from '../pipeline/types.js';
 import { ownModule, spawnWorker } from '../threads/spawn.js';
+import { BrokerPool } from './broker-pool.js';
+import { BrokerSemaphore } from './broker-semaphore.js';
+import { poolName } from './remote-board.js';
 import type { StreamLink } from './stream-link.js';
 import type { StreamWiring, StreamWorkerData } from './stream-worker-main.js';
 
@@ -36,6 +39,8 @@ export class StreamBackend implements PipelineBackend {
   private wiring!: BackendWiring;
   /** How the workers reach the stream, once the run is announced. */
   private stream: StreamWiring | undefined;
+  /** The `--pool` semaphore's size on the server, resizable (broker-pool.ts). */
+  pool: BrokerPool | undefined;
 
   constructor(private readonly link: StreamLink) {
     this.shown = link.shown;
@@ -43,6 +48,12 @@ export class StreamBackend implements PipelineBackend {
 
   open(wiring: BackendWiring): readonly ChainLink[] {
     this.wiring = wiring;
+    const size = wiring.config.pool;
+    if (size !== undefined) {
+      const open = () =>
+        BrokerSemaphore.open(this.stream!.address, { name: poolName(this.stream!.stream), value: size });
+      this.pool = new BrokerPool(size, open, () => this.link.reading().pool?.inUse);
+    }
     return [this.link];
   }
 
@@ -106,6 +117,7 @@ export class StreamBackend implements PipelineBackend {
     await settled(this.link.refresh());
     const value = last();
     await settled(this.link.conclude(ok ? 'done' : 'failed'));
+    await settled(this.pool?.close() ?? Promise.resolve());
     await settled(this.link.disconnect());
     return value;
   }

@@ -16,6 +16,7 @@ const EIGHTHS = ['', '▏', '▎', '▍', '▌', '▋', '▊', '▉'];
 
 const whole = (n: number): string => Math.round(n).toLocaleString('en-US');
 const share = (x: number): string => `${Math.round(x * 100)}%`;
+const percent = (x: number): string => `${(x * 100).toFixed(1)} %`;
 
 /** A trial's counts as flags. */
 export function trialFlags(config: PipelineConfig, t: Pick<Trial, 'workers' | 'pool'>): string {
@@ -134,6 +135,7 @@ export function formatTuneReport(config: PipelineConfig, report: TuneReport): st
     `Tuned in ${duration(report.elapsedMs)}: ${report.trials.length} trials, ended because ${ending[report.ended]}.`,
     '',
     ...table(config, report.trials),
+    `Noise between trials: ±${percent(report.betweenNoise)} of a rate (how far the windows' halves disagreed).`,
     '',
     ...chart(report),
     '',

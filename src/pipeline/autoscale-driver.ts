@@ -17,19 +17,25 @@ export function processCpuMs(): number {
 export class AutoscaleDriver {
   private readonly policy: AutoscalePolicy;
 
-  /** @throws AutoscaleError for a bad option */
-  constructor(config: PipelineConfig, options: AutoscaleOptions | true) {
-    this.policy = new AutoscalePolicy(config, autoscaleLimits(config, options, availableParallelism()));
+  /**
+   * `poolResizable`: whether the run's pool can be resized while it runs (the backend's can).
+   * @throws AutoscaleError for a bad option
+   */
+  constructor(config: PipelineConfig, options: AutoscaleOptions | true, poolResizable = false) {
+    const limits = autoscaleLimits(config, options, availableParallelism());
+    this.policy = new AutoscalePolicy(config, { ...limits, poolResizable });
   }
 
   /** The snapshot as it should be shown; the policy's action is taken once it has been. */
-  observe(s: Snapshot, controls: Pick<PipelineControls, 'addWorker' | 'removeWorker'>): Snapshot {
+  observe(s: Snapshot, controls: Pick<PipelineControls, 'addWorker' | 'removeWorker' | 'resizePool'>): Snapshot {
     const action = this.policy.observe(s, processCpuMs());
     if (action !== undefined)
       // After the snapshot is out: a refused removal takes a snapshot of its own.
-      queueMicrotask(() =>
-        action.kind === 'add' ? controls.addWorker(action.stage) : controls.removeWorker(action.stage),
-      );
+      queueMicrotask(() => {
+        if (action.kind === 'pool') controls.resizePool?.(action.size);
+        else if (action.kind === 'add') controls.addWorker(action.stage);
+        else controls.removeWorker(action.stage);
+      });
     return { ...s, autoscale: this.policy.reading() };
   }
 

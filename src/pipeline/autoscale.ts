@@ -11,11 +11,15 @@
  *              a gain worth having that the noise still hides is measured on, up to MAX_EXTENSIONS
  *   judging    after a step: kept if the rate rose by more than the noise and by MIN_GAIN, else
  *              the worker is taken back and its stage held for HOLD_MS; then the next step goes
- *              where the judge points (producers, a stage, consumers); while it names nobody the
- *              rate is measured again, up to MAX_UNJUDGED times
- * It stops for good — settled — when the judge names a stage whose last step did not pay, or no
- * stage at all, or the pool (a semaphore's size cannot grow during a run); and it stops adding
- * when the run has `max` workers in all, or, for CPU-bound work, when the CPUs are saturated.
+ *              where the judge points (producers, a stage, consumers — or, when it blames the
+ *              pool, a permit more for the pool); while it names nobody the rate is measured
+ *              again, up to MAX_UNJUDGED times
+ * A pool's step is judged as a worker's: a permit that did not pay is taken back (the pool is
+ * lowered as the consumers return permits: none held is revoked) and settling waits until the
+ * pool's size is the one asked for. A backend whose pool cannot be resized would end it there.
+ * It stops for good — settled — when the judge names a stage (or the pool) whose last step did not
+ * pay, or no stage at all; and it stops adding when the run has `max` workers in all, or, for
+ * CPU-bound work, when the CPUs are saturated. Permits are not workers: they do not count to `max`.
  */
 import { MAX_WORKERS_PER_ROLE } from './config.js';
 import { gainOf, type Measured, MIN_GAIN, RateWindow, rose } from './rate-window.js';
@@ -54,13 +58,15 @@ export interface AutoscaleLimits {
   cores: number;
   /** Whether the work burns CPU (so a saturated CPU stops it), or may (the user's code). */
   cpuBound: boolean;
+  /** Whether the run's pool can be resized while it runs (the backend made it resizable). */
+  poolResizable?: boolean;
 }
 
-/** An action on the run: add or remove one worker of a stage (0: producers, last: consumers). */
-export interface AutoscaleAction {
-  kind: 'add' | 'remove';
-  stage: number;
-}
+/** An action on the run: add or remove one worker of a stage (0: producers, last: consumers), or resize the pool. */
+export type AutoscaleAction = { kind: 'add' | 'remove'; stage: number } | { kind: 'pool'; size: number };
+
+/** What a step changes: a stage's workers (its index), or the pool's permits. */
+type Dimension = number | 'pool';
 
 /** Wrong `autoscale` option: says what is accepted. */
 export class AutoscaleError extends Error {
@@ -111,9 +117,9 @@ type Phase =
     }
   | { name: 'done' };
 
-/** A step under trial: the stage that got a worker, and the rate before it. */
+/** A step under trial: the stage that got a worker (or the pool a permit), and the rate before it. */
 interface Step {
-  stage: number;
+  stage: Dimension;
   before: Measured;
 }
 
@@ -122,11 +128,13 @@ const pct = (x: number): string => `${Math.round(x * 100)} %`;
 export class AutoscalePolicy {
   private phase: Phase | undefined;
   private counts: number[] | undefined;
+  /** The pool's size as it should be (undefined: the run has no pool). */
+  private pool: number | undefined;
   private step: Step | undefined;
   private current: Measured | undefined;
   /** Windows in a row that ended with no stage named. */
   private unjudged = 0;
-  private readonly held = new Map<number, number>();
+  private readonly held = new Map<Dimension, number>();
   private readonly decisions: AutoscaleDecision[] = [];
 
   constructor(
@@ -147,29 +155,32 @@ export class AutoscalePolicy {
     }
     if (this.phase === undefined || this.counts === undefined) {
       this.counts = running;
+      this.pool = s.pool?.size;
       this.settle(s.t);
       return undefined;
     }
     if (this.phase.name === 'settling') {
       const starting = s.workers.some((w) => w.state === 'starting');
-      // Not yet as expected: a worker still starting, or one asked to leave that has not yet.
-      const waiting = starting || !sameCounts(running, this.counts);
+      // Not yet as expected: a worker still starting, one asked to leave that has not yet, or a
+      // pool being lowered whose permits have not all come back.
+      const waiting = starting || !this.asExpected(s, running);
       if (s.t < this.phase.until || (waiting && s.t < this.phase.until + COUNT_WAIT_MS)) return undefined;
-      if (!sameCounts(running, this.counts)) {
+      if (!this.asExpected(s, running)) {
         // A step that never took (its worker left at once, as a producer with nothing to make): not again.
         const step = this.step;
-        if (step !== undefined && running[step.stage]! < this.counts[step.stage]!)
+        if (step?.stage === 'pool') this.held.set('pool', s.t + HOLD_MS);
+        else if (step !== undefined && running[step.stage]! < this.counts[step.stage]!)
           this.held.set(step.stage, s.t + HOLD_MS);
         // More than expected: someone else added workers (the keys): go on from what runs, judging no step.
-        [this.counts, this.step] = [running, undefined];
+        [this.counts, this.pool, this.step] = [running, s.pool?.size, undefined];
       }
       this.phase = { name: 'measuring', window: new RateWindow(), tries: 0, periods: 1, cpuAt: { t: s.t, ms: cpuMs } };
     }
     const phase = this.phase;
     if (phase.name !== 'measuring') return undefined;
     // Someone else changed the counts (the keys, a worker that failed): start over from them.
-    if (!sameCounts(running, this.counts)) {
-      [this.counts, this.step] = [running, undefined];
+    if (!this.asExpected(s, running)) {
+      [this.counts, this.pool, this.step] = [running, s.pool?.size, undefined];
       this.settle(s.t);
       return undefined;
     }
@@ -201,11 +212,24 @@ export class AutoscalePolicy {
   outcome(): NonNullable<Summary['autoscale']> {
     const workers = this.counts ?? [this.config.producers, ...this.config.stages.map((s) => s.workers)];
     if (this.counts === undefined) workers.push(this.config.consumers);
-    return { decisions: [...this.decisions], workers, flags: countFlags(this.config, workers), done: this.finished };
+    const pool = this.counts === undefined ? this.config.pool : this.pool;
+    const flags = this.flags(workers, pool);
+    const done = this.finished;
+    return { decisions: [...this.decisions], workers, ...(pool !== undefined ? { pool } : {}), flags, done };
   }
 
   get finished(): boolean {
     return this.phase?.name === 'done';
+  }
+
+  /** The counts (and the pool's size) as flags to paste. */
+  private flags(workers: readonly number[], pool: number | undefined): string {
+    return countFlags(this.config, workers) + (pool !== undefined ? ` --pool ${pool}` : '');
+  }
+
+  /** Whether the run has the workers, and the pool the size, the policy expects. */
+  private asExpected(s: Snapshot, running: readonly number[]): boolean {
+    return sameCounts(running, this.counts!) && s.pool?.size === this.pool;
   }
 
   private settle(t: number): void {
@@ -229,6 +253,7 @@ export class AutoscalePolicy {
     this.step = undefined;
     if (step !== undefined) {
       const gain = gainOf(step.before, m);
+      if (step.stage === 'pool') return this.judgePool(s, step, m, cpu);
       if (!rose(step.before, m)) {
         const n = counts[step.stage]!;
         const what = `${gain >= 0 ? 'gained' : 'lost'} ${pct(Math.abs(gain))}`;
@@ -245,10 +270,45 @@ export class AutoscalePolicy {
     return this.next(s, cpu);
   }
 
+  /** A permit more for the pool, measured: kept if it paid, else taken back (see the header). */
+  private judgePool(s: Snapshot, step: Step, m: Measured, cpu: number): AutoscaleAction | undefined {
+    const gain = gainOf(step.before, m);
+    const n = this.pool!;
+    if (!rose(step.before, m)) {
+      const what = `${gain >= 0 ? 'gained' : 'lost'} ${pct(Math.abs(gain))}`;
+      this.decide(s.t, `kept the pool at ${n - 1}: a ${ordinal(n)} permit ${what}`);
+      this.held.set('pool', s.t + HOLD_MS);
+      this.pool = n - 1;
+      this.current = step.before;
+      this.settle(s.t);
+      return { kind: 'pool', size: n - 1 };
+    }
+    this.decide(s.t, `+1 pool permit → ${perSecond(m.rate)} (${signedPercent(gain)})`);
+    this.current = m;
+    return this.next(s, cpu);
+  }
+
+  /** The pool blamed: a permit more, unless that did not pay just now or cannot be. */
+  private raisePool(s: Snapshot, at: string): AutoscaleAction | undefined {
+    if (!this.limits.poolResizable)
+      return this.finish(
+        s.t,
+        `settled: the pool holds the run back (raise --pool; it cannot grow during this run): ${at}`,
+      );
+    if ((this.held.get('pool') ?? -Infinity) > s.t)
+      return this.finish(s.t, `settled: another pool permit does not pay: ${at}`);
+    if (this.pool! >= MAX_WORKERS_PER_ROLE)
+      return this.finish(s.t, `settled: the pool has the most permits it may have: ${at}`);
+    this.step = { stage: 'pool', before: this.current! };
+    this.pool = this.pool! + 1;
+    this.settle(s.t);
+    return { kind: 'pool', size: this.pool };
+  }
+
   /** Where the next worker goes, if anywhere. */
   private next(s: Snapshot, cpu: number): AutoscaleAction | undefined {
     const counts = this.counts!;
-    const at = `${countFlags(this.config, counts)} (${perSecond(this.current!.rate)})`;
+    const at = `${this.flags(counts, this.pool)} (${perSecond(this.current!.rate)})`;
     const total = counts.reduce((a, b) => a + b, 0);
     if (total >= this.limits.max)
       return this.finish(
@@ -265,11 +325,7 @@ export class AutoscalePolicy {
     }
     this.unjudged = 0;
     if (b === undefined) return this.finish(s.t, `settled: no stage holds the run back: ${at}`);
-    if (s.pool !== undefined && b.name === 'the pool')
-      return this.finish(
-        s.t,
-        `settled: the pool holds the run back (raise --pool; it cannot grow during a run): ${at}`,
-      );
+    if (s.pool !== undefined && b.name === 'the pool') return this.raisePool(s, at);
     const stage = b.stage;
     if ((this.held.get(stage) ?? -Infinity) > s.t)
       return this.finish(s.t, `settled: another ${workerNoun(this.config, stage)} does not pay: ${at}`);

@@ -36,6 +36,16 @@ export interface RemoteTally {
   finished: number;
 }
 
+/** The run's `--pool`, resizable while the run goes (shared memory: run-pool.ts; a broker: broker-pool.ts). */
+export interface ResizablePool {
+  /** Permits the consumers may hold now (while a lowering waits for permits to come back, more). */
+  readonly size: number;
+  /** Makes it `size` permits; resolves once it is, or once closed. @throws PoolSizeError */
+  resize(size: number): Promise<void>;
+  /** The run is over: stops any lowering under way, lets go of what it holds. */
+  close(): Promise<void> | void;
+}
+
 /** What the backend is started with, once the run's configuration is resolved. */
 export interface BackendWiring {
   config: PipelineConfig;
@@ -85,6 +95,8 @@ export interface PipelineBackend {
    * then the run is concluded there and connections are closed. Resolves with `last`'s value.
    */
   conclude<T>(ok: boolean, exited: Promise<unknown>, last: () => T): Promise<T>;
+  /** The `--pool`, resizable during the run (once `open` has made it). */
+  readonly pool?: ResizablePool | undefined;
   /** @internal for tests: the links' shared-memory queues (none on a stream). */
   readonly queues: readonly BoundedQueue<unknown>[];
 }

@@ -6,6 +6,14 @@
  *
  * A window is steady when its first and second halves agree within their noise (or within
  * MIN_GAIN of the rate): a rate still climbing after a change, or a backlog draining, is not.
+ *
+ * Between windows taken apart — tune's trials, each a run of its own — a rate also moves with
+ * what the machine does meanwhile, which the buckets' scatter does not show (neighbouring buckets
+ * share the same moment). The halves of a window show it: each is a measurement of the same rate
+ * a few seconds apart, so half their difference is the window's error at that time scale (the
+ * method of batch means, two batches). Pooled over many windows (`betweenNoise`), it is the noise
+ * between windows, as a share of the rate; a comparison of two windows uses it where it exceeds
+ * their own noise (`withNoiseFloor`).
  */
 
 /** Length of one bucket of a window. */
@@ -20,6 +28,8 @@ export interface Measured {
   rate: number;
   noise: number;
   ms: number;
+  /** Half the difference of the window's two halves' rates, as a share of the rate (see the header). */
+  drift?: number;
 }
 
 const mean = (xs: readonly number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
@@ -35,6 +45,19 @@ function noiseOf(rates: readonly number[]): number {
 export function rose(before: Measured, after: Measured): boolean {
   const gain = after.rate - before.rate;
   return gain > SIGMAS * Math.hypot(before.noise, after.noise) && gain >= MIN_GAIN * before.rate;
+}
+
+/**
+ * The noise between windows taken apart, as a share of the rate: the root mean square of their
+ * drifts (see the header); 0 for none.
+ */
+export function betweenNoise(drifts: readonly number[]): number {
+  return drifts.length === 0 ? 0 : Math.sqrt(drifts.reduce((a, d) => a + d * d, 0) / drifts.length);
+}
+
+/** `m` with its noise raised to `share` of its rate, where that is more (the noise between windows). */
+export function withNoiseFloor(m: Measured, share: number): Measured {
+  return { ...m, noise: Math.max(m.noise, share * m.rate) };
 }
 
 /** Relative change from `before` to `after` (0.21 = +21 %). */
@@ -63,7 +86,13 @@ export class RateWindow {
     if (buckets.length < 2) return undefined;
     const [first, last] = [this.points[0]!, buckets.at(-1)!];
     const ms = last.t - first.t;
-    return { rate: ((last.n - first.n) * 1000) / ms, noise: noiseOf(buckets.map((b) => b.rate)), ms };
+    const rate = ((last.n - first.n) * 1000) / ms;
+    // The halves: whole buckets each, the middle bucket's end between them.
+    const middle = buckets[Math.floor(buckets.length / 2) - 1]!;
+    const a = ((middle.n - first.n) * 1000) / (middle.t - first.t);
+    const b = ((last.n - middle.n) * 1000) / (last.t - middle.t);
+    const drift = rate > 0 ? (b - a) / (2 * rate) : 0;
+    return { rate, noise: noiseOf(buckets.map((x) => x.rate)), ms, drift };
   }
 
   /** Whether the window's two halves agree (see the header); undefined until it has four buckets. */

@@ -1,6 +1,6 @@
 /**
  * A run's controls (PipelineControls): stop, abort, pause, resume, and adding or removing a worker
- * of a stage — each a request the engine honours when the run's state allows it.
+ * of a stage, resizing the pool — each a request the engine honours when the run's state allows it.
  */
 import type { RunEngine } from './run-engine.js';
 import type { PipelineControls } from './types.js';
@@ -43,6 +43,12 @@ export function controlsOf(engine: RunEngine): PipelineControls {
         const name = stages[stage]!.spec.name;
         engine.refuse(`- cannot remove the last of the ${name}: the chain needs it (q stops the run)`, NOTICE_MS);
       }
+    },
+    resizePool(size) {
+      if (status.state !== 'running') return;
+      const pool = engine.backend.pool;
+      if (pool === undefined) engine.refuse('cannot resize the pool: the run has no --pool', NOTICE_MS);
+      else void pool.resize(size);
     },
   };
 }

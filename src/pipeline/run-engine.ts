@@ -92,7 +92,7 @@ export class RunEngine {
     };
     this.stages = chain.map((spec, i) => new StageWorkers(i, spec, { board, backend, events }));
     this.cascade = new Cascade(this.stages, this.links, config.shutdown);
-    this.sampler = new Sampler(config, board, this.links);
+    this.sampler = new Sampler(config, board, this.links, () => backend.pool?.size);
   }
 
   get producers(): StageWorkers {

@@ -52,12 +52,16 @@ export function runPipeline(config: Partial<PipelineConfig>, options: RunOptions
 export function startPipeline(input: Partial<PipelineConfig>, options: RunOptions = {}): PipelineRun {
   const backend: PipelineBackend = options.broker?.backend() ?? new SharedMemoryBackend();
   const config = resolveConfig(backend.shown ? { ...input, broker: backend.shown } : input);
-  const autoscaler = options.autoscale ? new AutoscaleDriver(config, options.autoscale) : undefined;
-  const observer = autoscaler && {
-    observe: (snapshot: Snapshot) => autoscaler.observe(snapshot, controls),
-    conclude: (summary: Summary) => autoscaler.conclude(summary),
-  };
+  let autoscaler: AutoscaleDriver | undefined;
+  const observer = options.autoscale
+    ? {
+        observe: (snapshot: Snapshot) => autoscaler!.observe(snapshot, controls),
+        conclude: (summary: Summary) => autoscaler!.conclude(summary),
+      }
+    : undefined;
   const engine = new RunEngine(config, backend, options.onSnapshot, observer);
+  // Made once the backend has opened its links (and its pool, if it can resize one); before any worker starts.
+  if (options.autoscale) autoscaler = new AutoscaleDriver(config, options.autoscale, backend.pool !== undefined);
   const controls = controlsOf(engine);
   engine.start();
   listenForAbort(options.signal, controls, engine.done);

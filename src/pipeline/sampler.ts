@@ -120,6 +120,8 @@ export class Sampler {
     private readonly config: PipelineConfig,
     private readonly board: PipelineBoard,
     private readonly links: readonly ChainLink[],
+    /** The pool's size now (it may be resized during the run); the configured one if not given. */
+    private readonly poolSize: () => number | undefined = () => undefined,
   ) {
     this.acquisitions = links.map(() => new WrappingCounter());
     this.contended = links.map(() => new WrappingCounter());
@@ -270,7 +272,7 @@ export class Sampler {
     if (this.config.pool !== undefined) {
       const consumers = inStage(stages.length - 1);
       const live = consumers.filter((w) => running(w.row));
-      snapshot.pool = this.pool(this.config.pool, consumers, live, share);
+      snapshot.pool = this.pool(this.poolSize() ?? this.config.pool, consumers, live, share);
       // On a broker the semaphore is the server's: its record covers every consumer, wherever it runs.
       const server = broker?.reading.pool;
       if (server) {

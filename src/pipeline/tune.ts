@@ -7,14 +7,16 @@
  * measured over MEASURE_MS (rate-window.ts; a window still moving is measured again), then stopped.
  *
  * The search is not a grid. It starts from the counts given and follows the bottleneck judge: the
- * stage it names (or the pool) gets more workers; a step that pays (the rate rose past the noise)
- * doubles the next step there ("widen where it pays"); one that does not is retried as a single
+ * stage it names (or the pool) gets more workers; a step that pays (the rate rose past the noise:
+ * each trial's own, or the noise between trials where that is more — rate-window.ts estimates it
+ * from how far each window's halves disagree, pooled over the trials so far) doubles the next
+ * step there ("widen where it pays"); one that does not is retried as a single
  * worker, and if that does not pay either the dimension is held. Every stage is tried before the
  * search ends; a step that pays anywhere frees the held ones. No trial starts that would end past
  * the budget.
  *
  * The recommendation is the trial with the fewest workers (then the smallest pool) whose rate is
- * within the tolerance of the best trial's: its noise, but at least MIN_GAIN and at most
+ * within the tolerance of the best trial's: the noise (as above), but at least MIN_GAIN and at most
  * MAX_SHORTFALL of the best rate. The USL fit (usl.ts) of the best rate at each total of workers
  * says where the curve flattens.
  */
@@ -22,7 +24,7 @@ import { availableParallelism } from 'node:os';
 import { MAX_UNSTEADY, MEASURE_MS, SETTLE_MS } from './autoscale.js';
 import { processCpuMs } from './autoscale-driver.js';
 import { MAX_WORKERS_PER_ROLE, resolveConfig } from './config.js';
-import { type Measured, MIN_GAIN, RateWindow, rose, SIGMAS } from './rate-window.js';
+import { betweenNoise, type Measured, MIN_GAIN, RateWindow, rose, SIGMAS, withNoiseFloor } from './rate-window.js';
 import { startPipeline } from './run-pipeline.js';
 import type { PipelineConfig, Snapshot, Summary } from './types.js';
 import { fitUsl, type UslFit } from './usl.js';
@@ -53,6 +55,8 @@ export interface Trial {
   /** Items/s the consumers took over the window, and its noise (standard error). */
   itemsPerSecond: number;
   noise: number;
+  /** Half the difference of the window's halves, as a share of its rate (rate-window.ts: the drift). */
+  drift: number;
   latencyMs: { p50: number; p99: number };
   /** Share of all cores the process used over the window (0..1). */
   cpu: number;
@@ -71,6 +75,8 @@ export interface TuneReport {
   recommended: Trial;
   /** Its counts as flags to paste: "-p 1 -c 4" (and "--pool N"). */
   flags: string;
+  /** The noise between trials, as a share of a rate (from every measured trial's drift). */
+  betweenNoise: number;
   /** The USL fit of the best rate at each total of workers (undefined: fewer than three totals). */
   fit?: UslFit;
   /** Why the search ended. */
@@ -149,7 +155,7 @@ export async function tune(input: Partial<PipelineConfig>, options: TuneOptions 
       ended = options.signal?.aborted ? 'aborted' : 'failed';
       break;
     }
-    if (rose(measuredOf(best), measuredOf(trial))) {
+    if (pays(best, trial, trials)) {
       best = trial;
       held.clear();
       // Widen where it pays; where the judge now points elsewhere, start there with one.
@@ -161,7 +167,8 @@ export async function tune(input: Partial<PipelineConfig>, options: TuneOptions 
   }
   if (best.endedBy !== 'stopped' && ended === 'converged') ended = 'failed';
   const top = trials.reduce((a, b) => (b.itemsPerSecond > a.itemsPerSecond ? b : a));
-  const recommended = recommend(trials, top);
+  const between = noiseBetween(trials);
+  const recommended = recommend(trials, top, between);
   const flags =
     countFlags(config, recommended.workers) + (recommended.pool !== undefined ? ` --pool ${recommended.pool}` : '');
   const fit = fitUsl(frontier(trials));
@@ -170,19 +177,33 @@ export async function tune(input: Partial<PipelineConfig>, options: TuneOptions 
     best: top,
     recommended,
     flags,
+    betweenNoise: between,
     ...(fit !== undefined ? { fit } : {}),
     ended,
     elapsedMs: Date.now() - started,
   };
 }
 
-const measuredOf = (t: Trial): Measured => ({ rate: t.itemsPerSecond, noise: t.noise, ms: MEASURE_MS });
+/** A trial's rate, its noise at least `between` of it. */
+const measuredOf = (t: Trial, between: number): Measured =>
+  withNoiseFloor({ rate: t.itemsPerSecond, noise: t.noise, ms: MEASURE_MS }, between);
+
+/** The noise between the trials measured so far, as a share of a rate (rate-window.ts). */
+export function noiseBetween(trials: readonly Trial[]): number {
+  return betweenNoise(trials.filter((t) => t.endedBy === 'stopped').map((t) => t.drift));
+}
+
+/** Whether the step from `before` to `after` paid: its rate rose past the noise of both, and between trials. */
+export function pays(before: Trial, after: Trial, trials: readonly Trial[]): boolean {
+  const between = noiseBetween(trials);
+  return rose(measuredOf(before, between), measuredOf(after, between));
+}
 
 /** The fewest workers (then the smallest pool) within the tolerance of the best trial. */
-export function recommend(trials: readonly Trial[], top: Trial): Trial {
+export function recommend(trials: readonly Trial[], top: Trial, between = 0): Trial {
   const usable = trials.filter((t) => t.endedBy === 'stopped');
   const within = (t: Trial): boolean => {
-    const noise = SIGMAS * Math.hypot(t.noise, top.noise);
+    const noise = SIGMAS * Math.hypot(measuredOf(t, between).noise, measuredOf(top, between).noise);
     const tolerance = Math.min(MAX_SHORTFALL * top.itemsPerSecond, Math.max(MIN_GAIN * top.itemsPerSecond, noise));
     return t.itemsPerSecond >= top.itemsPerSecond - tolerance;
   };
@@ -269,6 +290,7 @@ async function runTrial(config: PipelineConfig, setting: Setting, signal: AbortS
     ...(pool !== undefined ? { pool } : {}),
     itemsPerSecond: result?.measured.rate ?? 0,
     noise: result?.measured.noise ?? 0,
+    drift: result?.measured.drift ?? 0,
     latencyMs: { p50: ending.latencyMs.p50, p99: ending.latencyMs.p99 },
     cpu: result?.cpu ?? 0,
     ...(last?.bottleneck !== undefined ? { bottleneck: last.bottleneck.name } : {}),

@@ -305,7 +305,9 @@ export interface Summary {
     decisions: AutoscaleDecision[];
     /** Workers per stage, producers first, when it finished (or when the run ended). */
     workers: number[];
-    /** Those counts as flags: "-p 1 -c 8". */
+    /** The pool's size then, for a run with `--pool`. */
+    pool?: number;
+    /** Those counts as flags: "-p 1 -c 8" (and "--pool N"). */
     flags: string;
     done: boolean;
   };
@@ -323,6 +325,12 @@ export interface PipelineControls {
   addWorker(stage: number): void;
   /** Removes one: a producer is retired, a stage worker or consumer is sent a sentinel. */
   removeWorker(stage: number): void;
+  /**
+   * Makes the `--pool` `size` permits (1 to 64): a raise at once, a lowering as the consumers
+   * return permits (none held is taken back). A run without a pool refuses it with a notice.
+   * @throws PoolSizeError for a bad size. Absent on a replay.
+   */
+  resizePool?(size: number): void;
 }
 
 /** The controls of a run the command shows: a live pipeline's, or a replay's, which can also step. */

@@ -121,6 +121,28 @@ describe.skipIf(!HAS_REDIS)('BrokerSemaphore on redis-server', () => {
     expect(await b.counts()).toMatchObject({ inUse: 1, acquisitions: 2, expired: 0 });
   });
 
+  it('resize: lowering revokes no permit, gives none while the bound is reached; raising wakes', async () => {
+    const name = freshName();
+    const [a, b, c] = [await open(name, 3), await open(name, 3), await open(name, 3)];
+    await a.acquire();
+    await a.acquire();
+    await b.acquire();
+    expect(await c.resize(1)).toBe(3); // three held: none revoked
+    expect([await c.bound(), a.holding, b.holding]).toEqual([1, 2, 1]);
+    await a.release();
+    expect(await c.acquire({ blocking: false })).toBe(false); // two held, the bound is one
+    await a.release();
+    expect(await c.acquire({ blocking: false })).toBe(false); // one held: the bound is reached
+    const waiting = c.acquire({ timeout: DEADLINE_MS });
+    await untilAsync(async () => (await server.cli('HGET', `${name}:permits`, 'wanted')).trim() === '1', 'c waits');
+    expect(await a.resize(2)).toBe(1); // the raise wakes c at once; b still holds its permit
+    expect(await waiting).toBe(true);
+    expect(await c.counts()).toMatchObject({ inUse: 2, maxInUse: 3 });
+    await expect(a.resize(0)).rejects.toThrow(RangeError);
+    await b.release();
+    await c.release();
+  });
+
   it('release with no permit held here throws SemaphoreOverReleaseError; another value is refused', async () => {
     const name = freshName();
     const [a, b] = [await open(name, 2), await open(name, 2)];

@@ -34,7 +34,12 @@ describe('pipeline-tui tune', () => {
     expect(report.trials[0].workers).toEqual([1, 1]);
     expect(report.trials.length).toBeLessThan(16);
     for (const t of report.trials)
-      expect(t).toMatchObject({ itemsPerSecond: expect.any(Number), cpu: expect.any(Number) });
+      expect(t).toMatchObject({
+        itemsPerSecond: expect.any(Number),
+        cpu: expect.any(Number),
+        drift: expect.any(Number),
+      });
+    expect(report.betweenNoise).toBeGreaterThanOrEqual(0);
   }, 320_000);
 
   it('the text report: the trials as they end, the table, the chart, the fit and the command', async () => {
@@ -45,6 +50,7 @@ describe('pipeline-tui tune', () => {
     expect(code).toBe(0);
     expect(stdout).toMatch(/^trial 1: -p 1 -c 1 {2}[\d,]+\/s ±[\d,]+ {2}p99 /m);
     expect(stdout).toMatch(/^ {2}# {2}workers +items\/s +noise +p50 +p99 +CPU +bottleneck$/m);
+    expect(stdout).toMatch(/^Noise between trials: ±\d+\.\d % of a rate \(how far the windows' halves disagreed\)\.$/m);
     expect(stdout).toMatch(/┌ items\/s against workers in all/);
     expect(stdout).toMatch(/^Recommended: -p \d+ -c \d+: [\d,]+\/s/m);
     expect(stdout).toMatch(/^ {2}pipeline-tui --consume-ms 8 --jitter 0 --producer \S+ -p \d+ -c \d+$/m);

@@ -7,38 +7,23 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { startPipeline } from '../../src/pipeline/run-pipeline.js';
-import type { Snapshot } from '../../src/pipeline/types.js';
-import { within } from '../helpers/workers.js';
-import { userModule } from './helpers.js';
+import { runUntilSettled, userModule } from './helpers.js';
 
 afterEach(() => {
   delete process.env.PT_STAGE_MS;
+  delete process.env.PT_FEED_MS;
 });
 
 describe('runPipeline with autoscale', () => {
   it('grows a stage and the consumers to the counts that carry the producer, and stops there', async () => {
     process.env.PT_STAGE_MS = '8';
-    const seen: Snapshot[] = [];
-    const run = startPipeline(
-      {
-        producers: 1,
-        consumers: 1,
-        produceMs: 2,
-        consumeMs: 3,
-        jitter: 0,
-        durationMs: 600_000,
-        stallMs: 60_000,
-        stages: [{ module: userModule('slow-stage'), name: 'slow-stage', workers: 1 }],
-      },
-      {
-        autoscale: true,
-        onSnapshot: (s) => {
-          seen.push(s);
-          if (s.autoscale?.done) run.stop();
-        },
-      },
-    );
-    const summary = await within(run.done, 240_000, 'the autoscaled run');
+    const { summary, seen } = await runUntilSettled({
+      producers: 1,
+      consumers: 1,
+      produceMs: 2,
+      consumeMs: 3,
+      stages: [{ module: userModule('slow-stage'), name: 'slow-stage', workers: 1 }],
+    });
     expect(summary.endedBy).toBe('stopped');
     const a = summary.autoscale!;
     expect(a.done).toBe(true);
@@ -53,6 +38,32 @@ describe('runPipeline with autoscale', () => {
     // The run's workers really are those counts at the end (a step that did not pay was taken back).
     const last = seen.filter((s) => s.state === 'running').at(-1)!;
     expect(last.stages.map((s) => s.running)).toEqual(a.workers);
+  }, 300_000);
+
+  it('raises the pool when it holds the consumers back, to the size that carries the feed', async () => {
+    // One feed of an item every 2 ms (500/s; only the first producer reads it), eight consumers at
+    // 8 ms (125/s each) behind a pool of one permit: four permits carry the feed, more gain nothing.
+    process.env.PT_FEED_MS = '2';
+    const { summary, seen } = await runUntilSettled({
+      producers: 1,
+      consumers: 8,
+      pool: 1,
+      producer: userModule('feed-producer'),
+      consumeMs: 8,
+    });
+    expect(summary.endedBy).toBe('stopped');
+    const a = summary.autoscale!;
+    expect(a.done).toBe(true);
+    expect(a.workers[1]).toBe(8);
+    expect(Math.abs(a.pool! - 4)).toBeLessThanOrEqual(1);
+    expect(a.flags).toBe(`-p ${a.workers[0]} -c 8 --pool ${a.pool}`);
+    expect(a.decisions.filter((d) => d.text.startsWith('+1 pool permit')).length).toBeGreaterThanOrEqual(2);
+    // The pool really is that size at the end, and never had more in use than its size.
+    expect(summary.pool!.size).toBe(a.pool);
+    for (const s of seen) expect(s.pool!.inUse).toBeLessThanOrEqual(s.pool!.size);
+    expect(summary.pool!.maxInUse).toBeLessThanOrEqual(Math.max(...seen.map((s) => s.pool!.size)));
+    expect(summary.pool!.maxInUse).toBeGreaterThanOrEqual(a.pool!);
+    expect(summary.pool!.acquisitions).toBe(summary.consumed);
   }, 300_000);
 
   it('a bad max is refused before anything starts, saying what is accepted', () => {

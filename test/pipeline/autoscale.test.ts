@@ -27,8 +27,10 @@ interface Model {
   noise?: number;
   /** Counts to start from. */
   start: number[];
-  /** Name the pool as the bottleneck instead. */
-  pool?: boolean;
+  /** A pool of this many permits at first: the consumers work at most that many at a time. */
+  pool?: number;
+  /** Whether the policy may resize the pool. */
+  poolResizable?: boolean;
   /** The CPU share the process uses (0..1 of all cores). */
   cpu?: number;
   max?: number;
@@ -37,12 +39,14 @@ interface Model {
   unjudged?: boolean;
 }
 
-const capacity = (ms: number[], counts: number[], i: number): number => (counts[i]! * 1000) / ms[i]!;
+/** Items/s stage `i` can move; the consumers (the last) only as many at once as the pool has permits. */
+const capacity = (ms: number[], counts: number[], i: number, pool = Infinity): number =>
+  ((i === ms.length - 1 ? Math.min(counts[i]!, pool) : counts[i]!) * 1000) / ms[i]!;
 
 /** The slowest stage (ties: the one furthest downstream, as backpressure shows it). */
-function slowest(ms: number[], counts: number[]): number {
+function slowest(ms: number[], counts: number[], pool?: number): number {
   let worst = 0;
-  for (let i = 1; i < ms.length; i++) if (capacity(ms, counts, i) <= capacity(ms, counts, worst)) worst = i;
+  for (let i = 1; i < ms.length; i++) if (capacity(ms, counts, i, pool) <= capacity(ms, counts, worst, pool)) worst = i;
   return worst;
 }
 
@@ -53,7 +57,7 @@ function configFor(model: Model): PipelineConfig {
     producers: model.start[0]!,
     stages: middle.map((s, i) => ({ ...s, workers: model.start[i + 1]! })),
     consumers: model.start.at(-1)!,
-    ...(model.pool ? { pool: 2 } : {}),
+    ...(model.pool !== undefined ? { pool: model.pool } : {}),
   };
 }
 
@@ -67,23 +71,26 @@ function simulate(model: Model, seconds = 300) {
     max: model.max ?? 64,
     cores: 2,
     cpuBound: model.cpuBound ?? false,
+    poolResizable: model.poolResizable ?? false,
   });
   const counts = [...model.start];
+  let pool = model.pool;
   const random = mulberry32(7);
   const actions: AutoscaleAction[] = [];
   let consumed = 0;
   for (let t = 0; t <= seconds * 1000 && !policy.finished; t += STEP_MS) {
-    const rate = Math.min(...model.ms.map((_, i) => capacity(model.ms, counts, i)));
+    const rate = Math.min(...model.ms.map((_, i) => capacity(model.ms, counts, i, pool)));
     consumed += (rate * STEP_MS * (1 + (model.noise ?? 0) * (2 * random() - 1))) / 1000;
-    const named = model.unjudged ? undefined : slowest(model.ms, counts);
-    const s = snapshotOf(t, counts, Math.floor(consumed), named, model.pool === true);
+    const named = model.unjudged ? undefined : slowest(model.ms, counts, pool);
+    const s = snapshotOf(t, counts, Math.floor(consumed), named, pool);
     const action = policy.observe(s, t * 2 * (model.cpu ?? 0));
     if (action !== undefined) {
       actions.push(action);
-      counts[action.stage]! += action.kind === 'add' ? 1 : -1;
+      if (action.kind === 'pool') pool = action.size;
+      else counts[action.stage]! += action.kind === 'add' ? 1 : -1;
     }
   }
-  return { counts, actions, policy };
+  return { counts, pool, actions, policy };
 }
 
 function snapshotOf(
@@ -91,7 +98,7 @@ function snapshotOf(
   counts: number[],
   consumed: number,
   bottleneck: number | undefined,
-  pool: boolean,
+  pool?: number,
 ): Snapshot {
   const last = counts.length - 1;
   const name = (i: number) => (i === 0 ? 'producers' : i === last ? 'consumers' : `s${i}`);
@@ -104,14 +111,18 @@ function snapshotOf(
     bottleneck:
       bottleneck === undefined
         ? undefined
-        : { stage: bottleneck, name: pool && bottleneck === last ? 'the pool' : name(bottleneck), evidence: '' },
-    ...(pool
+        : {
+            stage: bottleneck,
+            name: pool !== undefined && pool < counts[last]! && bottleneck === last ? 'the pool' : name(bottleneck),
+            evidence: '',
+          },
+    ...(pool !== undefined
       ? {
           pool: {
-            size: 2,
-            inUse: 2,
+            size: pool,
+            inUse: pool,
             waiting: 1,
-            maxInUse: 2,
+            maxInUse: pool,
             acquisitions: 1,
             waits: 1,
             waitedMs: 1,
@@ -181,10 +192,29 @@ describe('autoscale policy', () => {
     expect(simulate({ ms: [1, 8], start: [1, 1], cpu: 0.95 }).counts).toEqual([1, 8]);
   });
 
-  it('the pool named: settles, saying it cannot grow during a run', () => {
-    const { counts, policy } = simulate({ ms: [1, 8], start: [1, 2], pool: true });
-    expect(counts).toEqual([1, 2]);
+  it('the pool named and it cannot be resized: settles, saying to raise --pool', () => {
+    const { counts, policy } = simulate({ ms: [1, 8], start: [1, 8], pool: 2 });
+    expect(counts).toEqual([1, 8]);
     expect(texts(policy)).toEqual([expect.stringMatching(/^settled: the pool holds the run back \(raise --pool/)]);
+  });
+
+  it('the pool named: raises it a permit at a time to the size that carries the producer, takes the last back', () => {
+    // 1 producer at 1 ms (1,000/s); 12 consumers at 8 ms behind a pool of 2: 8 permits carry it.
+    const { counts, pool, actions, policy } = simulate({
+      ms: [1, 8],
+      start: [1, 12],
+      pool: 2,
+      poolResizable: true,
+      noise: 0.1,
+    });
+    expect(counts).toEqual([1, 12]);
+    expect(pool).toBe(8);
+    expect(actions.map((a) => (a.kind === 'pool' ? a.size : a))).toEqual([3, 4, 5, 6, 7, 8, 9, 8]);
+    const said = texts(policy);
+    expect(said[0]).toMatch(/^\+1 pool permit → 3\d\d\/s \(\+\d+ %\)$/);
+    expect(said).toContainEqual(expect.stringMatching(/^kept the pool at 8: a 9th permit (gained|lost) \d %$/));
+    expect(said.at(-1)).toMatch(/^settled: another pool permit does not pay: -p 1 -c 12 --pool 8 \(\d,?\d+\/s\)$/);
+    expect(policy.outcome()).toMatchObject({ workers: [1, 12], pool: 8, flags: '-p 1 -c 12 --pool 8', done: true });
   });
 
   it('no stage named: measures again twice (the judge may name one yet), then settles', () => {
@@ -202,7 +232,7 @@ describe('autoscale policy', () => {
     const policy = new AutoscalePolicy(config, { max: 64, cores: 2, cpuBound: false });
     let acted = 0;
     for (let t = 0; t < 60_000; t += STEP_MS) {
-      const s = snapshotOf(t, [1, 1], t / 8, 1, false);
+      const s = snapshotOf(t, [1, 1], t / 8, 1);
       if (policy.observe({ ...s, state: 'paused' }) !== undefined) acted++;
     }
     expect(acted).toBe(0);
@@ -218,7 +248,7 @@ describe('autoscale policy', () => {
     for (let t = 0; t < 30_000 && actions.length < 2; t += STEP_MS) {
       if (t === 6_000) counts = [1, 3]; // a key pressed twice mid-measurement
       consumed += (Math.min(500, counts[1]! * 125) * STEP_MS) / 1000;
-      const action = policy.observe(snapshotOf(t, counts, Math.floor(consumed), 1, false));
+      const action = policy.observe(snapshotOf(t, counts, Math.floor(consumed), 1));
       if (action !== undefined) {
         actions.push(action);
         counts = [1, counts[1]! + (action.kind === 'add' ? 1 : -1)];

@@ -1,7 +1,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Snapshot } from '../../src/pipeline/types.js';
+import { type RunOptions, startPipeline } from '../../src/pipeline/run-pipeline.js';
+import type { PipelineConfig, Snapshot, Summary } from '../../src/pipeline/types.js';
 import { scratchDir } from '../helpers/scratch.js';
 import { within } from '../helpers/workers.js';
 
@@ -43,4 +44,28 @@ export function latestWhen(
     30_000,
     what,
   );
+}
+
+/**
+ * Runs `config` with `--autoscale` (for at most 10 minutes, never stalled by a slow machine) and
+ * stops it once the autoscaler has settled; resolves with the summary and every snapshot.
+ */
+export async function runUntilSettled(
+  config: Partial<PipelineConfig>,
+  options: Pick<RunOptions, 'broker'> = {},
+): Promise<{ summary: Summary; seen: Snapshot[] }> {
+  const seen: Snapshot[] = [];
+  const run = startPipeline(
+    { jitter: 0, durationMs: 600_000, stallMs: 60_000, ...config },
+    {
+      ...options,
+      autoscale: true,
+      onSnapshot: (s) => {
+        seen.push(s);
+        if (s.autoscale?.done) run.stop();
+      },
+    },
+  );
+  const summary = await within(run.done, 240_000, 'the autoscaled run');
+  return { summary, seen };
 }

@@ -38,10 +38,11 @@ describe('USL fit', () => {
   });
 });
 
-const trial = (workers: number[], rate: number, noise = 0): Trial => ({
+const trial = (workers: number[], rate: number, noise = 0, drift = 0): Trial => ({
   workers,
   itemsPerSecond: rate,
   noise,
+  drift,
   latencyMs: { p50: 1, p99: 2 },
   cpu: 0.1,
   endedBy: 'stopped',
@@ -54,6 +55,13 @@ describe('recommendation', () => {
     expect(recommend(trials, top).workers).toEqual([1, 5]); // 4 % short is more than the noise (0)
     const noisy = trials.map((t) => ({ ...t, noise: 15 }));
     expect(recommend(noisy, noisy[2]!).workers).toEqual([1, 4]); // within 5 % and the noise
+  });
+
+  it('counts the noise between trials: within it of the best is as good as the best', () => {
+    // 4 % short of the best: more than either trial's own noise, less than the noise between trials.
+    const trials = [trial([1, 4], 480, 2), trial([1, 5], 500, 2)];
+    expect(recommend(trials, trials[1]!, 0).workers).toEqual([1, 5]);
+    expect(recommend(trials, trials[1]!, 0.02).workers).toEqual([1, 4]);
   });
 
   it('never further below the best than MAX_SHORTFALL, however noisy', () => {

@@ -15,19 +15,16 @@
     ARGV[4] '1' when the caller will wait for a token (a blocking acquire), else '0'
 
   Output:
-    {1, permits in use} when taken; {0, ms until the first lease expires, -1 with none} when not;
+    {1, permits in use} when taken (while fewer than the bound are held: resize-permits may have
+    changed it from `size`); {0, ms until the first lease expires, -1 with none} when not;
     an error `WRONGSIZE n` when the semaphore was made with n permits
 ]]
 --- @include permits
 
 local holders, state, wake = KEYS[1], KEYS[2], KEYS[3]
 local size, holder, lease = tonumber(ARGV[1]), ARGV[2], tonumber(ARGV[3])
-local recorded = redis.call('HGET', state, 'size')
-if not recorded then
-  redis.call('HSET', state, 'size', size)
-elseif tonumber(recorded) ~= size then
-  return redis.error_reply('WRONGSIZE ' .. recorded)
-end
+local other = recordSize(state, size)
+if other then return redis.error_reply('WRONGSIZE ' .. other) end
 
 local now = nowMs()
 reclaim(holders, state, now)
@@ -35,10 +32,11 @@ if redis.call('ZSCORE', holders, holder) then
   redis.call('ZADD', holders, now + lease, holder)
   return {1, redis.call('ZCARD', holders)}
 end
-if redis.call('ZCARD', holders) < size then
+local bound = boundOf(state, size)
+if redis.call('ZCARD', holders) < bound then
   local inUse = hold(holders, state, holder, now + lease)
   redis.call('HINCRBY', state, 'acquisitions', 1)
-  wakeWaiters(holders, state, wake, size) -- for permits the reclaim freed beyond this one
+  wakeWaiters(holders, state, wake, bound) -- for permits the reclaim freed beyond this one
   return {1, inUse}
 end
 if ARGV[4] == '1' then redis.call('HINCRBY', state, 'wanted', 1) end

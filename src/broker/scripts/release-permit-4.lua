@@ -27,6 +27,6 @@ if done then return done end
 
 local released = redis.call('ZREM', holders, ARGV[2])
 reclaim(holders, state, nowMs())
-wakeWaiters(holders, state, wake, tonumber(ARGV[1]))
+wakeWaiters(holders, state, wake, boundOf(state, tonumber(ARGV[1])))
 onceKeep(once, client, seq, released)
 return tostring(released)

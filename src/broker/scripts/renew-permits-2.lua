@@ -17,14 +17,15 @@
 --- @include permits
 
 local holders, state = KEYS[1], KEYS[2]
-local size, lease = tonumber(ARGV[1]), tonumber(ARGV[2])
+local lease = tonumber(ARGV[2])
+local bound = boundOf(state, tonumber(ARGV[1]))
 local now = nowMs()
 reclaim(holders, state, now)
 local lost = {}
 for i = 3, #ARGV do
   if redis.call('ZSCORE', holders, ARGV[i]) then
     redis.call('ZADD', holders, now + lease, ARGV[i])
-  elseif redis.call('ZCARD', holders) < size then
+  elseif redis.call('ZCARD', holders) < bound then
     hold(holders, state, ARGV[i], now + lease)
   else
     lost[#lost + 1] = ARGV[i]
