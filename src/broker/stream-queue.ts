@@ -177,14 +177,29 @@ export class StreamQueue {
     const redis = await connectBroker(address, { name: options.consumer, ...connect });
     const queue = new StreamQueue(redis, options);
     try {
-      await queue.redis.xgroup('CREATE', queue.stream, queue.group, '0', 'MKSTREAM');
+      await queue.ensureGroup();
     } catch (error) {
-      if (!/BUSYGROUP/.test((error as Error).message)) {
-        await closeBroker(redis);
-        throw error;
-      }
+      await closeBroker(redis);
+      throw error;
     }
     return queue;
+  }
+
+  /**
+   * A queue on a connection that another queue opened (the run's main side of a chain's later
+   * links): nothing is made on the server (see ensureGroup), and closing it is the opener's job.
+   */
+  static over(redis: Redis, options: StreamQueueOptions): StreamQueue {
+    return new StreamQueue(redis, options);
+  }
+
+  /** Makes the stream and its consumer group (reading from the stream's start) unless they exist. */
+  async ensureGroup(): Promise<void> {
+    try {
+      await this.redis.xgroup('CREATE', this.stream, this.group, '0', 'MKSTREAM');
+    } catch (error) {
+      if (!/BUSYGROUP/.test((error as Error).message)) throw error;
+    }
   }
 
   /** Whether `get` has an entry at hand, read ahead in an earlier batch (it returns without waiting). */
@@ -280,6 +295,25 @@ export class StreamQueue {
     const added = onceCount(reply, 0);
     this.counts.put += added;
     return added;
+  }
+
+  /**
+   * A stage worker's step (forward-5.lua): acknowledges `entry`, which it took from `input`, and
+   * adds `item` (undefined: the stage dropped it) to this stream, both in one script or neither.
+   * 'full': no room here, nothing done (waitForRoom, then again); 'duplicate': another stage
+   * worker claimed the entry and forwarded it first, so nothing was added.
+   */
+  async forward(input: StreamQueue, entry: StreamEntry, item: unknown): Promise<'forwarded' | 'duplicate' | 'full'> {
+    const { stream, keys } = this;
+    const reply = await this.scripts.forward(
+      ...[input.stream, input.keys.counts, stream, keys.counts, keys.once],
+      ...[input.group, entry.id, this.group, this.capacity, Date.now(), ...this.once.next()],
+      ...(item === undefined ? [] : encodeItem(item)),
+    );
+    // A resent forward whose result was not kept cannot happen (one at a time): taken as done.
+    const result = (reply === '?' ? 'forwarded' : reply) as 'forwarded' | 'duplicate' | 'full';
+    if (result === 'forwarded' && item !== undefined) this.counts.put++;
+    return result;
   }
 
   /** Adds `count` sentinels past the capacity (a stop must never wait for room). */

@@ -2,7 +2,8 @@
  * The worker loop's adapters (src/pipeline/worker-loop.ts) over a Redis stream (StreamQueue): a
  * put is one script, a wait for room is woken by a consumer's read, a take reads a prefetch at a
  * time (claiming what a dead consumer left), and what a consumer finished is acknowledged in
- * batches without waiting for the reply (ack-batch.ts).
+ * batches without waiting for the reply (ack-batch.ts); a stage worker forwards each entry to the
+ * next link's stream, acknowledging it in the same script (forwardWaiting).
  */
 import type { Histogram } from 'hdr-histogram-js';
 import { type Inlet, type LoopWorker, type Outlet, whileBlocked } from '../pipeline/worker-loop.js';
@@ -30,12 +31,40 @@ export class StreamOutlet implements Outlet {
   }
 }
 
+/**
+ * A consumer's input, or a stage worker's: a stage worker has no acknowledgements to batch (its
+ * forward acknowledges each entry with its put, StreamQueue.forward) and keeps no latency.
+ */
+/**
+ * A stage worker's step: `item` (undefined: dropped) onto `output` with `entry` acknowledged on
+ * `input`, in one script (StreamQueue.forward), waiting while `output` is full (shown as blocked).
+ * 'duplicate': another stage worker had claimed the entry and forwarded it first; undefined: the
+ * worker gave up waiting (retired), and the entry stays pending for another to claim.
+ */
+export async function forwardWaiting(
+  worker: LoopWorker,
+  input: StreamQueue,
+  output: StreamQueue,
+  entry: StreamEntry,
+  item: unknown,
+): Promise<'forwarded' | 'duplicate' | undefined> {
+  const step = async (): Promise<'forwarded' | 'duplicate' | undefined> => {
+    const outcome = await output.forward(input, entry, item);
+    return outcome === 'full' ? undefined : outcome;
+  };
+  const first = await step();
+  if (first !== undefined) return first;
+  return whileBlocked(worker, 'blocked-full', async () => {
+    await output.waitForRoom();
+    return worker.givesUp() ? undefined : step();
+  });
+}
+
 export class StreamInlet implements Inlet<StreamEntry> {
   constructor(
     private readonly queue: StreamQueue,
     private readonly worker: LoopWorker,
-    private readonly acks: AckBatch,
-    private readonly latency: Histogram,
+    private readonly consumer?: { acks: AckBatch; latency: Histogram },
   ) {}
 
   /** The consumer's prefetch (the queue reads this many at a time). */
@@ -60,12 +89,14 @@ export class StreamInlet implements Inlet<StreamEntry> {
 
   /** Acknowledged in batches (counted once acknowledged: a duplicate was counted by who acked it first). */
   finished(entries: StreamEntry[], from: number, to: number): void {
+    if (this.consumer === undefined) return;
+    const { acks, latency } = this.consumer;
     for (let i = from; i < to; i++) {
       const entry = entries[i]!;
-      this.acks.add(entry);
+      acks.add(entry);
       const ageMs = Date.now() - entry.putAtMs; // NaN for an entry pipeline-tui did not put
-      if (Number.isFinite(ageMs)) this.latency.recordValue(Math.max(0, Math.round(ageMs * 1000)));
-      this.acks.flushIfDue();
+      if (Number.isFinite(ageMs)) latency.recordValue(Math.max(0, Math.round(ageMs * 1000)));
+      acks.flushIfDue();
     }
   }
 
@@ -75,7 +106,7 @@ export class StreamInlet implements Inlet<StreamEntry> {
    * items with work of their own, taken one at a time, are not acknowledged one script each.
    */
   settle(): void {
-    if (!this.queue.buffered || this.worker.board.paused) this.acks.flush();
+    if (!this.queue.buffered || this.worker.board.paused) this.consumer?.acks.flush();
   }
 
   /** Retired: its worker process is leaving; close() gives the buffer back and leaves the group. */
@@ -85,7 +116,7 @@ export class StreamInlet implements Inlet<StreamEntry> {
 
   /** What it finished is acknowledged first, then the sentinel (it ends the batch the queue reads). */
   async sentinel(entries: StreamEntry[], at: number): Promise<void> {
-    await this.acks.settle();
+    await this.consumer?.acks.settle();
     await this.queue.ackMany([entries[at]!]);
   }
 }

@@ -86,7 +86,7 @@ export class RunEngine {
       exit: (w, code) => this.onExit(w, code),
     };
     this.stages = chain.map((spec, i) => new StageWorkers(i, spec, { board, backend, events }));
-    this.cascade = new Cascade(this.stages, this.links, config.shutdown);
+    this.cascade = new Cascade(this.stages, this.links, config.shutdown, (stage) => this.remoteDone(stage));
     this.sampler = new Sampler(config, board, this.links);
   }
 
@@ -124,7 +124,7 @@ export class RunEngine {
 
   /** How far the shutdown has come, counting the workers that joined from elsewhere. */
   private progress(): ShutdownProgress {
-    const [p, c] = [this.backend.remote('producer'), this.backend.remote('consumer')];
+    const [p, c] = [this.backend.remote(0), this.backend.remote(this.stages.length - 1)];
     return {
       mode: this.config.shutdown,
       producersDone: this.producers.exited + p.finished,
@@ -173,22 +173,24 @@ export class RunEngine {
 
   /** Moves the run along its life: producers done → the cascade; everyone done → finished. */
   advance(): void {
-    const { status, backend } = this;
+    const { status } = this;
     if (!status.running || !this.started) return;
     const stepsBefore = this.cascadeSteps();
-    const remoteDone = (role: 'producer' | 'consumer'): boolean => {
-      const tally = backend.remote(role);
-      return tally.finished === tally.all;
-    };
-    if (this.producers.done && remoteDone('producer')) status.shutdownBegins(this.sampler.elapsed());
-    if (remoteDone('producer')) this.cascade.advance();
-    if (this.stages.every((s) => s.done) && remoteDone('consumer')) {
+    if (this.producers.done && this.remoteDone(0)) status.shutdownBegins(this.sampler.elapsed());
+    this.cascade.advance();
+    if (this.stages.every((s, i) => s.done && this.remoteDone(i))) {
       status.shutdownEnds(this.sampler.elapsed());
       this.finish(status.outcome);
     }
     // A step of the cascade taken: a snapshot of its own, so the dashboard, the recording's
     // markers and the log each show it at its moment, not several steps in one refresh tick.
     else if (this.cascadeSteps() !== stepsBefore) this.snap();
+  }
+
+  /** Every worker of chain stage `stage` that joined from elsewhere has stopped. */
+  private remoteDone(stage: number): boolean {
+    const tally = this.backend.remote(stage);
+    return tally.finished === tally.all;
   }
 
   /** How far the shutdown cascade has come: stages done plus links ended. */

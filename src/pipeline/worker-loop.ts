@@ -163,13 +163,14 @@ export async function produceEach(w: LoopWorker, out: Outlet, items: Items): Pro
 
 /**
  * A consumer, or a stage worker's input side: batches of the inlet until its sentinel, each item
- * through `handle` (the user's consume, the built-in work, a stage's transform and put; none when
- * there is no work per item: then a batch is finished whole). `tick` runs after each batch.
+ * through `handle` (the user's consume, the built-in work, a stage's transform and put, given the
+ * item and its entry; none when there is no work per item: then a batch is finished whole). `tick`
+ * runs after each batch.
  */
 export async function consumeAll<E>(
   w: LoopWorker,
   inlet: Inlet<E>,
-  handle: ((item: unknown) => Maybe<void>) | undefined,
+  handle: ((item: unknown, entry: E) => Maybe<void>) | undefined,
   tick: () => void,
 ): Promise<void> {
   const max = handle === undefined ? inlet.batch : 1;
@@ -183,7 +184,7 @@ export async function consumeAll<E>(
     for (; at < entries.length; at++) {
       if (inlet.item(entries[at]!) === SENTINEL) break;
       if (handle === undefined) continue;
-      const pending = handle(inlet.item(entries[at]!));
+      const pending = handle(inlet.item(entries[at]!), entries[at]!);
       if (pending instanceof Promise) await pending;
       inlet.finished(entries, at, at + 1);
     }
