@@ -164,8 +164,11 @@ export class RunEngine {
       status.failWith(blamed ?? `${w.id} failed: ${message}`, blamed === undefined ? stack : undefined);
       this.requestStop();
     }
-    // Links that cannot be shut under their producers: they are retired, and give up waiting for room.
-    if (!this.backend.shutsUnderProducers) for (const p of this.producers.alive()) board.retire(p.slot);
+    // Links that cannot be shut under their producers: everyone upstream of the failed stage (who
+    // may wait for room nobody will make) is retired, and gives up waiting for room.
+    if (!this.backend.shutsUnderProducers)
+      for (const upstream of this.stages.slice(0, Math.max(1, w.stage)))
+        for (const u of upstream.alive()) board.retire(u.slot);
     // Shutting a link down takes its lock for a moment; never try that if the failed worker has it.
     if (this.links.some((link) => link.lockHolder() === w.threadId)) this.teardown('failed');
     else this.cascade.failed(w.stage);

@@ -28,6 +28,7 @@ const KEEP_ODD = path('../../examples/stages/keep-odd.mjs');
 const GATED_SQUARE = path('../fixtures/user/gated-square.mjs');
 const WRITES = path('../fixtures/user/writes-consumer.mjs');
 const ELSEWHERE = path('../fixtures/user/double.mjs');
+const THROWING = path('../fixtures/user/throwing-consumer.mjs');
 
 const ITEMS = 600;
 /** What the consumers must get, once each: the odd numbers of 1…ITEMS, squared. */
@@ -149,6 +150,18 @@ describe.skipIf(!HAS_REDIS)('a chain of stages on Redis streams', () => {
     expect(dead).toMatchObject({ state: 'failed', error: 'silent for more than 5 s', items: 0 });
     expect(server.cli('XLEN', `${stream}:2`).trim()).toBe('0');
   }, 180_000);
+
+  it('ends as failed, not stuck, when its only consumer fails and a stage waits on a full stream', async () => {
+    const link = await StreamLink.open(server.url, { stream: 'chain-failing' });
+    const config: Partial<PipelineConfig> = {
+      ...{ producers: 1, consumers: 1, items: 500, capacity: 4, produceMs: 0, refreshMs: 50 },
+      ...{ consumer: THROWING, stages: [{ module: KEEP_ODD, name: 'keep-odd', workers: 1 }] },
+    };
+    const summary = await within(startPipeline(config, { broker: link }).done, DEADLINE_MS, 'the failed run');
+    expect(summary.endedBy).toBe('failed');
+    expect(summary.error).toMatch(/^C1 failed: cannot handle /);
+    expect(server.cli('HGET', 'chain-failing:run', 'phase').trim()).toBe('failed');
+  });
 
   it('refuses a stage worker for a stage the run does not have, in one line naming its stages', async () => {
     const stream = 'chain-wrong';
