@@ -298,22 +298,28 @@ export class StreamQueue {
   }
 
   /**
-   * A stage worker's step (forward-5.lua): acknowledges `entry`, which it took from `input`, and
-   * adds `item` (undefined: the stage dropped it) to this stream, both in one script or neither.
-   * 'full': no room here, nothing done (waitForRoom, then again); 'duplicate': another stage
-   * worker claimed the entry and forwarded it first, so nothing was added.
+   * A stage worker's step (forward-5.lua): for each of `results` in order, acknowledges its entry,
+   * which the worker took from `input`, and adds its item (undefined: the stage dropped it) to
+   * this stream, both in one script or neither. Returns what became of each, in order: 'f' passed
+   * on, 'd' a duplicate (another stage worker claimed the entry and passed it on first: nothing
+   * added); fewer than `results` when this stream is full (waitForRoom, then the rest again).
    */
-  async forward(input: StreamQueue, entry: StreamEntry, item: unknown): Promise<'forwarded' | 'duplicate' | 'full'> {
+  async forward(input: StreamQueue, results: ReadonlyArray<{ entry: StreamEntry; item: unknown }>): Promise<string> {
     const { stream, keys } = this;
-    const reply = await this.scripts.forward(
+    const triples = results.flatMap(({ entry, item }) => [
+      entry.id,
+      ...(item === undefined ? ['', ''] : encodeItem(item)),
+    ]);
+    const reply = (await this.scripts.forward(
       ...[input.stream, input.keys.counts, stream, keys.counts, keys.once],
-      ...[input.group, entry.id, this.group, this.capacity, Date.now(), ...this.once.next()],
-      ...(item === undefined ? [] : encodeItem(item)),
-    );
-    // A resent forward whose result was not kept cannot happen (one at a time): taken as done.
-    const result = (reply === '?' ? 'forwarded' : reply) as 'forwarded' | 'duplicate' | 'full';
-    if (result === 'forwarded' && item !== undefined) this.counts.put++;
-    return result;
+      ...[input.group, this.group, this.capacity, Date.now(), ...this.once.next()],
+      ...triples,
+    )) as string;
+    // A resent forward whose result was not kept cannot happen (one at a time): taken as all done.
+    const outcomes = reply === '?' ? 'f'.repeat(results.length) : reply;
+    for (let i = 0; i < outcomes.length; i++)
+      if (outcomes[i] === 'f' && results[i]!.item !== undefined) this.counts.put++;
+    return outcomes;
   }
 
   /** Adds `count` sentinels past the capacity (a stop must never wait for room). */

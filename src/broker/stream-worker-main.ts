@@ -11,9 +11,10 @@
  *   batches without waiting for the reply (ack-batch.ts), and stops at its sentinel — or, in a
  *   worker process that leaves, once retired: between items, its buffer given back as it closes;
  * - a stage worker reads its input link's stream as a consumer does, passes each item through the
- *   stage's transform, and forwards the result to the next link's stream with the entry
- *   acknowledged in the same script (forward-5.lua), waiting while that stream is full: so an item
- *   is passed on exactly once even when a stage worker is killed and its entries claimed.
+ *   stage's transform, and passes the results on to the next link's stream a batch at a time,
+ *   with their entries acknowledged in the same script (forward-5.lua), waiting while that stream
+ *   is full: so an item is passed on exactly once even when a stage worker is killed and its
+ *   entries claimed.
  * Either one publishes its state and counts on a PipelineBoard slot — the run's board, or the
  * worker process's own, which that process publishes on the broker — as worker-main.ts does, and
  * honours pause, stop and retire the same way.
@@ -38,7 +39,7 @@ import { BrokerSemaphore } from './broker-semaphore.js';
 import type { BrokerAddress } from './broker-url.js';
 import { claimItems, giveBackItems, linkStream, poolName, runKey } from './remote-board.js';
 import { type StreamEntry, StreamQueue } from './stream-queue.js';
-import { forwardWaiting, StreamInlet, StreamOutlet } from './stream-queues.js';
+import { StreamInlet, StreamOutlet, StreamStageInlet } from './stream-queues.js';
 
 /** Most entries a consumer reads at a time: with no work per item, as many as a lean consumer reads. */
 const PREFETCH_MAX = 100;
@@ -46,6 +47,11 @@ const PREFETCH_MAX = 100;
 const PREFETCH_MS = 50;
 /** With the user's module (its time per item unknown), a consumer reads this many at a time. */
 const MODULE_PREFETCH = 4;
+/**
+ * A stage worker reads this many at a time, and passes their results on in one script (fewer when
+ * its transform is slow: StreamStageInlet passes on what has waited ACK_DELAY_MS).
+ */
+const STAGE_PREFETCH = 16;
 
 /**
  * A consumer's prefetch: enough that reading is a small part of its time, few enough that the
@@ -168,16 +174,13 @@ async function runStage(input: StreamQueue, output: StreamQueue): Promise<void> 
   const transform = await loadTransform(config.stages[data.stage - 1]!.module);
   board.setState(slot, 'consuming');
   const worker = loopWorker(input);
-  const handle = async (item: unknown, entry: StreamEntry): Promise<void> => {
+  const inlet = new StreamStageInlet(input, output, worker);
+  const handle = (item: unknown, entry: StreamEntry): void | Promise<void> => {
     const result = transform(item, ctx);
-    const next = result instanceof Promise ? await result : result;
-    // A duplicate was passed on, and counted, by the stage worker that claimed it first.
-    if ((await forwardWaiting(worker, input, output, entry, next)) !== 'forwarded') return;
-    board.addItem(slot);
-    if (next === undefined) board.addDropped(slot);
-    else board.addOut(slot);
+    if (!(result instanceof Promise)) return inlet.hold(entry, result);
+    return result.then((next) => inlet.hold(entry, next));
   };
-  await consumeAll(worker, new StreamInlet(input, worker), handle, () => {});
+  await consumeAll(worker, inlet, handle, () => {});
 }
 
 async function main(): Promise<void> {
@@ -193,7 +196,7 @@ async function main(): Promise<void> {
       {
         ...{ stream: linkStream(wiring.stream, link), group: wiring.group, capacity: wiring.capacity },
         ...{ consumer: reads ? data.id : undefined, claimIdleMs: wiring.claimIdleMs },
-        batch: data.role === 'stage' ? MODULE_PREFETCH : prefetch(config),
+        batch: data.role === 'stage' ? STAGE_PREFETCH : prefetch(config),
       },
       connect,
     );

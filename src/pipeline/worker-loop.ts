@@ -43,7 +43,7 @@ export interface Inlet<E> {
   /** entries[from..to) are finished: acknowledged (counted on the board) and their latency recorded. */
   finished(entries: E[], from: number, to: number): void;
   /** Between batches: what is finished goes out (nothing finished waits through a pause). */
-  settle(): void;
+  settle(): Maybe<void>;
   /** The worker is told to leave between items (retired on a stream): it stops, holding nothing. */
   leaving(): boolean;
   /** This worker's sentinel is entries[at]: acknowledged, and what came with it dealt with. */
@@ -175,7 +175,8 @@ export async function consumeAll<E>(
 ): Promise<void> {
   const max = handle === undefined ? inlet.batch : 1;
   for (;;) {
-    inlet.settle();
+    const settled = inlet.settle();
+    if (settled instanceof Promise) await settled;
     w.steering.waitIfPaused();
     if (inlet.leaving()) return;
     const taken = inlet.take(max);
