@@ -11,14 +11,14 @@
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { StreamLink } from '../../src/broker/stream-link.js';
 import { startPipeline } from '../../src/pipeline/run-pipeline.js';
 import type { PipelineConfig, Summary } from '../../src/pipeline/types.js';
 import { startCli } from '../helpers/cli.js';
-import { ensureBuilt } from '../helpers/dist.js';
 import { untilAsync } from '../helpers/poll.js';
-import { HAS_REDIS, type RedisServer, startRedisServer } from '../helpers/redis-server.js';
+import { HAS_REDIS } from '../helpers/redis-server.js';
+import { redisSuite } from '../helpers/redis-suite.js';
 import { scratchDir } from '../helpers/scratch.js';
 import { DEADLINE_MS, within } from '../helpers/workers.js';
 
@@ -43,14 +43,7 @@ function written(dir: string): number[] {
 }
 
 describe.skipIf(!HAS_REDIS)('a chain of stages on Redis streams', () => {
-  let server: RedisServer;
-  beforeAll(async () => {
-    ensureBuilt();
-    server = await startRedisServer({ password: 'st4ges' });
-  }, 120_000);
-  afterAll(async () => {
-    await server?.stop();
-  });
+  const suite = redisSuite('st4ges');
   afterEach(() => {
     delete process.env.PT_GATE;
     delete process.env.PT_OUT;
@@ -63,7 +56,7 @@ describe.skipIf(!HAS_REDIS)('a chain of stages on Redis streams', () => {
     // The run's own workers inherit these: its gated-square worker waits, its consumers write here.
     process.env.PT_GATE = gate;
     process.env.PT_OUT = out;
-    const link = await StreamLink.open(server.url, { stream, claimIdleMs: 1000 });
+    const link = await StreamLink.open(suite.server.url, { stream, claimIdleMs: 1000 });
     const config: Partial<PipelineConfig> = {
       ...{ producers: 1, consumers: 2, items: ITEMS, capacity: 16, refreshMs: 50, stallMs: 120_000 },
       ...{ producer: NUMBERS, consumer: WRITES },
@@ -73,14 +66,14 @@ describe.skipIf(!HAS_REDIS)('a chain of stages on Redis streams', () => {
       ],
     };
     const run = startPipeline(config, { broker: link });
-    await untilAsync(async () => server.cli('HGET', `${stream}:run`, 'phase').trim() === 'running', 'the run');
+    await untilAsync(async () => suite.server.cli('HGET', `${stream}:run`, 'phase').trim() === 'running', 'the run');
     return { gate, out, done: run.done };
   }
 
   /** `pipeline-tui worker` joining the gated-square stage of the run on `stream` with `workers` threads. */
   const stageWorker = (stream: string, module: string, workers: number, env: Record<string, string> = {}) =>
     startCli(
-      ['worker', '--broker', server.url, '--stream', stream, '--role', 'stage', '--stage', module].concat([
+      ['worker', '--broker', suite.server.url, '--stream', stream, '--role', 'stage', '--stage', module].concat([
         '-w',
         String(workers),
         '--refresh',
@@ -122,10 +115,10 @@ describe.skipIf(!HAS_REDIS)('a chain of stages on Redis streams', () => {
       [`${stream}:2`, ITEMS / 2],
       [`${stream}:3`, ITEMS / 2],
     ] as const) {
-      expect(server.cli('XLEN', link).trim(), link).toBe('0');
-      expect(server.cli('HGET', `${link}:counts`, 'acked').trim(), link).toBe(String(acked));
+      expect(suite.server.cli('XLEN', link).trim(), link).toBe('0');
+      expect(suite.server.cli('HGET', `${link}:counts`, 'acked').trim(), link).toBe(String(acked));
     }
-    expect(Number(server.cli('TTL', `${stream}:3:counts`))).toBeGreaterThan(0);
+    expect(Number(suite.server.cli('TTL', `${stream}:3:counts`))).toBeGreaterThan(0);
   }, 180_000);
 
   it('loses nothing when a remote stage worker is killed holding entries: the run claims them', async () => {
@@ -134,7 +127,7 @@ describe.skipIf(!HAS_REDIS)('a chain of stages on Redis streams', () => {
     // A stage worker that takes entries and never finishes the first.
     const worker = stageWorker(stream, GATED_SQUARE, 1, { PT_HANG: '1' });
     const victim = `S2.1@${hostname()}:${worker.child.pid}`;
-    const held = () => server.cli('XPENDING', `${stream}:2`, 'pipeline-tui', '-', '+', '100', victim).trim();
+    const held = () => suite.server.cli('XPENDING', `${stream}:2`, 'pipeline-tui', '-', '+', '100', victim).trim();
     await untilAsync(async () => held() !== '', 'the doomed stage worker to hold entries', DEADLINE_MS);
     worker.child.kill('SIGKILL');
     await worker.result;
@@ -148,11 +141,11 @@ describe.skipIf(!HAS_REDIS)('a chain of stages on Redis streams', () => {
     expect(summary.broker?.duplicates).toBe(0);
     const dead = summary.workers.find((w) => w.id === victim);
     expect(dead).toMatchObject({ state: 'failed', error: 'silent for more than 5 s', items: 0 });
-    expect(server.cli('XLEN', `${stream}:2`).trim()).toBe('0');
+    expect(suite.server.cli('XLEN', `${stream}:2`).trim()).toBe('0');
   }, 180_000);
 
   it('ends as failed, not stuck, when its only consumer fails and a stage waits on a full stream', async () => {
-    const link = await StreamLink.open(server.url, { stream: 'chain-failing' });
+    const link = await StreamLink.open(suite.server.url, { stream: 'chain-failing' });
     const config: Partial<PipelineConfig> = {
       ...{ producers: 1, consumers: 1, items: 500, capacity: 4, produceMs: 0, refreshMs: 50 },
       ...{ consumer: THROWING, stages: [{ module: KEEP_ODD, name: 'keep-odd', workers: 1 }] },
@@ -160,7 +153,7 @@ describe.skipIf(!HAS_REDIS)('a chain of stages on Redis streams', () => {
     const summary = await within(startPipeline(config, { broker: link }).done, DEADLINE_MS, 'the failed run');
     expect(summary.endedBy).toBe('failed');
     expect(summary.error).toMatch(/^C1 failed: cannot handle /);
-    expect(server.cli('HGET', 'chain-failing:run', 'phase').trim()).toBe('failed');
+    expect(suite.server.cli('HGET', 'chain-failing:run', 'phase').trim()).toBe('failed');
   });
 
   it('refuses a stage worker for a stage the run does not have, in one line naming its stages', async () => {
@@ -169,7 +162,7 @@ describe.skipIf(!HAS_REDIS)('a chain of stages on Redis streams', () => {
     const wrong = await stageWorker(stream, ELSEWHERE, 1).result;
     expect(wrong.code).toBe(2);
     expect(wrong.stderr).toBe(
-      `pipeline-tui: the run on stream ${stream} at 127.0.0.1:${server.port} has no stage double (--stage); ` +
+      `pipeline-tui: the run on stream ${stream} at 127.0.0.1:${suite.server.port} has no stage double (--stage); ` +
         'its stages: keep-odd, gated-square\n',
     );
     writeFileSync(run.gate, '');
