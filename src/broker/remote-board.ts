@@ -10,6 +10,8 @@
  *   <stream>:once      each client's last script (a resent one is not run twice), and
  *   <stream>:room      the list producers waiting for room block on (stream-queue.ts).
  *   <stream>:pool:*   the run's `--pool`, a BrokerSemaphore its consumers share wherever they run.
+ *   <stream>:2, :3 …  a chain's later links (`--stage`): link i is a stream of its own (linkStream),
+ *                      with its own group, counts, once and room keys, as the first link has.
  *   <stream>:workers   a hash: one field per remote worker (`C4@host:1234`), its row as JSON with
  *                      the server's time of the last publish. Each worker process publishes its
  *                      rows every refresh; a row not renewed for `staleMs` is a worker gone
@@ -29,12 +31,17 @@ import { countsKey, onceKey, roomKey } from './stream-queue.js';
 
 /** A remote worker's row as it publishes it. */
 export interface RemoteWorkerRow {
-  /** `P2@host:pid`, `C4@host:pid`. */
+  /** `P2@host:pid`, `S2.1@host:pid`, `C4@host:pid`. */
   id: string;
   role: WorkerRole;
+  /** Its stage in the run's chain (0: producers, last: consumers); absent: its role's end of the chain. */
+  stage?: number;
   state: WorkerState;
   items: number;
   blockedMs: number;
+  /** A stage worker's items passed on, and dropped by the transform. */
+  out?: number;
+  dropped?: number;
   error?: string;
 }
 
@@ -60,10 +67,16 @@ export interface RunAnnouncement {
 /** A row older than this is a worker gone silent (several refreshes missed). */
 export const STALE_MS = 5_000;
 
-/** The id of a remote worker: its letter and number, then host and pid (`C4@build-7:1234`). */
-export function remoteWorkerId(letter: 'P' | 'C', n: number, host = hostname(), pid = process.pid): string {
-  return `${letter}${n}@${host}:${pid}`;
+/** The id of a remote worker: its id in its process (chain.ts' workerId), then host and pid (`C4@build-7:1234`). */
+export function remoteWorkerId(local: string, host = hostname(), pid = process.pid): string {
+  return `${local}@${host}:${pid}`;
 }
+
+/**
+ * The stream of link `link` of a run on `stream` (0: producers to the first stage): the run's own
+ * stream for the first, then `<stream>:2`, `<stream>:3`…, numbered as people count the links.
+ */
+export const linkStream = (stream: string, link: number): string => (link === 0 ? stream : `${stream}:${link + 1}`);
 
 export const runKey = (stream: string): string => `${stream}:run`;
 export const workersKey = (stream: string): string => `${stream}:workers`;
@@ -75,26 +88,35 @@ async function serverMs(redis: Redis): Promise<number> {
   return Number(seconds) * 1000 + Math.floor(Number(micros) / 1000);
 }
 
-/** The keys of a run beside its stream (see the header): replaced by the next run, left to expire once over. */
-const runKeys = (stream: string): string[] => [
-  ...[runKey, workersKey, countsKey, onceKey, roomKey].map((key) => key(stream)),
+/** The keys of a link's stream beside it: its counts, once records and room list. */
+const linkKeys = (stream: string): string[] => [countsKey, onceKey, roomKey].map((key) => key(stream));
+
+/**
+ * The keys of a run beside its streams (see the header), for a chain of `links` links: replaced by
+ * the next run, left to expire once over.
+ */
+const runKeys = (stream: string, links: number): string[] => [
+  ...[runKey, workersKey].map((key) => key(stream)),
+  ...Array.from({ length: links }, (_, i) => linkKeys(linkStream(stream, i))).flat(),
   ...Object.values(semaphoreKeys(poolName(stream))),
 ];
 
 /**
  * Announces a run (replacing the announcement of an earlier run on the same stream, its rows and
- * its counts), with `budget` items for its producers to draw from (undefined: no limit).
+ * its counts), with `budget` items for its producers to draw from (undefined: no limit), over a
+ * chain of `links` links (linkStream).
  */
 export async function announceRun(
   redis: Redis,
   stream: string,
   run: RunAnnouncement,
   budget?: number | undefined,
+  links = 1,
 ): Promise<void> {
-  await redis
-    .multi()
-    .del(...runKeys(stream))
-    .persist(stream) // an empty stream left to expire by the run before (expireRun) is this run's now
+  const transaction = redis.multi().del(...runKeys(stream, links));
+  // An empty stream left to expire by the run before (expireRun) is this run's now.
+  for (let i = 0; i < links; i++) transaction.persist(linkStream(stream, i));
+  await transaction
     .hset(runKey(stream), { ...run, limited: budget === undefined ? 0 : 1, remaining: budget ?? 0 })
     .exec();
 }
@@ -139,16 +161,19 @@ export async function setRunPhase(redis: Redis, stream: string, phase: RunPhase)
 export const FINISHED_RUN_TTL_S = 24 * 60 * 60;
 
 /**
- * Lets a finished run's keys expire after `ttlS`, and the stream with them if it is empty (its
- * consumer group too: the next run makes it anew). Items still in the stream keep it: they are
- * for the next run on it. Called by the run that holds the stream, so no other run adds to it
+ * Lets a finished run's keys (a chain of `links` links) expire after `ttlS`, and each stream with
+ * them if it is empty (its consumer group too: the next run makes it anew). Items still in a
+ * stream keep it: they are for the next run on it. Called by the run that holds the stream, so no other run adds to it
  * between the length read and the expiry.
  */
-export async function expireRun(redis: Redis, stream: string, ttlS = FINISHED_RUN_TTL_S): Promise<void> {
+export async function expireRun(redis: Redis, stream: string, links = 1, ttlS = FINISHED_RUN_TTL_S): Promise<void> {
   const transaction = redis.multi();
-  for (const key of runKeys(stream)) transaction.expire(key, ttlS);
+  for (const key of runKeys(stream, links)) transaction.expire(key, ttlS);
   await transaction.exec();
-  if ((await redis.xlen(stream)) === 0) await redis.expire(stream, ttlS);
+  for (let i = 0; i < links; i++) {
+    const link = linkStream(stream, i);
+    if ((await redis.xlen(link)) === 0) await redis.expire(link, ttlS);
+  }
 }
 
 /** The run announced on `stream`, or undefined when there is none. */

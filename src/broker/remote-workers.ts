@@ -1,7 +1,8 @@
 /**
  * The process side of `pipeline-tui worker` in one run: joins the run announced on a stream with N
- * producer or consumer threads (stream-worker-main.ts, the same thread the run's own workers are),
- * and publishes their rows on the run's board every refresh (ids `C1@host:pid`…), read off a
+ * producer, stage or consumer threads (stream-worker-main.ts, the same thread the run's own workers
+ * are; a stage worker joins the run's stage named as its `--stage` module is, with that module), and
+ * publishes their rows on the run's board every refresh (ids `C1@host:pid`, `S2.1@host:pid`…), read off a
  * PipelineBoard of its own as the run reads its board. It follows the run: once the run stops, its
  * producers stop too; once it is over (done, failed, or replaced by the next run on the stream),
  * its threads leave. It is over once every thread has stopped — producers at the end of the
@@ -13,8 +14,9 @@
  */
 import type { Worker } from 'node:worker_threads';
 import type { Redis } from 'ioredis';
+import { stageName, workerId } from '../pipeline/chain.js';
 import { PipelineBoard, slotOf } from '../pipeline/metrics.js';
-import type { PipelineConfig } from '../pipeline/types.js';
+import type { PipelineConfig, WorkerRole } from '../pipeline/types.js';
 import type { WorkerMessage } from '../pipeline/worker-life.js';
 import { ownModule, spawnWorker } from '../threads/spawn.js';
 import type { BrokerAddress } from './broker-url.js';
@@ -25,10 +27,10 @@ export interface RemoteWorkersOptions {
   /** Where the broker is (with its password: the threads connect with it; it is never shown). */
   address: BrokerAddress;
   stream: string;
-  role: 'producer' | 'consumer';
+  role: WorkerRole;
   /** Threads to start. */
   count: number;
-  /** `--producer` or `--consumer` module, or undefined for the run's built-in workload. */
+  /** `--producer`, `--consumer` or `--stage` module (undefined: the run's built-in workload). */
   module: string | undefined;
   /** This process's own pace for the built-in workload (`--consume-ms`…), over the run's. */
   workload: Partial<Pick<PipelineConfig, 'produceMs' | 'consumeMs' | 'work'>>;
@@ -55,25 +57,45 @@ export interface JoinedRun {
 
 const STREAM_WORKER_MAIN = ownModule(import.meta.url, './stream-worker-main');
 
+/**
+ * Where workers of `role` join the chain of a run configured as `config`: 0 for producers, the
+ * last stage for consumers, and for stage workers the stage named as `module` is ("./keep-odd.mjs"
+ * joins "keep-odd"), undefined when the run has no such stage.
+ */
+export function joinedStage(config: PipelineConfig, role: WorkerRole, module: string | undefined): number | undefined {
+  if (role === 'producer') return 0;
+  if (role === 'consumer') return config.stages.length + 1;
+  const name = module === undefined ? undefined : stageName(module);
+  const at = config.stages.findIndex((s) => s.name === name);
+  return at < 0 ? undefined : at + 1;
+}
+
 /** Joins `run`, announced on `options.stream` (read with readRun), over `redis`, the process's connection. */
 export function joinRun(redis: Redis, run: RunAnnouncement, options: RemoteWorkersOptions): JoinedRun {
+  const { role, module } = options;
+  const announced = JSON.parse(run.config) as PipelineConfig;
+  const stage = joinedStage(announced, role, module);
+  if (stage === undefined)
+    throw new TypeError(`the run has no stage ${stageName(module ?? '')}: check with joinedStage first`);
   // The run's workload, with this process's own module (a path on the run's machine means nothing here).
   const config: PipelineConfig = {
-    ...(JSON.parse(run.config) as PipelineConfig),
+    ...announced,
     ...options.workload,
-    producer: options.role === 'producer' ? options.module : undefined,
-    consumer: options.role === 'consumer' ? options.module : undefined,
+    producer: role === 'producer' ? module : undefined,
+    consumer: role === 'consumer' ? module : undefined,
+    stages: announced.stages.map((s, i) => (i === stage - 1 ? { ...s, module: module! } : s)),
   };
-  const stage = options.role === 'producer' ? 0 : 1;
+  // This process's board: a row for producers, one for the others.
+  const row0 = role === 'producer' ? 0 : 1;
   const board = new PipelineBoard(2);
   const wiring = { address: options.address, stream: options.stream, group: run.group, capacity: run.capacity };
   const threads = Array.from({ length: options.count }, (_, index) => {
-    const slot = slotOf(stage, index);
-    const id = remoteWorkerId(options.role === 'producer' ? 'P' : 'C', index + 1);
-    const row: RemoteWorkerRow = { id, role: options.role, state: 'starting', items: 0, blockedMs: 0 };
+    const slot = slotOf(row0, index);
+    const id = remoteWorkerId(workerId(role, stage, index));
+    const row: RemoteWorkerRow = { id, role, stage, state: 'starting', items: 0, blockedMs: 0 };
     board.setState(slot, 'starting');
     const workerData: StreamWorkerData = {
-      ...{ role: options.role, index, slot, id, config, board: board.handle, boardStages: 2 },
+      ...{ role, stage, index, slot, id, config, board: board.handle, boardStages: 2 },
       wiring: { ...wiring, claimIdleMs: run.claimIdleMs },
     };
     const worker: Worker = spawnWorker(STREAM_WORKER_MAIN, { workerData });
@@ -91,6 +113,7 @@ export function joinRun(redis: Redis, run: RunAnnouncement, options: RemoteWorke
       row.state = row.error !== undefined ? 'failed' : board.state(slot);
       row.items = board.items(slot);
       row.blockedMs = board.blockedMs(slot);
+      if (role === 'stage') [row.out, row.dropped] = [board.out(slot), board.dropped(slot)];
       return { ...row };
     });
   const leave = (): void => {

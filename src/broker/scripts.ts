@@ -13,7 +13,7 @@ const DIR = new URL('./scripts/', import.meta.url);
 
 /** The scripts by the name the code calls them (file name: the name in kebab case, then its key count). */
 const NAMES = [
-  ...['put', 'read', 'room', 'ack', 'requeue', 'touch', 'purgeSentinels'],
+  ...['put', 'read', 'room', 'ack', 'forward', 'requeue', 'touch', 'purgeSentinels'],
   ...['claim', 'giveBack', 'takeStream', 'renewStream', 'releaseStream'],
   ...['acquirePermit', 'releasePermit', 'renewPermits', 'countPermits', 'resizePermits'],
 ] as const;

@@ -5,8 +5,8 @@
  * any worker starts, the remote workers' rows and the server's counts are read every tick, the
  * broker's troubles can fail the run, and at the end the run is concluded on the broker.
  *
- * One link today (producers to consumers). A chain on streams would open a StreamLink per link
- * here and start stage workers on them; the engine would not change.
+ * With `--stage`, each link of the chain is a stream of its own (`<stream>:2`…, linkStream), and
+ * stage workers, the run's and those that join from elsewhere, take from one and put on the next.
  */
 import type { Worker } from 'node:worker_threads';
 import type { BackendWiring, PipelineBackend, RemoteTally, WorkerSeat } from '../pipeline/backend.js';
@@ -46,6 +46,7 @@ export class StreamBackend implements PipelineBackend {
     this.shown = link.shown;
   }
 
+  /** Link 0 is the run's stream, each later one a stream of its own (StreamLink.chain). */
   open(wiring: BackendWiring): readonly ChainLink[] {
     this.wiring = wiring;
     const size = wiring.config.pool;
@@ -54,7 +55,7 @@ export class StreamBackend implements PipelineBackend {
         BrokerSemaphore.open(this.stream!.address, { name: poolName(this.stream!.stream), value: size });
       this.pool = new BrokerPool(size, open, () => this.link.reading().pool?.inUse);
     }
-    return [this.link];
+    return this.link.chain(wiring.chain.length - 1);
   }
 
   /** The run is announced on the broker (with its budget) before any producer claims an item. */
@@ -68,12 +69,11 @@ export class StreamBackend implements PipelineBackend {
     this.stream = this.link.wiring();
   }
 
-  /** A producer or consumer of the run: it reaches the stream with its own connection. */
+  /** A worker of the run: it reaches its links' streams with connections of its own. */
   startWorker(seat: WorkerSeat): Worker {
     const { config, board } = this.wiring;
     const workerData: StreamWorkerData = {
       ...seat,
-      role: seat.role as StreamWorkerData['role'],
       config,
       board: board.handle,
       boardStages: config.stages.length + 2,
@@ -86,8 +86,8 @@ export class StreamBackend implements PipelineBackend {
     void this.link.setPhase('stopping').catch(() => {}); // a lost broker fails the run on its own
   }
 
-  remote(role: 'producer' | 'consumer'): RemoteTally {
-    return this.link.remoteTally(role);
+  remote(stage: number): RemoteTally {
+    return this.link.remoteTally(stage);
   }
 
   blame(message: string): string | undefined {

@@ -1,21 +1,15 @@
 /**
- * The link of a `--broker` run: its queue is a Redis stream with a consumer group, and this is the
- * main thread's side of it, with the surface of the engine's shared-memory Link (ChainLink), so
- * the cascade and the sampler drive either one the same way. Workers put and get through their
- * own connections (stream-worker-main.ts); this side announces the run, counts, watches the depth
- * and the remote workers' rows, and sends the sentinels.
+ * The first link of a `--broker` run, and the run's side on the broker: its queue is a Redis
+ * stream with a consumer group, driven as a ChainLink (stream-hop.ts: sentinels after the drain).
+ * With `--stage`, each later link is a stream of its own (`<stream>:2`…, linkStream), a hop this
+ * side opens on its connection (`chain`). Workers put and get through their own connections
+ * (stream-worker-main.ts); this side announces the run, counts, watches the depths and the remote
+ * workers' rows, and sends the sentinels.
  *
- * Differences that the broker imposes, by design:
- * - Sentinels go out once the stream has drained (every entry acknowledged, including those that
- *   had to be claimed from a dead consumer), not behind the items: a consumer that stops at its
- *   sentinel then leaves nothing behind, wherever it runs. The last ones count the remote
- *   consumers still running too, so the run's sentinels reach them.
+ * What the broker imposes, by design:
  * - `readings()` is synchronous, as the sampler wants it: `refresh()`, which the run calls once a
- *   tick, reads the depth (the entries waiting to be read, as the capacity counts), the server's
- *   counts and the remote rows, and readings return the last ones.
- * - There is no lock to report (Redis serialises the commands itself): its counters stay 0.
- * - `close()` (a failure) cannot shut a stream for workers elsewhere; it stops the sentinels from
- *   waiting for the drain, so the consumers that are left are told to leave at once.
+ *   tick, reads every link's depth (the entries waiting to be read, as the capacity counts), the
+ *   server's counts and the remote rows, and readings return the last ones.
  * - One run at a time on a stream: `open` takes the stream (stream-lease.ts) and refuses one that
  *   another live run holds (StreamBusyError); the hold is renewed while the run lives.
  * - What goes wrong with the broker is kept as data (broker-trouble.ts): out of reach and retried
@@ -28,8 +22,7 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { PipelineBackend } from '../pipeline/backend.js';
-import type { ChainLink, LinkReadings } from '../pipeline/link.js';
-import type { BrokerConfig, BrokerReading, PipelineConfig, ShutdownMode, WorkerRole } from '../pipeline/types.js';
+import type { BrokerConfig, BrokerReading, PipelineConfig } from '../pipeline/types.js';
 import { type PermitCounts, readPermits } from './broker-semaphore.js';
 import { type BrokerTrouble, describeTrouble, isFatal, troubleOf } from './broker-trouble.js';
 import { type BrokerAddress, hostPort, parseBrokerUrl } from './broker-url.js';
@@ -38,6 +31,7 @@ import { STREAM_LEASE_MS } from './defaults.js';
 import {
   announceRun,
   expireRun,
+  linkStream,
   poolName,
   type RemoteWorkerReading,
   type RemoteWorkerRow,
@@ -47,6 +41,7 @@ import {
   setRunPhase,
 } from './remote-board.js';
 import { StreamBackend } from './stream-backend.js';
+import { type HopRun, StreamHop } from './stream-hop.js';
 import { type HoldState, releaseStream, renewStream, StreamBusyError, takeStream } from './stream-lease.js';
 import { CLAIM_IDLE_MS, DEFAULT_GROUP, type StreamCounts, StreamQueue } from './stream-queue.js';
 import type { StreamWiring } from './stream-worker-main.js';
@@ -66,22 +61,18 @@ interface BrokerNews {
 
 const finished = (row: RemoteWorkerReading): boolean => row.state === 'done' || row.state === 'failed' || row.stale;
 
-export class StreamLink implements ChainLink {
-  sentinelsSent = 0;
-  sentinelsPending = 0;
-  ended = false;
-  private isClosed = false;
-  private depth = 0;
-  private highWater = 0;
+export class StreamLink extends StreamHop implements HopRun {
   private counts: StreamCounts = { put: 0, acked: 0, duplicates: 0 };
   private rows: RemoteWorkerReading[] = [];
   private refreshing: Promise<void> | undefined;
-  private capacity = 0;
-  private refreshMs = 100;
+  capacity = 0;
+  refreshMs = 100;
   /** The run's --pool size, and the server's record of its semaphore. */
   private poolSize: number | undefined;
   private pool: PermitCounts | undefined;
-  private running: () => boolean = () => true;
+  running: () => boolean = () => true;
+  /** Every link of the run's chain, this one first (`chain`). */
+  private hops: StreamHop[] = [this];
 
   /** What a run's configuration records of it: never the URL as given, only its redacted form. */
   readonly shown: BrokerConfig;
@@ -92,7 +83,7 @@ export class StreamLink implements ChainLink {
   private readonly keepAlive: NodeJS.Timeout;
 
   private constructor(
-    readonly queue: StreamQueue,
+    queue: StreamQueue,
     private readonly address: BrokerAddress,
     readonly claimIdleMs: number,
     private readonly news: BrokerNews,
@@ -102,6 +93,8 @@ export class StreamLink implements ChainLink {
     /** The id the run is announced with (chosen with the hold, so that both name the same run). */
     private readonly runId: string,
   ) {
+    super(queue, 0);
+    this.run = this;
     this.shown = { address: address.shown, stream: queue.stream, group: queue.group, claimIdleMs };
     this.at = hostPort(address);
     // Renewed between refreshes too: before the run starts ticking, and whatever its --refresh.
@@ -199,14 +192,17 @@ export class StreamLink implements ChainLink {
     this.running = running;
     const { group } = this.queue;
     const run = { runId: this.runId, group, capacity: config.capacity, claimIdleMs: this.claimIdleMs };
-    // Sentinels an earlier run left behind would stop this run's consumers at once.
-    await this.queue.purgeSentinels();
+    // Sentinels an earlier run left behind would stop this run's workers at once.
+    for (const hop of this.hops) await hop.queue.purgeSentinels();
     await announceRun(
       this.queue.redis,
       this.queue.stream,
       { ...run, config: JSON.stringify(config), phase: 'running' },
       config.items,
+      this.hops.length,
     );
+    // The later links' streams and groups, before any stage worker reads them.
+    for (const hop of this.hops.slice(1)) await hop.queue.ensureGroup();
     this.announced = true;
   }
 
@@ -217,8 +213,28 @@ export class StreamLink implements ChainLink {
    */
   async conclude(phase: RunPhase): Promise<void> {
     await this.setPhase(phase);
-    await this.queue.purgeSentinels();
-    await expireRun(this.queue.redis, this.queue.stream);
+    for (const hop of this.hops) await hop.queue.purgeSentinels();
+    await expireRun(this.queue.redis, this.queue.stream, this.hops.length);
+  }
+
+  /**
+   * The run's chain of `links` links: this stream first, then a hop of its own for each link after
+   * a stage (`<stream>:2`…, on this side's connection). Called once, before the run is announced.
+   */
+  chain(links: number): readonly StreamHop[] {
+    const { redis, stream, group } = this.queue;
+    const later = Array.from({ length: links - 1 }, (_, i) => {
+      // The main side never reads, and puts only sentinels (past the capacity): its capacity is unused.
+      const queue = StreamQueue.over(redis, { stream: linkStream(stream, i + 1), group, capacity: 1 });
+      return new StreamHop(queue, i + 1, this);
+    });
+    this.hops = [this, ...later];
+    return this.hops;
+  }
+
+  /** A command the broker refused (sentinels, say): the run's trouble. */
+  refused(error: unknown): void {
+    this.note(troubleOf(error));
   }
 
   /** The run's backend on this stream (RunOptions.broker): the engine drives the run through it. */
@@ -245,21 +261,6 @@ export class StreamLink implements ChainLink {
     } finally {
       await this.queue.close({ leave: false });
     }
-  }
-
-  get closed(): boolean {
-    return this.isClosed;
-  }
-
-  close(): void {
-    this.isClosed = true;
-  }
-
-  /** Sentinels for `count` downstream workers, and for the remote consumers still running. */
-  end(mode: ShutdownMode, count: number): void {
-    if (mode === 'close') this.close();
-    // A broker that refuses them (out of memory) fails the run; a lost one fails it on its own.
-    void this.sendSentinels(count).catch((error: unknown) => this.note(troubleOf(error)));
   }
 
   /**
@@ -289,18 +290,21 @@ export class StreamLink implements ChainLink {
     const redis = this.queue.redis;
     // The hold is renewed last: one connection answers in order, so a broker that lost its data
     // before answering any of the readings is found out by the renewal, and the readings dropped.
-    const [depth, counts, rows, pool, hold] = await Promise.all([
-      this.queue.waiting(), // what --capacity bounds: the entries consumers hold are not in it
-      this.queue.serverCounts(),
+    const { hops } = this;
+    const [depths, counts, rows, pool, hold] = await Promise.all([
+      Promise.all(hops.map((hop) => hop.queue.waiting())), // what --capacity bounds: not the entries held
+      Promise.all(hops.map((hop) => hop.queue.serverCounts())),
       readRows(redis, this.queue.stream),
       this.poolSize === undefined ? undefined : readPermits(redis, poolName(this.queue.stream)),
       this.renew(),
     ]);
     if (hold !== 'held') return;
     this.pool = pool;
-    this.depth = depth;
-    this.highWater = Math.max(this.highWater, depth);
-    this.counts = counts;
+    for (const [i, hop] of hops.entries()) hop.readDepth(depths[i]!);
+    // The chain's ends: what producers put on the first link, what consumers acknowledged on the
+    // last; an entry acknowledged twice on any link (a stage's forward found it done) is a duplicate.
+    const duplicates = counts.reduce((sum, c) => sum + c.duplicates, 0);
+    this.counts = { put: counts[0]!.put, acked: counts.at(-1)!.acked, duplicates };
     this.rows = rows;
   }
 
@@ -311,16 +315,20 @@ export class StreamLink implements ChainLink {
     );
   }
 
-  /** How many remote workers of `role` there are, and how many of them have stopped. */
-  remoteTally(role: WorkerRole): { all: number; finished: number } {
-    const mine = this.rows.filter((r) => r.role === role);
+  /** Chain stage of a remote row (a row that does not say is at its role's end of the chain). */
+  private stageOf(row: RemoteWorkerRow): number {
+    return row.stage ?? (row.role === 'producer' ? 0 : this.hops.length);
+  }
+
+  /** How many remote workers of chain stage `stage` there are, and how many of them have stopped. */
+  remoteTally(stage: number): { all: number; finished: number } {
+    const mine = this.rows.filter((r) => this.stageOf(r) === stage);
     return { all: mine.length, finished: mine.filter(finished).length };
   }
 
-  /** Every remote worker of `role` has stopped (done, failed, or gone silent). */
-  remoteFinished(role: WorkerRole): boolean {
-    const tally = this.remoteTally(role);
-    return tally.finished === tally.all;
+  remoteStaying(stage: number): number {
+    const tally = this.remoteTally(stage);
+    return tally.all - tally.finished;
   }
 
   /** The broker's figures for the Snapshot. */
@@ -333,50 +341,6 @@ export class StreamLink implements ChainLink {
       remoteWorkers: this.rows.length,
       ...(this.lost !== undefined ? { lost: this.lost } : {}),
       ...(this.pool !== undefined ? { pool: this.pool } : {}),
-    };
-  }
-
-  /**
-   * Adds `count` sentinels. Once the link has ended (the run's last sentinels), it first waits for
-   * the stream to drain (unless closed), and adds one more for each remote consumer still running.
-   */
-  async sendSentinels(count: number): Promise<void> {
-    const remote = (): number =>
-      this.ended ? this.rows.filter((r) => r.role === 'consumer' && !finished(r)).length : 0;
-    this.sentinelsPending += count;
-    // The last sentinels wait for the drain; one that dismisses a worker mid-run need not.
-    while (this.ended && !this.isClosed && this.running() && (await this.queue.depth()) > 0) {
-      await new Promise((r) => setTimeout(r, Math.min(this.refreshMs, 50)));
-    }
-    if (!this.running()) {
-      this.sentinelsPending -= count;
-      return;
-    }
-    await this.refresh();
-    const total = count + remote();
-    if (total <= 0) return;
-    await this.queue.putSentinels(total);
-    this.sentinelsSent += total;
-  }
-
-  sentinelTaken(): void {
-    this.sentinelsPending--;
-  }
-
-  /** No lock holder: Redis has no lock a worker could die holding. */
-  lockHolder(): undefined {
-    return undefined;
-  }
-
-  readings(): LinkReadings {
-    return {
-      depth: this.depth,
-      capacity: this.capacity,
-      highWater: this.highWater,
-      sentinelsSent: this.sentinelsSent,
-      closed: this.isClosed,
-      lockAcquisitions: 0,
-      lockContended: 0,
     };
   }
 }

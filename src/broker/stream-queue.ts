@@ -181,14 +181,29 @@ export class StreamQueue {
     const redis = await connectBroker(address, { name: options.consumer, ...connect });
     const queue = new StreamQueue(redis, options);
     try {
-      await queue.redis.xgroup('CREATE', queue.stream, queue.group, '0', 'MKSTREAM');
+      await queue.ensureGroup();
     } catch (error) {
-      if (!/BUSYGROUP/.test((error as Error).message)) {
-        await closeBroker(redis);
-        throw error;
-      }
+      await closeBroker(redis);
+      throw error;
     }
     return queue;
+  }
+
+  /**
+   * A queue on a connection that another queue opened (the run's main side of a chain's later
+   * links): nothing is made on the server (see ensureGroup), and closing it is the opener's job.
+   */
+  static over(redis: Redis, options: StreamQueueOptions): StreamQueue {
+    return new StreamQueue(redis, options);
+  }
+
+  /** Makes the stream and its consumer group (reading from the stream's start) unless they exist. */
+  async ensureGroup(): Promise<void> {
+    try {
+      await this.redis.xgroup('CREATE', this.stream, this.group, '0', 'MKSTREAM');
+    } catch (error) {
+      if (!/BUSYGROUP/.test((error as Error).message)) throw error;
+    }
   }
 
   /** Whether `get` has an entry at hand, read ahead in an earlier batch (it returns without waiting). */
@@ -284,6 +299,31 @@ export class StreamQueue {
     const added = onceCount(reply, 0);
     this.counts.put += added;
     return added;
+  }
+
+  /**
+   * A stage worker's step (forward-5.lua): for each of `results` in order, acknowledges its entry,
+   * which the worker took from `input`, and adds its item (undefined: the stage dropped it) to
+   * this stream, both in one script or neither. Returns what became of each, in order: 'f' passed
+   * on, 'd' a duplicate (another stage worker claimed the entry and passed it on first: nothing
+   * added); fewer than `results` when this stream is full (waitForRoom, then the rest again).
+   */
+  async forward(input: StreamQueue, results: ReadonlyArray<{ entry: StreamEntry; item: unknown }>): Promise<string> {
+    const { stream, keys } = this;
+    const triples = results.flatMap(({ entry, item }) => [
+      entry.id,
+      ...(item === undefined ? ['', ''] : encodeItem(item)),
+    ]);
+    const reply = (await this.scripts.forward(
+      ...[input.stream, input.keys.counts, stream, keys.counts, keys.once],
+      ...[input.group, this.group, this.capacity, Date.now(), ...this.once.next()],
+      ...triples,
+    )) as string;
+    // A resent forward whose result was not kept cannot happen (one at a time): taken as all done.
+    const outcomes = reply === '?' ? 'f'.repeat(results.length) : reply;
+    for (let i = 0; i < outcomes.length; i++)
+      if (outcomes[i] === 'f' && results[i]!.item !== undefined) this.counts.put++;
+    return outcomes;
   }
 
   /** Adds `count` sentinels past the capacity (a stop must never wait for room). */

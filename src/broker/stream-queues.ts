@@ -2,11 +2,13 @@
  * The worker loop's adapters (src/pipeline/worker-loop.ts) over a Redis stream (StreamQueue): a
  * put is one script, a wait for room is woken by a consumer's read, a take reads a prefetch at a
  * time (claiming what a dead consumer left), and what a consumer finished is acknowledged in
- * batches without waiting for the reply (ack-batch.ts).
+ * batches without waiting for the reply (ack-batch.ts); a stage worker passes its results on to
+ * the next link's stream a batch at a time, acknowledging their entries in the same script
+ * (StreamStageInlet).
  */
 import type { Histogram } from 'hdr-histogram-js';
 import { type Inlet, type LoopWorker, type Outlet, whileBlocked } from '../pipeline/worker-loop.js';
-import type { AckBatch } from './ack-batch.js';
+import { ACK_DELAY_MS, type AckBatch } from './ack-batch.js';
 import type { StreamEntry, StreamQueue } from './stream-queue.js';
 
 export class StreamOutlet implements Outlet {
@@ -30,12 +32,13 @@ export class StreamOutlet implements Outlet {
   }
 }
 
+/** A consumer's input (and the reading side of a stage worker's: StreamStageInlet). */
 export class StreamInlet implements Inlet<StreamEntry> {
   constructor(
-    private readonly queue: StreamQueue,
-    private readonly worker: LoopWorker,
-    private readonly acks: AckBatch,
-    private readonly latency: Histogram,
+    protected readonly queue: StreamQueue,
+    protected readonly worker: LoopWorker,
+    /** A consumer's acknowledgements and latency (a stage worker's forward acknowledges). */
+    private readonly consumer?: { acks: AckBatch; latency: Histogram },
   ) {}
 
   /** The consumer's prefetch (the queue reads this many at a time). */
@@ -60,12 +63,14 @@ export class StreamInlet implements Inlet<StreamEntry> {
 
   /** Acknowledged in batches (counted once acknowledged: a duplicate was counted by who acked it first). */
   finished(entries: StreamEntry[], from: number, to: number): void {
+    if (this.consumer === undefined) return;
+    const { acks, latency } = this.consumer;
     for (let i = from; i < to; i++) {
       const entry = entries[i]!;
-      this.acks.add(entry);
+      acks.add(entry);
       const ageMs = Date.now() - entry.putAtMs; // NaN for an entry pipeline-tui did not put
-      if (Number.isFinite(ageMs)) this.latency.recordValue(Math.max(0, Math.round(ageMs * 1000)));
-      this.acks.flushIfDue();
+      if (Number.isFinite(ageMs)) latency.recordValue(Math.max(0, Math.round(ageMs * 1000)));
+      acks.flushIfDue();
     }
   }
 
@@ -75,7 +80,7 @@ export class StreamInlet implements Inlet<StreamEntry> {
    * items with work of their own, taken one at a time, are not acknowledged one script each.
    */
   settle(): void {
-    if (!this.queue.buffered || this.worker.board.paused) this.acks.flush();
+    if (!this.queue.buffered || this.worker.board.paused) this.consumer?.acks.flush();
   }
 
   /** Retired: its worker process is leaving; close() gives the buffer back and leaves the group. */
@@ -85,7 +90,72 @@ export class StreamInlet implements Inlet<StreamEntry> {
 
   /** What it finished is acknowledged first, then the sentinel (it ends the batch the queue reads). */
   async sentinel(entries: StreamEntry[], at: number): Promise<void> {
-    await this.acks.settle();
+    await this.consumer?.acks.settle();
     await this.queue.ackMany([entries[at]!]);
+  }
+}
+
+/**
+ * A stage worker's input: the stage's result for each entry is held (`hold`) and passed on to the
+ * next link's stream with the entries' acknowledgements in one script (StreamQueue.forward) when
+ * the batch it read is done, when the first held has waited ACK_DELAY_MS (a slow transform does
+ * not hold the fast ones back), when the run is paused, and before its sentinel is acknowledged.
+ * It waits while that stream is full (shown as blocked); retired meanwhile, it leaves what it held
+ * pending, for another stage worker to claim. Each entry passed on is counted (in, and out or
+ * dropped); one another worker claimed and passed on first is theirs.
+ */
+export class StreamStageInlet extends StreamInlet {
+  private held: Array<{ entry: StreamEntry; item: unknown }> = [];
+  private heldSince = 0;
+
+  constructor(
+    input: StreamQueue,
+    private readonly output: StreamQueue,
+    worker: LoopWorker,
+  ) {
+    super(input, worker);
+  }
+
+  /** The stage made `item` of `entry` (undefined: dropped it). */
+  hold(entry: StreamEntry, item: unknown): void {
+    if (this.held.length === 0) this.heldSince = performance.now();
+    this.held.push({ entry, item });
+  }
+
+  override settle(): Promise<void> | undefined {
+    if (this.held.length === 0) return undefined;
+    const due = performance.now() - this.heldSince >= ACK_DELAY_MS;
+    if (this.queue.buffered && !due && !this.worker.board.paused) return undefined;
+    return this.pass();
+  }
+
+  override async sentinel(entries: StreamEntry[], at: number): Promise<void> {
+    await this.pass();
+    await super.sentinel(entries, at);
+  }
+
+  private async pass(): Promise<void> {
+    let rest = this.held.splice(0);
+    const step = async (): Promise<true | undefined> => {
+      const outcomes = await this.output.forward(this.queue, rest);
+      this.count(rest, outcomes);
+      rest = rest.slice(outcomes.length);
+      return rest.length === 0 ? true : undefined;
+    };
+    if (rest.length === 0 || (await step())) return;
+    await whileBlocked(this.worker, 'blocked-full', async () => {
+      await this.output.waitForRoom();
+      return this.worker.givesUp() ? undefined : step();
+    });
+  }
+
+  private count(results: ReadonlyArray<{ item: unknown }>, outcomes: string): void {
+    const { board, slot } = this.worker;
+    for (let i = 0; i < outcomes.length; i++) {
+      if (outcomes[i] !== 'f') continue;
+      board.addItem(slot);
+      if (results[i]!.item === undefined) board.addDropped(slot);
+      else board.addOut(slot);
+    }
   }
 }

@@ -1,21 +1,27 @@
 /**
- * The entry of a worker whose queue is a Redis stream: a producer or a consumer of a `--broker`
- * run, the loop of src/pipeline/worker-loop.ts over the stream (stream-queues.ts). The run's own
- * workers and those a `pipeline-tui worker` process adds from elsewhere are the same thread:
+ * The entry of a worker whose queues are Redis streams: a producer, a stage worker or a consumer
+ * of a `--broker` run, the loop of src/pipeline/worker-loop.ts over its links' streams
+ * (stream-queues.ts; link i is the stream linkStream(stream, i)). The run's own workers and those
+ * a `pipeline-tui worker` process adds from elsewhere are the same thread:
  * - a producer draws its items from the run's budget on the broker (claimItems), so producers
  *   everywhere share it exactly, makes them (the built-in workload or `--producer`'s module) and
  *   adds them with XADD, waiting while the stream is full;
  * - a consumer reads entries with XREADGROUP, a prefetch at a time (claiming those a dead consumer
  *   left), does the work (built-in, or `--consumer`'s module), acknowledges what it finished in
  *   batches without waiting for the reply (ack-batch.ts), and stops at its sentinel — or, in a
- *   worker process that leaves, once retired: between items, its buffer given back as it closes.
+ *   worker process that leaves, once retired: between items, its buffer given back as it closes;
+ * - a stage worker reads its input link's stream as a consumer does, passes each item through the
+ *   stage's transform, and passes the results on to the next link's stream a batch at a time,
+ *   with their entries acknowledged in the same script (forward-5.lua), waiting while that stream
+ *   is full: so an item is passed on exactly once even when a stage worker is killed and its
+ *   entries claimed.
  * Either one publishes its state and counts on a PipelineBoard slot — the run's board, or the
  * worker process's own, which that process publishes on the broker — as worker-main.ts does, and
  * honours pause, stop and retire the same way.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { PipelineBoard } from '../pipeline/metrics.js';
-import type { PipelineConfig } from '../pipeline/types.js';
+import type { PipelineConfig, WorkerRole } from '../pipeline/types.js';
 import type { WorkerContext } from '../pipeline/user-modules.js';
 import { latencyRecorder, lifeOf, openItems, Steering, type WorkerMessage } from '../pipeline/worker-life.js';
 import {
@@ -31,9 +37,9 @@ import type { SharedHandle } from '../sync/shared-object.js';
 import { AckBatch } from './ack-batch.js';
 import { BrokerSemaphore } from './broker-semaphore.js';
 import type { BrokerAddress } from './broker-url.js';
-import { claimItems, giveBackItems, poolName, runKey } from './remote-board.js';
-import { StreamQueue } from './stream-queue.js';
-import { StreamInlet, StreamOutlet } from './stream-queues.js';
+import { claimItems, giveBackItems, linkStream, poolName, runKey } from './remote-board.js';
+import { type StreamEntry, StreamQueue } from './stream-queue.js';
+import { StreamInlet, StreamOutlet, StreamStageInlet } from './stream-queues.js';
 
 /** Most entries a consumer reads at a time: with no work per item, as many as a lean consumer reads. */
 const PREFETCH_MAX = 100;
@@ -41,6 +47,11 @@ const PREFETCH_MAX = 100;
 const PREFETCH_MS = 50;
 /** With the user's module (its time per item unknown), a consumer reads this many at a time. */
 const MODULE_PREFETCH = 4;
+/**
+ * A stage worker reads this many at a time, and passes their results on in one script (fewer when
+ * its transform is slow: StreamStageInlet passes on what has waited ACK_DELAY_MS).
+ */
+const STAGE_PREFETCH = 16;
 
 /**
  * A consumer's prefetch: enough that reading is a small part of its time, few enough that the
@@ -63,10 +74,12 @@ export interface StreamWiring {
 }
 
 export interface StreamWorkerData {
-  role: 'producer' | 'consumer';
+  role: WorkerRole;
+  /** Its stage in the run's chain (0: producers, last: consumers): it takes from link stage - 1, puts on link stage. */
+  stage: number;
   index: number;
   slot: number;
-  /** `P1`, `C3` in the run; `C2@host:pid` in a worker process. */
+  /** `P1`, `S1.2`, `C3` in the run; `C2@host:pid` in a worker process. */
   id: string;
   config: PipelineConfig;
   board: SharedHandle<'PipelineBoard'>;
@@ -148,7 +161,7 @@ async function runConsumer(queue: StreamQueue, noWork: boolean, pool: BrokerSema
     // With work per item, one at a time from the buffer (its entries are kept fresh meanwhile).
     await consumeAll(
       worker,
-      new StreamInlet(queue, worker, acks, latency.histogram),
+      new StreamInlet(queue, worker, { acks, latency: latency.histogram }),
       noWork ? undefined : handle,
       latency.tick,
     );
@@ -160,29 +173,51 @@ async function runConsumer(queue: StreamQueue, noWork: boolean, pool: BrokerSema
   }
 }
 
+/** A stage worker: each entry of `input` through the transform, forwarded to `output` (see the header). */
+async function runStage(input: StreamQueue, output: StreamQueue): Promise<void> {
+  const { loadTransform } = await import('../pipeline/user-modules.js');
+  const transform = await loadTransform(config.stages[data.stage - 1]!.module);
+  board.setState(slot, 'consuming');
+  const worker = loopWorker(input);
+  const inlet = new StreamStageInlet(input, output, worker);
+  const handle = (item: unknown, entry: StreamEntry): void | Promise<void> => {
+    const result = transform(item, ctx);
+    if (!(result instanceof Promise)) return inlet.hold(entry, result);
+    return input.whileHandling(result.then((next) => inlet.hold(entry, next)));
+  };
+  await consumeAll(worker, inlet, handle, () => {});
+}
+
 async function main(): Promise<void> {
   // A consumer's histogram library loads (CPU) while its connection is made (the network).
   if (data.role === 'consumer') void import('hdr-histogram-js').catch(() => {});
   const noWork = !config.consumer && config.consumeMs <= 0 && config.pool === undefined;
   // The run's broker answered: one restarting is waited for, until the run gives up on it.
   const connect = { retryFirstWhile: () => !board.stopRequested && !board.isRetired(slot) };
-  const queue = await StreamQueue.open(
-    wiring.address,
-    {
-      ...{ stream: wiring.stream, group: wiring.group, capacity: wiring.capacity },
-      ...{ consumer: data.role === 'consumer' ? data.id : undefined, claimIdleMs: wiring.claimIdleMs },
-      batch: prefetch(config),
-    },
-    connect,
-  );
+  /** Link `link`'s stream, read as this worker (`reads`) or only put on. */
+  const open = (link: number, reads: boolean): Promise<StreamQueue> =>
+    StreamQueue.open(
+      wiring.address,
+      {
+        ...{ stream: linkStream(wiring.stream, link), group: wiring.group, capacity: wiring.capacity },
+        ...{ consumer: reads ? data.id : undefined, claimIdleMs: wiring.claimIdleMs },
+        batch: data.role === 'stage' ? STAGE_PREFETCH : prefetch(config),
+      },
+      connect,
+    );
+  const input = data.role === 'producer' ? undefined : await open(data.stage - 1, true);
+  let output: StreamQueue | undefined;
   let pool: BrokerSemaphore | undefined;
   try {
+    if (data.role !== 'consumer') output = await open(data.stage, false);
     // The run's --pool: a semaphore on the broker, shared by its consumers wherever they run.
     if (data.role === 'consumer' && config.pool !== undefined)
       pool = await BrokerSemaphore.open(wiring.address, { name: poolName(wiring.stream), value: config.pool }, connect);
-    await (data.role === 'producer' ? runProducer(queue) : runConsumer(queue, noWork, pool));
+    if (data.role === 'producer') await runProducer(output!);
+    else if (data.role === 'stage') await runStage(input!, output!);
+    else await runConsumer(input!, noWork, pool);
   } finally {
-    await Promise.all([queue.close(), pool?.close()]);
+    await Promise.all([input?.close(), output?.close(), pool?.close()]);
   }
 }
 

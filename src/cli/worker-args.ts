@@ -1,7 +1,8 @@
 /**
- * The flags of `pipeline-tui worker --broker URL --stream NAME --role consumer|producer [-c N | -p N]
- * [--consumer mod | --producer mod] [--wait-ms MS] [--keep]`, and their translation into a
- * WorkerRequest. Mistakes are UsageErrors (exit 2); the URL's password never appears in one.
+ * The flags of `pipeline-tui worker --broker URL --stream NAME --role consumer|producer|stage
+ * [-c N | -p N | -w N] [--consumer mod | --producer mod | --stage mod] [--wait-ms MS] [--keep]`,
+ * and their translation into a WorkerRequest. Mistakes are UsageErrors (exit 2); the URL's
+ * password never appears in one.
  */
 import type { Argv } from 'yargs';
 import type { RemoteWorkersOptions } from '../broker/remote-workers.js';
@@ -40,7 +41,9 @@ export function workerOptions<T>(y: Argv<T>) {
     .option('role', {
       type: 'string',
       requiresArg: true,
-      describe: "consumer (takes the run's items) or producer (adds items from the run's budget)",
+      describe:
+        "consumer (takes the run's items), producer (adds items from the run's budget), " +
+        "or stage (works in the run's stage named as --stage's module is)",
     })
     .option('consumers', {
       alias: 'c',
@@ -53,6 +56,17 @@ export function workerOptions<T>(y: Argv<T>) {
       requiresArg: true,
       describe: 'producer threads (1-64)',
       defaultDescription: '1',
+    })
+    .option('workers', {
+      alias: 'w',
+      requiresArg: true,
+      describe: 'stage worker threads (1-64)',
+      defaultDescription: '1',
+    })
+    .option('stage', {
+      type: 'string',
+      requiresArg: true,
+      describe: "your module exporting transform(item, ctx): joins the run's stage of its file name",
     })
     .option('consumer', { type: 'string', requiresArg: true, describe: 'your module exporting consume(item, ctx)' })
     .option('producer', {
@@ -99,6 +113,10 @@ export function workerOptions<T>(y: Argv<T>) {
     )
     .example('$0 worker --broker redis://10.0.0.5 --stream jobs --role producer -p 2', 'add 2 producers to it')
     .example(
+      '$0 worker --broker redis://10.0.0.5 --stream jobs --role stage --stage ./keep-odd.mjs -w 2',
+      'add 2 workers to its keep-odd stage',
+    )
+    .example(
       '$0 worker --broker redis://10.0.0.5 --stream jobs --role consumer -c 4 --keep',
       'a service: wait for runs and serve each, until SIGTERM',
     )
@@ -126,23 +144,29 @@ export function toWorkerRequest(args: Record<string, unknown>): WorkerRequest {
   const address = brokerArg('--broker', args.broker);
   if (typeof args.stream !== 'string' || args.stream === '')
     throw new UsageError("--stream is required: the stream of the run to join (the run's --stream)");
-  if (args.role !== 'consumer' && args.role !== 'producer')
-    throw new UsageError(`--role must be consumer or producer, got ${JSON.stringify(args.role ?? '')}`);
+  if (args.role !== 'consumer' && args.role !== 'producer' && args.role !== 'stage')
+    throw new UsageError(`--role must be consumer, producer or stage, got ${JSON.stringify(args.role ?? '')}`);
   const role = args.role;
-  const [mine, theirs] =
-    role === 'consumer' ? (['consumer', 'producer'] as const) : (['producer', 'consumer'] as const);
-  // The other role's flags, by the key yargs parses each into.
-  const foreign = {
-    [theirs]: theirs,
-    [`${theirs}s`]: `${theirs}s`,
-    [`${theirs.slice(0, -1)}-ms`]: `${theirs.slice(0, -1)}Ms`,
-  };
-  for (const [flag, key] of Object.entries(foreign))
-    if (args[key] !== undefined) throw new UsageError(`--${flag} is for --role ${theirs}, not --role ${role}`);
-  const typed = args[`${mine}s`];
+  // Each role's flags (by the key yargs parses each into): the others' are refused.
+  const flags = {
+    producer: { producer: 'producer', producers: 'producers', 'produce-ms': 'produceMs' },
+    consumer: { consumer: 'consumer', consumers: 'consumers', 'consume-ms': 'consumeMs' },
+    stage: { stage: 'stage', workers: 'workers' },
+  } as const;
+  for (const other of ['producer', 'consumer', 'stage'] as const) {
+    if (other === role) continue;
+    for (const [flag, key] of Object.entries(flags[other]))
+      if (args[key] !== undefined) throw new UsageError(`--${flag} is for --role ${other}, not --role ${role}`);
+  }
+  const [moduleKey, countKey] = Object.keys(flags[role]) as [string, string];
+  if (role === 'stage' && (typeof args.stage !== 'string' || args.stage === ''))
+    throw new UsageError(
+      "--role stage needs --stage: the stage's module, named as the run's stage is (./keep-odd.mjs)",
+    );
+  const typed = args[countKey];
   const count = typed === undefined ? 1 : Number(typed);
   if (!Number.isInteger(count) || count < 1 || count > 64)
-    throw new UsageError(`--${mine}s must be an integer from 1 to 64, got ${JSON.stringify(typed)}`);
+    throw new UsageError(`--${countKey} must be an integer from 1 to 64, got ${JSON.stringify(typed)}`);
   const refreshMs = args.refresh === undefined ? 1000 : Number(args.refresh);
   if (!Number.isInteger(refreshMs) || refreshMs < 50 || refreshMs > 60_000)
     throw new UsageError(`--refresh must be an integer from 50 to 60000 (ms), got ${JSON.stringify(args.refresh)}`);
@@ -152,9 +176,8 @@ export function toWorkerRequest(args: Record<string, unknown>): WorkerRequest {
       `--wait-ms must be an integer of 0 or more (ms; 0: do not wait for a run), got ${JSON.stringify(args.waitMs)}`,
     );
   const workload = {
-    ...(role === 'consumer'
-      ? { consumeMs: workloadFlag('consumeMs', args.consumeMs) }
-      : { produceMs: workloadFlag('produceMs', args.produceMs) }),
+    ...(role === 'consumer' ? { consumeMs: workloadFlag('consumeMs', args.consumeMs) } : {}),
+    ...(role === 'producer' ? { produceMs: workloadFlag('produceMs', args.produceMs) } : {}),
     work: workloadFlag('work', args.work),
   };
   return {
@@ -163,7 +186,7 @@ export function toWorkerRequest(args: Record<string, unknown>): WorkerRequest {
     stream: args.stream,
     role,
     count,
-    module: args[mine] as string | undefined,
+    module: args[moduleKey] as string | undefined,
     // Only what was typed: the run's own workload fills in the rest when the worker joins it.
     workload: Object.fromEntries(Object.entries(workload).filter(([, v]) => v !== undefined)),
     refreshMs,

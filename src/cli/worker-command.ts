@@ -15,7 +15,9 @@ import { awaitRun } from '../broker/await-run.js';
 import { hostPort } from '../broker/broker-url.js';
 import { closeBroker, connectBroker, RECONNECT_FOR_MS } from '../broker/connect.js';
 import { type RemoteWorkerRow, readRun } from '../broker/remote-board.js';
-import { type JoinedRun, joinRun, type RemoteWorkersResult } from '../broker/remote-workers.js';
+import { type JoinedRun, joinedStage, joinRun, type RemoteWorkersResult } from '../broker/remote-workers.js';
+import { stageName } from '../pipeline/chain.js';
+import type { PipelineConfig } from '../pipeline/types.js';
 import { checkUserModules, UserModuleError } from '../pipeline/user-modules.js';
 import { count, duration } from '../tui/format.js';
 import { guardRun, type StopReason } from './interrupts.js';
@@ -87,6 +89,7 @@ export async function workerCommand(request: WorkerRequest): Promise<number> {
         break;
       }
       joinedAt = performance.now();
+      checkStage(request, JSON.parse(run.config) as PipelineConfig, where);
       current = joinRun(redis, run, {
         ...request,
         onRows: (rows) => line(`${describeRows(rows)}${news.lost === undefined ? '' : `; ${news.lost}`}`),
@@ -115,13 +118,23 @@ export async function workerCommand(request: WorkerRequest): Promise<number> {
   return failed ? EXIT.failed : EXIT.ok;
 }
 
+/** A stage worker joins a stage the run has (bad input otherwise: the run's stages named). @throws UsageError */
+function checkStage(request: WorkerRequest, config: PipelineConfig, where: string): void {
+  if (joinedStage(config, request.role, request.module) !== undefined) return;
+  const names = config.stages.map((s) => s.name);
+  const has = names.length === 0 ? 'it has no stages' : `its stages: ${names.join(', ')}`;
+  throw new UsageError(`the run on ${where} has no stage ${stageName(request.module!)} (--stage); ${has}`);
+}
+
 /** Checks the user's module before anything starts: a module that cannot load is bad input. */
 async function checkModule(request: WorkerRequest): Promise<void> {
-  if (request.module === undefined) return;
-  const consumer = request.role === 'consumer' ? request.module : undefined;
-  const producer = request.role === 'producer' ? request.module : undefined;
+  const { module, role } = request;
+  if (module === undefined) return;
+  const consumer = role === 'consumer' ? module : undefined;
+  const producer = role === 'producer' ? module : undefined;
+  const stages = role === 'stage' ? [{ module, name: stageName(module), workers: 1 }] : [];
   try {
-    await checkUserModules({ producer, consumer, stages: [] });
+    await checkUserModules({ producer, consumer, stages });
   } catch (error) {
     if (error instanceof UserModuleError) throw new UsageError(error.message);
     throw error;
@@ -130,7 +143,8 @@ async function checkModule(request: WorkerRequest): Promise<void> {
 
 /** Prints the waiting lines (plain output only); returns the function that stops them. */
 function waitingLines(request: WorkerRequest, news: BrokerNews, line: (text: string) => void): () => void {
-  const threads = `${request.count} ${request.role}${request.count === 1 ? '' : 's'}`;
+  const kind = request.role === 'stage' ? 'stage worker' : request.role;
+  const threads = `${request.count} ${kind}${request.count === 1 ? '' : 's'}`;
   const text = (): string =>
     `waiting for a run on stream ${request.stream} at ${hostPort(request.address)} (${threads})` +
     (news.lost === undefined ? '' : `; ${news.lost}`);

@@ -60,7 +60,6 @@ export interface PipelineBackend {
   readonly shown?: BrokerConfig;
   /**
    * Opens the chain's links, link i between stage i and stage i + 1 (once, before any worker).
-   * A backend where a link is one queue for the whole chain returns fewer (a stream: one).
    */
   open(wiring: BackendWiring): readonly ChainLink[];
   /**
@@ -77,8 +76,8 @@ export interface PipelineBackend {
   readonly shutsUnderProducers: boolean;
   /** Producers everywhere stop making items (the board tells this process's own). */
   stopping(): void;
-  /** Workers of `role` that joined from elsewhere. */
-  remote(role: 'producer' | 'consumer'): RemoteTally;
+  /** Workers of chain stage `stage` (0: producers, last: consumers) that joined from elsewhere. */
+  remote(stage: number): RemoteTally;
   /** What a worker's failure is put down to, when the backend explains it (a broker's trouble). */
   blame(message: string): string | undefined;
   /** A trouble of the backend's own that fails the run (a broker lost for good), if any. */

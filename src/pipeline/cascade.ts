@@ -7,7 +7,8 @@
  * behind the items for each downstream worker still staying (running, and not already leaving
  * with a sentinel it took), less those already queued for it; with "close", the queue is shut
  * down and its downstream drains it and exits. A link is never ended before every worker
- * upstream of it has exited, so no item can be put behind its sentinels.
+ * upstream of it has exited — on a broker, those that joined from elsewhere too — so no item can
+ * be put behind its sentinels.
  *
  * A failure anywhere switches the rest of the cascade to "close" and shuts down at once the
  * failed stage's input link and every link before it (producers stop; nobody upstream can block
@@ -23,6 +24,8 @@ export class Cascade {
     private readonly stages: readonly StageWorkers[],
     private readonly links: readonly ChainLink[],
     private mode: ShutdownMode,
+    /** Whether every worker of a stage that joined from elsewhere (a broker's) has stopped too. */
+    private readonly elsewhereDone: (stage: number) => boolean = () => true,
   ) {}
 
   /** The first link has been ended: the run is shutting down. */
@@ -33,7 +36,7 @@ export class Cascade {
   /** Ends, in order, every link whose upstream stage has exited, up to the first one whose has not. */
   advance(): void {
     for (const [i, link] of this.links.entries()) {
-      if (!this.stages[i]!.done) return;
+      if (!this.stages[i]!.done || !this.elsewhereDone(i)) return;
       if (link.ended) continue;
       link.ended = true;
       link.end(this.mode, this.stages[i + 1]!.staying() - link.sentinelsPending);

@@ -138,15 +138,15 @@ const OPTIONAL = new Set<keyof PipelineConfig>([
   'broker',
 ]);
 
-/** What a run on a broker cannot have yet, and why (checked after each option on its own). */
+/** What a run on a broker cannot have, and why (checked after each option on its own). */
 function checkBroker(config: PipelineConfig): void {
   if (config.broker === undefined) return;
-  const refuse = (key: keyof PipelineConfig, why: string): never => {
-    throw new ConfigError(key, `${FLAGS[key]} cannot be used with --broker: ${why}`);
-  };
-  if (config.stages.length > 0) refuse('stages', 'a run on a stream has one link, producers to consumers');
   if (config.shutdown === 'close')
-    refuse('shutdown', 'a stream cannot be shut for workers elsewhere; sentinels tell them');
+    throw new ConfigError(
+      'shutdown',
+      `${FLAGS.shutdown} close cannot be used with --broker: close shuts a queue under its workers, and a stream ` +
+        'cannot be shut under workers on other machines; a run on a stream ends with sentinels (the default)',
+    );
 }
 
 /** How a value is shown in an error: strings quoted, lists by their length, the rest as written. */

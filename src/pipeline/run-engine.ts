@@ -91,7 +91,7 @@ export class RunEngine {
       exit: (w, code) => this.onExit(w, code),
     };
     this.stages = chain.map((spec, i) => new StageWorkers(i, spec, { board, backend, events }));
-    this.cascade = new Cascade(this.stages, this.links, config.shutdown);
+    this.cascade = new Cascade(this.stages, this.links, config.shutdown, (stage) => this.remoteDone(stage));
     this.sampler = new Sampler(config, board, this.links, () => backend.pool?.size);
   }
 
@@ -129,7 +129,7 @@ export class RunEngine {
 
   /** How far the shutdown has come, counting the workers that joined from elsewhere. */
   private progress(): ShutdownProgress {
-    const [p, c] = [this.backend.remote('producer'), this.backend.remote('consumer')];
+    const [p, c] = [this.backend.remote(0), this.backend.remote(this.stages.length - 1)];
     const exited = this.exitedAtEnd ?? { producers: this.producers.exited, consumers: this.consumers.exited };
     return {
       mode: this.config.shutdown,
@@ -170,8 +170,11 @@ export class RunEngine {
       status.failWith(blamed ?? `${w.id} failed: ${message}`, blamed === undefined ? stack : undefined);
       this.requestStop();
     }
-    // Links that cannot be shut under their producers: they are retired, and give up waiting for room.
-    if (!this.backend.shutsUnderProducers) for (const p of this.producers.alive()) board.retire(p.slot);
+    // Links that cannot be shut under their producers: everyone upstream of the failed stage (who
+    // may wait for room nobody will make) is retired, and gives up waiting for room.
+    if (!this.backend.shutsUnderProducers)
+      for (const upstream of this.stages.slice(0, Math.max(1, w.stage)))
+        for (const u of upstream.alive()) board.retire(u.slot);
     // Shutting a link down takes its lock for a moment; never try that if the failed worker has it.
     if (this.links.some((link) => link.lockHolder() === w.threadId)) this.teardown('failed');
     else this.cascade.failed(w.stage);
@@ -179,22 +182,24 @@ export class RunEngine {
 
   /** Moves the run along its life: producers done → the cascade; everyone done → finished. */
   advance(): void {
-    const { status, backend } = this;
+    const { status } = this;
     if (!status.running || !this.started) return;
     const stepsBefore = this.cascadeSteps();
-    const remoteDone = (role: 'producer' | 'consumer'): boolean => {
-      const tally = backend.remote(role);
-      return tally.finished === tally.all;
-    };
-    if (this.producers.done && remoteDone('producer')) status.shutdownBegins(this.sampler.elapsed());
-    if (remoteDone('producer')) this.cascade.advance();
-    if (this.stages.every((s) => s.done) && remoteDone('consumer')) {
+    if (this.producers.done && this.remoteDone(0)) status.shutdownBegins(this.sampler.elapsed());
+    this.cascade.advance();
+    if (this.stages.every((s, i) => s.done && this.remoteDone(i))) {
       status.shutdownEnds(this.sampler.elapsed());
       this.finish(status.outcome);
     }
     // A step of the cascade taken: a snapshot of its own, so the dashboard, the recording's
     // markers and the log each show it at its moment, not several steps in one refresh tick.
     else if (this.cascadeSteps() !== stepsBefore) this.snap();
+  }
+
+  /** Every worker of chain stage `stage` that joined from elsewhere has stopped. */
+  private remoteDone(stage: number): boolean {
+    const tally = this.backend.remote(stage);
+    return tally.finished === tally.all;
   }
 
   /** How far the shutdown cascade has come: stages done plus links ended. */

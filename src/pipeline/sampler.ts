@@ -39,8 +39,15 @@ export interface WorkerInfo {
   error?: string;
 }
 
-/** A worker that joined a `--broker` run from elsewhere, as it last published itself. */
-export type RemoteRow = Pick<WorkerRow, 'id' | 'role' | 'state' | 'items' | 'blockedMs' | 'error'>;
+/**
+ * A worker that joined a `--broker` run from elsewhere, as it last published itself: its stage in
+ * the chain (absent: its role's end), and a stage worker's items passed on and dropped.
+ */
+export type RemoteRow = Pick<WorkerRow, 'id' | 'role' | 'state' | 'items' | 'blockedMs' | 'error'> & {
+  stage?: number;
+  out?: number;
+  dropped?: number;
+};
 
 /** What a `--broker` run adds to a sample: the server's counts, and the remote workers. */
 export interface BrokerSample {
@@ -168,11 +175,12 @@ export class Sampler {
         poolWaited: board.poolWaitedMs(w.slot, now),
       });
     }
-    // Remote workers (a --broker run): their stage is their role's end of the chain; no slot.
+    // Remote workers (a --broker run): no slot; a row that does not say is at its role's end of the chain.
     const remote = (broker?.remote ?? []).map((r, i) => {
       point.workers.set(r.id, { items: r.items, blocked: r.blockedMs, blockedOut: 0, poolWaited: 0 });
+      const stage = r.stage ?? (r.role === 'producer' ? 0 : stages.length - 1);
       // Numbered after the run's own workers of the stage, so they are listed after them.
-      return { ...r, stage: r.role === 'producer' ? 0 : stages.length - 1, index: MAX_WORKERS_PER_ROLE + i, slot: -1 };
+      return { ...r, stage, index: MAX_WORKERS_PER_ROLE + i, slot: -1 };
     });
     const workers: Array<WorkerInfo & { state?: WorkerRow['state'] }> = [...local, ...remote];
     for (const w of workers) {
@@ -217,6 +225,8 @@ export class Sampler {
       workers.flatMap((w, i) => (w.stage === stage ? [{ id: w.id, slot: w.slot, row: rows[i]! }] : []));
     const slots = (ws: ReadonlyArray<{ slot: number }>): number[] => ws.map((w) => w.slot).filter((s) => s >= 0);
     const ids = (ws: ReadonlyArray<{ id: string }>): string[] => ws.map((w) => w.id);
+    /** The remote workers of one stage. */
+    const elsewhere = (stage: number) => remote.filter((r) => r.stage === stage);
 
     const stageRows = stages.map(({ spec }, i): StageRow => {
       const mine = inStage(i);
@@ -234,8 +244,16 @@ export class Sampler {
         workers: mine.length,
         running: live.length,
         in: spec.role === 'producer' ? 0 : items,
-        out: spec.role === 'producer' ? items : spec.role === 'stage' ? sum(slots(mine), (s) => board.out(s)) : 0,
-        dropped: spec.role === 'stage' ? sum(slots(mine), (s) => board.dropped(s)) : 0,
+        out:
+          spec.role === 'producer'
+            ? items
+            : spec.role === 'stage'
+              ? sum(slots(mine), (s) => board.out(s)) + sum(elsewhere(i), (r) => r.out ?? 0)
+              : 0,
+        dropped:
+          spec.role === 'stage'
+            ? sum(slots(mine), (s) => board.dropped(s)) + sum(elsewhere(i), (r) => r.dropped ?? 0)
+            : 0,
         rate: sum(mine, (w) => w.row.rate),
         blockedOnInput: mean(live, (s) => share(s, (r) => r.blocked - r.blockedOut)),
         blockedOnOutput: mean(live, (s) => share(s, (r) => r.blockedOut)),

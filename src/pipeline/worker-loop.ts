@@ -43,7 +43,7 @@ export interface Inlet<E> {
   /** entries[from..to) are finished: acknowledged (counted on the board) and their latency recorded. */
   finished(entries: E[], from: number, to: number): void;
   /** Between batches: what is finished goes out (nothing finished waits through a pause). */
-  settle(): void;
+  settle(): Maybe<void>;
   /** The worker is told to leave between items (retired on a stream): it stops, holding nothing. */
   leaving(): boolean;
   /** This worker's sentinel is entries[at]: acknowledged, and what came with it dealt with. */
@@ -163,18 +163,20 @@ export async function produceEach(w: LoopWorker, out: Outlet, items: Items): Pro
 
 /**
  * A consumer, or a stage worker's input side: batches of the inlet until its sentinel, each item
- * through `handle` (the user's consume, the built-in work, a stage's transform and put; none when
- * there is no work per item: then a batch is finished whole). `tick` runs after each batch.
+ * through `handle` (the user's consume, the built-in work, a stage's transform and put, given the
+ * item and its entry; none when there is no work per item: then a batch is finished whole). `tick`
+ * runs after each batch.
  */
 export async function consumeAll<E>(
   w: LoopWorker,
   inlet: Inlet<E>,
-  handle: ((item: unknown) => Maybe<void>) | undefined,
+  handle: ((item: unknown, entry: E) => Maybe<void>) | undefined,
   tick: () => void,
 ): Promise<void> {
   const max = handle === undefined ? inlet.batch : 1;
   for (;;) {
-    inlet.settle();
+    const settled = inlet.settle();
+    if (settled instanceof Promise) await settled;
     w.steering.waitIfPaused();
     if (inlet.leaving()) return;
     const taken = inlet.take(max);
@@ -183,7 +185,7 @@ export async function consumeAll<E>(
     for (; at < entries.length; at++) {
       if (inlet.item(entries[at]!) === SENTINEL) break;
       if (handle === undefined) continue;
-      const pending = handle(inlet.item(entries[at]!));
+      const pending = handle(inlet.item(entries[at]!), entries[at]!);
       if (pending instanceof Promise) await pending;
       inlet.finished(entries, at, at + 1);
     }

@@ -43,8 +43,8 @@ describe.skipIf(!HAS_REDIS)('the run board on redis-server', () => {
   });
 
   it('names remote workers by host and pid', () => {
-    expect(remoteWorkerId('C', 4, 'build-7', 1234)).toBe('C4@build-7:1234');
-    expect(remoteWorkerId('P', 1)).toBe(`P1@${hostname()}:${process.pid}`);
+    expect(remoteWorkerId('C4', 'build-7', 1234)).toBe('C4@build-7:1234');
+    expect(remoteWorkerId('P1')).toBe(`P1@${hostname()}:${process.pid}`);
   });
 
   it("shows a worker process's rows, stale once it is killed; a finished row never is", async () => {
@@ -62,8 +62,8 @@ describe.skipIf(!HAS_REDIS)('the run board on redis-server', () => {
       for (;;) {
         items += 5;
         await board.publishRows(redis, 'board', [
-          { id: board.remoteWorkerId('C', 1), role: 'consumer', state: 'consuming', items, blockedMs: 0 },
-          { id: board.remoteWorkerId('C', 2), role: 'consumer', state: 'done', items: 3, blockedMs: 1 },
+          { id: board.remoteWorkerId('C1'), role: 'consumer', state: 'consuming', items, blockedMs: 0 },
+          { id: board.remoteWorkerId('C2'), role: 'consumer', state: 'done', items: 3, blockedMs: 1 },
         ]);
         await new Promise((r) => setTimeout(r, 50));
       }`;

@@ -72,8 +72,8 @@ describe.skipIf(!HAS_REDIS)('StreamLink on redis-server', () => {
     await within(link.sendSentinels(1), DEADLINE_MS, 'the sentinels');
     expect(link.sentinelsSent).toBe(2);
     expect(await link.queue.depth()).toBe(2);
-    expect(link.remoteFinished('producer')).toBe(true);
-    expect(link.remoteFinished('consumer')).toBe(false);
+    expect(link.remoteTally(0)).toEqual({ all: 1, finished: 1 });
+    expect(link.remoteTally(1)).toEqual({ all: 2, finished: 1 });
     await link.disconnect();
   });
 

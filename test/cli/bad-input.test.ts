@@ -28,6 +28,12 @@ const CASES: Array<[string[], RegExp]> = [
   [[...WORKER, '--consume-ms', 'slow'], /^pipeline-tui: --consume-ms must be a number from 0 to 3600000, got "slow"$/m],
   [[...WORKER, '--produce-ms', '5'], /^pipeline-tui: --produce-ms is for --role producer, not --role consumer$/m],
   [[...WORKER, '--work', 'nap'], /^pipeline-tui: --work must be one of sleep, spin, got "nap"$/m],
+  [[...WORKER, '--stage', 'x.mjs'], /^pipeline-tui: --stage is for --role stage, not --role consumer$/m],
+  [[...WORKER.slice(0, -1), 'stage'], /^pipeline-tui: --role stage needs --stage: the stage's module, .*$/m],
+  [
+    [...WORKER.slice(0, -1), 'stage', '--stage', 'x.mjs', '-w', '0'],
+    /^pipeline-tui: --workers must be an integer from 1 to 64, got 0$/m,
+  ],
   [[...WORKER, '--wait-ms', 'soon'], /^pipeline-tui: --wait-ms must be an integer of 0 or more .*, got "soon"$/m],
   [[...WORKER, '--wait-ms', '-5'], /^pipeline-tui: --wait-ms must be an integer of 0 or more/m],
   [['-p'], /-p needs a value/],

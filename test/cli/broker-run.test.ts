@@ -160,7 +160,7 @@ describe.skipIf(!HAS_REDIS)('pipeline-tui run --broker on redis-server', () => {
     });
     expect(await refused(['--broker', server.url, '--stream', 'x', '--shutdown', 'close'])).toMatchObject({
       code: 2,
-      stderr: /^pipeline-tui: --shutdown cannot be used with --broker: .*\n$/,
+      stderr: /^pipeline-tui: --shutdown close cannot be used with --broker: .*\n$/,
     });
     const wrong = `redis://:nope@127.0.0.1:${server.port}`;
     expect(await refused(['--broker', wrong, '--stream', 'never'])).toEqual({

@@ -92,6 +92,6 @@ describe.skipIf(!HAS_REDIS)('pipeline-tui worker on redis-server', () => {
     const role = await runCli(['worker', '--broker', suite.server.url, '--stream', 'jobs', '--role', 'boss']);
     expect(none.stdout).toBe('');
     expect(role.code).toBe(2);
-    expect(role.stderr).toBe('pipeline-tui: --role must be consumer or producer, got "boss"\n');
+    expect(role.stderr).toBe('pipeline-tui: --role must be consumer, producer or stage, got "boss"\n');
   });
 });

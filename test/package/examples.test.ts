@@ -176,6 +176,23 @@ describe("the docs' examples, against the installed tarball", () => {
     }
   });
 
+  it.skipIf(!HAS_REDIS)('broker: a chain of stages, each link a Redis stream', async () => {
+    const server = await startRedisServer();
+    try {
+      const r = run(NODE, [join(project, 'examples/broker/chain-on-streams.js')], dir, RUN_DEADLINE_MS, {
+        BROKER: server.url,
+      });
+      expect(r.stderr).toBe('');
+      expect(r.stdout).toBe(
+        'producers: in 0, out 1000, dropped 0\nkeep-odd: in 1000, out 500, dropped 500\n' +
+          'square: in 500, out 500, dropped 0\nconsumers: in 500, out 0, dropped 0\n',
+      );
+      expect(r.status).toBe(0);
+    } finally {
+      await server.stop();
+    }
+  });
+
   it.skipIf(!HAS_REDIS)(
     'broker: BrokerSemaphore holds ten jobs to two at once, by the record on the server',
     async () => {
