@@ -17,8 +17,9 @@
  *
  * The recommendation is the trial with the fewest workers (then the smallest pool) whose rate is
  * within the tolerance of the best trial's: the noise (as above), but at least MIN_GAIN and at most
- * MAX_SHORTFALL of the best rate. The USL fit (usl.ts) of the best rate at each total of workers
- * says where the curve flattens.
+ * MAX_SHORTFALL of the best rate. Settings with fewer workers that fell just short are measured a
+ * second time first (secondLooks): a busy moment only ever slows a trial. The USL fit (usl.ts) of
+ * the best rate at each total of workers says where the curve flattens.
  */
 import { availableParallelism } from 'node:os';
 import { MAX_UNSTEADY, MEASURE_MS, SETTLE_MS } from './autoscale.js';
@@ -166,7 +167,17 @@ export async function tune(input: Partial<PipelineConfig>, options: TuneOptions 
     else held.add(target);
   }
   if (best.endedBy !== 'stopped' && ended === 'converged') ended = 'failed';
-  const top = trials.reduce((a, b) => (b.itemsPerSecond > a.itemsPerSecond ? b : a));
+  // A second look at the settings with fewer workers that fell just short (see secondLooks).
+  if (ended === 'converged' || ended === 'budget') {
+    const shown = recommend(trials, topOf(trials), noiseBetween(trials));
+    for (const again of secondLooks(trials, shown)) {
+      if (!fits() || options.signal?.aborted) break;
+      const trial = await runTrial(config, settingOf(again), options.signal);
+      trials.push(trial);
+      options.onTrial?.(trial);
+    }
+  }
+  const top = topOf(trials);
   const between = noiseBetween(trials);
   const recommended = recommend(trials, top, between);
   const flags =
@@ -211,6 +222,34 @@ export function recommend(trials: readonly Trial[], top: Trial, between = 0): Tr
   const order = (a: Trial, b: Trial): number =>
     totalOf(a) - totalOf(b) || (a.pool ?? 0) - (b.pool ?? 0) || b.itemsPerSecond - a.itemsPerSecond;
   return [...candidates].sort(order)[0] ?? top;
+}
+
+/** The trial with the highest rate. */
+const topOf = (trials: readonly Trial[]): Trial =>
+  trials.reduce((a, b) => (b.itemsPerSecond > a.itemsPerSecond ? b : a));
+
+/** How far below the best rate a setting with fewer workers may fall and still get a second look. */
+export const SECOND_LOOK = 0.75;
+
+/**
+ * The settings to measure once more before recommending: those with fewer workers than the
+ * recommendation whose one trial fell short of the best by more than the tolerance, but by less
+ * than 1 - SECOND_LOOK — fewest workers first, at most two. Another process or a pause in this one
+ * only ever slows a trial, so a trial caught by one understates its setting; of two runs of a
+ * setting the faster counts (the recommendation and the curve take each setting's best trial).
+ * A setting already measured twice gets no third look.
+ */
+export function secondLooks(trials: readonly Trial[], recommended: Trial): Trial[] {
+  const usable = trials.filter((t) => t.endedBy === 'stopped');
+  const top = topOf(usable.length > 0 ? usable : trials);
+  const key = (t: Trial): string => `${t.workers.join(',')}/${t.pool ?? ''}`;
+  const runs = new Map<string, number>();
+  for (const t of trials) runs.set(key(t), (runs.get(key(t)) ?? 0) + 1);
+  return usable
+    .filter((t) => totalOf(t) < totalOf(recommended) && runs.get(key(t)) === 1)
+    .filter((t) => t.itemsPerSecond >= SECOND_LOOK * top.itemsPerSecond)
+    .sort((a, b) => totalOf(a) - totalOf(b) || b.itemsPerSecond - a.itemsPerSecond)
+    .slice(0, 2);
 }
 
 /** The best rate at each total of workers: the curve of throughput against workers. */

@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { betweenNoise, type Measured, RateWindow, rose } from '../../src/pipeline/rate-window.js';
-import { noiseBetween, pays, type Trial } from '../../src/pipeline/tune.js';
+import { noiseBetween, pays, recommend, secondLooks, type Trial } from '../../src/pipeline/tune.js';
 
 /** A window of 3 s sampled every 100 ms at `first` items/s for its first half and `second` after. */
 function windowOf(first: number, second: number): Measured {
@@ -74,3 +74,26 @@ describe('noise between trials', () => {
 });
 
 const withOwnNoise = (t: Trial): Measured => ({ rate: t.itemsPerSecond, noise: t.noise, ms: 3000 });
+
+describe('a second look before recommending', () => {
+  const at = (workers: number[], rate: number): Trial => trialOf(workers, windowOf(rate, rate));
+  it('measures again the fewer-worker settings that fell just short; the faster run counts', () => {
+    // 4 consumers carry the feed, but a busy moment caught their trial (380/s); 8 measured 450/s.
+    const trials = [at([1, 1], 110), at([1, 2], 220), at([1, 4], 380), at([1, 8], 450)];
+    const first = recommend(trials, trials[3]!);
+    expect(first.workers).toEqual([1, 8]);
+    // 1 and 2 consumers are far below the best: only 4 gets a second look.
+    expect(secondLooks(trials, first).map((t) => t.workers)).toEqual([[1, 4]]);
+    // Its second run is undisturbed: it is recommended, and it gets no third look.
+    const again = [...trials, at([1, 4], 455)];
+    const second = recommend(again, again[4]!);
+    expect(second.workers).toEqual([1, 4]);
+    expect(secondLooks(again, second)).toEqual([]);
+  });
+
+  it('none when the recommendation has the fewest workers of any near the best, or all fell far short', () => {
+    expect(secondLooks([at([1, 1], 100), at([1, 2], 200), at([1, 4], 400)], at([1, 4], 400))).toEqual([]);
+    const far = [at([1, 1], 100), at([1, 2], 200), at([1, 3], 290), at([1, 8], 450)];
+    expect(secondLooks(far, far[3]!)).toEqual([]); // 290 is under 0.75 × 450
+  });
+});
