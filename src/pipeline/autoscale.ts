@@ -153,6 +153,9 @@ export class AutoscalePolicy {
       if (s.state === 'paused' && this.phase !== undefined) this.settle(s.t);
       return undefined;
     }
+    // A producer that finished has made its share of the items: the run is winding down (it drains
+    // next), and the counts that remain are not ones to go on from or to report.
+    if (s.workers.some((w) => w.role === 'producer' && w.state === 'done')) return undefined;
     if (this.phase === undefined || this.counts === undefined) {
       this.counts = running;
       this.pool = s.pool?.size;

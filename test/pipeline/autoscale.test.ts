@@ -262,6 +262,22 @@ describe('autoscale policy', () => {
   });
 });
 
+describe('autoscale at the end of the items', () => {
+  it('a producer that finished (the budget spent) changes nothing: the counts reported are the last measured', () => {
+    const config = configFor({ ms: [2, 8], start: [1, 3] });
+    const policy = new AutoscalePolicy(config, { max: 64, cores: 2, cpuBound: false });
+    for (let t = 0; t < 2_000; t += STEP_MS) policy.observe(snapshotOf(t, [1, 3], (t * 375) / 1000, 1));
+    // The producer has exited, the run not yet draining: 0 producers running.
+    for (let t = 2_000; t < 30_000; t += STEP_MS) {
+      const s = snapshotOf(t, [0, 3], 750 + ((t - 2_000) * 375) / 1000, 1);
+      const workers = [makeWorker('P1', { state: 'done' }), ...['C1', 'C2', 'C3'].map((id) => makeWorker(id))];
+      expect(policy.observe({ ...s, workers })).toBeUndefined();
+    }
+    expect(policy.outcome().workers).toEqual([1, 3]);
+    expect(policy.outcome().flags).toMatch(/-p 1 -c 3/);
+  });
+});
+
 describe('autoscale limits', () => {
   it('defaults: a worker per core for CPU work, 8 per core (at least 16) for work that waits', () => {
     expect(defaultMaxWorkers({ ...CONFIG, work: 'spin' }, 8)).toBe(8);
