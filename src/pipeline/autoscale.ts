@@ -153,9 +153,10 @@ export class AutoscalePolicy {
       if (s.state === 'paused' && this.phase !== undefined) this.settle(s.t);
       return undefined;
     }
-    // A producer that finished has made its share of the items: the run is winding down (it drains
-    // next), and the counts that remain are not ones to go on from or to report.
-    if (s.workers.some((w) => w.role === 'producer' && w.state === 'done')) return undefined;
+    // The budget made (-n): the producers are leaving and the run drains next; the counts that
+    // remain are not ones to go on from or to report. (A producer that is done says less: a user's
+    // producer may have nothing to make, as all but the first of a feed's.)
+    if (this.config.items !== undefined && s.totals.produced >= this.config.items) return undefined;
     if (this.phase === undefined || this.counts === undefined) {
       this.counts = running;
       this.pool = s.pool?.size;

@@ -54,6 +54,7 @@ function configFor(model: Model): PipelineConfig {
   const middle = model.ms.slice(1, -1).map((_, i) => ({ module: `./s${i + 1}.mjs`, name: `s${i + 1}`, workers: 1 }));
   return {
     ...CONFIG,
+    items: undefined, // a run for a duration, not a budget: the model makes items for as long as it runs
     producers: model.start[0]!,
     stages: middle.map((s, i) => ({ ...s, workers: model.start[i + 1]! })),
     consumers: model.start.at(-1)!,
@@ -263,15 +264,15 @@ describe('autoscale policy', () => {
 });
 
 describe('autoscale at the end of the items', () => {
-  it('a producer that finished (the budget spent) changes nothing: the counts reported are the last measured', () => {
-    const config = configFor({ ms: [2, 8], start: [1, 3] });
+  it('once the budget is made (-n), nothing changes: the counts reported are the last measured', () => {
+    const config = { ...configFor({ ms: [2, 8], start: [1, 3] }), items: 750 };
     const policy = new AutoscalePolicy(config, { max: 64, cores: 2, cpuBound: false });
     for (let t = 0; t < 2_000; t += STEP_MS) policy.observe(snapshotOf(t, [1, 3], (t * 375) / 1000, 1));
     // The producer has exited, the run not yet draining: 0 producers running.
     for (let t = 2_000; t < 30_000; t += STEP_MS) {
       const s = snapshotOf(t, [0, 3], 750 + ((t - 2_000) * 375) / 1000, 1);
       const workers = [makeWorker('P1', { state: 'done' }), ...['C1', 'C2', 'C3'].map((id) => makeWorker(id))];
-      expect(policy.observe({ ...s, workers })).toBeUndefined();
+      expect(policy.observe({ ...s, workers, totals: { ...s.totals, produced: 750 } })).toBeUndefined();
     }
     expect(policy.outcome().workers).toEqual([1, 3]);
     expect(policy.outcome().flags).toMatch(/-p 1 -c 3/);
